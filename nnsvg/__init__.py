@@ -1,0 +1,45 @@
+"""nnsvg: publication-quality drawings of neural networks, from layer sizes or spec files.
+
+    >>> import nnsvg
+    >>> nnsvg.fcnn([8, 12, 8], theme="paper").save("net.pdf")
+
+The API: ``fcnn(layers, **options)`` builds a ``Diagram``; ``render(spec)`` takes a spec mapping
+(or spec object); ``load(path)`` reads a YAML/TOML/JSON spec file. Every input problem raises
+``NnsvgError`` (a ValueError) with a one-line message.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from . import spec as _spec
+from .diagram import Diagram
+from .errors import ExportError, NnsvgError, SpecError, ThemeError
+
+__version__ = "0.1.0"
+
+
+def render(spec: Any, **options: Any) -> Diagram:
+    """A Diagram from a spec mapping (``{"style": "fcnn", "layers": [...], ...}``) or a spec
+    object; ``options`` are added to the mapping."""
+    if isinstance(spec, dict):
+        return Diagram(_spec.from_dict({**spec, **options}))
+    if options or not hasattr(spec, "style"):
+        raise SpecError("render() takes a spec mapping, or a spec object without options")
+    return Diagram(spec)
+
+
+def fcnn(layers: list[Any], **options: Any) -> Diagram:
+    """A fully-connected network: ``fcnn([8, 12, 8], bias=True, theme="dark")``. The options
+    are the spec's (``nnsvg fcnn --help`` lists them; dashes become underscores)."""
+    return Diagram(_spec.from_dict({"layers": layers, **options}, style="fcnn"))
+
+
+def load(path: str | os.PathLike[str]) -> Diagram:
+    """A Diagram from a spec file (YAML, TOML or JSON)."""
+    return Diagram(_spec.load(path))
+
+
+__all__ = ["Diagram", "ExportError", "NnsvgError", "SpecError", "ThemeError", "__version__",
+           "fcnn", "load", "render"]

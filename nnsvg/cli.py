@@ -1,0 +1,233 @@
+"""The command line: ``nnsvg STYLE TOKENS... -o FILE``, ``nnsvg render SPEC``, ``nnsvg themes``,
+``nnsvg gallery``. Every command builds a spec mapping and goes through the public API; input
+errors print one ``error: ...`` line and exit 2, and nothing is written."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.exceptions import TyperException
+
+from . import __version__, export
+from . import spec as specs
+from .diagram import Diagram
+from .errors import ExportError, NnsvgError, SpecError
+
+app = typer.Typer(
+    name="nnsvg",
+    help="Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _choices(name: str) -> type[Enum]:
+    """A str Enum of a spec option's choices, so --help lists them."""
+    meta = specs.fields.options(specs.FcnnSpec)[name]
+    return Enum(name.title().replace("_", ""), {c: c for c in meta["choices"]}, type=str)  # type: ignore[return-value]
+
+
+Direction = _choices("direction")
+Arrowheads = _choices("arrowheads")
+Mode = Enum("Mode", {"fixed": "fixed", "weight": "weight"}, type=str)  # type: ignore[misc]
+
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="output file: .svg .pdf .png .eps .ps (default: SVG to standard output)")]
+ThemeOpt = Annotated[str | None, typer.Option("--theme", help="theme name (see `nnsvg themes`) or path to a .toml theme file")]
+SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a theme key: --set node.fill=#ffcc00 (repeatable)")]
+Seed = Annotated[int | None, typer.Option("--seed", help="seed of the random weights (default 0)")]
+SaveSpec = Annotated[Path | None, typer.Option("--save-spec", help="also write the spec (.yaml .toml .json) that reproduces the figure")]
+Scale = Annotated[float | None, typer.Option("--scale", help="PNG pixels per px (default 1)")]
+Dpi = Annotated[float | None, typer.Option("--dpi", help="PNG resolution; 96 dpi = scale 1")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"nnsvg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="show the version and exit")] = False,
+) -> None:
+    """Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS."""
+
+
+def _settings(items: list[str] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise SpecError(f"--set: expected key=value, got {item!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _common(data: dict[str, Any], theme: str | None, settings: list[str] | None,
+            seed: int | None) -> dict[str, Any]:
+    if theme is not None:
+        data["theme"] = theme
+    if settings:
+        data["set"] = {**data.get("set", {}), **_settings(settings)}
+    if seed is not None:
+        data["seed"] = seed
+    return data
+
+
+def _emit(diagram: Diagram, output: Path | None, save_spec: Path | None, scale: float | None,
+          dpi: float | None) -> None:
+    """Render everything first, then write: a failure leaves every file untouched."""
+    if scale is not None and dpi is not None:
+        raise ExportError("give --scale or --dpi, not both")
+    if dpi is not None:
+        if not dpi > 0:
+            raise ExportError(f"--dpi: expected a number above 0, got {dpi:g}")
+        scale = dpi / 96
+    fmt = export.format_for(output) if output is not None else "svg"
+    if output is not None:
+        export.check_target(output)
+    spec_text = None
+    if save_spec is not None:
+        specs.files.format_of(save_spec)
+        export.check_target(save_spec)
+        spec_text = diagram.spec_text(save_spec)
+    data = diagram.to_bytes(fmt, scale=scale if scale is not None else 1.0)
+    if spec_text is not None and save_spec is not None:
+        export.write_atomic(save_spec, spec_text.encode("utf-8"))
+    if output is None:
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+    else:
+        export.write_atomic(output, data)
+
+
+@app.command("fcnn")
+def fcnn(
+    layers: Annotated[list[str], typer.Argument(help="layer widths, e.g. 8 12 8", show_default=False)],
+    output: Output = None,
+    theme: ThemeOpt = None,
+    settings: SetOpt = None,
+    seed: Seed = None,
+    save_spec: SaveSpec = None,
+    scale: Scale = None,
+    dpi: Dpi = None,
+    node_diameter: Annotated[float | None, typer.Option(help="node diameter (default 20)")] = None,
+    layer_spacing: Annotated[float | None, typer.Option(help="space between layers (default 160)")] = None,
+    node_gap: Annotated[str | None, typer.Option(help="gap between nodes: one value or one per layer, e.g. 20 or 20,10,20 (default 20)")] = None,
+    direction: Annotated[Direction | None, typer.Option(help="direction of the layers (default right)")] = None,  # type: ignore[valid-type]
+    bias: Annotated[bool | None, typer.Option("--bias/--no-bias", help="add a +1 bias unit to every layer but the output")] = None,
+    arrowheads: Annotated[Arrowheads | None, typer.Option(help="arrowheads at edge targets (default none)")] = None,  # type: ignore[valid-type]
+    bezier: Annotated[bool | None, typer.Option("--bezier/--straight", help="Bézier or straight edges")] = None,
+    edge_color: Annotated[Mode | None, typer.Option(help="edge colour: theme's (fixed) or by weight")] = None,  # type: ignore[valid-type]
+    edge_width: Annotated[Mode | None, typer.Option(help="edge width: theme's (fixed) or by |weight|")] = None,  # type: ignore[valid-type]
+    edge_opacity: Annotated[Mode | None, typer.Option(help="edge opacity: theme's (fixed) or by |weight|")] = None,  # type: ignore[valid-type]
+    max_nodes: Annotated[int | None, typer.Option(help="elide layers wider than this around an ellipsis; 0 draws all (default 16)")] = None,
+    max_edges: Annotated[int | None, typer.Option(help="refuse drawings with more edges (default 5000000)")] = None,
+    labels: Annotated[bool | None, typer.Option("--labels/--no-labels", help="draw the layer labels (default on)")] = None,
+    label: Annotated[list[str] | None, typer.Option("--label", help="caption of each layer in order (repeat once per layer)")] = None,
+) -> None:
+    """A fully-connected network: columns of nodes joined by edges (NN-SVG's FCNN style)."""
+    items: list[Any] = list(layers)
+    if label:
+        if len(label) != len(layers):
+            raise SpecError(f"--label: give one per layer ({len(layers)}), got {len(label)}")
+        items = [{"size": size, "label": text} for size, text in zip(layers, label)]
+    data: dict[str, Any] = {"style": "fcnn", "layers": items}
+    values = {"node_diameter": node_diameter, "layer_spacing": layer_spacing, "node_gap": node_gap,
+              "direction": direction, "bias": bias, "arrowheads": arrowheads, "bezier": bezier,
+              "edge_color": edge_color, "edge_width": edge_width, "edge_opacity": edge_opacity,
+              "max_nodes": max_nodes, "max_edges": max_edges, "labels": labels}
+    for key, value in values.items():
+        if value is not None:
+            data[key] = value.value if isinstance(value, Enum) else value
+    data = _common(data, theme, settings, seed)
+    _emit(Diagram(specs.from_dict(data)), output, save_spec, scale, dpi)
+
+
+@app.command("render")
+def render(
+    spec_file: Annotated[Path, typer.Argument(help="a spec file: .yaml .yml .toml .json", show_default=False)],
+    output: Output = None,
+    theme: ThemeOpt = None,
+    settings: SetOpt = None,
+    seed: Seed = None,
+    save_spec: SaveSpec = None,
+    scale: Scale = None,
+    dpi: Dpi = None,
+) -> None:
+    """Render a spec file (as written by --save-spec); --theme, --set and --seed override it."""
+    spec = specs.load(spec_file)
+    data = _common(specs.to_dict(spec), theme, settings, seed)
+    _emit(Diagram(specs.from_dict(data)), output, save_spec, scale, dpi)
+
+
+@app.command("themes")
+def themes(
+    keys: Annotated[bool, typer.Option("--keys", help="list every theme key with its default")] = False,
+) -> None:
+    """List the built-in themes with a one-line description (or, with --keys, the theme keys)."""
+    from .theme import builtin_names, describe_keys, load_theme
+
+    if keys:
+        rows = describe_keys()
+        width = max(len(k) for k, _, _ in rows)
+        for key, default, doc in rows:
+            typer.echo(f"{key:<{width}}  {default:<42}  {doc}")
+        return
+    names = builtin_names()
+    width = max(len(n) for n in names)
+    for name in names:
+        typer.echo(f"{name:<{width}}  {load_theme(name).description}")
+
+
+@app.command("gallery")
+def gallery(
+    check: Annotated[bool, typer.Option("--check", help="fail if a gallery file is stale; write nothing")] = False,
+    folder: Annotated[Path, typer.Option("--dir", help="the gallery folder, with its specs/")] = Path("gallery"),
+) -> None:
+    """Rebuild gallery/*.svg and *.png from gallery/specs/ (or check that they are current)."""
+    from .gallery import build
+
+    problems = build(folder, check=check)
+    if problems:
+        for problem in problems:
+            typer.echo(f"stale: {problem}", err=True)
+        typer.echo(f"error: {len(problems)} gallery file(s) out of date; run `nnsvg gallery`", err=True)
+        raise typer.Exit(1)
+    typer.echo("gallery is current" if check else f"gallery rebuilt in {folder}")
+
+
+@app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of spec files (for editor completion and checking)."""
+    typer.echo(json.dumps(specs.json_schema(), indent=2, ensure_ascii=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 1 stale gallery, 2 bad input)."""
+    try:
+        result = app(args=argv, prog_name="nnsvg", standalone_mode=False)
+    except NnsvgError as exc:
+        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    except TyperException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            ctx = getattr(exc, "ctx", None)
+            print(ctx.get_help() if ctx is not None else "usage: nnsvg COMMAND ...")
+            return 0
+        print(f"error: {' '.join(exc.format_message().split())}", file=sys.stderr)
+        return 2
+    except typer.Abort:
+        print("error: aborted", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,68 @@
+"""``Diagram``: a validated spec with its theme, rendered on demand and saved in any format."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from . import export
+from . import spec as specs
+from .errors import ExportError
+from .renderers import render as render_scene
+from .scene import Scene
+from .theme import Theme, load_theme
+
+
+class Diagram:
+    """A figure: ``.svg()`` gives the SVG text, ``.save(path)`` writes SVG/PDF/PNG/EPS/PS by
+    the path's extension, and in Jupyter it displays itself."""
+
+    def __init__(self, spec: Any, theme: Theme | None = None) -> None:
+        self.spec = spec
+        self.theme = theme if theme is not None else load_theme(spec.theme, spec.set)
+        self._scene: Scene | None = None
+        self._svg: str | None = None
+
+    @property
+    def scene(self) -> Scene:
+        if self._scene is None:
+            self._scene = render_scene(self.spec, self.theme)
+        return self._scene
+
+    def svg(self) -> str:
+        if self._svg is None:
+            self._svg = export.to_svg(self.scene)
+        return self._svg
+
+    def to_bytes(self, fmt: str = "svg", *, scale: float = 1.0) -> bytes:
+        """The figure encoded as ``fmt`` (svg, pdf, png, eps, ps)."""
+        if not scale > 0 or scale > 100:
+            raise ExportError(f"scale: expected a number above 0 and at most 100, got {scale!r}")
+        return export.convert(self.svg(), fmt, scale=scale)
+
+    def save(self, path: str | os.PathLike[str], *, scale: float = 1.0,
+             dpi: float | None = None) -> Path:
+        """Write the figure; the format comes from the extension. ``scale`` (or ``dpi``, 96 =
+        scale 1) sizes PNG output. The file is replaced only when the new one is complete."""
+        fmt = export.format_for(path)
+        export.check_target(path)
+        if dpi is not None:
+            if not dpi > 0:
+                raise ExportError(f"dpi: expected a number above 0, got {dpi!r}")
+            scale = dpi / 96
+        return export.write_atomic(path, self.to_bytes(fmt, scale=scale))
+
+    def spec_text(self, path: str | os.PathLike[str]) -> str:
+        """The spec file text that reproduces this figure, for ``path``'s format."""
+        return specs.dump(self.spec, path)
+
+    def save_spec(self, path: str | os.PathLike[str]) -> Path:
+        """Write the spec that reproduces this figure (YAML, TOML or JSON by extension)."""
+        return export.write_atomic(path, self.spec_text(path).encode("utf-8"))
+
+    def _repr_svg_(self) -> str:
+        return self.svg()
+
+    def __repr__(self) -> str:
+        return f"<nnsvg.Diagram {self.scene.title!r} theme={self.theme.name!r}>"

@@ -1,0 +1,178 @@
+"""Export: a Scene as SVG text (svgwrite), SVG converted to PDF/PNG/EPS/PS (cairosvg, imported
+only when converting), and atomic file writes.
+
+The SVG's viewBox is the scene's page (drawing + margin, widened to whole px) and its
+width/height carry ``px`` units, so a PDF page is exactly the drawing (1 px = 0.75 pt) and a
+PNG is width × scale pixels.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from .errors import ExportError
+from .scene import Circle, Group, Rect, Scene, Text, fmt
+from .scene import Path as PathPrim
+
+FORMATS = {".svg": "svg", ".pdf": "pdf", ".png": "png", ".eps": "eps", ".ps": "ps"}
+
+
+def format_for(path: str | os.PathLike[str]) -> str:
+    """The output format for a file name, from its extension."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        shown = f"'{suffix}'" if suffix else "no extension"
+        raise ExportError(f"output '{path}': {shown} is not a format nnsvg writes "
+                          f"(use {', '.join(FORMATS)})")
+    return FORMATS[suffix]
+
+
+# --- SVG ----------------------------------------------------------------------------------
+
+def _style(kw: dict[str, Any], prim: Any) -> dict[str, Any]:
+    kw["fill"] = prim.fill
+    if prim.stroke != "none":
+        kw["stroke"] = prim.stroke
+        kw["stroke_width"] = fmt(prim.stroke_width)
+    if getattr(prim, "opacity", 1.0) != 1.0:
+        kw["opacity"] = fmt(prim.opacity) if prim.opacity >= 0.01 else f"{prim.opacity:.4f}"
+    if getattr(prim, "cls", None):
+        kw["class_"] = prim.cls
+    return kw
+
+
+def _element(dwg: Any, item: Any) -> Any:
+    if isinstance(item, Group):
+        kw = {}
+        if item.id:
+            kw["id"] = item.id
+        if item.cls:
+            kw["class_"] = item.cls
+        group = dwg.g(**kw)
+        for child in item.children:
+            group.add(_element(dwg, child))
+        return group
+    if isinstance(item, Circle):
+        return dwg.circle(center=(fmt(item.cx), fmt(item.cy)), r=fmt(item.r), **_style({}, item))
+    if isinstance(item, PathPrim):
+        kw = _style({}, item)
+        if item.id:
+            kw["id"] = item.id
+        if item.linejoin:
+            kw["stroke_linejoin"] = item.linejoin
+        if item.linecap:
+            kw["stroke_linecap"] = item.linecap
+        return dwg.path(d=item.d, **kw)
+    if isinstance(item, Rect):
+        return dwg.rect(insert=(fmt(item.x), fmt(item.y)), size=(fmt(item.width), fmt(item.height)),
+                        **_style({}, item))
+    if isinstance(item, Text):
+        kw = {"font_family": item.family, "font_size": fmt(item.size), "fill": item.fill}
+        if item.anchor != "start":
+            kw["text_anchor"] = item.anchor
+        if item.cls:
+            kw["class_"] = item.cls
+        return dwg.text(item.text, insert=(fmt(item.x), fmt(item.y)), **kw)
+    raise TypeError(f"cannot export {type(item).__name__}")
+
+
+def to_svg(scene: Scene, debug: bool = False) -> str:
+    """The scene as a standalone SVG document. ``debug`` turns on svgwrite's attribute
+    validation (used by the tests)."""
+    import svgwrite
+
+    page = scene.page()
+    width, height = fmt(page.width), fmt(page.height)
+    dwg = svgwrite.Drawing(size=(f"{width}px", f"{height}px"), profile="full", debug=debug)
+    dwg.attribs["viewBox"] = " ".join(fmt(v) for v in (page.x0, page.y0, page.width, page.height))
+    if scene.title:
+        dwg.set_desc(title=scene.title)
+    if scene.background != "none":
+        dwg.add(dwg.rect(insert=(fmt(page.x0), fmt(page.y0)), size=(width, height),
+                         fill=scene.background, class_="background"))
+    for group in scene.groups:
+        dwg.add(_element(dwg, group))
+    root = dwg.get_xml()
+    for defs in root.findall("defs"):
+        if len(defs) == 0:
+            root.remove(defs)
+    for element in root.iter():
+        if element is not root:
+            element.tail = "\n"
+    root.text = "\n"
+    body = ElementTree.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
+
+
+# --- conversion ---------------------------------------------------------------------------
+
+def convert(svg: str, fmt_name: str, *, scale: float = 1.0) -> bytes:
+    """The SVG as bytes of ``fmt_name`` (svg, pdf, png, eps, ps). ``scale`` sizes a PNG:
+    width × scale pixels."""
+    if fmt_name == "svg":
+        return svg.encode("utf-8")
+    if fmt_name not in FORMATS.values():
+        raise ExportError(f"unknown output format '{fmt_name}'")
+    try:
+        import cairosvg
+    except (ImportError, OSError) as exc:
+        raise ExportError(f"{fmt_name.upper()} output needs cairosvg and the cairo library "
+                          f"({exc}); SVG output works without them") from None
+    function = {"pdf": cairosvg.svg2pdf, "png": cairosvg.svg2png, "eps": cairosvg.svg2eps,
+                "ps": cairosvg.svg2ps}[fmt_name]
+    options: dict[str, Any] = {"scale": scale} if fmt_name == "png" else {}
+    try:
+        data = function(bytestring=svg.encode("utf-8"), **options)
+    except Exception as exc:  # cairo reports its failures as assorted exception types
+        raise ExportError(f"{fmt_name.upper()} conversion failed: {exc}") from None
+    return data  # type: ignore[no-any-return]
+
+
+# --- files --------------------------------------------------------------------------------
+
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """The output path, if a file can be written there; an ExportError otherwise."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise ExportError(f"output '{path}' is a directory")
+    folder = target.parent
+    if not folder.is_dir():
+        raise ExportError(f"output '{path}': folder '{folder}' does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ExportError(f"output '{path}': folder '{folder}' is not writable")
+    return target
+
+
+def _new_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place: the
+    old file stays whole until the new one is complete, and no partial file is left."""
+    target = check_target(path)
+    try:
+        mode = target.stat().st_mode & 0o777 if target.exists() else _new_file_mode()
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    except OSError as exc:
+        raise ExportError(f"cannot write '{path}': {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException as exc:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise ExportError(f"cannot write '{path}': {exc.strerror or exc}") from None
+        raise
+    return target

@@ -1,0 +1,142 @@
+"""The scene: what a renderer draws, as primitives with fully resolved visual attributes.
+
+Renderers build a ``Scene``; ``export`` writes it. Coordinates are drawing units (CSS px, y
+down). Path geometry is kept as path data (the SVG path mini-language, which is also what
+cairo's path API draws), built with ``fmt`` so every number is formatted one way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .geometry import BBox, union_all
+
+
+def fmt(value: float) -> str:
+    """A coordinate as text: two decimals, trailing zeros stripped, never ``-0``."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@dataclass(frozen=True, slots=True)
+class Circle:
+    cx: float
+    cy: float
+    r: float
+    fill: str
+    stroke: str
+    stroke_width: float
+    cls: str | None = None
+
+    def bbox(self) -> BBox:
+        reach = self.r + (self.stroke_width / 2 if self.stroke != "none" else 0.0)
+        return BBox(self.cx - reach, self.cy - reach, self.cx + reach, self.cy + reach)
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """Path data with its style. ``extent`` is the box of the path's own geometry (the renderer
+    knows it without parsing the data); half the stroke width is added for the drawn box."""
+
+    d: str
+    extent: BBox
+    stroke: str = "none"
+    stroke_width: float = 0.0
+    fill: str = "none"
+    opacity: float = 1.0
+    cls: str | None = None
+    id: str | None = None
+    linecap: str | None = None
+    linejoin: str | None = None
+
+    def bbox(self) -> BBox:
+        return self.extent.grow(self.stroke_width / 2) if self.stroke != "none" else self.extent
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    stroke: str = "none"
+    stroke_width: float = 0.0
+    opacity: float = 1.0
+    cls: str | None = None
+
+    def bbox(self) -> BBox:
+        half = self.stroke_width / 2 if self.stroke != "none" else 0.0
+        return BBox(self.x - half, self.y - half,
+                    self.x + self.width + half, self.y + self.height + half)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One line of text with its baseline at ``y``; ``box`` is its measured extent."""
+
+    x: float
+    y: float
+    text: str
+    size: float
+    family: str
+    fill: str
+    anchor: str
+    box: BBox
+    cls: str | None = None
+
+    def bbox(self) -> BBox:
+        return self.box
+
+
+Primitive = Circle | Path | Rect | Text
+
+
+@dataclass(slots=True)
+class Group:
+    """A named group (``<g>``): a layer, the edges of a layer pair, …"""
+
+    id: str | None = None
+    cls: str | None = None
+    children: list[Primitive | Group] = field(default_factory=list)
+
+    def add(self, item: Primitive | Group) -> Primitive | Group:
+        self.children.append(item)
+        return item
+
+    def bbox(self) -> BBox | None:
+        return union_all([b for b in (c.bbox() for c in self.children) if b is not None])
+
+    def walk(self) -> Iterator[Primitive]:
+        for child in self.children:
+            if isinstance(child, Group):
+                yield from child.walk()
+            else:
+                yield child
+
+
+@dataclass(slots=True)
+class Scene:
+    """A finished drawing: top-level groups painted in order, the page background and margin."""
+
+    style: str
+    background: str
+    margin: float
+    groups: list[Group] = field(default_factory=list)
+    title: str = ""
+
+    def bbox(self) -> BBox:
+        box = union_all([b for b in (g.bbox() for g in self.groups) if b is not None])
+        return box if box is not None else BBox(0.0, 0.0, 0.0, 0.0)
+
+    def page(self) -> BBox:
+        """The page: the drawing's box plus the margin, widened outwards to whole units so the
+        page size is an integer number of px (exact PNG sizes, exact PDF points)."""
+        box = self.bbox().grow(self.margin)
+        return BBox(math.floor(box.x0), math.floor(box.y0), math.ceil(box.x1), math.ceil(box.y1))
+
+    def walk(self) -> Iterator[Primitive]:
+        for group in self.groups:
+            yield from group.walk()

@@ -1,0 +1,96 @@
+"""Specs: what a figure shows, per style, validated; built from CLI tokens, spec files or
+Python calls, and written back to files (``--save-spec``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+from ..errors import SpecError
+from . import fields, files
+from .fcnn import FcnnLayer, FcnnSpec
+
+SPECS: dict[str, type] = {"fcnn": FcnnSpec}
+
+Spec = FcnnSpec  # grows into a union as styles are added
+
+
+def from_dict(data: dict[str, Any], style: str | None = None) -> Any:
+    """A validated spec from a mapping (``style`` from the mapping unless given)."""
+    if not isinstance(data, dict):
+        raise SpecError(f"a spec is a mapping with 'style' and 'layers', got {data!r:.60}")
+    style = style or data.get("style")
+    if style is None:
+        raise SpecError(f"the spec needs 'style' (one of {', '.join(SPECS)})")
+    if not isinstance(style, str) or style not in SPECS:
+        raise SpecError(f"unknown style {style!r}{fields.nearest(str(style), list(SPECS))}")
+    cls = SPECS[style]
+    return fields.build(cls, data, cls.parse_layers)
+
+
+def to_dict(spec: Any) -> dict[str, Any]:
+    """The spec as plain data, in declaration order: what ``--save-spec`` writes."""
+    data: dict[str, Any] = {"style": spec.style}
+    for f in dataclasses.fields(spec):
+        value = getattr(spec, f.name)
+        if f.name == "layers":
+            value = [layer.to_data() for layer in value]
+        elif isinstance(value, dict):
+            value = dict(value)
+        data[f.name] = value
+    return data
+
+
+def _looks_like_path(theme: str) -> bool:
+    return theme.endswith(".toml") or "/" in theme or "\\" in theme
+
+
+def load(path: str | os.PathLike[str]) -> Any:
+    """A validated spec from a YAML, TOML or JSON file. A theme given as a relative path is
+    found relative to the spec file."""
+    file = Path(path)
+    data = files.read(file)
+    theme = data.get("theme")
+    if isinstance(theme, str) and _looks_like_path(theme) and not Path(theme).expanduser().is_absolute():
+        data = {**data, "theme": str(file.parent / theme)}
+    try:
+        return from_dict(data)
+    except SpecError as exc:
+        raise SpecError(f"spec file '{file}': {exc}") from None
+
+
+def dump(spec: Any, path: str | os.PathLike[str]) -> str:
+    """The text of a spec file for ``path`` (format by extension); a theme file is written
+    relative to the spec file's folder."""
+    file = Path(path)
+    fmt = files.format_of(file)
+    data = to_dict(spec)
+    theme = data["theme"]
+    if _looks_like_path(theme):
+        data["theme"] = os.path.relpath(Path(theme).expanduser().resolve(), file.resolve().parent)
+    return files.dump_text(data, fmt)
+
+
+def json_schema() -> dict[str, Any]:
+    """A JSON Schema of spec files, generated from the spec dataclasses."""
+    variants = []
+    for style, cls in SPECS.items():
+        props: dict[str, Any] = {"style": {"const": style}}
+        props["layers"] = {"type": "array", "minItems": 2, "items": {"oneOf": [
+            {"type": ["integer", "string"]},
+            {"type": "object", "required": ["size"], "additionalProperties": False,
+             "properties": {"size": {"type": ["integer", "string"]}, "label": {"type": "string"},
+                            "fill": {"type": "string"}, "stroke": {"type": "string"},
+                            "gap": {"type": "number", "minimum": 0}}}]}}
+        for name, meta in fields.options(cls).items():
+            props[name] = {**fields.json_type(meta), "description": meta["help"]}
+        variants.append({"type": "object", "required": ["style", "layers"],
+                         "additionalProperties": False, "properties": props})
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "nnsvg spec file", "oneOf": variants}
+
+
+__all__ = ["SPECS", "FcnnLayer", "FcnnSpec", "Spec", "dump", "from_dict", "json_schema", "load",
+           "to_dict"]

@@ -1,0 +1,130 @@
+"""The fully-connected (FCNN) style's spec: layer widths plus NN-SVG's options and ours."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .. import colors
+from ..errors import NnsvgError, SpecError
+from .fields import nearest, option
+
+MAX_LAYER_SIZE = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class FcnnLayer:
+    """One layer: its true width, and optional per-layer overrides."""
+
+    size: int
+    label: str | None = None  # replaces the default "Hidden Layer ∈ ℝⁿ"
+    fill: str | None = None  # node fill of this layer
+    stroke: str | None = None  # node outline of this layer
+    gap: float | None = None  # gap between this layer's nodes
+
+    def to_data(self) -> int | dict[str, Any]:
+        extra = {k: v for k, v in (("label", self.label), ("fill", self.fill),
+                                   ("stroke", self.stroke), ("gap", self.gap)) if v is not None}
+        return {"size": self.size, **extra} if extra else self.size
+
+
+def parse_size(token: object, where: str) -> int:
+    """A layer width: a whole number from 1 up."""
+    if isinstance(token, bool) or not isinstance(token, int | str | float):
+        raise SpecError(f"{where}: expected a layer width (a whole number), got {token!r}")
+    text = str(token).strip()
+    if isinstance(token, float) and token.is_integer():
+        text = str(int(token))
+    if not text.lstrip("+-").isdigit():
+        raise SpecError(f"{where}: expected a layer width (a whole number), got {token!r}")
+    size = int(text)
+    if size < 1:
+        raise SpecError(f"{where}: a layer needs at least 1 node, got {token!r}")
+    if size > MAX_LAYER_SIZE:
+        raise SpecError(f"{where}: {size} nodes is more than nnsvg draws (at most {MAX_LAYER_SIZE:,})")
+    return size
+
+
+_LAYER_KEYS = ("size", "label", "fill", "stroke", "gap")
+
+
+def parse_layer(item: object, index: int) -> FcnnLayer:
+    where = f"layer {index + 1}"
+    if not isinstance(item, dict):
+        return FcnnLayer(parse_size(item, where))
+    for key in item:
+        if key not in _LAYER_KEYS:
+            raise SpecError(f"{where}: unknown layer key '{key}'{nearest(str(key), list(_LAYER_KEYS))}")
+    if "size" not in item:
+        raise SpecError(f"{where}: a layer mapping needs 'size'")
+    label = item.get("label")
+    if label is not None and not isinstance(label, str | int | float):
+        raise SpecError(f"{where}.label: expected text, got {label!r}")
+    gap = item.get("gap")
+    if gap is not None:
+        if isinstance(gap, bool) or not isinstance(gap, int | float) or not math.isfinite(gap) or gap < 0:
+            raise SpecError(f"{where}.gap: expected a number of at least 0, got {gap!r}")
+        gap = float(gap)
+    try:
+        fill, stroke = (colors.normalize(item[key], f"{where}.{key}", allow_none=True)
+                        if key in item else None for key in ("fill", "stroke"))
+    except NnsvgError as exc:
+        raise SpecError(str(exc)) from None
+    return FcnnLayer(parse_size(item["size"], f"{where}.size"),
+                     None if label is None else str(label), fill, stroke, gap)
+
+
+def parse_layers(value: object) -> tuple[FcnnLayer, ...]:
+    if not isinstance(value, list | tuple):
+        raise SpecError(f"layers: expected a list of layer widths, got {value!r}")
+    if len(value) < 2:
+        raise SpecError(f"layers: a network needs at least 2 layers, got {len(value)}")
+    return tuple(parse_layer(item, i) for i, item in enumerate(value))
+
+
+@dataclass(frozen=True)
+class FcnnSpec:
+    """A fully-connected network drawn as nodes and edges (NN-SVG's FCNN style)."""
+
+    style: ClassVar[str] = "fcnn"
+    layers: tuple[FcnnLayer, ...] = field(metadata={"kind": "layers", "help": "layer widths"})
+    theme: str = option("nnsvg", "text", "theme name or path to a theme .toml file")
+    set: dict[str, Any] = option({}, "settings", "theme overrides, key=value")
+    seed: int = option(0, "int", "seed of the random edge weights", low=0, high=2**63 - 1)
+    labels: bool = option(True, "bool", "draw the layer labels")
+    node_diameter: float = option(20.0, "number", "node diameter", low=1, high=1000)
+    layer_spacing: float = option(160.0, "number", "space between layers", low=0, high=100_000)
+    node_gap: float | list[float] = option(
+        20.0, "numbers", "gap between nodes of a layer: one value, or one per layer", low=0, high=10_000)
+    direction: str = option("right", "choice", "direction of the layer sequence",
+                            choices=("right", "left", "up", "down"))
+    bias: bool = option(False, "bool", "add a +1 bias unit to every layer but the output")
+    arrowheads: str = option("none", "choice", "arrowheads at edge targets",
+                             choices=("none", "empty", "solid"))
+    bezier: bool = option(False, "bool", "draw edges as Bézier curves")
+    edge_color: str = option("fixed", "choice", "edge colour: the theme's, or by weight",
+                             choices=("fixed", "weight"))
+    edge_width: str = option("fixed", "choice", "edge width: the theme's, or by |weight|",
+                             choices=("fixed", "weight"))
+    edge_opacity: str = option("fixed", "choice", "edge opacity: the theme's, or by |weight|",
+                               choices=("fixed", "weight"))
+    max_nodes: int = option(16, "int", "draw a wider layer as its first and last nodes around "
+                            "an ellipsis; 0 draws every node", low=0, high=MAX_LAYER_SIZE)
+    max_edges: int = option(5_000_000, "int", "refuse drawings with more edges than this",
+                            low=1, high=10**9)
+
+    parse_layers: ClassVar[Any] = staticmethod(parse_layers)
+
+    def __post_init__(self) -> None:
+        gaps = self.node_gap
+        if isinstance(gaps, list) and len(gaps) not in (1, len(self.layers)):
+            raise SpecError(f"node_gap: expected one value or {len(self.layers)} (one per layer), "
+                            f"got {len(gaps)}")
+
+    def layer_gaps(self) -> list[float]:
+        """The node gap of every layer: per-layer override, else node_gap."""
+        gaps = self.node_gap if isinstance(self.node_gap, list) else [self.node_gap]
+        if len(gaps) == 1:
+            gaps = gaps * len(self.layers)
+        return [g if layer.gap is None else layer.gap for layer, g in zip(self.layers, gaps)]

@@ -1,0 +1,137 @@
+"""Field-driven validation shared by every style's spec dataclass.
+
+A spec option is declared once, with ``option(...)``: its default, its kind and its help text.
+The same declaration validates spec files and CLI values, names the option in error messages,
+and documents it (CLI help, JSON Schema).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+from dataclasses import field
+from typing import Any
+
+from ..errors import SpecError
+
+KINDS = ("bool", "int", "number", "choice", "numbers", "text", "settings", "layers")
+
+
+def option(default: Any, kind: str, help: str, **constraints: Any) -> Any:
+    """Declare a spec option. Constraints: ``choices`` (choice), ``low``/``high`` (int, number,
+    numbers)."""
+    assert kind in KINDS, kind
+    meta = {"kind": kind, "help": help, **constraints}
+    if isinstance(default, dict | list):
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def nearest(word: str, candidates: list[str]) -> str:
+    near = difflib.get_close_matches(word, candidates, n=1, cutoff=0.5)
+    return f"; did you mean '{near[0]}'?" if near else f"; valid: {', '.join(sorted(candidates))}"
+
+
+def _number(name: str, value: object, meta: dict[str, Any], integer: bool) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise SpecError(f"{name}: expected a number, got {value!r}")
+    try:
+        number: float | int = int(value) if integer else float(value)
+    except (TypeError, ValueError):
+        kind = "a whole number" if integer else "a number"
+        raise SpecError(f"{name}: expected {kind}, got {value!r}") from None
+    if integer and isinstance(value, float) and value != number:
+        raise SpecError(f"{name}: expected a whole number, got {value!r}")
+    if not math.isfinite(number):
+        raise SpecError(f"{name}: expected a finite number, got {value!r}")
+    low, high = meta.get("low", -math.inf), meta.get("high", math.inf)
+    if not low <= number <= high:
+        if math.isfinite(high):
+            raise SpecError(f"{name}: expected a value from {low:g} to {high:g}, got {value!r}")
+        raise SpecError(f"{name}: expected a value of at least {low:g}, got {value!r}")
+    return number
+
+
+def _bool(name: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
+        return value.lower() in ("true", "yes", "on", "1")
+    raise SpecError(f"{name}: expected true or false, got {value!r}")
+
+
+def coerce(name: str, value: object, meta: dict[str, Any]) -> Any:
+    """Validate one option value against its declaration; returns the canonical value."""
+    kind = meta["kind"]
+    if kind == "bool":
+        return _bool(name, value)
+    if kind in ("int", "number"):
+        return _number(name, value, meta, integer=kind == "int")
+    if kind == "choice":
+        choices = meta["choices"]
+        if not isinstance(value, str) or value not in choices:
+            raise SpecError(f"{name}: expected one of {', '.join(choices)}, got {value!r}")
+        return value
+    if kind == "numbers":
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            items = [items]
+        if not items:
+            raise SpecError(f"{name}: expected a number or a list of numbers, got {value!r}")
+        numbers = [_number(f"{name}[{i}]", v, meta, integer=False) for i, v in enumerate(items)]
+        return numbers[0] if len(numbers) == 1 and not isinstance(value, list | tuple) else numbers
+    if kind == "text":
+        if not isinstance(value, str):
+            raise SpecError(f"{name}: expected text, got {value!r}")
+        return value
+    if kind == "settings":
+        if not isinstance(value, dict):
+            raise SpecError(f"{name}: expected a mapping of theme keys to values, got {value!r}")
+        for key, item in value.items():
+            if not isinstance(key, str) or not isinstance(item, str | int | float) or isinstance(item, bool):
+                raise SpecError(f"{name}: '{key}' must map to a colour, number or text, got {item!r}")
+        return dict(value)
+    raise AssertionError(kind)
+
+
+def build(cls: type, data: dict[str, Any], parse_layers: Any) -> Any:
+    """An instance of the spec dataclass ``cls`` from a mapping, every value validated."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "style":
+            continue
+        if key not in fields:
+            raise SpecError(f"unknown option '{key}' for style '{cls.style}'{nearest(key, list(fields))}")
+        meta = fields[key].metadata
+        kwargs[key] = parse_layers(value) if meta["kind"] == "layers" else coerce(key, value, meta)
+    if "layers" not in kwargs:
+        raise SpecError(f"style '{cls.style}' needs 'layers' (a list of layer sizes)")
+    return cls(**kwargs)
+
+
+def options(cls: type) -> dict[str, dict[str, Any]]:
+    """Every option of a spec dataclass but ``layers``: name → declaration metadata."""
+    return {f.name: dict(f.metadata) for f in dataclasses.fields(cls) if f.name != "layers"}
+
+
+def json_type(meta: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of one option declaration."""
+    kind = meta["kind"]
+    bounds = {k2: meta[k1] for k1, k2 in (("low", "minimum"), ("high", "maximum"))
+              if k1 in meta and math.isfinite(meta[k1])}
+    if kind == "bool":
+        return {"type": "boolean"}
+    if kind in ("int", "number"):
+        return {"type": "integer" if kind == "int" else "number", **bounds}
+    if kind == "choice":
+        return {"enum": list(meta["choices"])}
+    if kind == "numbers":
+        one = {"type": "number", **bounds}
+        return {"oneOf": [one, {"type": "array", "items": one, "minItems": 1}]}
+    if kind == "text":
+        return {"type": "string"}
+    if kind == "settings":
+        return {"type": "object", "additionalProperties": {"type": ["string", "number"]}}
+    raise AssertionError(kind)

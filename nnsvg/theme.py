@@ -1,0 +1,235 @@
+"""Themes: the appearance of a figure (colours, stroke widths, opacities, fonts), never layout.
+
+A theme is a frozen ``Theme`` dataclass. Its built-in defaults are NN-SVG's look; theme files
+(``themes/*.toml``, shipped inside the package, or a user's own file) override any field, and
+``--set key=value`` overrides after that. Every field is addressed by a dotted key such as
+``node.fill`` or ``edge.width``; ``theme_keys()`` lists them all with their documentation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import colors
+from .errors import ThemeError
+
+
+def _color(default: str, doc: str, none: bool = False) -> Any:
+    return field(default=default, metadata={"kind": "color", "none": none, "doc": doc})
+
+
+def _number(default: float, doc: str, low: float = 0.0, high: float = math.inf) -> Any:
+    return field(default=default, metadata={"kind": "number", "low": low, "high": high, "doc": doc})
+
+
+def _text(default: str, doc: str) -> Any:
+    return field(default=default, metadata={"kind": "text", "doc": doc})
+
+
+@dataclass(frozen=True)
+class NodeStyle:
+    fill: str = _color("#ffffff", "fill of a node circle", none=True)
+    stroke: str = _color("#333333", "outline of a node circle", none=True)
+    stroke_width: float = _number(1.0, "outline width of a node circle")
+
+
+@dataclass(frozen=True)
+class BiasStyle:
+    fill: str = _color("#e8e8e8", "fill of a bias (+1) unit", none=True)
+    stroke: str = _color("#333333", "outline of a bias unit", none=True)
+    text: str = _color("#333333", "colour of the '+1' inside a bias unit")
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    color: str = _color("#505050", "edge colour when it is not proportional to the weight")
+    width: float = _number(0.5, "edge width when it is not proportional to the weight")
+    max_width: float = _number(2.0, "width of an edge of weight ±1 when width is proportional")
+    opacity: float = _number(1.0, "edge opacity (the maximum when proportional)", high=1.0)
+    negative: str = _color("#0000ff", "weight ramp colour at weight -1")
+    zero: str = _color("#ffffff", "weight ramp colour at weight 0")
+    positive: str = _color("#ff0000", "weight ramp colour at weight +1")
+
+
+@dataclass(frozen=True)
+class ArrowStyle:
+    length: float = _number(7.0, "arrowhead length, tip to base")
+    width: float = _number(5.0, "arrowhead width across its base")
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    family: str = _text("DejaVu Sans, Helvetica, Arial, sans-serif", "label font families (CSS)")
+    size: float = _number(12.0, "label font size", low=1.0)
+    color: str = _color("#000000", "label colour")
+    ellipsis: str = _color("#333333", "colour of the dots that stand for elided nodes")
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str = _text("nnsvg", "the theme's name")
+    description: str = _text("", "one line shown by `nnsvg themes`")
+    background: str = _color("#ffffff", "page background; 'none' is transparent", none=True)
+    margin: float = _number(10.0, "space around the drawing, in px")
+    node: NodeStyle = field(default_factory=NodeStyle)
+    bias: BiasStyle = field(default_factory=BiasStyle)
+    edge: EdgeStyle = field(default_factory=EdgeStyle)
+    arrow: ArrowStyle = field(default_factory=ArrowStyle)
+    text: TextStyle = field(default_factory=TextStyle)
+
+
+@cache
+def theme_keys() -> dict[str, dict[str, Any]]:
+    """Every settable key (``node.fill``, ``margin``, …) with its field metadata."""
+    keys: dict[str, dict[str, Any]] = {}
+    for f in dataclasses.fields(Theme):
+        if dataclasses.is_dataclass(f.default_factory):  # type: ignore[arg-type]
+            for sub in dataclasses.fields(f.default_factory):  # type: ignore[arg-type]
+                keys[f"{f.name}.{sub.name}"] = dict(sub.metadata)
+        else:
+            keys[f.name] = dict(f.metadata)
+    return keys
+
+
+def _unknown_key(key: str, where: str) -> ThemeError:
+    near = difflib.get_close_matches(key, list(theme_keys()), n=1, cutoff=0.5)
+    hint = f"; did you mean '{near[0]}'?" if near else "; `nnsvg themes --keys` lists them"
+    return ThemeError(f"{where}unknown theme key '{key}'{hint}")
+
+
+def _coerce(key: str, value: object, meta: dict[str, Any], where: str) -> object:
+    label = f"{where}{key}"
+    if meta["kind"] == "color":
+        return colors.normalize(value, label, allow_none=meta["none"])
+    if meta["kind"] == "text":
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise ThemeError(f"{label}: expected text, got {value!r}")
+        return str(value)
+    if isinstance(value, bool):
+        raise ThemeError(f"{label}: expected a number, got {value!r}")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ThemeError(f"{label}: expected a number, got {value!r}") from None
+    low, high = meta["low"], meta["high"]
+    if not math.isfinite(number) or not low <= number <= high:
+        bounds = f"from {low:g} to {high:g}" if math.isfinite(high) else f"of at least {low:g}"
+        raise ThemeError(f"{label}: expected a number {bounds}, got {value!r}")
+    return number
+
+
+def apply(theme: Theme, overrides: dict[str, object], where: str = "") -> Theme:
+    """A copy of ``theme`` with dotted-key overrides applied and validated."""
+    sections: dict[str, dict[str, object]] = {}
+    top: dict[str, object] = {}
+    known = theme_keys()
+    for key, value in overrides.items():
+        if key not in known:
+            raise _unknown_key(key, where)
+        coerced = _coerce(key, value, known[key], where)
+        if "." in key:
+            section, name = key.split(".", 1)
+            sections.setdefault(section, {})[name] = coerced
+        else:
+            top[key] = coerced
+    for section, values in sections.items():
+        top[section] = dataclasses.replace(getattr(theme, section), **values)
+    return dataclasses.replace(theme, **top)
+
+
+def flatten(table: dict[str, object], where: str, prefix: str = "") -> dict[str, object]:
+    """A nested TOML table as dotted keys (``{node: {fill: x}}`` → ``{"node.fill": x}``)."""
+    flat: dict[str, object] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            if prefix:
+                raise _unknown_key(f"{dotted}.{next(iter(value), '')}", where)
+            flat.update(flatten(value, where, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def themes_dir() -> Path:
+    """The folder of built-in themes: inside the installed package, or the checkout's themes/."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "themes", here.parent / "themes"):
+        if candidate.is_dir():
+            return candidate
+    raise ThemeError("the built-in themes folder is missing from this installation")
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in themes_dir().glob("*.toml"))
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ThemeError(f"cannot read theme file '{path}': {exc.strerror or exc}") from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ThemeError(f"theme file '{path}' is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ThemeError(f"theme file '{path}' is not valid TOML: {exc}") from None
+
+
+def _resolve(name_or_path: str) -> Path:
+    if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
+        path = Path(name_or_path).expanduser()
+        if not path.is_file():
+            raise ThemeError(f"theme file '{name_or_path}' does not exist")
+        return path
+    path = themes_dir() / f"{name_or_path}.toml"
+    if not path.is_file():
+        names = builtin_names()
+        near = difflib.get_close_matches(name_or_path, names, n=1)
+        hint = f"did you mean '{near[0]}'? " if near else ""
+        raise ThemeError(
+            f"unknown theme '{name_or_path}'; {hint}built-in themes: {', '.join(names)}"
+            " (or give a path to a .toml file)"
+        )
+    return path
+
+
+def load_theme(name_or_path: str = "nnsvg", overrides: dict[str, object] | None = None,
+               _seen: tuple[str, ...] = ()) -> Theme:
+    """A theme by built-in name or file path, then ``overrides`` (dotted keys) on top.
+
+    A theme file may start from another theme with ``base = "paper"``.
+    """
+    path = _resolve(name_or_path)
+    table = _read_toml(path)
+    where = f"theme '{name_or_path}': "
+    base = table.pop("base", None)
+    if base is not None:
+        if not isinstance(base, str) or base in (*_seen, name_or_path):
+            raise ThemeError(f"{where}base must name another theme, got {base!r}")
+        theme = load_theme(base, None, (*_seen, name_or_path))
+    else:
+        theme = Theme()
+    table.setdefault("name", path.stem)
+    theme = apply(theme, flatten(table, where), where)
+    return apply(theme, overrides or {}, "--set ") if overrides else theme
+
+
+def describe_keys() -> list[tuple[str, str, str]]:
+    """(key, default, documentation) for every theme key, for `nnsvg themes --keys`."""
+    default = Theme()
+    rows = []
+    for key, meta in theme_keys().items():
+        value: object = default
+        for part in key.split("."):
+            value = getattr(value, part)
+        rows.append((key, f"{value:g}" if isinstance(value, float) else str(value), meta["doc"]))
+    return rows

@@ -91,13 +91,13 @@ def _emit(diagram: Diagram, output: Path | None, save_spec: Path | None, scale: 
         if not dpi > 0:
             raise ExportError(f"--dpi: expected a number above 0, got {dpi:g}")
         scale = dpi / 96
-    fmt = export.format_for(output) if output is not None else "svg"
     if output is not None:
         export.check_target(output)
+    fmt = export.format_for(output) if output is not None else "svg"
     spec_text = None
     if save_spec is not None:
-        specs.files.format_of(save_spec)
         export.check_target(save_spec)
+        specs.files.format_of(save_spec)
         spec_text = diagram.spec_text(save_spec)
     data = diagram.to_bytes(fmt, scale=scale if scale is not None else 1.0)
     if spec_text is not None and save_spec is not None:
@@ -109,8 +109,18 @@ def _emit(diagram: Diagram, output: Path | None, save_spec: Path | None, scale: 
         export.write_atomic(output, data)
 
 
-@app.command("fcnn")
+def _stray_options(ctx: typer.Context, tokens: list[str]) -> None:
+    """Layer tokens may be negative numbers (reported as bad widths), so the style commands
+    accept unknown options as tokens; a token that is really a mistyped option is named here."""
+    names = [name for param in ctx.command.params for name in getattr(param, "opts", [])]
+    for token in tokens:
+        if token.startswith("-") and not token.lstrip("-").replace(".", "", 1).isdigit():
+            raise SpecError(f"No such option: {token}{specs.fields.nearest(token, names)}")
+
+
+@app.command("fcnn", context_settings={"ignore_unknown_options": True})
 def fcnn(
+    ctx: typer.Context,
     layers: Annotated[list[str], typer.Argument(help="layer widths, e.g. 8 12 8", show_default=False)],
     output: Output = None,
     theme: ThemeOpt = None,
@@ -135,6 +145,7 @@ def fcnn(
     label: Annotated[list[str] | None, typer.Option("--label", help="caption of each layer in order (repeat once per layer)")] = None,
 ) -> None:
     """A fully-connected network: columns of nodes joined by edges (NN-SVG's FCNN style)."""
+    _stray_options(ctx, layers)
     items: list[Any] = list(layers)
     if label:
         if len(label) != len(layers):

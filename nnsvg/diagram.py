@@ -45,8 +45,8 @@ class Diagram:
              dpi: float | None = None) -> Path:
         """Write the figure; the format comes from the extension. ``scale`` (or ``dpi``, 96 =
         scale 1) sizes PNG output. The file is replaced only when the new one is complete."""
-        fmt = export.format_for(path)
         export.check_target(path)
+        fmt = export.format_for(path)
         if dpi is not None:
             if not dpi > 0:
                 raise ExportError(f"dpi: expected a number above 0, got {dpi!r}")

@@ -203,19 +203,25 @@ def _resolve(name_or_path: str) -> Path:
 
 
 def load_theme(name_or_path: str = "nnsvg", overrides: dict[str, object] | None = None,
-               _seen: tuple[str, ...] = ()) -> Theme:
+               _seen: tuple[Path, ...] = ()) -> Theme:
     """A theme by built-in name or file path, then ``overrides`` (dotted keys) on top.
 
-    A theme file may start from another theme with ``base = "paper"``.
+    A theme file may start from another theme with ``base = "paper"`` (a name, or a path
+    relative to the file).
     """
     path = _resolve(name_or_path)
     table = _read_toml(path)
     where = f"theme '{name_or_path}': "
     base = table.pop("base", None)
+    seen = (*_seen, path.resolve())
     if base is not None:
-        if not isinstance(base, str) or base in (*_seen, name_or_path):
+        if not isinstance(base, str):
             raise ThemeError(f"{where}base must name another theme, got {base!r}")
-        theme = load_theme(base, None, (*_seen, name_or_path))
+        if base.endswith(".toml") or "/" in base:
+            base = str(path.parent / base)
+        if _resolve(base).resolve() in seen:
+            raise ThemeError(f"{where}base must name another theme, got {base!r} (a cycle)")
+        theme = load_theme(base, None, seen)
     else:
         theme = Theme()
     table.setdefault("name", path.stem)

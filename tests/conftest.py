@@ -1,0 +1,60 @@
+"""Shared helpers: parse SVG output, run the CLI in-process, look at element counts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from nnsvg.cli import main
+
+NS = "{http://www.w3.org/2000/svg}"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg.encode("utf-8"))
+
+
+def find(root: ET.Element, tag: str) -> list[ET.Element]:
+    return list(root.iter(NS + tag))
+
+
+def edge_count(root: ET.Element) -> int:
+    """Edges = 'M' commands in the paths inside <g class="edges">."""
+    total = 0
+    for group in find(root, "g"):
+        if group.get("class") == "edges":
+            total += sum(p.get("d", "").count("M") for p in group.iter(NS + "path"))
+    return total
+
+
+def layer_group(root: ET.Element, index: int) -> ET.Element:
+    for group in find(root, "g"):
+        if group.get("id") == f"layer-{index}":
+            return group
+    raise AssertionError(f"no layer-{index}")
+
+
+def viewbox(root: ET.Element) -> tuple[float, float, float, float]:
+    x, y, w, h = (float(v) for v in root.get("viewBox", "").split())
+    return x, y, w, h
+
+
+def numbers(d: str) -> list[float]:
+    return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", d)]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run ``nnsvg ARGS`` in-process: (exit code, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

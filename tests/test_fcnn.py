@@ -1,0 +1,239 @@
+"""The FCNN renderer, checked on the SVG it produces."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import nnsvg
+from nnsvg import export
+from nnsvg.geometry import BBox
+from nnsvg.renderers.fcnn import WEIGHT_LEVELS, visible_nodes
+from nnsvg.scene import Text
+
+from .conftest import NS, edge_count, find, layer_group, numbers, parse, viewbox
+
+
+def svg_of(layers: list[object], **options: object) -> str:
+    return nnsvg.fcnn(layers, **options).svg()
+
+
+def circles(root: object) -> list[object]:
+    return find(root, "circle")  # type: ignore[arg-type]
+
+
+def test_8_12_8_counts() -> None:
+    root = parse(svg_of([8, 12, 8]))
+    assert len(circles(root)) == 28
+    assert edge_count(root) == 8 * 12 + 12 * 8 == 192
+    for i, size in enumerate([8, 12, 8]):
+        assert len(find(layer_group(root, i), "circle")) == size
+
+
+def test_bias_adds_a_unit_to_every_layer_but_the_output() -> None:
+    root = parse(svg_of([8, 12, 8], bias=True))
+    assert len(circles(root)) == 30
+    assert edge_count(root) == 9 * 12 + 13 * 8 == 212
+    assert [len(find(layer_group(root, i), "circle")) for i in range(3)] == [9, 13, 8]
+    bias_texts = [t for t in find(root, "text") if t.get("class") == "bias"]
+    assert [t.text for t in bias_texts] == ["+1", "+1"]
+
+
+def test_structure_groups_and_ids() -> None:
+    root = parse(svg_of([3, 4, 2]))
+    ids = [g.get("id") for g in find(root, "g")]
+    assert ids == ["edges-0-1", "edges-1-2", "layer-0", "layer-1", "layer-2"]
+    edges = [g for g in find(root, "g") if g.get("class") == "edges"]
+    # fixed style: one path per layer pair, one M per edge
+    assert [len(list(g.iter(NS + "path"))) for g in edges] == [1, 1]
+    assert [sum(p.get("d").count("M") for p in g.iter(NS + "path")) for g in edges] == [12, 8]
+
+
+def test_node_coordinates_follow_nn_svg_layout() -> None:
+    root = parse(svg_of([2, 3], node_diameter=20, layer_spacing=160, node_gap=20))
+    xs = sorted({float(c.get("cx")) for c in circles(root)})
+    assert xs == [0, 180]  # i · (spacing + diameter)
+    ys0 = sorted(float(c.get("cy")) for c in find(layer_group(root, 0), "circle"))
+    ys1 = sorted(float(c.get("cy")) for c in find(layer_group(root, 1), "circle"))
+    assert ys0 == [-20, 20] and ys1 == [-40, 0, 40]  # pitch diameter + gap, centred
+    assert {c.get("r") for c in circles(root)} == {"10"}
+
+
+def test_node_gap_per_layer_and_per_layer_override() -> None:
+    root = parse(svg_of([2, {"size": 2, "gap": 0}, 2], node_gap=[20, 5, 40]))
+    def ys(i: int) -> list[float]:
+        return sorted(float(c.get("cy")) for c in find(layer_group(root, i), "circle"))
+    assert ys(0) == [-20, 20] and ys(1) == [-10, 10] and ys(2) == [-30, 30]
+    with pytest.raises(nnsvg.SpecError, match="node_gap: expected one value or 3"):
+        svg_of([2, 2, 2], node_gap=[1, 2])
+
+
+@pytest.mark.parametrize(("direction", "axis"), [("right", "cx"), ("left", "cx"), ("up", "cy"), ("down", "cy")])
+def test_directions(direction: str, axis: str) -> None:
+    root = parse(svg_of([2, 3, 1], direction=direction))
+    positions = [float(find(layer_group(root, i), "circle")[0].get(axis)) for i in range(3)]
+    sign = 1 if direction in ("right", "down") else -1
+    assert positions == [0, sign * 180, sign * 360]
+
+
+def test_default_labels_with_superscripts() -> None:
+    root = parse(svg_of([8, 12, 784]))
+    labels = [t.text for t in find(root, "text") if t.get("class") == "label"]
+    assert labels == ["Input Layer ∈ ℝ⁸", "Hidden Layer ∈ ℝ¹²", "Output Layer ∈ ℝ⁷⁸⁴"]
+    for i in range(3):  # each caption lives in its layer's group
+        assert len(find(layer_group(root, i), "text")) == 1
+
+
+def test_custom_labels_are_escaped_and_labels_can_be_off() -> None:
+    svg = svg_of([{"size": 2, "label": "x <in> & \"R\""}, 3])
+    assert "x &lt;in&gt; &amp;" in svg
+    root = parse(svg)
+    assert next(t.text for t in find(root, "text")) == 'x <in> & "R"'
+    assert find(parse(svg_of([2, 3], labels=False)), "text") == []
+
+
+def test_per_layer_fill_and_stroke() -> None:
+    root = parse(svg_of([2, {"size": 3, "fill": "#cfe8ff", "stroke": "red"}, 2]))
+    assert {c.get("fill") for c in find(layer_group(root, 1), "circle")} == {"#cfe8ff"}
+    assert {c.get("stroke") for c in find(layer_group(root, 1), "circle")} == {"#ff0000"}
+    assert {c.get("fill") for c in find(layer_group(root, 0), "circle")} == {"#ffffff"}
+
+
+def test_big_layers_are_elided_with_true_size_in_label() -> None:
+    root = parse(svg_of([784, 512, 256, 10]))
+    counts = [len(find(layer_group(root, i), "circle")) for i in range(4)]
+    assert counts == [14, 14, 14, 10]  # 7 + ellipsis + 7 with the default limit of 16
+    assert edge_count(root) == 14 * 14 * 2 + 14 * 10
+    dots = [p for p in find(root, "path") if p.get("class") == "ellipsis"]
+    assert len(dots) == 3 and all(p.get("d").count("M") == 3 for p in dots)
+    labels = [t.text for t in find(root, "text")]
+    assert "Input Layer ∈ ℝ⁷⁸⁴" in labels
+    _, _, w, h = viewbox(root)
+    assert w < 800 and h < 800  # fits on a page
+
+
+def test_elided_column_is_never_taller_than_max_nodes() -> None:
+    for max_nodes in range(1, 30):
+        before, after = visible_nodes(1000, max_nodes)
+        slots = before + after + (1 if after else 0)
+        assert slots <= max(max_nodes, 3) and before == after >= 1
+    assert visible_nodes(16, 16) == (16, 0)
+    assert visible_nodes(5, 0) == (5, 0)
+
+
+def test_max_nodes_zero_draws_every_node() -> None:
+    root = parse(svg_of([40, 30], max_nodes=0))
+    assert len(circles(root)) == 70 and edge_count(root) == 1200
+    assert not [p for p in find(root, "path") if p.get("class") == "ellipsis"]
+
+
+def test_edge_limit_is_refused_up_front() -> None:
+    with pytest.raises(nnsvg.SpecError, match="more than max_edges"):
+        nnsvg.fcnn([10**6, 10**6], max_nodes=0).scene  # noqa: B018
+
+
+def test_weight_styles_are_bucketed_and_seeded() -> None:
+    root = parse(svg_of([30, 30, 30], max_nodes=0, edge_color="weight", edge_width="weight"))
+    paths = [p for g in find(root, "g") if g.get("class") == "edges" for p in g.iter(NS + "path")]
+    assert edge_count(root) == 1800
+    assert len(paths) <= 2 * (2 * WEIGHT_LEVELS + 1)
+    colours = {p.get("stroke") for p in paths}
+    assert "#0000ff" in colours and "#ff0000" in colours  # both ends of the ramp occur
+    widths = sorted(float(p.get("stroke-width") or 0) for p in paths)
+    assert widths[-1] == pytest.approx(2.0)  # max_width at |w| = 1
+    assert svg_of([5, 5], edge_color="weight", seed=1) != svg_of([5, 5], edge_color="weight", seed=2)
+    assert svg_of([5, 5], edge_color="weight", seed=1) == svg_of([5, 5], edge_color="weight", seed=1)
+
+
+def test_weight_opacity() -> None:
+    root = parse(svg_of([10, 10], edge_opacity="weight"))
+    opacities = [float(p.get("opacity", 1)) for p in find(root, "path") if (p.get("id") or "").startswith("edges")]
+    assert len(opacities) > 3 and min(opacities) < 0.2 and max(opacities) == pytest.approx(1.0)
+    assert {p.get("stroke") for p in find(root, "path") if (p.get("id") or "").startswith("edges")} == {"#505050"}
+
+
+@pytest.mark.parametrize("style", ["empty", "solid"])
+@pytest.mark.parametrize("bezier", [False, True])
+def test_arrowheads_touch_target_outline(style: str, bezier: bool) -> None:
+    root = parse(svg_of([2, 3], arrowheads=style, bezier=bezier))
+    heads = [g for g in find(root, "g") if g.get("class") == "arrowheads"]
+    assert len(heads) == 1
+    data = "".join(p.get("d") for p in heads[0].iter(NS + "path"))
+    assert data.count("M") == 6 == edge_count(root)
+    assert data.count("Z") == (6 if style == "solid" else 0)
+    # every tip lies on the outline of a target node (radius 10 + half the 1 px stroke)
+    targets = [(float(c.get("cx")), float(c.get("cy"))) for c in find(layer_group(root, 1), "circle")]
+    for piece in data.split("M")[1:]:
+        values = numbers(piece)
+        tip = (values[2], values[3])
+        assert min(math.dist(tip, t) for t in targets) == pytest.approx(10.5, abs=0.02)
+
+
+def test_bezier_edges_are_cubic_with_midway_controls() -> None:
+    root = parse(svg_of([1, 1], bezier=True))
+    d = next(p for p in find(root, "path") if p.get("id") == "edges-0-1").get("d")
+    assert d.count("C") == 1
+    x0, y0, c1x, c1y, c2x, c2y, x1, y1 = numbers(d)
+    assert c1x == c2x == (x0 + x1) / 2 and c1y == y0 and c2y == y1
+
+
+def test_viewbox_is_tight_around_everything_drawn() -> None:
+    for options in ({}, {"bias": True, "arrowheads": "solid"}, {"direction": "up"}, {"labels": False}):
+        diagram = nnsvg.fcnn([3, 5, 2], **options)
+        scene = diagram.scene
+        drawn = scene.bbox()
+        page = scene.page()
+        margin = diagram.theme.margin
+        assert page.contains(drawn.grow(margin))
+        assert page.width - drawn.width < 2 * margin + 2 and page.height - drawn.height < 2 * margin + 2
+        x, y, w, h = viewbox(parse(diagram.svg()))
+        assert (x, y, w, h) == (page.x0, page.y0, page.width, page.height)
+        for prim in scene.walk():
+            assert page.contains(prim.bbox())
+
+
+def test_labels_never_overlap_even_when_layers_are_close() -> None:
+    for direction in ("right", "up"):
+        diagram = nnsvg.fcnn([8, 12, 8, 4, 6], layer_spacing=10, direction=direction)
+        texts = [p for p in diagram.scene.walk() if isinstance(p, Text) and p.cls == "label"]
+        assert len(texts) == 5
+        boxes: list[BBox] = [t.box for t in texts]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert not a.overlaps(b), (a, b)
+        page = diagram.scene.page()
+        assert all(page.contains(b) for b in boxes)
+
+
+def test_width_and_height_carry_units() -> None:
+    root = parse(svg_of([2, 3]))
+    _x, _y, w, h = viewbox(root)
+    assert root.get("width") == f"{w:g}px" and root.get("height") == f"{h:g}px"
+    assert w == int(w) and h == int(h)
+
+
+def test_deterministic_svg() -> None:
+    options = {"bias": True, "arrowheads": "solid", "bezier": True, "edge_color": "weight",
+               "edge_width": "weight", "seed": 3}
+    assert svg_of([4, 6, 6, 2], **options) == svg_of([4, 6, 6, 2], **options)
+
+
+def test_svg_is_valid_for_svgwrite_validator() -> None:
+    diagram = nnsvg.fcnn([3, 4, 2], bias=True, arrowheads="empty", edge_color="weight")
+    assert export.to_svg(diagram.scene, debug=True) == diagram.svg()
+
+
+def test_background_none_has_no_background_rect() -> None:
+    root = parse(nnsvg.fcnn([2, 2], set={"background": "none"}).svg())
+    assert not [r for r in find(root, "rect") if r.get("class") == "background"]
+    root = parse(nnsvg.fcnn([2, 2]).svg())
+    assert [r.get("fill") for r in find(root, "rect") if r.get("class") == "background"] == ["#ffffff"]
+
+
+@pytest.mark.parametrize("theme", ["nnsvg", "paper", "dark", "colorblind"])
+def test_every_theme_renders(theme: str) -> None:
+    diagram = nnsvg.fcnn([3, 4, 2], theme=theme, bias=True, edge_color="weight")
+    root = parse(diagram.svg())
+    assert len(circles(root)) == 11
+    assert {c.get("stroke") for c in circles(root)} == {diagram.theme.node.stroke}

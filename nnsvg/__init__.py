@@ -3,9 +3,9 @@
     >>> import nnsvg
     >>> nnsvg.fcnn([8, 12, 8], theme="paper").save("net.pdf")
 
-The API: ``fcnn(layers, **options)`` builds a ``Diagram``; ``render(spec)`` takes a spec mapping
-(or spec object); ``load(path)`` reads a YAML/TOML/JSON spec file. Every input problem raises
-``NnsvgError`` (a ValueError) with a one-line message.
+The API: ``fcnn(layers, **options)`` and ``lenet(layers, **options)`` build a ``Diagram``;
+``render(spec)`` takes a spec mapping (or spec object); ``load(path)`` reads a YAML/TOML/JSON
+spec file. Every input problem raises ``NnsvgError`` (a ValueError) with a one-line message.
 """
 
 from __future__ import annotations
@@ -36,10 +36,17 @@ def fcnn(layers: list[Any], **options: Any) -> Diagram:
     return Diagram(_spec.from_dict({"layers": layers, **options}, style="fcnn"))
 
 
+def lenet(layers: list[Any], **options: Any) -> Diagram:
+    """Feature-map stacks and dense layers: ``lenet(["1@32x32:5x5", "6@28x28", 120, 10])``.
+    Options as ``nnsvg lenet --help`` (dashes become underscores); ``ops`` and ``gaps`` take
+    lists."""
+    return Diagram(_spec.from_dict({"layers": layers, **options}, style="lenet"))
+
+
 def load(path: str | os.PathLike[str]) -> Diagram:
     """A Diagram from a spec file (YAML, TOML or JSON)."""
     return Diagram(_spec.load(path))
 
 
 __all__ = ["Diagram", "ExportError", "NnsvgError", "SpecError", "ThemeError", "__version__",
-           "fcnn", "load", "render"]
+           "fcnn", "lenet", "load", "render"]

@@ -28,15 +28,19 @@ app = typer.Typer(
 )
 
 
-def _choices(name: str) -> type[Enum]:
+def _choices(cls: type, name: str) -> type[Enum]:
     """A str Enum of a spec option's choices, so --help lists them."""
-    meta = specs.fields.options(specs.FcnnSpec)[name]
+    meta = specs.fields.options(cls)[name]
     return Enum(name.title().replace("_", ""), {c: c for c in meta["choices"]}, type=str)  # type: ignore[return-value]
 
 
-Direction = _choices("direction")
-Arrowheads = _choices("arrowheads")
-Mode = Enum("Mode", {"fixed": "fixed", "weight": "weight"}, type=str)  # type: ignore[misc]
+Direction = _choices(specs.FcnnSpec, "direction")
+Arrowheads = _choices(specs.FcnnSpec, "arrowheads")
+Mode = _choices(specs.FcnnSpec, "edge_color")
+MapSize = _choices(specs.LenetSpec, "map_size")
+DenseSize = _choices(specs.LenetSpec, "dense_size")
+Filters = _choices(specs.LenetSpec, "filters")
+FilterPosition = _choices(specs.LenetSpec, "filter_position")
 
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="output file: .svg .pdf .png .eps .ps (default: SVG to standard output)")]
 ThemeOpt = Annotated[str | None, typer.Option("--theme", help="theme name (see `nnsvg themes`) or path to a .toml theme file")]
@@ -146,21 +150,66 @@ def fcnn(
 ) -> None:
     """A fully-connected network: columns of nodes joined by edges (NN-SVG's FCNN style)."""
     _stray_options(ctx, layers)
-    items: list[Any] = list(layers)
-    if label:
-        if len(label) != len(layers):
-            raise SpecError(f"--label: give one per layer ({len(layers)}), got {len(label)}")
-        items = [{"size": size, "label": text} for size, text in zip(layers, label)]
-    data: dict[str, Any] = {"style": "fcnn", "layers": items}
+    data: dict[str, Any] = {"style": "fcnn", "layers": _with_labels(layers, label)}
     values = {"node_diameter": node_diameter, "layer_spacing": layer_spacing, "node_gap": node_gap,
               "direction": direction, "bias": bias, "arrowheads": arrowheads, "bezier": bezier,
               "edge_color": edge_color, "edge_width": edge_width, "edge_opacity": edge_opacity,
               "max_nodes": max_nodes, "max_edges": max_edges, "labels": labels}
+    _run_style(data, values, theme, settings, seed, output, save_spec, scale, dpi)
+
+
+def _run_style(data: dict[str, Any], values: dict[str, Any], theme: str | None,
+               settings: list[str] | None, seed: int | None, output: Path | None,
+               save_spec: Path | None, scale: float | None, dpi: float | None) -> None:
+    """The common tail of every style command: given options into the spec, render, write."""
     for key, value in values.items():
         if value is not None:
             data[key] = value.value if isinstance(value, Enum) else value
     data = _common(data, theme, settings, seed)
     _emit(Diagram(specs.from_dict(data)), output, save_spec, scale, dpi)
+
+
+def _with_labels(tokens: list[str], labels: list[str] | None) -> list[Any]:
+    """Layer tokens, as mappings with a caption when --label is given once per layer."""
+    if not labels:
+        return list(tokens)
+    if len(labels) != len(tokens):
+        raise SpecError(f"--label: give one per layer ({len(tokens)}), got {len(labels)}")
+    return [{"size": token, "label": text} for token, text in zip(tokens, labels)]
+
+
+@app.command("lenet", context_settings={"ignore_unknown_options": True})
+def lenet(
+    ctx: typer.Context,
+    layers: Annotated[list[str], typer.Argument(help="feature maps N@HxW (optionally :FHxFW, a filter window), then dense widths, e.g. 1@32x32:5x5 6@28x28 120 10", show_default=False)],
+    output: Output = None,
+    theme: ThemeOpt = None,
+    settings: SetOpt = None,
+    seed: Seed = None,
+    save_spec: SaveSpec = None,
+    scale: Scale = None,
+    dpi: Dpi = None,
+    ops: Annotated[str | None, typer.Option(help="op label of each gap, comma-separated, e.g. 'Conv 5x5,Max-pool 2x2,Dense' (missing ones are inferred)")] = None,
+    gaps: Annotated[str | None, typer.Option(help="space between layers: one value or one per gap, e.g. 40,10,-20 (negative overlaps; default 40)")] = None,
+    map_offset: Annotated[float | None, typer.Option(help="diagonal step between stacked maps (default 8)")] = None,
+    max_maps: Annotated[int | None, typer.Option(help="draw deeper stacks as back and front maps around an ellipsis; 0 draws all (default 24)")] = None,
+    map_size: Annotated[MapSize | None, typer.Option(help="map sides to scale (linear) or log-scaled (default linear)")] = None,  # type: ignore[valid-type]
+    map_scale: Annotated[float | None, typer.Option(help="scale of map sides (default 1)")] = None,
+    dense_size: Annotated[DenseSize | None, typer.Option(help="dense length linear in n or in sqrt(n) (default linear)")] = None,  # type: ignore[valid-type]
+    dense_scale: Annotated[float | None, typer.Option(help="dense length scale in percent (default 100)")] = None,
+    filters: Annotated[Filters | None, typer.Option(help="filter windows: given and inferred (infer), only given, or none (default infer)")] = None,  # type: ignore[valid-type]
+    filter_position: Annotated[FilterPosition | None, typer.Option(help="window placement: seeded random spot or centre (default seeded)")] = None,  # type: ignore[valid-type]
+    labels: Annotated[bool | None, typer.Option("--labels/--no-labels", help="draw captions and op labels (default on)")] = None,
+    label: Annotated[list[str] | None, typer.Option("--label", help="caption of each layer in order (repeat once per layer)")] = None,
+) -> None:
+    """Feature-map stacks and dense layers, left to right (NN-SVG's LeNet style)."""
+    _stray_options(ctx, layers)
+    data: dict[str, Any] = {"style": "lenet", "layers": _with_labels(layers, label)}
+    values = {"ops": ops, "gaps": gaps, "map_offset": map_offset, "max_maps": max_maps,
+              "map_size": map_size, "map_scale": map_scale, "dense_size": dense_size,
+              "dense_scale": dense_scale, "filters": filters, "filter_position": filter_position,
+              "labels": labels}
+    _run_style(data, values, theme, settings, seed, output, save_spec, scale, dpi)
 
 
 @app.command("render")

@@ -15,7 +15,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from .errors import ExportError
-from .scene import Circle, Group, Rect, Scene, Text, fmt
+from .scene import Circle, Group, Polygon, Rect, Scene, Text, fmt
 from .scene import Path as PathPrim
 
 FORMATS = {".svg": "svg", ".pdf": "pdf", ".png": "png", ".eps": "eps", ".ps": "ps"}
@@ -67,6 +67,11 @@ def _element(dwg: Any, item: Any) -> Any:
         if item.linecap:
             kw["stroke_linecap"] = item.linecap
         return dwg.path(d=item.d, **kw)
+    if isinstance(item, Polygon):
+        kw = _style({}, item)
+        if item.stroke != "none":
+            kw["stroke_linejoin"] = "round"
+        return dwg.polygon(points=[(fmt(x), fmt(y)) for x, y in item.points], **kw)
     if isinstance(item, Rect):
         return dwg.rect(insert=(fmt(item.x), fmt(item.y)), size=(fmt(item.width), fmt(item.height)),
                         **_style({}, item))

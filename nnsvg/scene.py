@@ -74,6 +74,22 @@ class Rect:
 
 
 @dataclass(frozen=True, slots=True)
+class Polygon:
+    """A closed polygon; drawn with round joins so its box is its points plus half the stroke."""
+
+    points: tuple[tuple[float, float], ...]
+    fill: str
+    stroke: str = "none"
+    stroke_width: float = 0.0
+    opacity: float = 1.0
+    cls: str | None = None
+
+    def bbox(self) -> BBox:
+        half = self.stroke_width / 2 if self.stroke != "none" else 0.0
+        return BBox.around(self.points, half)
+
+
+@dataclass(frozen=True, slots=True)
 class Text:
     """One line of text with its baseline at ``y``; ``box`` is its measured extent."""
 
@@ -91,7 +107,7 @@ class Text:
         return self.box
 
 
-Primitive = Circle | Path | Rect | Text
+Primitive = Circle | Path | Polygon | Rect | Text
 
 
 @dataclass(slots=True)

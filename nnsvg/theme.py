@@ -73,6 +73,37 @@ class TextStyle:
 
 
 @dataclass(frozen=True)
+class MapStyle:
+    fill: str = _color("#a0a0a0", "fill of the back feature map and every second one after it")
+    fill_alt: str = _color("#e0e0e0", "fill of the other feature maps (they alternate)")
+    stroke: str = _color("#000000", "outline of a feature map", none=True)
+    stroke_width: float = _number(1.0, "outline width of a feature map")
+    opacity: float = _number(0.8, "opacity of a feature map", high=1.0)
+
+
+@dataclass(frozen=True)
+class DenseStyle:
+    fill: str = _color("#e0e0e0", "fill of a dense layer's parallelogram", none=True)
+    stroke: str = _color("#000000", "outline of a dense layer", none=True)
+    stroke_width: float = _number(1.0, "outline width of a dense layer")
+    opacity: float = _number(0.8, "opacity of a dense layer", high=1.0)
+
+
+@dataclass(frozen=True)
+class WindowStyle:
+    stroke: str = _color("#000000", "outline of a filter window on a feature map")
+    stroke_width: float = _number(1.0, "outline width of a filter window")
+    fill: str = _color("none", "fill of a filter window", none=True)
+
+
+@dataclass(frozen=True)
+class LinkStyle:
+    color: str = _color("#000000", "lines from filter windows and between dense layers")
+    width: float = _number(0.5, "width of those lines")
+    opacity: float = _number(0.8, "opacity of those lines", high=1.0)
+
+
+@dataclass(frozen=True)
 class Theme:
     name: str = _text("nnsvg", "the theme's name")
     description: str = _text("", "one line shown by `nnsvg themes`")
@@ -83,6 +114,10 @@ class Theme:
     edge: EdgeStyle = field(default_factory=EdgeStyle)
     arrow: ArrowStyle = field(default_factory=ArrowStyle)
     text: TextStyle = field(default_factory=TextStyle)
+    map: MapStyle = field(default_factory=MapStyle)
+    dense: DenseStyle = field(default_factory=DenseStyle)
+    window: WindowStyle = field(default_factory=WindowStyle)
+    link: LinkStyle = field(default_factory=LinkStyle)
 
 
 @cache

@@ -10,9 +10,9 @@ from typing import Any
 
 from ..scene import Scene
 from ..theme import Theme
-from . import fcnn
+from . import fcnn, lenet
 
-RENDERERS: dict[str, Callable[[Any, Theme], Scene]] = {"fcnn": fcnn.render}
+RENDERERS: dict[str, Callable[[Any, Theme], Scene]] = {"fcnn": fcnn.render, "lenet": lenet.render}
 
 
 def render(spec: Any, theme: Theme) -> Scene:

@@ -11,10 +11,11 @@ from typing import Any
 from ..errors import SpecError
 from . import fields, files
 from .fcnn import FcnnLayer, FcnnSpec
+from .lenet import DenseLayer, LenetSpec, MapLayer
 
-SPECS: dict[str, type] = {"fcnn": FcnnSpec}
+SPECS: dict[str, type] = {"fcnn": FcnnSpec, "lenet": LenetSpec}
 
-Spec = FcnnSpec  # grows into a union as styles are added
+Spec = FcnnSpec | LenetSpec
 
 
 def from_dict(data: dict[str, Any], style: str | None = None) -> Any:
@@ -32,13 +33,15 @@ def from_dict(data: dict[str, Any], style: str | None = None) -> Any:
 
 def to_dict(spec: Any) -> dict[str, Any]:
     """The spec as plain data, in declaration order: what ``--save-spec`` writes."""
-    data: dict[str, Any] = {"style": spec.style}
+    data: dict[str, Any] = {"style": spec.style, "layers": None}
     for f in dataclasses.fields(spec):
         value = getattr(spec, f.name)
         if f.name == "layers":
             value = [layer.to_data() for layer in value]
         elif isinstance(value, dict):
             value = dict(value)
+        elif value is None:  # an unset optional option: leave it out
+            continue
         data[f.name] = value
     return data
 
@@ -78,12 +81,7 @@ def json_schema() -> dict[str, Any]:
     variants = []
     for style, cls in SPECS.items():
         props: dict[str, Any] = {"style": {"const": style}}
-        props["layers"] = {"type": "array", "minItems": 2, "items": {"oneOf": [
-            {"type": ["integer", "string"]},
-            {"type": "object", "required": ["size"], "additionalProperties": False,
-             "properties": {"size": {"type": ["integer", "string"]}, "label": {"type": "string"},
-                            "fill": {"type": "string"}, "stroke": {"type": "string"},
-                            "gap": {"type": "number", "minimum": 0}}}]}}
+        props["layers"] = {"type": "array", "minItems": 2, "items": cls.layer_schema}
         for name, meta in fields.options(cls).items():
             props[name] = {**fields.json_type(meta), "description": meta["help"]}
         variants.append({"type": "object", "required": ["style", "layers"],
@@ -92,5 +90,7 @@ def json_schema() -> dict[str, Any]:
             "title": "nnsvg spec file", "oneOf": variants}
 
 
-__all__ = ["SPECS", "FcnnLayer", "FcnnSpec", "Spec", "dump", "from_dict", "json_schema", "load",
-           "to_dict"]
+__all__ = [
+    "SPECS", "DenseLayer", "FcnnLayer", "FcnnSpec", "LenetSpec", "MapLayer", "Spec", "dump", "from_dict",
+    "json_schema", "load", "to_dict",
+]

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from .. import colors
 from ..errors import NnsvgError, SpecError
+from .base import BaseSpec
 from .fields import nearest, option
 
 MAX_LAYER_SIZE = 1_000_000_000
@@ -83,16 +84,18 @@ def parse_layers(value: object) -> tuple[FcnnLayer, ...]:
     return tuple(parse_layer(item, i) for i, item in enumerate(value))
 
 
-@dataclass(frozen=True)
-class FcnnSpec:
+@dataclass(frozen=True, kw_only=True)
+class FcnnSpec(BaseSpec):
     """A fully-connected network drawn as nodes and edges (NN-SVG's FCNN style)."""
 
     style: ClassVar[str] = "fcnn"
+    layer_schema: ClassVar[dict[str, Any]] = {"oneOf": [
+        {"type": ["integer", "string"]},
+        {"type": "object", "required": ["size"], "additionalProperties": False,
+         "properties": {"size": {"type": ["integer", "string"]}, "label": {"type": "string"},
+                        "fill": {"type": "string"}, "stroke": {"type": "string"},
+                        "gap": {"type": "number", "minimum": 0}}}]}
     layers: tuple[FcnnLayer, ...] = field(metadata={"kind": "layers", "help": "layer widths"})
-    theme: str = option("nnsvg", "text", "theme name or path to a theme .toml file")
-    set: dict[str, Any] = option({}, "settings", "theme overrides, key=value")
-    seed: int = option(0, "int", "seed of the random edge weights", low=0, high=2**63 - 1)
-    labels: bool = option(True, "bool", "draw the layer labels")
     node_diameter: float = option(20.0, "number", "node diameter", low=1, high=1000)
     layer_spacing: float = option(160.0, "number", "space between layers", low=0, high=100_000)
     node_gap: float | list[float] = option(

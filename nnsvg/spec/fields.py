@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import SpecError
 
-KINDS = ("bool", "int", "number", "choice", "numbers", "text", "settings", "layers")
+KINDS = ("bool", "int", "number", "choice", "numbers", "text", "texts", "settings", "layers")
 
 
 def option(default: Any, kind: str, help: str, **constraints: Any) -> Any:
@@ -85,6 +85,11 @@ def coerce(name: str, value: object, meta: dict[str, Any]) -> Any:
         if not isinstance(value, str):
             raise SpecError(f"{name}: expected text, got {value!r}")
         return value
+    if kind == "texts":
+        items = [t.strip() for t in value.split(",")] if isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not all(isinstance(t, str) for t in items):
+            raise SpecError(f"{name}: expected a list of texts (or one comma-separated text), got {value!r}")
+        return list(items)
     if kind == "settings":
         if not isinstance(value, dict):
             raise SpecError(f"{name}: expected a mapping of theme keys to values, got {value!r}")
@@ -132,6 +137,8 @@ def json_type(meta: dict[str, Any]) -> dict[str, Any]:
         return {"oneOf": [one, {"type": "array", "items": one, "minItems": 1}]}
     if kind == "text":
         return {"type": "string"}
+    if kind == "texts":
+        return {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
     if kind == "settings":
         return {"type": "object", "additionalProperties": {"type": ["string", "number"]}}
     raise AssertionError(kind)

@@ -1,0 +1,25 @@
+"""What every style's spec has: layers, theme, theme overrides, seed and labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .fields import option
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseSpec:
+    """Options shared by every style. Subclasses set ``style``, ``parse_layers`` (tokens or
+    mappings to layer objects) and ``layer_schema`` (the JSON Schema of one layer)."""
+
+    style: ClassVar[str] = ""
+    parse_layers: ClassVar[Any]
+    layer_schema: ClassVar[dict[str, Any]]
+
+    layers: tuple[Any, ...] = field(metadata={"kind": "layers", "help": "the layers, in order"})
+    theme: str = option("nnsvg", "text", "theme name or path to a theme .toml file")
+    set: dict[str, Any] = option({}, "settings", "theme overrides, key=value")
+    seed: int = option(0, "int", "seed of the random choices (edge weights, filter positions)",
+                       low=0, high=2**63 - 1)
+    labels: bool = option(True, "bool", "draw the captions")

@@ -1,0 +1,226 @@
+"""The LeNet style's spec: stacks of 2D feature maps (``N@HxW``, optionally ``:FHxFW``), then
+dense layers (plain integers), with NN-SVG's LeNet options and ours."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .. import colors
+from ..errors import NnsvgError, SpecError
+from .base import BaseSpec
+from .fcnn import parse_size
+from .fields import nearest, option
+
+MAX_SIDE = 100_000
+MAX_MAPS = 1_000_000
+_MAP = re.compile(r"(?P<n>[^@:]+)@(?P<h>[^x@:]+)x(?P<w>[^x@:]+)(?::(?P<fh>[^x@:]+)x(?P<fw>[^x@:]+))?")
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """A stack of ``maps`` feature maps of height × width, with an optional filter window."""
+
+    maps: int
+    height: int
+    width: int
+    filter: tuple[int, int] | None = None
+    label: str | None = None
+    fill: str | None = None
+
+    @property
+    def token(self) -> str:
+        window = f":{self.filter[0]}x{self.filter[1]}" if self.filter else ""
+        return f"{self.maps}@{self.height}x{self.width}{window}"
+
+    def to_data(self) -> str | dict[str, Any]:
+        extra = {k: v for k, v in (("label", self.label), ("fill", self.fill)) if v is not None}
+        return {"size": self.token, **extra} if extra else self.token
+
+
+@dataclass(frozen=True)
+class DenseLayer:
+    """A dense (fully-connected) vector of ``size`` units."""
+
+    size: int
+    label: str | None = None
+    fill: str | None = None
+
+    @property
+    def token(self) -> str:
+        return str(self.size)
+
+    def to_data(self) -> int | dict[str, Any]:
+        extra = {k: v for k, v in (("label", self.label), ("fill", self.fill)) if v is not None}
+        return {"size": self.size, **extra} if extra else self.size
+
+
+LenetLayer = MapLayer | DenseLayer
+
+
+def _whole(text: str, what: str, token: str, where: str, low: int, high: int) -> int:
+    if not text.strip().isdigit():
+        raise SpecError(f"{where}: '{token}' has {what} '{text}', which is not a whole number")
+    value = int(text)
+    if not low <= value <= high:
+        raise SpecError(f"{where}: '{token}' has {what} {value}; expected {low} to {high:,}")
+    return value
+
+
+def parse_token(token: object, where: str) -> LenetLayer:
+    """``N@HxW``, ``N@HxW:FHxFW`` or a dense width."""
+    if isinstance(token, str) and "@" in token:
+        text = token.strip()
+        match = _MAP.fullmatch(text)
+        if match is None:
+            raise SpecError(f"{where}: '{token}' is not a feature-map layer; expected N@HxW "
+                            "(e.g. 6@28x28) or N@HxW:FHxFW (e.g. 1@32x32:5x5)")
+        maps = _whole(match["n"], "map count", text, where, 1, MAX_MAPS)
+        height = _whole(match["h"], "height", text, where, 1, MAX_SIDE)
+        width = _whole(match["w"], "width", text, where, 1, MAX_SIDE)
+        window = None
+        if match["fh"] is not None:
+            fh = _whole(match["fh"], "filter height", text, where, 1, MAX_SIDE)
+            fw = _whole(match["fw"], "filter width", text, where, 1, MAX_SIDE)
+            if fh > height or fw > width:
+                raise SpecError(f"{where}: '{token}' has a {fh}x{fw} filter, larger than its "
+                                f"{height}x{width} maps")
+            window = (fh, fw)
+        return MapLayer(maps, height, width, window)
+    try:
+        return DenseLayer(parse_size(token, where))
+    except SpecError:
+        raise SpecError(f"{where}: expected N@HxW (feature maps) or a whole number (a dense "
+                        f"layer), got {token!r}") from None
+
+
+_LAYER_KEYS = ("size", "label", "fill")
+
+
+def parse_layer(item: object, index: int) -> LenetLayer:
+    where = f"layer {index + 1}"
+    if not isinstance(item, dict):
+        return parse_token(item, where)
+    for key in item:
+        if key not in _LAYER_KEYS:
+            raise SpecError(f"{where}: unknown layer key '{key}'{nearest(str(key), list(_LAYER_KEYS))}")
+    if "size" not in item:
+        raise SpecError(f"{where}: a layer mapping needs 'size' (a token such as '6@28x28' or 120)")
+    layer = parse_token(item["size"], f"{where}.size")
+    label = item.get("label")
+    if label is not None and not isinstance(label, str | int | float):
+        raise SpecError(f"{where}.label: expected text, got {label!r}")
+    try:
+        fill = colors.normalize(item["fill"], f"{where}.fill", allow_none=True) if "fill" in item else None
+    except NnsvgError as exc:
+        raise SpecError(str(exc)) from None
+    return dataclasses.replace(layer, label=None if label is None else str(label), fill=fill)
+
+
+def parse_layers(value: object) -> tuple[LenetLayer, ...]:
+    if not isinstance(value, list | tuple):
+        raise SpecError(f"layers: expected a list of layer tokens, got {value!r}")
+    if len(value) < 2:
+        raise SpecError(f"layers: a network needs at least 2 layers, got {len(value)}")
+    layers = tuple(parse_layer(item, i) for i, item in enumerate(value))
+    seen_dense = None
+    for i, layer in enumerate(layers):
+        if isinstance(layer, DenseLayer):
+            seen_dense = seen_dense or (i, layer)
+        elif seen_dense is not None:
+            raise SpecError(f"layer {i + 1}: feature maps '{layer.token}' come after the dense "
+                            f"layer {seen_dense[0] + 1} ('{seen_dense[1].token}'); dense layers go last")
+    return layers
+
+
+@dataclass(frozen=True, kw_only=True)
+class LenetSpec(BaseSpec):
+    """Stacked 2D feature maps and dense layers (NN-SVG's LeNet style), left to right."""
+
+    style: ClassVar[str] = "lenet"
+    layer_schema: ClassVar[dict[str, Any]] = {"oneOf": [
+        {"type": ["integer", "string"]},
+        {"type": "object", "required": ["size"], "additionalProperties": False,
+         "properties": {"size": {"type": ["integer", "string"]}, "label": {"type": "string"},
+                        "fill": {"type": "string"}}}]}
+    layers: tuple[LenetLayer, ...] = field(
+        metadata={"kind": "layers", "help": "N@HxW[:FHxFW] and dense widths"})
+    ops: list[str] | None = option(None, "texts", "op label of each gap between layers, e.g. "
+                                   "'Conv 5x5,Max-pool 2x2,Dense' (missing ones are inferred; '' for none)")
+    gaps: float | list[float] = option(40.0, "numbers", "space between layers: one value or one per "
+                                       "gap; negative overlaps", low=-10_000, high=10_000)
+    map_offset: float = option(8.0, "number", "diagonal step between stacked maps", low=0, high=1000)
+    max_maps: int = option(24, "int", "draw a deeper stack as its back and front maps around a "
+                           "diagonal ellipsis; 0 draws every map", low=0, high=MAX_MAPS)
+    map_size: str = option("linear", "choice", "map side: linear (px = units x map_scale) or log "
+                           "(px = 12 x map_scale x log2(1 + units))", choices=("linear", "log"))
+    map_scale: float = option(1.0, "number", "scale of map sides", low=0.01, high=100)
+    dense_size: str = option("linear", "choice", "dense length: linear (n x dense_scale / 100) or "
+                             "sqrt (sqrt(n) x dense_scale / 10)", choices=("linear", "sqrt"))
+    dense_scale: float = option(100.0, "number", "scale of dense lengths, in percent", low=0.01, high=10_000)
+    filters: str = option("infer", "choice", "filter windows: as given and inferred from the next "
+                          "layer's size (infer), only as given, or none", choices=("infer", "given", "none"))
+    filter_position: str = option("seeded", "choice", "where a filter window sits on its map: a "
+                                  "seeded random spot (as NN-SVG) or the centre",
+                                  choices=("seeded", "center"))
+
+    parse_layers: ClassVar[Any] = staticmethod(parse_layers)
+
+    def __post_init__(self) -> None:
+        gaps = len(self.layers) - 1
+        if isinstance(self.gaps, list) and len(self.gaps) not in (1, gaps):
+            raise SpecError(f"gaps: expected one value or {gaps} (one per gap between layers), "
+                            f"got {len(self.gaps)}")
+        if self.ops is not None and len(self.ops) > gaps:
+            raise SpecError(f"ops: {len(self.ops)} op labels for {gaps} gaps between layers "
+                            f"({', '.join(repr(o) for o in self.ops)})")
+
+    def gap_list(self) -> list[float]:
+        gaps = self.gaps if isinstance(self.gaps, list) else [self.gaps]
+        return gaps * (len(self.layers) - 1) if len(gaps) == 1 else list(gaps)
+
+
+
+@dataclass(frozen=True)
+class Step:
+    """What happens between layer i and i+1: the op label and the filter window drawn on
+    layer i (in map units), if any."""
+
+    op: str
+    window: tuple[int, int] | None
+
+
+def infer_window(a: MapLayer, b: MapLayer) -> tuple[tuple[int, int] | None, str]:
+    """The window and op a size change implies: pooling when the next map's height and width
+    divide this one's by whole factors (a window of those factors), else a valid convolution
+    H−k+1 (a k×k window); an equal or larger next map implies no window."""
+    if b.height < a.height and a.height % b.height == 0 and a.width % b.width == 0 \
+            and b.width < a.width:
+        return (a.height // b.height, a.width // b.width), "Max-Pool"
+    if b.height <= a.height and b.width <= a.width and (b.height, b.width) != (a.height, a.width):
+        return (a.height - b.height + 1, a.width - b.width + 1), "Convolution"
+    return None, "Convolution" if (b.height, b.width) == (a.height, a.width) else ""
+
+
+def steps(spec: LenetSpec) -> list[Step]:
+    """The op label and filter window of every gap, from the spec's tokens, ops and filters."""
+    out = []
+    for i, (a, b) in enumerate(zip(spec.layers, spec.layers[1:])):
+        window: tuple[int, int] | None = None
+        if isinstance(a, MapLayer) and isinstance(b, MapLayer):
+            inferred, op = infer_window(a, b)
+            if a.filter is not None:
+                pooled = a.height // b.height if a.height % b.height == 0 else 0
+                op = "Max-Pool" if a.filter == (pooled, pooled) and pooled > 1 else "Convolution"
+            window = a.filter or (inferred if spec.filters == "infer" else None)
+        else:
+            op = "Dense"
+            window = a.filter if isinstance(a, MapLayer) else None
+        if spec.filters == "none":
+            window = None
+        if spec.ops is not None and i < len(spec.ops):
+            op = spec.ops[i]
+        out.append(Step(op, window))
+    return out

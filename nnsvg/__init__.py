@@ -3,7 +3,7 @@
     >>> import nnsvg
     >>> nnsvg.fcnn([8, 12, 8], theme="paper").save("net.pdf")
 
-The API: ``fcnn(layers, **options)`` and ``lenet(layers, **options)`` build a ``Diagram``;
+The API: ``fcnn``, ``lenet`` and ``alexnet`` (``(layers, **options)``) build a ``Diagram``;
 ``render(spec)`` takes a spec mapping (or spec object); ``load(path)`` reads a YAML/TOML/JSON
 spec file. Every input problem raises ``NnsvgError`` (a ValueError) with a one-line message.
 """
@@ -43,10 +43,17 @@ def lenet(layers: list[Any], **options: Any) -> Diagram:
     return Diagram(_spec.from_dict({"layers": layers, **options}, style="lenet"))
 
 
+def alexnet(layers: list[Any], **options: Any) -> Diagram:
+    """3D volumes and dense boxes: ``alexnet(["224x224x3:11x11", "55x55x96", 1000], dims=True)``.
+    Options as ``nnsvg alexnet --help`` (dashes become underscores); ``view`` is
+    ``[azimuth, elevation]``."""
+    return Diagram(_spec.from_dict({"layers": layers, **options}, style="alexnet"))
+
+
 def load(path: str | os.PathLike[str]) -> Diagram:
     """A Diagram from a spec file (YAML, TOML or JSON)."""
     return Diagram(_spec.load(path))
 
 
 __all__ = ["Diagram", "ExportError", "NnsvgError", "SpecError", "ThemeError", "__version__",
-           "fcnn", "lenet", "load", "render"]
+           "alexnet", "fcnn", "lenet", "load", "render"]

@@ -41,6 +41,7 @@ MapSize = _choices(specs.LenetSpec, "map_size")
 DenseSize = _choices(specs.LenetSpec, "dense_size")
 Filters = _choices(specs.LenetSpec, "filters")
 FilterPosition = _choices(specs.LenetSpec, "filter_position")
+SizeMode = _choices(specs.AlexnetSpec, "depth_size")
 
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="output file: .svg .pdf .png .eps .ps (default: SVG to standard output)")]
 ThemeOpt = Annotated[str | None, typer.Option("--theme", help="theme name (see `nnsvg themes`) or path to a .toml theme file")]
@@ -209,6 +210,45 @@ def lenet(
               "map_size": map_size, "map_scale": map_scale, "dense_size": dense_size,
               "dense_scale": dense_scale, "filters": filters, "filter_position": filter_position,
               "labels": labels}
+    _run_style(data, values, theme, settings, seed, output, save_spec, scale, dpi)
+
+
+@app.command("alexnet", context_settings={"ignore_unknown_options": True})
+def alexnet(
+    ctx: typer.Context,
+    layers: Annotated[list[str], typer.Argument(help="volumes HxWxD (optionally :FHxFW, a filter box), then dense widths, e.g. 224x224x3:11x11 55x55x96 1000", show_default=False)],
+    output: Output = None,
+    theme: ThemeOpt = None,
+    settings: SetOpt = None,
+    seed: Seed = None,
+    save_spec: SaveSpec = None,
+    scale: Scale = None,
+    dpi: Dpi = None,
+    view: Annotated[str | None, typer.Option(help="camera azimuth,elevation in degrees: azimuth in (0, 90), elevation in [0, 60] (default 21,21.4: NN-SVG's camera)")] = None,
+    spacing: Annotated[float | None, typer.Option(help="space between layers (default 40)")] = None,
+    dims: Annotated[bool | None, typer.Option("--dims/--no-dims", help="dimension labels on volumes, sizes under dense layers")] = None,
+    filter_dims: Annotated[bool | None, typer.Option("--filter-dims/--no-filter-dims", help="size labels on filter boxes")] = None,
+    font_scale: Annotated[float | None, typer.Option(help="scale of the dimension labels (default 1)")] = None,
+    depth_size: Annotated[SizeMode | None, typer.Option(help="depth drawn log-scaled or linear (default log)")] = None,  # type: ignore[valid-type]
+    depth_scale: Annotated[float | None, typer.Option(help="scale of depth (default 10)")] = None,
+    side_size: Annotated[SizeMode | None, typer.Option(help="height and width log-scaled or linear (default log)")] = None,  # type: ignore[valid-type]
+    side_scale: Annotated[float | None, typer.Option(help="scale of height and width (default 10)")] = None,
+    filter_size: Annotated[SizeMode | None, typer.Option(help="filter box side linear or log (default linear)")] = None,  # type: ignore[valid-type]
+    filter_scale: Annotated[float | None, typer.Option(help="scale of filter boxes (default 1)")] = None,
+    filter_position: Annotated[FilterPosition | None, typer.Option(help="filter box placement: seeded random or centre (default seeded)")] = None,  # type: ignore[valid-type]
+    input_image: Annotated[str | None, typer.Option(help="a PNG or JPEG put on the first volume's front face")] = None,
+    image_opacity: Annotated[float | None, typer.Option(help="opacity of the input image (default 0.5)")] = None,
+    image_flip: Annotated[bool | None, typer.Option("--image-flip/--no-image-flip", help="mirror the input image")] = None,
+    label: Annotated[list[str] | None, typer.Option("--label", help="caption of each layer in order (repeat once per layer)")] = None,
+) -> None:
+    """3D volumes and dense boxes under an orthographic camera (NN-SVG's AlexNet style)."""
+    _stray_options(ctx, layers)
+    data: dict[str, Any] = {"style": "alexnet", "layers": _with_labels(layers, label)}
+    values = {"view": view, "spacing": spacing, "dims": dims, "filter_dims": filter_dims,
+              "font_scale": font_scale, "depth_size": depth_size, "depth_scale": depth_scale,
+              "side_size": side_size, "side_scale": side_scale, "filter_size": filter_size,
+              "filter_scale": filter_scale, "filter_position": filter_position,
+              "input_image": input_image, "image_opacity": image_opacity, "image_flip": image_flip}
     _run_style(data, values, theme, settings, seed, output, save_spec, scale, dpi)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from .errors import ExportError
-from .scene import Circle, Group, Polygon, Rect, Scene, Text, fmt
+from .scene import Circle, Group, Image, Polygon, Rect, Scene, Text, fmt
 from .scene import Path as PathPrim
 
 FORMATS = {".svg": "svg", ".pdf": "pdf", ".png": "png", ".eps": "eps", ".ps": "ps"}
@@ -71,10 +71,20 @@ def _element(dwg: Any, item: Any) -> Any:
         kw = _style({}, item)
         if item.stroke != "none":
             kw["stroke_linejoin"] = "round"
+        if item.fill_opacity != 1.0:
+            kw["fill_opacity"] = fmt(item.fill_opacity)
         return dwg.polygon(points=[(fmt(x), fmt(y)) for x, y in item.points], **kw)
     if isinstance(item, Rect):
         return dwg.rect(insert=(fmt(item.x), fmt(item.y)), size=(fmt(item.width), fmt(item.height)),
                         **_style({}, item))
+    if isinstance(item, Image):
+        kw = {"class_": item.cls} if item.cls else {}
+        if item.opacity != 1.0:
+            kw["opacity"] = fmt(item.opacity)
+        image = dwg.image(href=item.href, insert=(0, 0), size=(fmt(item.width), fmt(item.height)),
+                          preserveAspectRatio="none", **kw)
+        image["transform"] = "matrix(" + " ".join(f"{v:.6g}" for v in item.matrix) + ")"
+        return image
     if isinstance(item, Text):
         kw = {"font_family": item.family, "font_size": fmt(item.size), "fill": item.fill}
         if item.anchor != "start":

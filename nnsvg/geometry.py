@@ -163,3 +163,139 @@ def arrowhead(tip: Point, direction: Point, length: float, width: float) -> tupl
     bx, by = tip[0] - dx * length, tip[1] - dy * length
     half = width / 2
     return (bx - dy * half, by + dx * half), (bx + dy * half, by - dx * half)
+
+
+# --- 3D: an orthographic camera, boxes, painter's order, affine maps ----------------------
+
+Point3 = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class Camera:
+    """An orthographic camera. World axes: x right, y up, z towards the viewer at azimuth 0.
+    ``azimuth`` turns the camera about y towards +x (so the +x faces show), ``elevation``
+    lifts it above the horizon (so the +y faces show); both in degrees."""
+
+    azimuth: float
+    elevation: float
+
+    @property
+    def toward(self) -> Point3:
+        """The unit vector from the scene towards the camera."""
+        az, el = math.radians(self.azimuth), math.radians(self.elevation)
+        return (math.sin(az) * math.cos(el), math.sin(el), math.cos(az) * math.cos(el))
+
+    def project(self, p: Point3) -> Point:
+        """A world point on the page (y down, as SVG)."""
+        az, el = math.radians(self.azimuth), math.radians(self.elevation)
+        x, y, z = p
+        right = x * math.cos(az) - z * math.sin(az)
+        up = -x * math.sin(az) * math.sin(el) + y * math.cos(el) - z * math.cos(az) * math.sin(el)
+        return (right, -up)
+
+    def depth(self, p: Point3) -> float:
+        """Distance towards the camera: larger is nearer."""
+        t = self.toward
+        return p[0] * t[0] + p[1] * t[1] + p[2] * t[2]
+
+
+@dataclass(frozen=True)
+class Box3:
+    """An axis-aligned box between two corners."""
+
+    x0: float
+    y0: float
+    z0: float
+    x1: float
+    y1: float
+    z1: float
+
+    def faces(self) -> dict[str, tuple[tuple[Point3, ...], Point3]]:
+        """Each face's corners (counter-clockwise seen from outside) and outward normal."""
+        x0, y0, z0, x1, y1, z1 = self.x0, self.y0, self.z0, self.x1, self.y1, self.z1
+        return {
+            "front": (((x0, y0, z1), (x1, y0, z1), (x1, y1, z1), (x0, y1, z1)), (0, 0, 1)),
+            "back": (((x1, y0, z0), (x0, y0, z0), (x0, y1, z0), (x1, y1, z0)), (0, 0, -1)),
+            "right": (((x1, y0, z1), (x1, y0, z0), (x1, y1, z0), (x1, y1, z1)), (1, 0, 0)),
+            "left": (((x0, y0, z0), (x0, y0, z1), (x0, y1, z1), (x0, y1, z0)), (-1, 0, 0)),
+            "top": (((x0, y1, z1), (x1, y1, z1), (x1, y1, z0), (x0, y1, z0)), (0, 1, 0)),
+            "bottom": (((x0, y0, z0), (x1, y0, z0), (x1, y0, z1), (x0, y0, z1)), (0, -1, 0)),
+        }
+
+    def visible_faces(self, camera: Camera, eps: float = 1e-9) -> list[tuple[str, tuple[Point3, ...]]]:
+        """The faces turned towards the camera (edge-on faces are left out), in a fixed order."""
+        t = camera.toward
+        return [(name, corners) for name, (corners, n) in self.faces().items()
+                if n[0] * t[0] + n[1] * t[1] + n[2] * t[2] > eps]
+
+    def corners(self) -> list[Point3]:
+        return [(x, y, z) for x in (self.x0, self.x1) for y in (self.y0, self.y1) for z in (self.z0, self.z1)]
+
+
+def _in_front(a: Box3, b: Box3, camera: Camera) -> int:
+    """-1 if ``a`` must be painted before ``b`` (it is behind), 1 if after, 0 if unknown."""
+    t = camera.toward
+    for axis, (lo_a, hi_a, lo_b, hi_b) in enumerate(((a.x0, a.x1, b.x0, b.x1), (a.y0, a.y1, b.y0, b.y1),
+                                                     (a.z0, a.z1, b.z0, b.z1))):
+        if hi_a <= lo_b and t[axis] != 0:  # a lies on the low side of a separating plane
+            return -1 if t[axis] > 0 else 1
+        if hi_b <= lo_a and t[axis] != 0:
+            return 1 if t[axis] > 0 else -1
+    return 0
+
+
+def back_to_front(boxes: list[Box3], camera: Camera) -> list[int]:
+    """Indices of disjoint boxes in painting order: each box after every box it may cover.
+    Boxes split by an axis-aligned plane are ordered by the side the camera is on; others by
+    the depth of their centres."""
+    def centre_depth(i: int) -> float:
+        b = boxes[i]
+        return camera.depth(((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2, (b.z0 + b.z1) / 2))
+
+    order: list[int] = []
+    remaining = sorted(range(len(boxes)), key=centre_depth)
+    while remaining:  # repeatedly take a box that no remaining box must precede
+        for k, i in enumerate(remaining):
+            if all(_in_front(boxes[j], boxes[i], camera) != -1 for j in remaining if j != i):
+                order.append(remaining.pop(k))
+                break
+        else:  # a cycle (not possible for boxes in a row): fall back to centre depth
+            order.append(remaining.pop(0))
+    return order
+
+
+def clip_polygon(points: list[Point3], axis: int, value: float, keep_below: bool) -> list[Point3]:
+    """The part of a convex polygon on one side of the plane ``p[axis] = value``
+    (Sutherland–Hodgman for one plane)."""
+    def inside(p: Point3) -> bool:
+        return p[axis] <= value if keep_below else p[axis] >= value
+
+    out: list[Point3] = []
+    for k, current in enumerate(points):
+        previous = points[k - 1]
+        if inside(current) != inside(previous):
+            span = current[axis] - previous[axis]
+            t = (value - previous[axis]) / span
+            out.append(tuple(a + (b - a) * t for a, b in zip(previous, current)))  # type: ignore[arg-type]
+        if inside(current):
+            out.append(current)
+    return out
+
+
+def affine_map(source: tuple[Point, Point, Point], target: tuple[Point, Point, Point]) -> tuple[float, ...]:
+    """The SVG ``matrix(a b c d e f)`` taking three source points to three target points."""
+    (x0, y0), (x1, y1), (x2, y2) = source
+    (u0, v0), (u1, v1), (u2, v2) = target
+    det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0)
+    if abs(det) < 1e-12:
+        raise ValueError("the source points are collinear")
+    a = ((u1 - u0) * (y2 - y0) - (u2 - u0) * (y1 - y0)) / det
+    c = ((u2 - u0) * (x1 - x0) - (u1 - u0) * (x2 - x0)) / det
+    b = ((v1 - v0) * (y2 - y0) - (v2 - v0) * (y1 - y0)) / det
+    d = ((v2 - v0) * (x1 - x0) - (v1 - v0) * (x2 - x0)) / det
+    return (a, b, c, d, u0 - a * x0 - c * y0, v0 - b * x0 - d * y0)
+
+
+def apply_affine(m: tuple[float, ...], p: Point) -> Point:
+    a, b, c, d, e, f = m
+    return (a * p[0] + c * p[1] + e, b * p[0] + d * p[1] + f)

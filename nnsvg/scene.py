@@ -83,10 +83,28 @@ class Polygon:
     stroke_width: float = 0.0
     opacity: float = 1.0
     cls: str | None = None
+    fill_opacity: float = 1.0  # the fill alone (see-through faces with solid outlines)
 
     def bbox(self) -> BBox:
         half = self.stroke_width / 2 if self.stroke != "none" else 0.0
         return BBox.around(self.points, half)
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An embedded raster image of width × height, placed by an affine ``matrix``
+    (SVG's a b c d e f), so it can lie on a projected face."""
+
+    href: str
+    width: float
+    height: float
+    matrix: tuple[float, ...]
+    opacity: float
+    box: BBox
+    cls: str | None = None
+
+    def bbox(self) -> BBox:
+        return self.box
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +125,7 @@ class Text:
         return self.box
 
 
-Primitive = Circle | Path | Polygon | Rect | Text
+Primitive = Circle | Image | Path | Polygon | Rect | Text
 
 
 @dataclass(slots=True)

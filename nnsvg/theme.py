@@ -104,6 +104,29 @@ class LinkStyle:
 
 
 @dataclass(frozen=True)
+class VolumeStyle:
+    fill: str = _color("#eeeeee", "fill of a 3D volume or dense box (AlexNet style)")
+    stroke: str = _color("#000000", "edges of a volume or dense box", none=True)
+    stroke_width: float = _number(0.6, "edge width of a volume or dense box")
+    opacity: float = _number(0.4, "opacity of a volume's faces (its edges stay solid)", high=1.0)
+    shade: float = _number(0.08, "how much darker the side face and lighter the top face are", high=1.0)
+
+
+@dataclass(frozen=True)
+class FilterStyle:
+    fill: str = _color("#99ddff", "fill of a filter box inside a volume")
+    stroke: str = _color("#3a7ca5", "edges of a filter box", none=True)
+    opacity: float = _number(0.4, "opacity of a filter box's faces", high=1.0)
+
+
+@dataclass(frozen=True)
+class PyramidStyle:
+    fill: str = _color("#ffbbbb", "fill of the pyramid from a filter box to the next volume")
+    stroke: str = _color("#c06060", "edges of the pyramid", none=True)
+    opacity: float = _number(0.4, "opacity of the pyramid's faces", high=1.0)
+
+
+@dataclass(frozen=True)
 class Theme:
     name: str = _text("nnsvg", "the theme's name")
     description: str = _text("", "one line shown by `nnsvg themes`")
@@ -118,6 +141,9 @@ class Theme:
     dense: DenseStyle = field(default_factory=DenseStyle)
     window: WindowStyle = field(default_factory=WindowStyle)
     link: LinkStyle = field(default_factory=LinkStyle)
+    volume: VolumeStyle = field(default_factory=VolumeStyle)
+    filter: FilterStyle = field(default_factory=FilterStyle)
+    pyramid: PyramidStyle = field(default_factory=PyramidStyle)
 
 
 @cache

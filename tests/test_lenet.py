@@ -188,6 +188,7 @@ def test_every_theme(theme: str) -> None:
     ("6@28x28:0x3", "filter height 0"),
     ("x", r"expected N@HxW \(feature maps\) or a whole number \(a dense layer\), got 'x'"),
     ("6@0x4", "height 0"),
+    ("6@²x4", "height '²', which is not a whole number"),
 ])
 def test_bad_tokens_name_the_token(token: str, message: str) -> None:
     with pytest.raises(nnsvg.SpecError, match=message):

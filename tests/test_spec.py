@@ -21,6 +21,7 @@ def test_tokens_and_mappings() -> None:
     ([8, 0, 8], "layer 2: a layer needs at least 1 node, got 0"),
     ([8, -1], "layer 2: a layer needs at least 1 node, got -1"),
     ([8, "x"], "layer 2: expected a layer width .* got 'x'"),
+    ([8, "²"], "layer 2: expected a layer width .* got '²'"),  # a digit to str.isdigit(), not to int()
     ([8, 2.5], "layer 2: expected a layer width .* got 2.5"),
     ([8, True], "layer 2: expected a layer width"),
     ([8, None], "layer 2: expected a layer width"),

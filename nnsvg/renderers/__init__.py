@@ -10,9 +10,10 @@ from typing import Any
 
 from ..scene import Scene
 from ..theme import Theme
-from . import fcnn, lenet
+from . import alexnet, fcnn, lenet
 
-RENDERERS: dict[str, Callable[[Any, Theme], Scene]] = {"fcnn": fcnn.render, "lenet": lenet.render}
+RENDERERS: dict[str, Callable[[Any, Theme], Scene]] = {"fcnn": fcnn.render, "lenet": lenet.render,
+                                                         "alexnet": alexnet.render}
 
 
 def render(spec: Any, theme: Theme) -> Scene:

@@ -10,12 +10,13 @@ from typing import Any
 
 from ..errors import SpecError
 from . import fields, files
+from .alexnet import AlexnetSpec, Dense, Volume
 from .fcnn import FcnnLayer, FcnnSpec
 from .lenet import DenseLayer, LenetSpec, MapLayer
 
-SPECS: dict[str, type] = {"fcnn": FcnnSpec, "lenet": LenetSpec}
+SPECS: dict[str, type] = {"fcnn": FcnnSpec, "lenet": LenetSpec, "alexnet": AlexnetSpec}
 
-Spec = FcnnSpec | LenetSpec
+Spec = FcnnSpec | LenetSpec | AlexnetSpec
 
 
 def from_dict(data: dict[str, Any], style: str | None = None) -> Any:
@@ -58,6 +59,9 @@ def load(path: str | os.PathLike[str]) -> Any:
     theme = data.get("theme")
     if isinstance(theme, str) and _looks_like_path(theme) and not Path(theme).expanduser().is_absolute():
         data = {**data, "theme": str(file.parent / theme)}
+    image = data.get("input_image")
+    if isinstance(image, str) and not Path(image).expanduser().is_absolute():
+        data = {**data, "input_image": str(file.parent / image)}
     try:
         return from_dict(data)
     except SpecError as exc:
@@ -71,8 +75,11 @@ def dump(spec: Any, path: str | os.PathLike[str]) -> str:
     fmt = files.format_of(file)
     data = to_dict(spec)
     theme = data["theme"]
+    here = file.resolve().parent
     if _looks_like_path(theme):
-        data["theme"] = os.path.relpath(Path(theme).expanduser().resolve(), file.resolve().parent)
+        data["theme"] = os.path.relpath(Path(theme).expanduser().resolve(), here)
+    if data.get("input_image"):
+        data["input_image"] = os.path.relpath(Path(data["input_image"]).expanduser().resolve(), here)
     return files.dump_text(data, fmt)
 
 
@@ -91,6 +98,6 @@ def json_schema() -> dict[str, Any]:
 
 
 __all__ = [
-    "SPECS", "DenseLayer", "FcnnLayer", "FcnnSpec", "LenetSpec", "MapLayer", "Spec", "dump", "from_dict",
-    "json_schema", "load", "to_dict",
+    "SPECS", "AlexnetSpec", "Dense", "DenseLayer", "FcnnLayer", "FcnnSpec", "LenetSpec", "MapLayer", "Spec",
+    "Volume", "dump", "from_dict", "json_schema", "load", "to_dict",
 ]

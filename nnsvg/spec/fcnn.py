@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -12,6 +13,7 @@ from .base import BaseSpec
 from .fields import nearest, option
 
 MAX_LAYER_SIZE = 1_000_000_000
+_WHOLE = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: str.isdigit() accepts '²'
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ def parse_size(token: object, where: str) -> int:
     text = str(token).strip()
     if isinstance(token, float) and token.is_integer():
         text = str(int(token))
-    if not text.lstrip("+-").isdigit():
+    if not _WHOLE.fullmatch(text):
         raise SpecError(f"{where}: expected a layer width (a whole number), got {token!r}")
     size = int(text)
     if size < 1:

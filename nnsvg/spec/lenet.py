@@ -61,7 +61,7 @@ LenetLayer = MapLayer | DenseLayer
 
 
 def _whole(text: str, what: str, token: str, where: str, low: int, high: int) -> int:
-    if not text.strip().isdigit():
+    if not re.fullmatch(r"[0-9]+", text.strip()):  # ASCII digits: "²" is a digit to isdigit()
         raise SpecError(f"{where}: '{token}' has {what} '{text}', which is not a whole number")
     value = int(text)
     if not low <= value <= high:

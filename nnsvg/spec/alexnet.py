@@ -1,0 +1,181 @@
+"""The AlexNet style's spec: 3D volumes ``HxWxD`` (optionally ``:FHxFW``), then dense layers,
+with NN-SVG's AlexNet options, a numeric camera view and an input image."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .. import colors
+from ..errors import NnsvgError, SpecError
+from .base import BaseSpec
+from .fcnn import parse_size
+from .fields import nearest, option
+
+MAX_SIDE = 1_000_000
+_VOLUME = re.compile(r"(?P<h>[^x:]+)x(?P<w>[^x:]+)x(?P<d>[^x:]+)(?::(?P<fh>[^x:]+)x(?P<fw>[^x:]+))?")
+
+
+@dataclass(frozen=True)
+class Volume:
+    """A height × width × depth (channels) volume, with an optional filter box."""
+
+    height: int
+    width: int
+    depth: int
+    filter: tuple[int, int] | None = None
+    label: str | None = None
+    fill: str | None = None
+
+    @property
+    def token(self) -> str:
+        window = f":{self.filter[0]}x{self.filter[1]}" if self.filter else ""
+        return f"{self.height}x{self.width}x{self.depth}{window}"
+
+    def to_data(self) -> str | dict[str, Any]:
+        extra = {k: v for k, v in (("label", self.label), ("fill", self.fill)) if v is not None}
+        return {"size": self.token, **extra} if extra else self.token
+
+
+@dataclass(frozen=True)
+class Dense:
+    """A dense vector of ``size`` units, drawn as a thin tall box."""
+
+    size: int
+    label: str | None = None
+    fill: str | None = None
+
+    @property
+    def token(self) -> str:
+        return str(self.size)
+
+    def to_data(self) -> int | dict[str, Any]:
+        extra = {k: v for k, v in (("label", self.label), ("fill", self.fill)) if v is not None}
+        return {"size": self.size, **extra} if extra else self.size
+
+
+AlexnetLayer = Volume | Dense
+
+
+def _whole(text: str, what: str, token: str, where: str) -> int:
+    if not re.fullmatch(r"[0-9]+", text.strip()):  # ASCII digits: "²" is a digit to isdigit()
+        raise SpecError(f"{where}: '{token}' has {what} '{text}', which is not a whole number")
+    value = int(text)
+    if not 1 <= value <= MAX_SIDE:
+        raise SpecError(f"{where}: '{token}' has {what} {value}; expected 1 to {MAX_SIDE:,}")
+    return value
+
+
+def parse_token(token: object, where: str) -> AlexnetLayer:
+    """``HxWxD``, ``HxWxD:FHxFW`` or a dense width."""
+    if isinstance(token, str) and "x" in token:
+        text = token.strip()
+        match = _VOLUME.fullmatch(text)
+        if match is None:
+            raise SpecError(f"{where}: '{token}' is not a volume; expected HxWxD (e.g. 55x55x96) "
+                            "or HxWxD:FHxFW (e.g. 224x224x3:11x11)")
+        h = _whole(match["h"], "height", text, where)
+        w = _whole(match["w"], "width", text, where)
+        d = _whole(match["d"], "depth", text, where)
+        window = None
+        if match["fh"] is not None:
+            fh = _whole(match["fh"], "filter height", text, where)
+            fw = _whole(match["fw"], "filter width", text, where)
+            if fh > h or fw > w:
+                raise SpecError(f"{where}: '{token}' has a {fh}x{fw} filter, larger than its {h}x{w} volume")
+            window = (fh, fw)
+        return Volume(h, w, d, window)
+    try:
+        return Dense(parse_size(token, where))
+    except SpecError:
+        raise SpecError(f"{where}: expected HxWxD (a volume) or a whole number (a dense layer), "
+                        f"got {token!r}") from None
+
+
+_LAYER_KEYS = ("size", "label", "fill")
+
+
+def parse_layer(item: object, index: int) -> AlexnetLayer:
+    where = f"layer {index + 1}"
+    if not isinstance(item, dict):
+        return parse_token(item, where)
+    for key in item:
+        if key not in _LAYER_KEYS:
+            raise SpecError(f"{where}: unknown layer key '{key}'{nearest(str(key), list(_LAYER_KEYS))}")
+    if "size" not in item:
+        raise SpecError(f"{where}: a layer mapping needs 'size' (a token such as '55x55x96' or 1000)")
+    layer = parse_token(item["size"], f"{where}.size")
+    label = item.get("label")
+    if label is not None and not isinstance(label, str | int | float):
+        raise SpecError(f"{where}.label: expected text, got {label!r}")
+    try:
+        fill = colors.normalize(item["fill"], f"{where}.fill", allow_none=True) if "fill" in item else None
+    except NnsvgError as exc:
+        raise SpecError(str(exc)) from None
+    return dataclasses.replace(layer, label=None if label is None else str(label), fill=fill)
+
+
+def parse_layers(value: object) -> tuple[AlexnetLayer, ...]:
+    if not isinstance(value, list | tuple):
+        raise SpecError(f"layers: expected a list of layer tokens, got {value!r}")
+    if len(value) < 2:
+        raise SpecError(f"layers: a network needs at least 2 layers, got {len(value)}")
+    layers = tuple(parse_layer(item, i) for i, item in enumerate(value))
+    first_dense = next((i for i, layer in enumerate(layers) if isinstance(layer, Dense)), None)
+    if first_dense is not None:
+        for i, layer in enumerate(layers[first_dense:], first_dense):
+            if isinstance(layer, Volume):
+                raise SpecError(f"layer {i + 1}: volume '{layer.token}' comes after the dense layer "
+                                f"{first_dense + 1} ('{layers[first_dense].token}'); dense layers go last")
+    return layers
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlexnetSpec(BaseSpec):
+    """3D volumes and dense boxes under an orthographic camera (NN-SVG's AlexNet style)."""
+
+    style: ClassVar[str] = "alexnet"
+    layer_schema: ClassVar[dict[str, Any]] = {"oneOf": [
+        {"type": ["integer", "string"]},
+        {"type": "object", "required": ["size"], "additionalProperties": False,
+         "properties": {"size": {"type": ["integer", "string"]}, "label": {"type": "string"},
+                        "fill": {"type": "string"}}}]}
+    layers: tuple[AlexnetLayer, ...] = field(
+        metadata={"kind": "layers", "help": "HxWxD[:FHxFW] volumes and dense widths"})
+    view: list[float] = option([21.0, 21.4], "numbers", "camera azimuth,elevation in degrees: "
+                               "azimuth in (0, 90), elevation in [0, 60]", low=-360, high=360)
+    spacing: float = option(40.0, "number", "space between layers (NN-SVG: 20; wider leaves the pyramids room)",
+                            low=0, high=10_000)
+    dims: bool = option(False, "bool", "dimension labels on volumes and sizes under dense layers")
+    filter_dims: bool = option(False, "bool", "size labels on the filter boxes")
+    font_scale: float = option(1.0, "number", "scale of the dimension labels", low=0.2, high=5)
+    depth_size: str = option("log", "choice", "depth (channels) drawn as scale x ln(1+d), or linear",
+                             choices=("log", "linear"))
+    depth_scale: float = option(10.0, "number", "scale of depth", low=0.001, high=1000)
+    side_size: str = option("log", "choice", "height and width drawn as scale x ln(1+x), or linear",
+                            choices=("log", "linear"))
+    side_scale: float = option(10.0, "number", "scale of height and width", low=0.001, high=1000)
+    filter_size: str = option("linear", "choice", "filter box side: linear (f x scale) or log "
+                              "(10 x scale x ln(1+f))", choices=("linear", "log"))
+    filter_scale: float = option(1.0, "number", "scale of the filter boxes", low=0.001, high=1000)
+    filter_position: str = option("seeded", "choice", "filter box placement: seeded random or centre",
+                                  choices=("seeded", "center"))
+    input_image: str | None = option(None, "text", "a PNG or JPEG put on the first volume's front face")
+    image_opacity: float = option(0.5, "number", "opacity of the input image", low=0, high=1)
+    image_flip: bool = option(False, "bool", "mirror the input image left to right")
+
+    parse_layers: ClassVar[Any] = staticmethod(parse_layers)
+
+    def __post_init__(self) -> None:
+        view = self.view if isinstance(self.view, list) else [self.view]
+        if len(view) != 2:
+            raise SpecError(f"view: expected azimuth,elevation (two numbers), got {self.view!r}")
+        azimuth, elevation = view
+        if not 0 < azimuth < 90:
+            raise SpecError(f"view: azimuth must be between 0 and 90 degrees (exclusive), got {azimuth:g}")
+        if not 0 <= elevation <= 60:
+            raise SpecError(f"view: elevation must be from 0 to 60 degrees, got {elevation:g}")
+        if self.input_image is not None and not isinstance(self.layers[0], Volume):
+            raise SpecError("input_image: the first layer must be a volume to carry the image")

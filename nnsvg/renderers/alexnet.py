@@ -58,17 +58,19 @@ def filter_side(units: int, spec: AlexnetSpec) -> float:
 
 
 def label_room(spec: AlexnetSpec, theme: Theme) -> list[float]:
-    """Extra space in each gap for dimension labels: the depth label of the layer before and
-    the height label of the layer after both sit in the gap (in world units along x)."""
+    """The least space in each gap that holds its dimension labels: the depth label of the layer
+    before and the height label of the layer after both sit in it (world units along x)."""
     if not spec.dims:
         return [0.0] * (len(spec.layers) - 1)
     size, family = theme.text.size * spec.font_scale, theme.text.family
-    scale = math.cos(math.radians(spec.view[0]))
+    azimuth = math.radians(spec.view[0])
     room = []
     for a, b in zip(spec.layers, spec.layers[1:]):
         depth = text_width(str(a.depth), size, family) if isinstance(a, Volume) else 0.0
         height = text_width(str(b.height), size, family) if isinstance(b, Volume) else 0.0
-        room.append((depth + height + size) / scale)
+        # the depth label starts half the receding edge to the right of the front corner
+        shift = _size(a.depth, spec.depth_size, spec.depth_scale) / 2 * math.tan(azimuth) if depth else 0.0
+        room.append((depth + height + 3 * size) / math.cos(azimuth) + shift)
     return room
 
 
@@ -88,7 +90,7 @@ def layout(spec: AlexnetSpec, room: list[float] | None = None) -> list[Placed]:
             raise SpecError(f"layer {i + 1}: '{layer.token}' would be {max(w, h, d):,.0f} units "
                             "long; use log sizes or a smaller scale")
         out.append(Placed(i, Box3(x, -h / 2, -d, x + w, h / 2, 0.0)))
-        x += w + spec.spacing + (room[i] if i < len(room) else 0.0)
+        x += w + max(spec.spacing, room[i] if i < len(room) else 0.0)
     return out
 
 

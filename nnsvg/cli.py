@@ -5,6 +5,7 @@ errors print one ``error: ...`` line and exit 2, and nothing is written."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -46,10 +47,10 @@ SizeMode = _choices(specs.AlexnetSpec, "depth_size")
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="output file: .svg .pdf .png .eps .ps (default: SVG to standard output)")]
 ThemeOpt = Annotated[str | None, typer.Option("--theme", help="theme name (see `nnsvg themes`) or path to a .toml theme file")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a theme key: --set node.fill=#ffcc00 (repeatable)")]
-Seed = Annotated[int | None, typer.Option("--seed", help="seed of the random weights (default 0)")]
+Seed = Annotated[str | None, typer.Option("--seed", help="seed of the random weights (default 0)")]
 SaveSpec = Annotated[Path | None, typer.Option("--save-spec", help="also write the spec (.yaml .toml .json) that reproduces the figure")]
-Scale = Annotated[float | None, typer.Option("--scale", help="PNG pixels per px (default 1)")]
-Dpi = Annotated[float | None, typer.Option("--dpi", help="PNG resolution; 96 dpi = scale 1")]
+Scale = Annotated[str | None, typer.Option("--scale", help="PNG pixels per px (default 1)")]
+Dpi = Annotated[str | None, typer.Option("--dpi", help="PNG resolution; 96 dpi = scale 1")]
 
 
 def _version(value: bool) -> None:
@@ -77,7 +78,7 @@ def _settings(items: list[str] | None) -> dict[str, str]:
 
 
 def _common(data: dict[str, Any], theme: str | None, settings: list[str] | None,
-            seed: int | None) -> dict[str, Any]:
+            seed: str | None) -> dict[str, Any]:
     if theme is not None:
         data["theme"] = theme
     if settings:
@@ -87,14 +88,27 @@ def _common(data: dict[str, Any], theme: str | None, settings: list[str] | None,
     return data
 
 
-def _emit(diagram: Diagram, output: Path | None, save_spec: Path | None, scale: float | None,
-          dpi: float | None) -> None:
+def _positive(name: str, text: str | None) -> float | None:
+    """A number above 0 from an option's text, or an error naming the option and the text."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ExportError(f"{name}: expected a number above 0, got {text!r}") from None
+    if not (value > 0 and value < float("inf")):
+        raise ExportError(f"{name}: expected a number above 0, got {text!r}")
+    return value
+
+
+def _emit(diagram: Diagram, output: Path | None, save_spec: Path | None, scale_text: str | None,
+          dpi_text: str | None) -> None:
     """Render everything first, then write: a failure leaves every file untouched."""
-    if scale is not None and dpi is not None:
+    if scale_text is not None and dpi_text is not None:
         raise ExportError("give --scale or --dpi, not both")
+    scale = _positive("--scale", scale_text)
+    dpi = _positive("--dpi", dpi_text)
     if dpi is not None:
-        if not dpi > 0:
-            raise ExportError(f"--dpi: expected a number above 0, got {dpi:g}")
         scale = dpi / 96
     if output is not None:
         export.check_target(output)
@@ -134,8 +148,8 @@ def fcnn(
     save_spec: SaveSpec = None,
     scale: Scale = None,
     dpi: Dpi = None,
-    node_diameter: Annotated[float | None, typer.Option(help="node diameter (default 20)")] = None,
-    layer_spacing: Annotated[float | None, typer.Option(help="space between layers (default 160)")] = None,
+    node_diameter: Annotated[str | None, typer.Option(help="node diameter (default 20)")] = None,
+    layer_spacing: Annotated[str | None, typer.Option(help="space between layers (default 160)")] = None,
     node_gap: Annotated[str | None, typer.Option(help="gap between nodes: one value or one per layer, e.g. 20 or 20,10,20 (default 20)")] = None,
     direction: Annotated[Direction | None, typer.Option(help="direction of the layers (default right)")] = None,  # type: ignore[valid-type]
     bias: Annotated[bool | None, typer.Option("--bias/--no-bias", help="add a +1 bias unit to every layer but the output")] = None,
@@ -144,8 +158,8 @@ def fcnn(
     edge_color: Annotated[Mode | None, typer.Option(help="edge colour: theme's (fixed) or by weight")] = None,  # type: ignore[valid-type]
     edge_width: Annotated[Mode | None, typer.Option(help="edge width: theme's (fixed) or by |weight|")] = None,  # type: ignore[valid-type]
     edge_opacity: Annotated[Mode | None, typer.Option(help="edge opacity: theme's (fixed) or by |weight|")] = None,  # type: ignore[valid-type]
-    max_nodes: Annotated[int | None, typer.Option(help="elide layers wider than this around an ellipsis; 0 draws all (default 16)")] = None,
-    max_edges: Annotated[int | None, typer.Option(help="refuse drawings with more edges (default 5000000)")] = None,
+    max_nodes: Annotated[str | None, typer.Option(help="elide layers wider than this around an ellipsis; 0 draws all (default 16)")] = None,
+    max_edges: Annotated[str | None, typer.Option(help="refuse drawings with more edges (default 5000000)")] = None,
     labels: Annotated[bool | None, typer.Option("--labels/--no-labels", help="draw the layer labels (default on)")] = None,
     label: Annotated[list[str] | None, typer.Option("--label", help="caption of each layer in order (repeat once per layer)")] = None,
 ) -> None:
@@ -160,8 +174,8 @@ def fcnn(
 
 
 def _run_style(data: dict[str, Any], values: dict[str, Any], theme: str | None,
-               settings: list[str] | None, seed: int | None, output: Path | None,
-               save_spec: Path | None, scale: float | None, dpi: float | None) -> None:
+               settings: list[str] | None, seed: str | None, output: Path | None,
+               save_spec: Path | None, scale: str | None, dpi: str | None) -> None:
     """The common tail of every style command: given options into the spec, render, write."""
     for key, value in values.items():
         if value is not None:
@@ -192,12 +206,12 @@ def lenet(
     dpi: Dpi = None,
     ops: Annotated[str | None, typer.Option(help="op label of each gap, comma-separated, e.g. 'Conv 5x5,Max-pool 2x2,Dense' (missing ones are inferred)")] = None,
     gaps: Annotated[str | None, typer.Option(help="space between layers: one value or one per gap, e.g. 40,10,-20 (negative overlaps; default 40)")] = None,
-    map_offset: Annotated[float | None, typer.Option(help="diagonal step between stacked maps (default 8)")] = None,
-    max_maps: Annotated[int | None, typer.Option(help="draw deeper stacks as back and front maps around an ellipsis; 0 draws all (default 24)")] = None,
+    map_offset: Annotated[str | None, typer.Option(help="diagonal step between stacked maps (default 8)")] = None,
+    max_maps: Annotated[str | None, typer.Option(help="draw deeper stacks as back and front maps around an ellipsis; 0 draws all (default 24)")] = None,
     map_size: Annotated[MapSize | None, typer.Option(help="map sides to scale (linear) or log-scaled (default linear)")] = None,  # type: ignore[valid-type]
-    map_scale: Annotated[float | None, typer.Option(help="scale of map sides (default 1)")] = None,
+    map_scale: Annotated[str | None, typer.Option(help="scale of map sides (default 1)")] = None,
     dense_size: Annotated[DenseSize | None, typer.Option(help="dense length linear in n or in sqrt(n) (default linear)")] = None,  # type: ignore[valid-type]
-    dense_scale: Annotated[float | None, typer.Option(help="dense length scale in percent (default 100)")] = None,
+    dense_scale: Annotated[str | None, typer.Option(help="dense length scale in percent (default 100)")] = None,
     filters: Annotated[Filters | None, typer.Option(help="filter windows: given and inferred (infer), only given, or none (default infer)")] = None,  # type: ignore[valid-type]
     filter_position: Annotated[FilterPosition | None, typer.Option(help="window placement: seeded random spot or centre (default seeded)")] = None,  # type: ignore[valid-type]
     labels: Annotated[bool | None, typer.Option("--labels/--no-labels", help="draw captions and op labels (default on)")] = None,
@@ -225,19 +239,19 @@ def alexnet(
     scale: Scale = None,
     dpi: Dpi = None,
     view: Annotated[str | None, typer.Option(help="camera azimuth,elevation in degrees: azimuth in (0, 90), elevation in [0, 60] (default 21,21.4: NN-SVG's camera)")] = None,
-    spacing: Annotated[float | None, typer.Option(help="space between layers (default 40)")] = None,
+    spacing: Annotated[str | None, typer.Option(help="space between layers (default 40)")] = None,
     dims: Annotated[bool | None, typer.Option("--dims/--no-dims", help="dimension labels on volumes, sizes under dense layers")] = None,
     filter_dims: Annotated[bool | None, typer.Option("--filter-dims/--no-filter-dims", help="size labels on filter boxes")] = None,
-    font_scale: Annotated[float | None, typer.Option(help="scale of the dimension labels (default 1)")] = None,
+    font_scale: Annotated[str | None, typer.Option(help="scale of the dimension labels (default 1)")] = None,
     depth_size: Annotated[SizeMode | None, typer.Option(help="depth drawn log-scaled or linear (default log)")] = None,  # type: ignore[valid-type]
-    depth_scale: Annotated[float | None, typer.Option(help="scale of depth (default 10)")] = None,
+    depth_scale: Annotated[str | None, typer.Option(help="scale of depth (default 10)")] = None,
     side_size: Annotated[SizeMode | None, typer.Option(help="height and width log-scaled or linear (default log)")] = None,  # type: ignore[valid-type]
-    side_scale: Annotated[float | None, typer.Option(help="scale of height and width (default 10)")] = None,
+    side_scale: Annotated[str | None, typer.Option(help="scale of height and width (default 10)")] = None,
     filter_size: Annotated[SizeMode | None, typer.Option(help="filter box side linear or log (default linear)")] = None,  # type: ignore[valid-type]
-    filter_scale: Annotated[float | None, typer.Option(help="scale of filter boxes (default 1)")] = None,
+    filter_scale: Annotated[str | None, typer.Option(help="scale of filter boxes (default 1)")] = None,
     filter_position: Annotated[FilterPosition | None, typer.Option(help="filter box placement: seeded random or centre (default seeded)")] = None,  # type: ignore[valid-type]
     input_image: Annotated[str | None, typer.Option(help="a PNG or JPEG put on the first volume's front face")] = None,
-    image_opacity: Annotated[float | None, typer.Option(help="opacity of the input image (default 0.5)")] = None,
+    image_opacity: Annotated[str | None, typer.Option(help="opacity of the input image (default 0.5)")] = None,
     image_flip: Annotated[bool | None, typer.Option("--image-flip/--no-image-flip", help="mirror the input image")] = None,
     label: Annotated[list[str] | None, typer.Option("--label", help="caption of each layer in order (repeat once per layer)")] = None,
 ) -> None:
@@ -312,7 +326,8 @@ def schema() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (0 ok, 1 stale gallery, 2 bad input)."""
+    """Run the CLI; returns the exit code: 0 ok, 2 bad input (nothing written), 1 anything else
+    (a stale gallery, or an internal error)."""
     try:
         result = app(args=argv, prog_name="nnsvg", standalone_mode=False)
     except NnsvgError as exc:
@@ -330,4 +345,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug, not bad input: one line, and the traceback on request
+        if os.environ.get("NNSVG_DEBUG"):
+            raise
+        print(f"error: internal error ({type(exc).__name__}: {exc}); please report it with the "
+              "command that caused it (NNSVG_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 1
     return result if isinstance(result, int) else 0

@@ -37,7 +37,7 @@ class Diagram:
 
     def to_bytes(self, fmt: str = "svg", *, scale: float = 1.0) -> bytes:
         """The figure encoded as ``fmt`` (svg, pdf, png, eps, ps)."""
-        if not scale > 0 or scale > 100:
+        if isinstance(scale, bool) or not isinstance(scale, int | float) or not 0 < scale <= 100:
             raise ExportError(f"scale: expected a number above 0 and at most 100, got {scale!r}")
         return export.convert(self.svg(), fmt, scale=scale)
 
@@ -45,10 +45,12 @@ class Diagram:
              dpi: float | None = None) -> Path:
         """Write the figure; the format comes from the extension. ``scale`` (or ``dpi``, 96 =
         scale 1) sizes PNG output. The file is replaced only when the new one is complete."""
+        if not isinstance(path, str | os.PathLike):
+            raise ExportError(f"save: expected a file path, got {path!r}")
         export.check_target(path)
         fmt = export.format_for(path)
         if dpi is not None:
-            if not dpi > 0:
+            if isinstance(dpi, bool) or not isinstance(dpi, int | float) or not 0 < dpi < float("inf"):
                 raise ExportError(f"dpi: expected a number above 0, got {dpi!r}")
             scale = dpi / 96
         return export.write_atomic(path, self.to_bytes(fmt, scale=scale))
@@ -59,6 +61,8 @@ class Diagram:
 
     def save_spec(self, path: str | os.PathLike[str]) -> Path:
         """Write the spec that reproduces this figure (YAML, TOML or JSON by extension)."""
+        if not isinstance(path, str | os.PathLike):
+            raise ExportError(f"save_spec: expected a file path, got {path!r}")
         return export.write_atomic(path, self.spec_text(path).encode("utf-8"))
 
     def _repr_svg_(self) -> str:

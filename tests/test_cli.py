@@ -166,8 +166,13 @@ def test_real_process_and_python_m(tmp_path: Path) -> None:
     assert bad.stderr == "error: layer 2: expected a layer width (a whole number), got 'x'\n"
 
 
-def test_determinism_across_processes(tmp_path: Path) -> None:
-    args = [sys.executable, "-m", "nnsvg", "fcnn", "5", "7", "3", "--edge-color", "weight", "--bias"]
-    outs = {subprocess.run(args, capture_output=True, check=True,
-                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
-    assert len(outs) == 1
+@pytest.mark.parametrize("args", [
+    ["fcnn", "5", "7", "3", "--edge-color", "weight", "--bias", "--arrowheads", "solid"],
+    ["lenet", "1@32x32", "6@28x28", "6@14x14", "16@10x10", "120", "10"],
+    ["alexnet", "224x224x3:11x11", "55x55x96:5x5", "27x27x256", "1000", "--dims"],
+])
+def test_determinism_across_processes(args: list[str]) -> None:
+    command = [sys.executable, "-m", "nnsvg", *args]
+    outs = {subprocess.run(command, capture_output=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "random")}
+    assert len(outs) == 1 and len(next(iter(outs))) > 1000

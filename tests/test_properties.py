@@ -62,3 +62,94 @@ def test_spec_mappings_validate_or_raise_own_error(data: dict[str, Any]) -> None
     except nnsvg.NnsvgError:
         return
     assert spec.style == "fcnn" and len(spec.layers) >= 2
+
+
+side = st.one_of(st.integers(-2, 300).map(str), st.sampled_from(["", "x", "²", "1e3", "-0", "7.5"]))
+lenet_token = st.one_of(
+    st.builds(lambda n, h, w: f"{n}@{h}x{w}", side, side, side),
+    st.builds(lambda n, h, w, f, g: f"{n}@{h}x{w}:{f}x{g}", side, side, side, side, side),
+    st.integers(-2, 3000), st.text(max_size=6))
+lenet_options = st.fixed_dictionaries({}, optional={
+    "gaps": st.one_of(st.floats(-100, 100), st.lists(st.floats(-100, 100), min_size=1, max_size=6)),
+    "ops": st.one_of(st.text(max_size=20), st.lists(st.text(max_size=8), max_size=7)),
+    "max_maps": st.integers(-1, 30),
+    "map_size": st.sampled_from(["linear", "log", "cubic"]),
+    "dense_size": st.sampled_from(["linear", "sqrt"]),
+    "map_offset": st.floats(-1, 20),
+    "filters": st.sampled_from(["infer", "given", "none"]),
+    "filter_position": st.sampled_from(["seeded", "center"]),
+    "seed": st.integers(0, 100),
+    "theme": st.sampled_from(["nnsvg", "paper", "dark", "colorblind"]),
+})
+
+
+def _check(diagram: nnsvg.Diagram) -> None:
+    root = parse(diagram.svg())
+    page = diagram.scene.page()
+    assert viewbox(root) == (page.x0, page.y0, page.width, page.height)
+    for prim in diagram.scene.walk():
+        assert page.contains(prim.bbox())
+    ids = [g.get("id") for g in find(root, "g") if (g.get("id") or "").startswith("layer-")]
+    assert ids == [f"layer-{i}" for i in range(len(diagram.spec.layers))] or diagram.spec.style == "alexnet"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layers=st.lists(lenet_token, min_size=0, max_size=6), extra=lenet_options)
+def test_lenet_renders_or_raises_own_error(layers: list[Any], extra: dict[str, Any]) -> None:
+    try:
+        diagram = nnsvg.lenet(layers, **extra)
+        diagram.svg()
+    except nnsvg.NnsvgError as exc:
+        assert "\n" not in str(exc)
+        return
+    _check(diagram)
+
+
+alex_token = st.one_of(
+    st.builds(lambda h, w, d: f"{h}x{w}x{d}", side, side, side),
+    st.builds(lambda h, w, d, f, g: f"{h}x{w}x{d}:{f}x{g}", side, side, side, side, side),
+    st.integers(-2, 5000), st.text(max_size=6))
+alex_options = st.fixed_dictionaries({}, optional={
+    "view": st.lists(st.floats(-10, 100), min_size=1, max_size=3),
+    "dims": st.booleans(),
+    "filter_dims": st.booleans(),
+    "spacing": st.floats(-5, 100),
+    "depth_size": st.sampled_from(["log", "linear"]),
+    "side_size": st.sampled_from(["log", "linear"]),
+    "filter_size": st.sampled_from(["log", "linear"]),
+    "font_scale": st.floats(0, 4),
+    "seed": st.integers(0, 100),
+})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layers=st.lists(alex_token, min_size=0, max_size=6), extra=alex_options)
+def test_alexnet_renders_or_raises_own_error(layers: list[Any], extra: dict[str, Any]) -> None:
+    try:
+        diagram = nnsvg.alexnet(layers, **extra)
+        diagram.svg()
+    except nnsvg.NnsvgError as exc:
+        assert "\n" not in str(exc)
+        return
+    _check(diagram)
+    if diagram.spec.dims:  # dimension labels never overlap
+        texts = [p.box for p in diagram.scene.walk() if p.__class__.__name__ == "Text"]
+        for i, a in enumerate(texts):
+            for b in texts[i + 1:]:
+                assert not a.overlaps(b)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=40))
+def test_any_text_as_a_spec_file_loads_or_raises_own_error(text: str) -> None:
+    import tempfile
+    from pathlib import Path
+
+    for suffix in (".yaml", ".json", ".toml"):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"fig{suffix}"
+            path.write_text(text, encoding="utf-8")
+            try:
+                specs.load(path)
+            except nnsvg.NnsvgError:
+                pass

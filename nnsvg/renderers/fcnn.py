@@ -83,8 +83,12 @@ def layout(spec: FcnnSpec, place: Placer) -> list[LayerLayout]:
     return layouts
 
 
-def count_edges(layouts: list[LayerLayout]) -> int:
-    return sum(len(a.nodes) * len(b.targets) for a, b in itertools.pairwise(layouts))
+def count_edges(spec: FcnnSpec) -> int:
+    """The number of edges that would be drawn, from the sizes alone (nothing is allocated)."""
+    last = len(spec.layers) - 1
+    drawn = [sum(visible_nodes(layer.size, spec.max_nodes)) for layer in spec.layers]
+    sources = [n + int(spec.bias and i < last) for i, n in enumerate(drawn)]
+    return sum(a * b for a, b in zip(sources, drawn[1:]))
 
 
 # --- edges --------------------------------------------------------------------------------
@@ -281,13 +285,13 @@ def add_labels(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
 
 
 def render(spec: FcnnSpec, theme: Theme) -> Scene:
-    place = PLACERS[spec.direction]
-    layouts = layout(spec, place)
-    edges = count_edges(layouts)
+    edges = count_edges(spec)  # refuse before laying anything out
     if edges > spec.max_edges:
         raise SpecError(
             f"this drawing has {edges:,} edges, more than max_edges ({spec.max_edges:,}); "
             "draw fewer nodes per layer (--max-nodes) or raise --max-edges")
+    place = PLACERS[spec.direction]
+    layouts = layout(spec, place)
     scene = Scene("fcnn", theme.background, theme.margin,
                   title="fcnn " + " ".join(str(layer.size) for layer in spec.layers))
     scene.groups.extend(edge_groups(spec, theme, layouts, place))

@@ -118,14 +118,16 @@ def _emit(diagram: Diagram, output: Path | None, save_spec: Path | None, scale_t
         export.check_target(save_spec)
         specs.files.format_of(save_spec)
         spec_text = diagram.spec_text(save_spec)
-    data = diagram.to_bytes(fmt, scale=scale if scale is not None else 1.0)
+    scene = diagram.scene  # everything that can fail on the input fails here, before any write
+    data = None if fmt == "svg" else diagram.to_bytes(fmt, scale=scale if scale is not None else 1.0)
     if spec_text is not None and save_spec is not None:
         export.write_atomic(save_spec, spec_text.encode("utf-8"))
     if output is None:
-        sys.stdout.write(data.decode("utf-8"))
+        for part in export.svg_parts(scene):
+            sys.stdout.write(part)
         sys.stdout.flush()
     else:
-        export.write_atomic(output, data)
+        export.write_atomic(output, data if data is not None else export.svg_bytes(scene))
 
 
 def _stray_options(ctx: typer.Context, tokens: list[str]) -> None:

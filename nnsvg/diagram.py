@@ -39,6 +39,8 @@ class Diagram:
         """The figure encoded as ``fmt`` (svg, pdf, png, eps, ps)."""
         if isinstance(scale, bool) or not isinstance(scale, int | float) or not 0 < scale <= 100:
             raise ExportError(f"scale: expected a number above 0 and at most 100, got {scale!r}")
+        if fmt in ("pdf", "png", "ps", "eps"):  # drawn from the scene: no SVG round trip
+            return export.draw(self.scene, fmt, scale=scale)
         return export.convert(self.svg(), fmt, scale=scale)
 
     def save(self, path: str | os.PathLike[str], *, scale: float = 1.0,
@@ -49,6 +51,8 @@ class Diagram:
             raise ExportError(f"save: expected a file path, got {path!r}")
         export.check_target(path)
         fmt = export.format_for(path)
+        if fmt == "svg":  # streamed: a huge figure is never held twice
+            return export.write_atomic(path, export.svg_bytes(self.scene))
         if dpi is not None:
             if isinstance(dpi, bool) or not isinstance(dpi, int | float) or not 0 < dpi < float("inf"):
                 raise ExportError(f"dpi: expected a number above 0, got {dpi!r}")

@@ -1,5 +1,6 @@
-"""Export: a Scene as SVG text (svgwrite), SVG converted to PDF/PNG/EPS/PS (cairosvg, imported
-only when converting), and atomic file writes.
+"""Export: a Scene as SVG text (svgwrite); a Scene drawn as PDF/PNG/EPS/PS by the cairo backend
+(``draw``), or SVG text converted by cairosvg (``convert``, the reference route the tests compare
+against); both imported only when used. And atomic file writes.
 
 The SVG's viewBox is the scene's page (drawing + margin, widened to whole px) and its
 width/height carry ``px`` units, so a PDF page is exactly the drawing (1 px = 0.75 pt) and a
@@ -9,13 +10,15 @@ PNG is width × scale pixels.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 from .errors import ExportError
-from .scene import Circle, Group, Image, Polygon, Rect, Scene, Text, fmt
+from .scene import Circle, Group, Image, PathData, Polygon, Rect, Scene, Text, fmt, path_parts
 from .scene import Path as PathPrim
 
 FORMATS = {".svg": "svg", ".pdf": "pdf", ".png": "png", ".eps": "eps", ".ps": "ps"}
@@ -45,7 +48,7 @@ def _style(kw: dict[str, Any], prim: Any) -> dict[str, Any]:
     return kw
 
 
-def _element(dwg: Any, item: Any) -> Any:
+def _element(dwg: Any, item: Any, spliced: list[PathData]) -> Any:
     if isinstance(item, Group):
         kw = {}
         if item.id:
@@ -54,7 +57,7 @@ def _element(dwg: Any, item: Any) -> Any:
             kw["class_"] = item.cls
         group = dwg.g(**kw)
         for child in item.children:
-            group.add(_element(dwg, child))
+            group.add(_element(dwg, child, spliced))
         return group
     if isinstance(item, Circle):
         return dwg.circle(center=(fmt(item.cx), fmt(item.cy)), r=fmt(item.r), **_style({}, item))
@@ -66,7 +69,11 @@ def _element(dwg: Any, item: Any) -> Any:
             kw["stroke_linejoin"] = item.linejoin
         if item.linecap:
             kw["stroke_linecap"] = item.linecap
-        return dwg.path(d=item.d, **kw)
+        data = item.data
+        if isinstance(data, str) and len(data) <= SPLICE_ABOVE:
+            return dwg.path(d=data, **kw)
+        spliced.append(data)
+        return dwg.path(d=f"@@nnsvg-path-{len(spliced) - 1}@@", **kw)
     if isinstance(item, Polygon):
         kw = _style({}, item)
         if item.stroke != "none":
@@ -95,9 +102,15 @@ def _element(dwg: Any, item: Any) -> Any:
     raise TypeError(f"cannot export {type(item).__name__}")
 
 
-def to_svg(scene: Scene, debug: bool = False) -> str:
-    """The scene as a standalone SVG document. ``debug`` turns on svgwrite's attribute
-    validation (used by the tests)."""
+_SPLICE = re.compile(r"@@nnsvg-path-(\d+)@@")
+SPLICE_ABOVE = 4096  # path data longer than this is spliced in, not escaped by the XML writer
+
+
+def svg_parts(scene: Scene, debug: bool = False) -> Iterator[str]:
+    """The scene as a standalone SVG document, in pieces. The document's structure is built
+    with svgwrite; long path data (digits, commas and path commands, so nothing to escape) is
+    spliced into it as it is written, so a 535,000-edge figure is never copied whole.
+    ``debug`` turns on svgwrite's attribute validation (used by the tests)."""
     import svgwrite
 
     page = scene.page()
@@ -109,8 +122,9 @@ def to_svg(scene: Scene, debug: bool = False) -> str:
     if scene.background != "none":
         dwg.add(dwg.rect(insert=(fmt(page.x0), fmt(page.y0)), size=(width, height),
                          fill=scene.background, class_="background"))
+    spliced: list[PathData] = []
     for group in scene.groups:
-        dwg.add(_element(dwg, group))
+        dwg.add(_element(dwg, group, spliced))
     root = dwg.get_xml()
     for defs in root.findall("defs"):
         if len(defs) == 0:
@@ -120,10 +134,48 @@ def to_svg(scene: Scene, debug: bool = False) -> str:
             element.tail = "\n"
     root.text = "\n"
     body = ElementTree.tostring(root, encoding="unicode")
-    return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
+    yield '<?xml version="1.0" encoding="utf-8"?>\n'
+    position = 0
+    for match in _SPLICE.finditer(body):
+        yield body[position:match.start()]
+        yield from path_parts(spliced[int(match.group(1))])
+        position = match.end()
+    yield body[position:] + "\n"
+
+
+def to_svg(scene: Scene, debug: bool = False) -> str:
+    """The scene as one SVG document string."""
+    return "".join(svg_parts(scene, debug))
+
+
+def svg_bytes(scene: Scene, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """The SVG document as UTF-8 bytes in chunks of about ``chunk`` characters, for writing a
+    big figure without holding a second copy of it."""
+    buffer: list[str] = []
+    size = 0
+    for part in svg_parts(scene):
+        buffer.append(part)
+        size += len(part)
+        if size >= chunk:
+            yield "".join(buffer).encode("utf-8")
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer).encode("utf-8")
 
 
 # --- conversion ---------------------------------------------------------------------------
+
+def draw(scene: Scene, fmt_name: str, *, scale: float = 1.0) -> bytes:
+    """The scene drawn directly with cairo as PDF, PNG, PS or EPS (see ``cairo_backend``)."""
+    from . import cairo_backend
+
+    try:
+        return cairo_backend.render(scene, fmt_name, scale=scale)
+    except ExportError:
+        raise
+    except Exception as exc:  # cairo reports its failures as assorted exception types
+        raise ExportError(f"{fmt_name.upper()} drawing failed: {exc}") from None
+
 
 def convert(svg: str, fmt_name: str, *, scale: float = 1.0) -> bytes:
     """The SVG as bytes of ``fmt_name`` (svg, pdf, png, eps, ps). ``scale`` sizes a PNG:
@@ -168,7 +220,7 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+def write_atomic(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> Path:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place: the
     old file stays whole until the new one is complete, and no partial file is left."""
     target = check_target(path)
@@ -179,7 +231,11 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
         raise ExportError(f"cannot write '{path}': {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:  # chunks, produced while writing: a failure midway still leaves no trace
+                for chunk in data:
+                    handle.write(chunk)
         os.chmod(temp, mode)
         os.replace(temp, target)
     except BaseException as exc:

@@ -8,7 +8,7 @@ import json
 import math
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 Point = tuple[float, float]
 
@@ -76,7 +76,7 @@ class FontMetrics:
 
 @cache
 def _table() -> dict[str, dict[str, object]]:
-    text = resources.files("nnsvg").joinpath("data/font_metrics.json").read_text("utf-8")
+    text = (Path(__file__).parent / "data" / "font_metrics.json").read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 

@@ -36,11 +36,53 @@ class Circle:
 
 
 @dataclass(frozen=True, slots=True)
-class Path:
-    """Path data with its style. ``extent`` is the box of the path's own geometry (the renderer
-    knows it without parsing the data); half the stroke width is added for the drawn box."""
+class Fan:
+    """Straight lines from every start to every end (a fully-connected layer pair's edges),
+    kept as points: SVG export formats each point once and joins; cairo draws it directly."""
 
-    d: str
+    starts: tuple[tuple[float, float], ...]
+    ends: tuple[tuple[float, float], ...]
+
+    def svg_parts(self) -> Iterator[str]:
+        """The path data in pieces, one per start point (no per-edge objects)."""
+        ends = [f"{fmt(x)},{fmt(y)}" for x, y in self.ends]
+        for x, y in self.starts:
+            prefix = f"M{fmt(x)},{fmt(y)}L"
+            yield prefix + prefix.join(ends)
+
+
+@dataclass(frozen=True, slots=True)
+class Dots:
+    """Filled circles of radius ``r`` (an ellipsis), as path data of two arcs each."""
+
+    centers: tuple[tuple[float, float], ...]
+    r: float
+
+    def svg_parts(self) -> Iterator[str]:
+        r = fmt(self.r)
+        for x, y in self.centers:
+            yield (f"M{fmt(x - self.r)},{fmt(y)}a{r},{r} 0 1,0 {fmt(2 * self.r)},0"
+                   f"a{r},{r} 0 1,0 {fmt(-2 * self.r)},0Z")
+
+
+PathData = str | Fan | Dots
+
+
+def path_parts(data: PathData) -> Iterator[str]:
+    """SVG path data of any kind, in pieces."""
+    if isinstance(data, str):
+        yield data
+    else:
+        yield from data.svg_parts()
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """Path data with its style: SVG path text (M, L, C, Z), a ``Fan`` of lines or ``Dots``.
+    ``extent`` is the box of the path's own geometry (the renderer knows it without parsing
+    the data); half the stroke width is added for the drawn box."""
+
+    data: PathData
     extent: BBox
     stroke: str = "none"
     stroke_width: float = 0.0
@@ -53,6 +95,11 @@ class Path:
 
     def bbox(self) -> BBox:
         return self.extent.grow(self.stroke_width / 2) if self.stroke != "none" else self.extent
+
+    @property
+    def d(self) -> str:
+        """The whole path data as SVG text."""
+        return self.data if isinstance(self.data, str) else "".join(self.data.svg_parts())
 
 
 @dataclass(frozen=True, slots=True)

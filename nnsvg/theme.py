@@ -9,9 +9,7 @@ A theme is a frozen ``Theme`` dataclass. Its built-in defaults are NN-SVG's look
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -160,6 +158,8 @@ def theme_keys() -> dict[str, dict[str, Any]]:
 
 
 def _unknown_key(key: str, where: str) -> ThemeError:
+    import difflib  # only when reporting a mistake: it costs start-up time
+
     near = difflib.get_close_matches(key, list(theme_keys()), n=1, cutoff=0.5)
     hint = f"; did you mean '{near[0]}'?" if near else "; `nnsvg themes --keys` lists them"
     return ThemeError(f"{where}unknown theme key '{key}'{hint}")
@@ -233,6 +233,8 @@ def builtin_names() -> list[str]:
 
 
 def _read_toml(path: Path) -> dict[str, object]:
+    import tomllib
+
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -253,6 +255,8 @@ def _resolve(name_or_path: str) -> Path:
         return path
     path = themes_dir() / f"{name_or_path}.toml"
     if not path.is_file():
+        import difflib
+
         names = builtin_names()
         near = difflib.get_close_matches(name_or_path, names, n=1)
         hint = f"did you mean '{near[0]}'? " if near else ""

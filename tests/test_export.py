@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from pathlib import Path
@@ -28,8 +29,8 @@ def test_pdf_page_is_exactly_the_drawing(tmp_path: Path, diagram: nnsvg.Diagram)
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[0]
         assert (page.width, page.height) == pytest.approx((w * 0.75, h * 0.75))  # 1 px = 0.75 pt
-        text = page.extract_text().replace(" ", "")
-        assert "HiddenLayer∈ℝ¹²" in text  # real, searchable text
+        text = page.extract_text()
+        assert "Hidden Layer ∈ ℝ¹²" in text  # real, searchable text, words and spaces
         for char in page.chars:  # no glyph crosses the page edge
             assert char["x0"] >= 0 and char["x1"] <= page.width
             assert char["top"] >= 0 and char["bottom"] <= page.height
@@ -86,21 +87,54 @@ def test_unknown_extension_and_bad_targets(tmp_path: Path, diagram: nnsvg.Diagra
     assert sorted(os.listdir(tmp_path)) == []
 
 
-def test_failed_conversion_keeps_old_file(tmp_path: Path, diagram: nnsvg.Diagram,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import cairosvg
+def test_failed_drawing_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cairocffi
 
     target = tmp_path / "net.pdf"
     target.write_bytes(b"old figure")
+    calls = 0
+    real_stroke = cairocffi.Context.stroke
+
+    def broken(self: object) -> None:  # fail midway through the drawing
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("cairo exploded")
+        real_stroke(self)
+
+    monkeypatch.setattr(cairocffi.Context, "stroke", broken)
+    with pytest.raises(ExportError, match="PDF drawing failed: cairo exploded"):
+        nnsvg.fcnn([8, 12, 8], bias=True, arrowheads="solid").save(target)
+    assert calls == 3
+    assert target.read_bytes() == b"old figure"
+    assert os.listdir(tmp_path) == ["net.pdf"]
+
+
+def test_failed_svg_write_midway_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "net.svg"
+    target.write_bytes(b"old figure")
+    diagram = nnsvg.fcnn([30, 30, 30], max_nodes=0)
+
+    def broken_parts(*_: object, **__: object) -> object:
+        yield "<?xml partial"
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(export, "svg_parts", broken_parts)
+    with pytest.raises(ExportError, match="Input/output error"):
+        diagram.save(target)
+    assert target.read_bytes() == b"old figure"
+    assert os.listdir(tmp_path) == ["net.svg"]
+
+
+def test_failed_cairosvg_conversion_is_an_export_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cairosvg
 
     def broken(**_: object) -> bytes:
         raise RuntimeError("cairo exploded")
 
     monkeypatch.setattr(cairosvg, "svg2pdf", broken)
     with pytest.raises(ExportError, match="PDF conversion failed: cairo exploded"):
-        diagram.save(target)
-    assert target.read_bytes() == b"old figure"
-    assert os.listdir(tmp_path) == ["net.pdf"]
+        export.convert(nnsvg.fcnn([2, 2]).svg(), "pdf")
 
 
 def test_failed_write_midway_leaves_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,6 +159,40 @@ def test_written_files_get_normal_permissions(tmp_path: Path) -> None:
     path.chmod(0o640)
     export.write_atomic(path, b"y")
     assert stat.S_IMODE(path.stat().st_mode) == 0o640 and path.read_bytes() == b"y"
+
+
+@pytest.mark.parametrize("make", [
+    lambda: nnsvg.fcnn([8, 12, 8], bias=True, arrowheads="solid", edge_color="weight", edge_width="weight"),
+    lambda: nnsvg.fcnn([784, 30, 10], bezier=True, arrowheads="empty", theme="dark", direction="up"),
+    lambda: nnsvg.lenet(["1@32x32", "6@28x28", "6@14x14", "40@10x10", 120, 10], theme="colorblind"),
+    lambda: nnsvg.alexnet(["28x28x1:5x5", "24x24x32:2x2", "12x12x32", 10], dims=True,
+                          input_image=str(Path(__file__).parent.parent / "gallery" / "digit-3.png")),
+], ids=["fcnn-weights", "fcnn-bezier-dark", "lenet", "alexnet-image"])
+def test_both_backends_draw_the_same_picture(tmp_path: Path, make: object) -> None:
+    """The cairo backend (scene drawn directly) and cairosvg (the SVG parsed back) give the
+    same page size and, pixel for pixel, nearly the same picture."""
+    from PIL import Image, ImageChops
+
+    diagram = make()  # type: ignore[operator]
+    direct = export.draw(diagram.scene, "png", scale=2)
+    reference = export.convert(diagram.svg(), "png", scale=2)
+    with Image.open(io.BytesIO(direct)) as a, Image.open(io.BytesIO(reference)) as b:
+        assert a.size == b.size
+        diff = ImageChops.difference(a.convert("RGBA"), b.convert("RGBA")).convert("L")
+        histogram = diff.histogram()
+        pixels = a.size[0] * a.size[1]
+        # under 0.6 % of pixels differ visibly: right-aligned text is placed by its advance (as SVG
+        # says) here, by its ink extent in cairosvg, a sub-pixel shift of the glyph edges
+        assert sum(histogram[32:]) / pixels < 0.006
+        assert sum(v * n for v, n in enumerate(histogram)) / pixels < 1.0  # mean difference < 1/255
+    pdf_direct = export.draw(diagram.scene, "pdf")
+    pdf_reference = export.convert(diagram.svg(), "pdf")
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf_direct)) as p, pdfplumber.open(io.BytesIO(pdf_reference)) as q:
+        assert (p.pages[0].width, p.pages[0].height) == (q.pages[0].width, q.pages[0].height)
+        # the same glyphs (cairosvg sets text letter by letter, so its PDF has no space glyphs)
+        assert p.pages[0].extract_text().replace(" ", "") == q.pages[0].extract_text().replace(" ", "")
 
 
 def test_svg_render_does_not_import_cairosvg() -> None:

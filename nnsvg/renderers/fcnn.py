@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .. import colors
 from ..errors import SpecError
 from ..geometry import BBox, Point, arrowhead, baseline_for_center, text_box, unit
-from ..scene import Circle, Group, Path, Scene, Text, fmt
+from ..scene import Circle, Dots, Fan, Group, Path, Scene, Text, fmt
 from ..spec.fcnn import FcnnSpec
 from ..theme import Theme
 from .labels import column_of_captions, fcnn_label, row_of_captions
@@ -201,11 +201,18 @@ def edge_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
     solid = spec.arrowheads == "solid"
     edge_out: list[Group] = []
     head_out: list[Group] = []
+    plain = styler is None and spec.arrowheads == "none" and not spec.bezier
     for a, b in itertools.pairwise(layouts):
-        edges, heads, head_extent = writer.pair(a, b)
         extent = BBox.around(a.nodes + b.nodes)
         name = f"{a.index}-{b.index}"
         group = Group(f"edges-{name}", "edges")
+        if plain:  # the common, big case: kept as points, formatted once each when written
+            e = theme.edge
+            group.add(Path(Fan(tuple(a.nodes), tuple(b.targets)), extent, stroke=e.color,
+                           stroke_width=e.width, opacity=e.opacity, id=f"edges-{name}"))
+            edge_out.append(group)
+            continue
+        edges, heads, head_extent = writer.pair(a, b)
         head_group = Group(f"arrowheads-{name}", "arrowheads")
         # weakest first, so the strongest edges are painted on top
         for level in sorted(edges, key=lambda q: (abs(q), q)):
@@ -234,10 +241,8 @@ def _dots(layer: LayerLayout, d: float, place: Placer, color: str) -> Path:
     assert layer.ellipsis_v is not None
     r = max(0.8, d * 0.08)
     step = d * 0.3
-    centers = [place(layer.u, layer.ellipsis_v + k * step) for k in (-1, 0, 1)]
-    data = "".join(f"M{fmt(x - r)},{fmt(y)}a{fmt(r)},{fmt(r)} 0 1,0 {fmt(2 * r)},0"
-                   f"a{fmt(r)},{fmt(r)} 0 1,0 {fmt(-2 * r)},0Z" for x, y in centers)
-    return Path(data, BBox.around(centers, r), fill=color, cls="ellipsis")
+    centers = tuple(place(layer.u, layer.ellipsis_v + k * step) for k in (-1, 0, 1))
+    return Path(Dots(centers, r), BBox.around(centers, r), fill=color, cls="ellipsis")
 
 
 def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],

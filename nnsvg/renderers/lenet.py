@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import SpecError
 from ..geometry import BBox, Point
-from ..scene import Group, Path, Polygon, Rect, Scene, fmt
+from ..scene import Dots, Group, Path, Polygon, Rect, Scene, fmt
 from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, Step, steps
 from ..theme import Theme
 from .labels import captions_above, row_of_captions
@@ -80,9 +80,7 @@ def map_group(layer: MapLayer, index: int, x: float, spec: LenetSpec,
         r = max(0.7, min(2.0, step * 0.22))
         dots = [(x + j * step + w + step * 0.5, top + j * step - step * 0.5)
                 for j in (back, back + 1, back + 2)]
-        data = "".join(f"M{fmt(cx - r)},{fmt(cy)}a{fmt(r)},{fmt(r)} 0 1,0 {fmt(2 * r)},0"
-                       f"a{fmt(r)},{fmt(r)} 0 1,0 {fmt(-2 * r)},0Z" for cx, cy in dots)
-        group.add(Path(data, BBox.around(dots, r), fill=theme.text.ellipsis, cls="ellipsis"))
+        group.add(Path(Dots(tuple(dots), r), BBox.around(dots, r), fill=theme.text.ellipsis, cls="ellipsis"))
     last = slots - 1
     front_box = BBox(x + last * step, top + last * step, x + last * step + w, top + last * step + h)
     right = x + w + last * step

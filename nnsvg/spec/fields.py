@@ -8,7 +8,6 @@ and documents it (CLI help, JSON Schema).
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 from dataclasses import field
 from typing import Any
@@ -29,6 +28,8 @@ def option(default: Any, kind: str, help: str, **constraints: Any) -> Any:
 
 
 def nearest(word: str, candidates: list[str]) -> str:
+    import difflib  # only when reporting a mistake: it costs start-up time
+
     near = difflib.get_close_matches(word, candidates, n=1, cutoff=0.5)
     return f"; did you mean '{near[0]}'?" if near else f"; valid: {', '.join(sorted(candidates))}"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +55,8 @@ def parse_text(text: str, fmt: str) -> Any:
     if fmt == "yaml":
         return _yaml_load(text)
     if fmt == "toml":
+        import tomllib
+
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

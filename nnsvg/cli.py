@@ -18,6 +18,7 @@ from . import __version__, export
 from . import spec as specs
 from .diagram import Diagram
 from .errors import ExportError, NnsvgError, SpecError
+from .spec import choices
 
 app = typer.Typer(
     name="nnsvg",
@@ -29,20 +30,19 @@ app = typer.Typer(
 )
 
 
-def _choices(cls: type, name: str) -> type[Enum]:
+def _choices(name: str, values: tuple[str, ...]) -> type[Enum]:
     """A str Enum of a spec option's choices, so --help lists them."""
-    meta = specs.fields.options(cls)[name]
-    return Enum(name.title().replace("_", ""), {c: c for c in meta["choices"]}, type=str)  # type: ignore[return-value]
+    return Enum(name, {c: c for c in values}, type=str)  # type: ignore[return-value]
 
 
-Direction = _choices(specs.FcnnSpec, "direction")
-Arrowheads = _choices(specs.FcnnSpec, "arrowheads")
-Mode = _choices(specs.FcnnSpec, "edge_color")
-MapSize = _choices(specs.LenetSpec, "map_size")
-DenseSize = _choices(specs.LenetSpec, "dense_size")
-Filters = _choices(specs.LenetSpec, "filters")
-FilterPosition = _choices(specs.LenetSpec, "filter_position")
-SizeMode = _choices(specs.AlexnetSpec, "depth_size")
+Direction = _choices("Direction", choices.DIRECTIONS)
+Arrowheads = _choices("Arrowheads", choices.ARROWHEADS)
+Mode = _choices("Mode", choices.EDGE_MODES)
+MapSize = _choices("MapSize", choices.MAP_SIZES)
+DenseSize = _choices("DenseSize", choices.DENSE_SIZES)
+Filters = _choices("Filters", choices.FILTERS)
+FilterPosition = _choices("FilterPosition", choices.PLACEMENTS)
+SizeMode = _choices("SizeMode", choices.SCALINGS)
 
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="output file: .svg .pdf .png .eps .ps (default: SVG to standard output)")]
 ThemeOpt = Annotated[str | None, typer.Option("--theme", help="theme name (see `nnsvg themes`) or path to a .toml theme file")]

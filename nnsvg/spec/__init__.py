@@ -5,18 +5,32 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 from ..errors import SpecError
 from . import fields, files
-from .alexnet import AlexnetSpec, Dense, Volume
 from .fcnn import FcnnLayer, FcnnSpec
-from .lenet import DenseLayer, LenetSpec, MapLayer
 
-SPECS: dict[str, type] = {"fcnn": FcnnSpec, "lenet": LenetSpec, "alexnet": AlexnetSpec}
+# style name -> (module in this package, spec class): a style's module is imported when used
+SPECS: dict[str, tuple[str, str]] = {"fcnn": ("fcnn", "FcnnSpec"), "lenet": ("lenet", "LenetSpec"),
+                                     "alexnet": ("alexnet", "AlexnetSpec")}
+_LAZY = {"LenetSpec": "lenet", "MapLayer": "lenet", "DenseLayer": "lenet",
+         "AlexnetSpec": "alexnet", "Volume": "alexnet", "Dense": "alexnet"}
 
-Spec = FcnnSpec | LenetSpec | AlexnetSpec
+Spec = Any  # FcnnSpec | LenetSpec | AlexnetSpec
+
+
+def spec_class(style: str) -> type:
+    module, name = SPECS[style]
+    return getattr(import_module(f"{__name__}.{module}"), name)  # type: ignore[no-any-return]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def from_dict(data: dict[str, Any], style: str | None = None) -> Any:
@@ -28,7 +42,7 @@ def from_dict(data: dict[str, Any], style: str | None = None) -> Any:
         raise SpecError(f"the spec needs 'style' (one of {', '.join(SPECS)})")
     if not isinstance(style, str) or style not in SPECS:
         raise SpecError(f"unknown style {style!r}{fields.nearest(str(style), list(SPECS))}")
-    cls = SPECS[style]
+    cls = spec_class(style)
     return fields.build(cls, data, cls.parse_layers)
 
 
@@ -86,7 +100,8 @@ def dump(spec: Any, path: str | os.PathLike[str]) -> str:
 def json_schema() -> dict[str, Any]:
     """A JSON Schema of spec files, generated from the spec dataclasses."""
     variants = []
-    for style, cls in SPECS.items():
+    for style in SPECS:
+        cls = spec_class(style)
         props: dict[str, Any] = {"style": {"const": style}}
         props["layers"] = {"type": "array", "minItems": 2, "items": cls.layer_schema}
         for name, meta in fields.options(cls).items():

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from .. import colors
 from ..errors import NnsvgError, SpecError
 from .base import BaseSpec
+from .choices import MAP_SIZES, PLACEMENTS, SCALINGS
 from .fcnn import parse_size
 from .fields import nearest, option
 
@@ -152,16 +153,16 @@ class AlexnetSpec(BaseSpec):
     filter_dims: bool = option(False, "bool", "size labels on the filter boxes")
     font_scale: float = option(1.0, "number", "scale of the dimension labels", low=0.2, high=5)
     depth_size: str = option("log", "choice", "depth (channels) drawn as scale x ln(1+d), or linear",
-                             choices=("log", "linear"))
+                             choices=SCALINGS)
     depth_scale: float = option(10.0, "number", "scale of depth", low=0.001, high=1000)
     side_size: str = option("log", "choice", "height and width drawn as scale x ln(1+x), or linear",
-                            choices=("log", "linear"))
+                            choices=SCALINGS)
     side_scale: float = option(10.0, "number", "scale of height and width", low=0.001, high=1000)
     filter_size: str = option("linear", "choice", "filter box side: linear (f x scale) or log "
-                              "(10 x scale x ln(1+f))", choices=("linear", "log"))
+                              "(10 x scale x ln(1+f))", choices=MAP_SIZES)
     filter_scale: float = option(1.0, "number", "scale of the filter boxes", low=0.001, high=1000)
     filter_position: str = option("seeded", "choice", "filter box placement: seeded random or centre",
-                                  choices=("seeded", "center"))
+                                  choices=PLACEMENTS)
     input_image: str | None = option(None, "text", "a PNG or JPEG put on the first volume's front face")
     image_opacity: float = option(0.5, "number", "opacity of the input image", low=0, high=1)
     image_flip: bool = option(False, "bool", "mirror the input image left to right")

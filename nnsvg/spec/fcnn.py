@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from .. import colors
 from ..errors import NnsvgError, SpecError
 from .base import BaseSpec
+from .choices import ARROWHEADS, DIRECTIONS, EDGE_MODES
 from .fields import nearest, option
 
 MAX_LAYER_SIZE = 1_000_000_000
@@ -103,17 +104,17 @@ class FcnnSpec(BaseSpec):
     node_gap: float | list[float] = option(
         20.0, "numbers", "gap between nodes of a layer: one value, or one per layer", low=0, high=10_000)
     direction: str = option("right", "choice", "direction of the layer sequence",
-                            choices=("right", "left", "up", "down"))
+                            choices=DIRECTIONS)
     bias: bool = option(False, "bool", "add a +1 bias unit to every layer but the output")
     arrowheads: str = option("none", "choice", "arrowheads at edge targets",
-                             choices=("none", "empty", "solid"))
+                             choices=ARROWHEADS)
     bezier: bool = option(False, "bool", "draw edges as Bézier curves")
     edge_color: str = option("fixed", "choice", "edge colour: the theme's, or by weight",
-                             choices=("fixed", "weight"))
+                             choices=EDGE_MODES)
     edge_width: str = option("fixed", "choice", "edge width: the theme's, or by |weight|",
-                             choices=("fixed", "weight"))
+                             choices=EDGE_MODES)
     edge_opacity: str = option("fixed", "choice", "edge opacity: the theme's, or by |weight|",
-                               choices=("fixed", "weight"))
+                               choices=EDGE_MODES)
     max_nodes: int = option(16, "int", "draw a wider layer as its first and last nodes around "
                             "an ellipsis; 0 draws every node", low=0, high=MAX_LAYER_SIZE)
     max_edges: int = option(5_000_000, "int", "refuse drawings with more edges than this",

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from .. import colors
 from ..errors import NnsvgError, SpecError
 from .base import BaseSpec
+from .choices import DENSE_SIZES, FILTERS, MAP_SIZES, PLACEMENTS
 from .fcnn import parse_size
 from .fields import nearest, option
 
@@ -155,16 +156,16 @@ class LenetSpec(BaseSpec):
     max_maps: int = option(24, "int", "draw a deeper stack as its back and front maps around a "
                            "diagonal ellipsis; 0 draws every map", low=0, high=MAX_MAPS)
     map_size: str = option("linear", "choice", "map side: linear (px = units x map_scale) or log "
-                           "(px = 12 x map_scale x log2(1 + units))", choices=("linear", "log"))
+                           "(px = 12 x map_scale x log2(1 + units))", choices=MAP_SIZES)
     map_scale: float = option(1.0, "number", "scale of map sides", low=0.01, high=100)
     dense_size: str = option("linear", "choice", "dense length: linear (n x dense_scale / 100) or "
-                             "sqrt (sqrt(n) x dense_scale / 10)", choices=("linear", "sqrt"))
+                             "sqrt (sqrt(n) x dense_scale / 10)", choices=DENSE_SIZES)
     dense_scale: float = option(100.0, "number", "scale of dense lengths, in percent", low=0.01, high=10_000)
     filters: str = option("infer", "choice", "filter windows: as given and inferred from the next "
-                          "layer's size (infer), only as given, or none", choices=("infer", "given", "none"))
+                          "layer's size (infer), only as given, or none", choices=FILTERS)
     filter_position: str = option("seeded", "choice", "where a filter window sits on its map: a "
                                   "seeded random spot (as NN-SVG) or the centre",
-                                  choices=("seeded", "center"))
+                                  choices=PLACEMENTS)
 
     parse_layers: ClassVar[Any] = staticmethod(parse_layers)
 

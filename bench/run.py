@@ -1,0 +1,151 @@
+"""nnsvg's benchmark: one run on one machine, a table of medians, written to bench/results.md.
+
+    python bench/run.py            # with nnsvg installed (see the README's set-up)
+    python bench/run.py --quick    # fewer repeats, no PNG of the full FCNN (minutes less)
+
+It measures, each as a whole process (Python start-up and imports included):
+1. the full FCNN 784-512-256-10 (535,040 edges) to SVG, against the floor (bench/floor.py, a
+   plain writer of the same drawing): time ratio and file size ratio;
+2. the same drawing to PDF and PNG, against cairosvg converting the floor's SVG;
+3. start-up: `nnsvg fcnn 8 12 8 -o x.svg` against `python -c pass`, and the import time of
+   nnsvg's own modules beyond typer and svgwrite (python -X importtime, self times);
+4. peak memory (RSS) of the full render, against the SVG's size;
+5. LeNet-5 and AlexNet (the papers' dimensions), SVG and PDF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+NNSVG = [PY, "-m", "nnsvg"]
+FULL = ["fcnn", "784", "512", "256", "10", "--max-nodes", "0"]
+LENET5 = ["lenet", "1@32x32", "6@28x28", "6@14x14", "16@10x10", "16@5x5", "120", "84", "10"]
+ALEXNET = ["alexnet", "224x224x3:11x11", "55x55x96:5x5", "27x27x256:3x3", "13x13x384:3x3", "13x13x384:3x3",
+           "13x13x256", "4096", "4096", "1000", "--dims"]
+
+
+def timed(command: list[str], runs: int, timeout: float = 900) -> float | None:
+    """Median wall time of ``runs`` runs (None when one run passed ``timeout`` seconds)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        try:
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_rss_kb(command: list[str]) -> int:
+    """Peak resident memory of one run, from a fresh helper process's child usage."""
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+             "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    return int(subprocess.run([PY, "-c", probe, *command], capture_output=True, text=True, check=True).stdout)
+
+
+def own_import_ms(folder: Path) -> float:
+    """Self import time of nnsvg's modules in a real `nnsvg fcnn 8 12 8 -o x.svg` run."""
+    done = subprocess.run([PY, "-X", "importtime", "-m", "nnsvg", "fcnn", "8", "12", "8", "-o",
+                           str(folder / "x.svg")], capture_output=True, text=True, check=True)
+    total = 0
+    for line in done.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[2].strip().startswith("nnsvg"):
+            total += int(parts[0].split(":")[1])
+    return total / 1000
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def fmt_s(value: float | None, limit: float) -> str:
+    return f"> {limit:.0f} s" if value is None else f"{value:.3f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, skip the full PNG")
+    parser.add_argument("--runs", type=int, default=5, help="repeats per timing (median)")
+    args = parser.parse_args()
+    runs = 3 if args.quick else args.runs
+    rows: list[tuple[str, str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        svg, floor_svg = folder / "full.svg", folder / "floor.svg"
+        ours = timed([*NNSVG, *FULL, "-o", str(svg)], runs)
+        floor = timed([PY, str(HERE / "floor.py"), str(floor_svg)], runs)
+        size, floor_size = svg.stat().st_size, floor_svg.stat().st_size
+        rows.append(("full FCNN → SVG (535,040 edges)", fmt_s(ours, 0), f"floor {fmt_s(floor, 0)}",
+                     f"{ours / floor:.2f}× time, {size / floor_size:.3f}× size (targets ≤ 0.75×, ≤ 1.1×)"))
+
+        convert = "import cairosvg, sys; getattr(cairosvg, 'svg2' + sys.argv[1])(url=sys.argv[2], write_to=sys.argv[3])"
+        pdf = timed([*NNSVG, *FULL, "-o", str(folder / "full.pdf")], runs)
+        cairosvg_pdf = timed([PY, "-c", convert, "pdf", str(floor_svg), str(folder / "floor.pdf")], runs)
+        rows.append(("full FCNN → PDF", fmt_s(pdf, 0), f"cairosvg on the floor's SVG {fmt_s(cairosvg_pdf, 0)}",
+                     f"{pdf / cairosvg_pdf:.2f}× (target ≤ 0.5×)"))
+        if not args.quick:
+            limit = 900.0
+            png = timed([*NNSVG, *FULL, "-o", str(folder / "full.png")], 1, limit)
+            cairosvg_png = timed([PY, "-c", convert, "png", str(floor_svg), str(folder / "floor.png")], 1, limit)
+            ratio = f"{png / cairosvg_png:.2f}×" if png and cairosvg_png else "cairosvg did not finish"
+            rows.append(("full FCNN → PNG (700×31,000 px, one run)", fmt_s(png, limit),
+                         f"cairosvg on the floor's SVG {fmt_s(cairosvg_png, limit)}", ratio))
+
+        small = [*NNSVG, "fcnn", "8", "12", "8", "-o", str(folder / "x.svg")]
+        startup = timed(small, max(runs, 11))
+        bare = timed([PY, "-c", "pass"], max(runs, 11))
+        libraries = timed([PY, "-c", "import typer, svgwrite"], max(runs, 11))
+        assert startup and bare and libraries
+        rows.append(("CLI start-up: `nnsvg fcnn 8 12 8 -o x.svg`", fmt_s(startup, 0),
+                     f"`python -c pass` {fmt_s(bare, 0)}",
+                     f"+{(startup - bare) * 1000:.0f} ms; importing typer + svgwrite alone: "
+                     f"+{(libraries - bare) * 1000:.0f} ms"))
+        own = own_import_ms(folder)
+        rows.append(("import time of nnsvg's own modules", f"{own:.1f} ms", "-X importtime, self times",
+                     "target ≤ 50 ms"))
+
+        peak = peak_rss_kb([*NNSVG, *FULL, "-o", str(folder / "mem.svg")])
+        base = peak_rss_kb(small)
+        rows.append(("peak memory, full FCNN → SVG", f"{peak / 1024:.1f} MB",
+                     f"SVG {size / 2**20:.1f} MB; small figure {base / 1024:.1f} MB",
+                     f"{peak * 1024 / size:.1f}× the SVG; the render adds {(peak - base) / 1024:.1f} MB "
+                     f"= {(peak - base) * 1024 / size:.1f}× (target < 4×)"))
+
+        for name, command in (("LeNet-5", LENET5), ("AlexNet (paper dims, --dims)", ALEXNET)):
+            for ext in ("svg", "pdf"):
+                t = timed([*NNSVG, *command, "-o", str(folder / f"x.{ext}")], runs)
+                rows.append((f"{name} → {ext.upper()}", fmt_s(t, 0), "", ""))
+
+    header = ("| measure | nnsvg | against | ratio |\n| --- | --- | --- | --- |\n")
+    table = header + "".join(f"| {a} | {b} | {c} | {d} |\n" for a, b, c, d in rows)
+    stamp = datetime.date.today().isoformat()
+    text = (f"# nnsvg benchmark\n\n`python bench/run.py{' --quick' if args.quick else ''}` on {stamp}; "
+            f"medians of {runs} runs, each a whole process.\n\nMachine: {machine()}\n\n{table}")
+    (HERE / "results.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -3,7 +3,7 @@
     >>> import nnsvg
     >>> nnsvg.fcnn([8, 12, 8], theme="paper").save("net.pdf")
 
-The API: ``fcnn``, ``lenet`` and ``alexnet`` (``(layers, **options)``) build a ``Diagram``;
+The API: ``fcnn``, ``lenet``, ``alexnet`` and ``rnn`` (``(layers, **options)``) build a ``Diagram``;
 ``render(spec)`` takes a spec mapping (or spec object); ``load(path)`` reads a YAML/TOML/JSON
 spec file. Every input problem raises ``NnsvgError`` (a ValueError) with a one-line message.
 """
@@ -50,10 +50,16 @@ def alexnet(layers: list[Any], **options: Any) -> Diagram:
     return Diagram(_spec.from_dict({"layers": layers, **options}, style="alexnet"))
 
 
+def rnn(layers: list[Any], **options: Any) -> Diagram:
+    """A recurrent network: ``rnn([3, 5, 2], unroll=4, cell="lstm")``. Options as
+    ``nnsvg rnn --help`` (dashes become underscores)."""
+    return Diagram(_spec.from_dict({"layers": layers, **options}, style="rnn"))
+
+
 def load(path: str | os.PathLike[str]) -> Diagram:
     """A Diagram from a spec file (YAML, TOML or JSON)."""
     return Diagram(_spec.load(path))
 
 
 __all__ = ["Diagram", "ExportError", "NnsvgError", "SpecError", "ThemeError", "__version__",
-           "alexnet", "fcnn", "lenet", "load", "render"]
+           "alexnet", "fcnn", "lenet", "load", "render", "rnn"]

@@ -126,6 +126,17 @@ def _stroke_in_batches(ctx: Any, item: Path) -> None:
         ctx.paint_with_alpha(item.opacity)
 
 
+def _rounded(ctx: Any, item: Rect) -> None:
+    r = min(item.radius, item.width / 2, item.height / 2)
+    x0, y0, x1, y1 = item.x, item.y, item.x + item.width, item.y + item.height
+    ctx.new_sub_path()
+    ctx.arc(x1 - r, y0 + r, r, -math.pi / 2, 0)
+    ctx.arc(x1 - r, y1 - r, r, 0, math.pi / 2)
+    ctx.arc(x0 + r, y1 - r, r, math.pi / 2, math.pi)
+    ctx.arc(x0 + r, y0 + r, r, math.pi, 3 * math.pi / 2)
+    ctx.close_path()
+
+
 def _image(ctx: Any, cairo: Any, item: Image) -> None:
     head, _, payload = item.href.partition(",")
     data = base64.b64decode(payload)
@@ -164,6 +175,7 @@ def _draw(ctx: Any, cairo: Any, item: Any, raster: bool) -> None:
     elif isinstance(item, Path):
         ctx.set_line_cap({"round": cairo.LINE_CAP_ROUND}.get(item.linecap or "", cairo.LINE_CAP_BUTT))
         ctx.set_line_join({"round": cairo.LINE_JOIN_ROUND}.get(item.linejoin or "", cairo.LINE_JOIN_MITER))
+        ctx.set_dash([float(v) for v in item.dash.replace(",", " ").split()] if item.dash else [])
         if raster and item.fill == "none" and item.stroke != "none" and item.stroke_width > 0:
             _stroke_in_batches(ctx, item)
         else:
@@ -181,7 +193,10 @@ def _draw(ctx: Any, cairo: Any, item: Any, raster: bool) -> None:
         _fill_and_stroke(ctx, item.fill, item.fill_opacity, item.stroke, item.stroke_width, item.opacity)
         ctx.set_line_join(cairo.LINE_JOIN_MITER)
     elif isinstance(item, Rect):
-        ctx.rectangle(item.x, item.y, item.width, item.height)
+        if item.radius:
+            _rounded(ctx, item)
+        else:
+            ctx.rectangle(item.x, item.y, item.width, item.height)
         _fill_and_stroke(ctx, item.fill, 1.0, item.stroke, item.stroke_width, item.opacity)
     elif isinstance(item, Text):
         _text(ctx, cairo, item)

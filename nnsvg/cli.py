@@ -43,6 +43,10 @@ DenseSize = _choices("DenseSize", choices.DENSE_SIZES)
 Filters = _choices("Filters", choices.FILTERS)
 FilterPosition = _choices("FilterPosition", choices.PLACEMENTS)
 SizeMode = _choices("SizeMode", choices.SCALINGS)
+ActivationStyle = _choices("ActivationStyle", choices.ACTIVATION_STYLES)
+Cell = _choices("Cell", choices.CELLS)
+RnnForm = _choices("RnnForm", choices.RNN_FORMS)
+RnnOutputs = _choices("RnnOutputs", choices.RNN_OUTPUTS)
 
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="output file: .svg .pdf .png .eps .ps (default: SVG to standard output)")]
 ThemeOpt = Annotated[str | None, typer.Option("--theme", help="theme name (see `nnsvg themes`) or path to a .toml theme file")]
@@ -128,6 +132,8 @@ def _emit(diagram: Diagram, output: Path | None, save_spec: Path | None, scale_t
         sys.stdout.flush()
     else:
         export.write_atomic(output, data if data is not None else export.svg_bytes(scene))
+    for note in scene.notes:
+        print(f"note: {note}", file=sys.stderr)
 
 
 def _stray_options(ctx: typer.Context, tokens: list[str]) -> None:
@@ -164,6 +170,11 @@ def fcnn(
     max_edges: Annotated[str | None, typer.Option(help="refuse drawings with more edges (default 5000000)")] = None,
     labels: Annotated[bool | None, typer.Option("--labels/--no-labels", help="draw the layer labels (default on)")] = None,
     label: Annotated[list[str] | None, typer.Option("--label", help="caption of each layer in order (repeat once per layer)")] = None,
+    activations: Annotated[str | None, typer.Option(help=f"activation of each layer after the input, e.g. relu,relu,softmax ({', '.join(choices.ACTIVATIONS)})")] = None,
+    activation_style: Annotated[ActivationStyle | None, typer.Option(help="a curve in each node (glyph), one beside the layer, or the name (default glyph)")] = None,  # type: ignore[valid-type]
+    show_weights: Annotated[bool | None, typer.Option("--show-weights/--no-weights", help="label the edges w and b with indices (small networks)")] = None,
+    formulas: Annotated[bool | None, typer.Option("--formulas/--no-formulas", help="a formula caption per layer, h = σ(Wx + b)")] = None,
+    dropout: Annotated[str | None, typer.Option(help="dropout of each layer (or one for all), e.g. 0,0.5,0.5,0: those nodes crossed out")] = None,
 ) -> None:
     """A fully-connected network: columns of nodes joined by edges (NN-SVG's FCNN style)."""
     _stray_options(ctx, layers)
@@ -171,7 +182,9 @@ def fcnn(
     values = {"node_diameter": node_diameter, "layer_spacing": layer_spacing, "node_gap": node_gap,
               "direction": direction, "bias": bias, "arrowheads": arrowheads, "bezier": bezier,
               "edge_color": edge_color, "edge_width": edge_width, "edge_opacity": edge_opacity,
-              "max_nodes": max_nodes, "max_edges": max_edges, "labels": labels}
+              "max_nodes": max_nodes, "max_edges": max_edges, "labels": labels,
+              "activations": activations, "activation_style": activation_style, "show_weights": show_weights,
+              "formulas": formulas, "dropout": dropout}
     _run_style(data, values, theme, settings, seed, output, save_spec, scale, dpi)
 
 
@@ -265,6 +278,37 @@ def alexnet(
               "side_size": side_size, "side_scale": side_scale, "filter_size": filter_size,
               "filter_scale": filter_scale, "filter_position": filter_position,
               "input_image": input_image, "image_opacity": image_opacity, "image_flip": image_flip}
+    _run_style(data, values, theme, settings, seed, output, save_spec, scale, dpi)
+
+
+@app.command("rnn", context_settings={"ignore_unknown_options": True})
+def rnn(
+    ctx: typer.Context,
+    layers: Annotated[list[str], typer.Argument(help="input width, recurrent layer width(s), output width, e.g. 3 5 2", show_default=False)],
+    output: Output = None,
+    theme: ThemeOpt = None,
+    settings: SetOpt = None,
+    seed: Seed = None,
+    save_spec: SaveSpec = None,
+    scale: Scale = None,
+    dpi: Dpi = None,
+    unroll: Annotated[str | None, typer.Option(help="draw the network through this many time steps (default 0: folded)")] = None,
+    cell: Annotated[Cell | None, typer.Option(help="recurrent cell type, drawn as a named block (default rnn)")] = None,  # type: ignore[valid-type]
+    form: Annotated[RnnForm | None, typer.Option(help="nodes, blocks, or auto (default)")] = None,  # type: ignore[valid-type]
+    outputs: Annotated[RnnOutputs | None, typer.Option(help="unrolled: an output at every step (all) or at the last (last)")] = None,  # type: ignore[valid-type]
+    delay: Annotated[bool | None, typer.Option("--delay/--no-delay", help="write z⁻¹ on the folded loops (default on)")] = None,
+    node_diameter: Annotated[str | None, typer.Option(help="node diameter (default 20)")] = None,
+    layer_spacing: Annotated[str | None, typer.Option(help="space between layers (default 70)")] = None,
+    step_spacing: Annotated[str | None, typer.Option(help="space between time steps (default 60)")] = None,
+    labels: Annotated[bool | None, typer.Option("--labels/--no-labels", help="names and the size legend (default on)")] = None,
+    label: Annotated[list[str] | None, typer.Option("--label", help="caption of each layer in order (repeat once per layer)")] = None,
+) -> None:
+    """Recurrent networks: folded with feedback loops, or unrolled through time (--unroll T)."""
+    _stray_options(ctx, layers)
+    data: dict[str, Any] = {"style": "rnn", "layers": _with_labels(layers, label)}
+    values = {"unroll": unroll, "cell": cell, "form": form, "outputs": outputs, "delay": delay,
+              "node_diameter": node_diameter, "layer_spacing": layer_spacing, "step_spacing": step_spacing,
+              "labels": labels}
     _run_style(data, values, theme, settings, seed, output, save_spec, scale, dpi)
 
 

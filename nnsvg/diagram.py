@@ -30,6 +30,11 @@ class Diagram:
             self._scene = render_scene(self.spec, self.theme)
         return self._scene
 
+    @property
+    def notes(self) -> list[str]:
+        """What the renderer left out and why (e.g. weight labels on a big network)."""
+        return list(self.scene.notes)
+
     def svg(self) -> str:
         if self._svg is None:
             self._svg = export.to_svg(self.scene)

@@ -69,6 +69,8 @@ def _element(dwg: Any, item: Any, spliced: list[PathData]) -> Any:
             kw["stroke_linejoin"] = item.linejoin
         if item.linecap:
             kw["stroke_linecap"] = item.linecap
+        if item.dash:
+            kw["stroke_dasharray"] = item.dash
         data = item.data
         if isinstance(data, str) and len(data) <= SPLICE_ABOVE:
             return dwg.path(d=data, **kw)
@@ -82,8 +84,10 @@ def _element(dwg: Any, item: Any, spliced: list[PathData]) -> Any:
             kw["fill_opacity"] = fmt(item.fill_opacity)
         return dwg.polygon(points=[(fmt(x), fmt(y)) for x, y in item.points], **kw)
     if isinstance(item, Rect):
-        return dwg.rect(insert=(fmt(item.x), fmt(item.y)), size=(fmt(item.width), fmt(item.height)),
-                        **_style({}, item))
+        kw = _style({}, item)
+        if item.radius:
+            kw["rx"] = kw["ry"] = fmt(item.radius)
+        return dwg.rect(insert=(fmt(item.x), fmt(item.y)), size=(fmt(item.width), fmt(item.height)), **kw)
     if isinstance(item, Image):
         kw = {"class_": item.cls} if item.cls else {}
         if item.opacity != 1.0:

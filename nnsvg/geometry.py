@@ -30,6 +30,14 @@ class BBox:
     def height(self) -> float:
         return self.y1 - self.y0
 
+    @property
+    def center_x(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def center_y(self) -> float:
+        return (self.y0 + self.y1) / 2
+
     def union(self, other: BBox) -> BBox:
         return BBox(min(self.x0, other.x0), min(self.y0, other.y0),
                     max(self.x1, other.x1), max(self.y1, other.y1))

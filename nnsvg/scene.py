@@ -20,7 +20,7 @@ def fmt(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
 class Circle:
     cx: float
     cy: float
@@ -35,7 +35,7 @@ class Circle:
         return BBox(self.cx - reach, self.cy - reach, self.cx + reach, self.cy + reach)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
 class Fan:
     """Straight lines from every start to every end (a fully-connected layer pair's edges),
     kept as points: SVG export formats each point once and joins; cairo draws it directly."""
@@ -51,7 +51,7 @@ class Fan:
             yield prefix + prefix.join(ends)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
 class Dots:
     """Filled circles of radius ``r`` (an ellipsis), as path data of two arcs each."""
 
@@ -76,7 +76,7 @@ def path_parts(data: PathData) -> Iterator[str]:
         yield from data.svg_parts()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
 class Path:
     """Path data with its style: SVG path text (M, L, C, Z), a ``Fan`` of lines or ``Dots``.
     ``extent`` is the box of the path's own geometry (the renderer knows it without parsing
@@ -92,6 +92,7 @@ class Path:
     id: str | None = None
     linecap: str | None = None
     linejoin: str | None = None
+    dash: str | None = None  # an SVG stroke-dasharray, e.g. "4 3"
 
     def bbox(self) -> BBox:
         return self.extent.grow(self.stroke_width / 2) if self.stroke != "none" else self.extent
@@ -102,7 +103,7 @@ class Path:
         return self.data if isinstance(self.data, str) else "".join(self.data.svg_parts())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
 class Rect:
     x: float
     y: float
@@ -113,6 +114,7 @@ class Rect:
     stroke_width: float = 0.0
     opacity: float = 1.0
     cls: str | None = None
+    radius: float = 0.0
 
     def bbox(self) -> BBox:
         half = self.stroke_width / 2 if self.stroke != "none" else 0.0
@@ -120,7 +122,7 @@ class Rect:
                     self.x + self.width + half, self.y + self.height + half)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
 class Polygon:
     """A closed polygon; drawn with round joins so its box is its points plus half the stroke."""
 
@@ -137,7 +139,7 @@ class Polygon:
         return BBox.around(self.points, half)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
 class Image:
     """An embedded raster image of width × height, placed by an affine ``matrix``
     (SVG's a b c d e f), so it can lie on a projected face."""
@@ -154,7 +156,7 @@ class Image:
         return self.box
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
 class Text:
     """One line of text with its baseline at ``y``; ``box`` is its measured extent."""
 
@@ -207,6 +209,7 @@ class Scene:
     margin: float
     groups: list[Group] = field(default_factory=list)
     title: str = ""
+    notes: list[str] = field(default_factory=list)  # things the user should know (not errors)
 
     def bbox(self) -> BBox:
         box = union_all([b for b in (g.bbox() for g in self.groups) if b is not None])

@@ -54,6 +54,7 @@ class EdgeStyle:
     negative: str = _color("#0000ff", "weight ramp colour at weight -1")
     zero: str = _color("#ffffff", "weight ramp colour at weight 0")
     positive: str = _color("#ff0000", "weight ramp colour at weight +1")
+    recurrent: str = _color("#c0392b", "recurrent connections (feedback loops, h(t-1) to h(t))")
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,15 @@ class PyramidStyle:
 
 
 @dataclass(frozen=True)
+class BlockStyle:
+    fill: str = _color("#f4f4f4", "fill of a block (a layer or cell drawn as a box)", none=True)
+    stroke: str = _color("#333333", "outline of a block", none=True)
+    stroke_width: float = _number(1.0, "outline width of a block")
+    radius: float = _number(4.0, "corner radius of a block")
+    cell_fill: str = _color("#fde9c9", "fill of a recurrent cell block (rnn, lstm, gru)", none=True)
+
+
+@dataclass(frozen=True)
 class Theme:
     name: str = _text("nnsvg", "the theme's name")
     description: str = _text("", "one line shown by `nnsvg themes`")
@@ -142,6 +152,7 @@ class Theme:
     volume: VolumeStyle = field(default_factory=VolumeStyle)
     filter: FilterStyle = field(default_factory=FilterStyle)
     pyramid: PyramidStyle = field(default_factory=PyramidStyle)
+    block: BlockStyle = field(default_factory=BlockStyle)
 
 
 @cache

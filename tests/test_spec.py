@@ -125,7 +125,10 @@ def test_json_schema_covers_every_option() -> None:
     schema = specs.json_schema()
     fcnn = schema["oneOf"][0]
     assert fcnn["properties"]["style"] == {"const": "fcnn"}
-    assert set(fcnn["properties"]) == {"style"} | set(specs.to_dict(nnsvg.fcnn([2, 2]).spec))
+    import dataclasses
+
+    assert set(fcnn["properties"]) == {"style"} | {f.name for f in dataclasses.fields(specs.FcnnSpec)}
+    assert {v["properties"]["style"]["const"] for v in schema["oneOf"]} == {"fcnn", "lenet", "alexnet", "rnn"}
     assert fcnn["properties"]["direction"]["enum"] == ["right", "left", "up", "down"]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from ..scene import Scene
 from ..theme import Theme
 
-RENDERERS: dict[str, str] = {"fcnn": "fcnn", "lenet": "lenet", "alexnet": "alexnet"}
+RENDERERS: dict[str, str] = {"fcnn": "fcnn", "lenet": "lenet", "alexnet": "alexnet", "rnn": "rnn"}
 
 
 def render(spec: Any, theme: Theme) -> Scene:

@@ -15,12 +15,23 @@ from dataclasses import dataclass
 from .. import colors
 from ..errors import SpecError
 from ..geometry import BBox, Point, arrowhead, baseline_for_center, text_box, unit
-from ..scene import Circle, Dots, Fan, Group, Path, Scene, Text, fmt
+from ..scene import Circle, Dots, Fan, Group, Path, Rect, Scene, Text, fmt
 from ..spec.fcnn import FcnnSpec
 from ..theme import Theme
+from .anatomy import (
+    WEIGHT_LABEL_LIMIT,
+    activation_items,
+    cross,
+    dropped_nodes,
+    formulas,
+    too_many_weights,
+    weight_labels,
+    weight_name,
+)
 from .labels import column_of_captions, fcnn_label, row_of_captions
 
 Placer = Callable[[float, float], Point]
+Slot = tuple[int, Point, float]  # (index in the layer's drawn nodes, page point, v)
 
 PLACERS: dict[str, Placer] = {
     "right": lambda u, v: (u, v),
@@ -44,11 +55,24 @@ class LayerLayout:
     node_v: list[float]
     has_bias: bool
     ellipsis_v: float | None
+    dropped: frozenset[int] = frozenset()  # indices into nodes: crossed out by dropout
+    size: int = 0  # the layer's true width
+    before: int = 0  # nodes drawn before the ellipsis
 
-    @property
-    def targets(self) -> list[Point]:
-        """The nodes that receive edges (a bias unit has no inputs)."""
-        return self.nodes[1:] if self.has_bias else self.nodes
+    def number(self, k: int) -> int | None:
+        """The 1-based index in the true layer of drawn node k (None for the bias unit)."""
+        j = k - int(self.has_bias)
+        if j < 0:
+            return None
+        return j + 1 if j < self.before else self.size - (len(self.nodes) - int(self.has_bias) - j) + 1
+
+    def senders(self) -> list[Slot]:
+        """The nodes that send edges: all but the dropped ones (the bias unit first)."""
+        return [(k, p, v) for k, (p, v) in enumerate(zip(self.nodes, self.node_v)) if k not in self.dropped]
+
+    def receivers(self) -> list[Slot]:
+        """The nodes that receive edges: a bias unit has no inputs, a dropped node none."""
+        return [slot for slot in self.senders() if not (self.has_bias and slot[0] == 0)]
 
 
 def visible_nodes(size: int, max_nodes: int) -> tuple[int, int]:
@@ -66,6 +90,7 @@ def layout(spec: FcnnSpec, place: Placer) -> list[LayerLayout]:
     d = spec.node_diameter
     pitch_u = spec.layer_spacing + d
     last = len(spec.layers) - 1
+    dropout = spec.layer_dropout()
     layouts = []
     for i, (layer, gap) in enumerate(zip(spec.layers, spec.layer_gaps())):
         before, after = visible_nodes(layer.size, spec.max_nodes)
@@ -79,7 +104,9 @@ def layout(spec: FcnnSpec, place: Placer) -> list[LayerLayout]:
             ellipsis_v = vs[e]
             vs = vs[:e] + vs[e + 1:]
         u = i * pitch_u
-        layouts.append(LayerLayout(i, u, [place(u, v) for v in vs], vs, has_bias, ellipsis_v))
+        dropped = dropped_nodes(spec.seed, i, range(int(has_bias), len(vs)), dropout[i])
+        layouts.append(LayerLayout(i, u, [place(u, v) for v in vs], vs, has_bias, ellipsis_v,
+                                   dropped, layer.size, before))
     return layouts
 
 
@@ -138,35 +165,38 @@ class EdgeWriter:
         """(edge path data per level, arrowhead path data per level, arrowheads' extent)."""
         edges: Buckets = {}
         heads: Buckets = {}
+        senders, receivers = a.senders(), b.receivers()
         if not self.arrows:
-            starts, ends = self._plain_parts(a, b)
+            starts, ends = self._plain_parts(senders, receivers, a.u, b.u)
             for s in starts:
                 for t in ends:
                     edges.setdefault(self.level(), []).append(s + t)
             return edges, heads, None
         corners: list[Point] = []
-        for si, source in enumerate(a.nodes):
-            for ti, target in enumerate(b.targets):
+        for source in senders:
+            for target in receivers:
                 level = self.level()
-                path, head, points = self._arrow_edge(a, b, si, source, ti, target)
+                path, head, points = self._arrow_edge(source, target, a.u, b.u)
                 edges.setdefault(level, []).append(path)
                 heads.setdefault(level, []).append(head)
                 corners.extend(points)
-        return edges, heads, BBox.around(corners)
+        return edges, heads, (BBox.around(corners) if corners else None)
 
-    def _plain_parts(self, a: LayerLayout, b: LayerLayout) -> tuple[list[str], list[str]]:
+    def _plain_parts(self, senders: list[Slot], receivers: list[Slot], ua: float,
+                     ub: float) -> tuple[list[str], list[str]]:
         """Each edge is start-part + end-part; every part is formatted once per node."""
+        starts = _points([p for _, p, _ in senders])
+        ends = _points([p for _, p, _ in receivers])
         if not self.spec.bezier:
-            return ["M" + p for p in _points(a.nodes)], ["L" + p for p in _points(b.targets)]
-        mid = (a.u + b.u) / 2
-        target_v = b.node_v[1:] if b.has_bias else b.node_v
-        c1 = _points([self.place(mid, v) for v in a.node_v])
-        c2 = _points([self.place(mid, v) for v in target_v])
-        starts = [f"M{p}C{c}" for p, c in zip(_points(a.nodes), c1)]
-        return starts, [f" {c} {p}" for c, p in zip(c2, _points(b.targets))]
+            return ["M" + p for p in starts], ["L" + p for p in ends]
+        mid = (ua + ub) / 2
+        c1 = _points([self.place(mid, v) for _, _, v in senders])
+        c2 = _points([self.place(mid, v) for _, _, v in receivers])
+        return [f"M{p}C{c}" for p, c in zip(starts, c1)], [f" {c} {p}" for c, p in zip(c2, ends)]
 
-    def _arrow_edge(self, a: LayerLayout, b: LayerLayout, si: int, source: Point, ti: int,
-                    target: Point) -> tuple[str, str, tuple[Point, ...]]:
+    def _arrow_edge(self, source_slot: Slot, target_slot: Slot, ua: float,
+                    ub: float) -> tuple[str, str, tuple[Point, ...]]:
+        (_, source, sv), (_, target, tv) = source_slot, target_slot
         length, width = self.theme.arrow.length, self.theme.arrow.width
         if self.spec.bezier:
             axis = self.place(1.0, 0.0)
@@ -180,9 +210,8 @@ class EdgeWriter:
         back = length * 0.8 if solid else 0.0
         end = (tip[0] - dx * back, tip[1] - dy * back)
         if self.spec.bezier:
-            mid = (a.u + b.u) / 2
-            tv = b.node_v[ti + 1] if b.has_bias else b.node_v[ti]
-            c1, c2 = self.place(mid, a.node_v[si]), self.place(mid, tv)
+            mid = (ua + ub) / 2
+            c1, c2 = self.place(mid, sv), self.place(mid, tv)
             path = f"M{fmt(source[0])},{fmt(source[1])}C{fmt(c1[0])},{fmt(c1[1])} " \
                    f"{fmt(c2[0])},{fmt(c2[1])} {fmt(end[0])},{fmt(end[1])}"
         else:
@@ -208,7 +237,8 @@ def edge_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
         group = Group(f"edges-{name}", "edges")
         if plain:  # the common, big case: kept as points, formatted once each when written
             e = theme.edge
-            group.add(Path(Fan(tuple(a.nodes), tuple(b.targets)), extent, stroke=e.color,
+            fan = Fan(tuple(p for _, p, _ in a.senders()), tuple(p for _, p, _ in b.receivers()))
+            group.add(Path(fan, extent, stroke=e.color,
                            stroke_width=e.width, opacity=e.opacity, id=f"edges-{name}"))
             edge_out.append(group)
             continue
@@ -249,6 +279,7 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
                  place: Placer) -> list[Group]:
     d = spec.node_diameter
     node, bias = theme.node, theme.bias
+    activations = spec.layer_activations()
     groups = []
     for layer, lay in zip(spec.layers, layouts):
         group = Group(f"layer-{lay.index}", "layer")
@@ -260,12 +291,21 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
                 group.add(Text(x, base, "+1", size, theme.text.family, bias.text, "middle",
                                text_box("+1", x, base, size, theme.text.family, "middle"), "bias"))
             else:
+                dropped = k in lay.dropped
                 group.add(Circle(x, y, d / 2, layer.fill or node.fill, layer.stroke or node.stroke,
-                                 node.stroke_width, "node"))
+                                 node.stroke_width, "node dropped" if dropped else "node"))
+                if dropped:
+                    group.add(cross(x, y, d / 2, theme))
         if lay.ellipsis_v is not None:
             group.add(_dots(lay, d, place, theme.text.ellipsis))
+        name = activations[lay.index]
+        if name is not None:
+            centres = [p for k, p, _ in lay.receivers()] if lay.has_bias else \
+                [p for k, p in enumerate(lay.nodes) if k not in lay.dropped]
+            anchor = place(lay.u, min(lay.node_v) - d * 1.2)
+            group.children.extend(activation_items(name, spec.activation_style, centres, anchor, d, theme))
         groups.append(group)
-    if spec.labels:
+    if spec.labels or spec.formulas:
         add_labels(spec, theme, layouts, groups)
     return groups
 
@@ -277,16 +317,23 @@ def add_labels(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
              for i, layer in enumerate(spec.layers)]
     boxes = [g.bbox() for g in groups]
     gap = theme.text.size * 0.8
-    if spec.direction in ("right", "left"):
-        centers = [lay.nodes[0][0] for lay in layouts]
-        top = max(b.y1 for b in boxes if b is not None) + gap
-        captions = row_of_captions(texts, centers, top, theme)
-    else:
-        centers = [lay.nodes[0][1] for lay in layouts]
-        left = max(b.x1 for b in boxes if b is not None) + gap
-        captions = column_of_captions(texts, centers, left, theme)
-    for group, caption in zip(groups, captions):
-        group.add(caption)
+    lines = [texts] if spec.labels else []
+    if spec.formulas:
+        lines.append(formulas(count, spec.layer_activations(), spec.bias))
+    for line in lines:  # captions, then formulas: a row under the drawing or a column beside it
+        chosen = [i for i, text in enumerate(line) if text]
+        if spec.direction in ("right", "left"):
+            top = max(b.y1 for b in boxes if b is not None) + gap
+            captions = row_of_captions([line[i] for i in chosen], [layouts[i].nodes[0][0] for i in chosen],
+                                       top, theme, "label" if line is texts else "formula")
+        else:
+            left = max(b.x1 for b in boxes if b is not None) + gap
+            captions = column_of_captions([line[i] for i in chosen], [layouts[i].nodes[0][1] for i in chosen],
+                                          left, theme, "label" if line is texts else "formula")
+        for i, caption in zip(chosen, captions):
+            groups[i].add(caption)
+        boxes = [b for b in (*boxes, *(c.box for c in captions)) if b is not None]
+        gap = theme.text.size * 0.4
 
 
 def render(spec: FcnnSpec, theme: Theme) -> Scene:
@@ -301,5 +348,50 @@ def render(spec: FcnnSpec, theme: Theme) -> Scene:
                   title="fcnn " + " ".join(str(layer.size) for layer in spec.layers))
     scene.groups.extend(edge_groups(spec, theme, layouts, place))
     scene.groups.extend(layer_groups(spec, theme, layouts, place))
+    if spec.show_weights:
+        add_weight_labels(spec, theme, layouts, place, scene)
     return scene
+
+
+def add_weight_labels(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], place: Placer,
+                      scene: Scene) -> None:
+    """w/b labels on every edge, in a ``weights`` group per layer pair; a note instead when
+    there are too many edges to label, or when some labels found no free spot."""
+    pairs = [(a, b, [(s, t) for s in a.senders() for t in b.receivers()]) for a, b in itertools.pairwise(layouts)]
+    total = sum(len(edges) for _, _, edges in pairs)
+    if total > WEIGHT_LABEL_LIMIT:
+        scene.notes.append(too_many_weights(total))
+        return
+    obstacles = [c.bbox() for c in scene.walk() if isinstance(c, Circle)]
+    missing = 0
+    for a, b, edges in pairs:
+        items = []
+        for (sk, sp, sv), (tk, tp, tv) in edges:
+            name = weight_name(a.number(sk), b.number(tk) or 0)
+            if spec.bezier:
+                mid = (a.u + b.u) / 2
+                c1, c2 = place(mid, sv), place(mid, tv)
+                at = _cubic(sp, c1, c2, tp)
+            else:
+                at = _line(sp, tp)
+            items.append((name, at))
+        labels, lost = weight_labels(items, obstacles, theme, scene.background)
+        missing += lost
+        obstacles += [p.bbox() for p in labels if isinstance(p, Rect)]
+        scene.groups.append(Group(f"weights-{a.index}-{b.index}", "weights", list(labels)))
+    if missing:
+        scene.notes.append(f"show_weights: {missing} of {total} weight labels found no free spot and "
+                           "are left out; widen --layer-spacing")
+
+
+def _line(a: Point, b: Point) -> Callable[[float], Point]:
+    return lambda t: (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def _cubic(p0: Point, p1: Point, p2: Point, p3: Point) -> Callable[[float], Point]:
+    def at(t: float) -> Point:
+        s = 1 - t
+        return (s**3 * p0[0] + 3 * s * s * t * p1[0] + 3 * s * t * t * p2[0] + t**3 * p3[0],
+                s**3 * p0[1] + 3 * s * s * t * p1[1] + 3 * s * t * t * p2[1] + t**3 * p3[1])
+    return at
 

@@ -15,9 +15,9 @@ from .fcnn import FcnnLayer, FcnnSpec
 
 # style name -> (module in this package, spec class): a style's module is imported when used
 SPECS: dict[str, tuple[str, str]] = {"fcnn": ("fcnn", "FcnnSpec"), "lenet": ("lenet", "LenetSpec"),
-                                     "alexnet": ("alexnet", "AlexnetSpec")}
+                                     "alexnet": ("alexnet", "AlexnetSpec"), "rnn": ("rnn", "RnnSpec")}
 _LAZY = {"LenetSpec": "lenet", "MapLayer": "lenet", "DenseLayer": "lenet",
-         "AlexnetSpec": "alexnet", "Volume": "alexnet", "Dense": "alexnet"}
+         "AlexnetSpec": "alexnet", "Volume": "alexnet", "Dense": "alexnet", "RnnSpec": "rnn"}
 
 Spec = Any  # FcnnSpec | LenetSpec | AlexnetSpec
 

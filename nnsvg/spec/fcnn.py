@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from .. import colors
 from ..errors import NnsvgError, SpecError
 from .base import BaseSpec
-from .choices import ARROWHEADS, DIRECTIONS, EDGE_MODES
+from .choices import ACTIVATION_STYLES, ACTIVATIONS, ARROWHEADS, DIRECTIONS, EDGE_MODES
 from .fields import nearest, option
 
 MAX_LAYER_SIZE = 1_000_000_000
@@ -119,14 +119,48 @@ class FcnnSpec(BaseSpec):
                             "an ellipsis; 0 draws every node", low=0, high=MAX_LAYER_SIZE)
     max_edges: int = option(5_000_000, "int", "refuse drawings with more edges than this",
                             low=1, high=10**9)
+    activations: list[str] | None = option(None, "texts", "activation of each layer after the input "
+                                           f"(or of every layer): {', '.join(ACTIVATIONS)}; '' for none")
+    activation_style: str = option("glyph", "choice", "activations as a curve in each node (glyph), "
+                                   "one curve beside the layer, or the name", choices=ACTIVATION_STYLES)
+    show_weights: bool = option(False, "bool", "label the edges w (and bias edges b) with indices; "
+                                "small networks only")
+    formulas: bool = option(False, "bool", "a formula caption under each layer, e.g. h₁ = σ(W₁x + b₁)")
+    dropout: float | list[float] | None = option(None, "numbers", "dropout of each layer (or one for all): "
+                                                 "that fraction of drawn nodes crossed out, by the seed",
+                                                 low=0, high=0.9)
 
     parse_layers: ClassVar[Any] = staticmethod(parse_layers)
 
     def __post_init__(self) -> None:
+        n = len(self.layers)
         gaps = self.node_gap
-        if isinstance(gaps, list) and len(gaps) not in (1, len(self.layers)):
-            raise SpecError(f"node_gap: expected one value or {len(self.layers)} (one per layer), "
-                            f"got {len(gaps)}")
+        if isinstance(gaps, list) and len(gaps) not in (1, n):
+            raise SpecError(f"node_gap: expected one value or {n} (one per layer), got {len(gaps)}")
+        if self.activations is not None:
+            if len(self.activations) not in (n - 1, n):
+                raise SpecError(f"activations: expected {n - 1} (one per layer after the input) or {n}, "
+                                f"got {len(self.activations)}")
+            for name in self.activations:
+                if name not in ("", "none", *ACTIVATIONS):
+                    raise SpecError(f"activations: unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
+        if isinstance(self.dropout, list) and len(self.dropout) not in (1, n):
+            raise SpecError(f"dropout: expected one value or {n} (one per layer), got {len(self.dropout)}")
+
+    def layer_activations(self) -> list[str | None]:
+        """The activation of every layer (None: none), the input's included."""
+        if self.activations is None:
+            return [None] * len(self.layers)
+        names = list(self.activations)
+        if len(names) == len(self.layers) - 1:
+            names = ["", *names]
+        return [None if name in ("", "none") else name for name in names]
+
+    def layer_dropout(self) -> list[float]:
+        if self.dropout is None:
+            return [0.0] * len(self.layers)
+        values = self.dropout if isinstance(self.dropout, list) else [self.dropout]
+        return values * len(self.layers) if len(values) == 1 else list(values)
 
     def layer_gaps(self) -> list[float]:
         """The node gap of every layer: per-layer override, else node_gap."""

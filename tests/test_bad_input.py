@@ -72,6 +72,15 @@ CASES: list[tuple[str, dict[str, bytes], list[str], list[str]]] = [
     ("alexnet-image-folder", {"pics/a.txt": b"x"}, ["alexnet", "5x5x5", "10", "--input-image", "pics"],
      ["input_image", "pics", "directory"]),
     ("alexnet-opacity", {}, ["alexnet", "5x5x5", "10", "--image-opacity", "2"], ["image_opacity", "2"]),
+    # --- rnn
+    ("rnn-two-layers", {}, ["rnn", "3", "2"], ["recurrent", "got 2"]),
+    ("rnn-zero", {}, ["rnn", "3", "0", "2"], ["layer 2", "'0'"]),
+    ("rnn-cell", {}, ["rnn", "3", "5", "2", "--cell", "transformer"], ["--cell", "transformer"]),
+    ("rnn-unroll-big", {}, ["rnn", "3", "5", "2", "--unroll", "1000"], ["unroll", "1000"]),
+    ("rnn-unroll-word", {}, ["rnn", "3", "5", "2", "--unroll", "many"], ["unroll", "many"]),
+    ("rnn-outputs", {}, ["rnn", "3", "5", "2", "--outputs", "first"], ["--outputs", "first"]),
+    ("fcnn-activation", {}, ["fcnn", "3", "5", "2", "--activations", "relu,softplus"], ["softplus", "relu"]),
+    ("fcnn-dropout", {}, ["fcnn", "3", "5", "2", "--dropout", "0,2,0"], ["dropout[1]", "2"]),
     # --- themes and --set
     ("theme-unknown", {}, ["fcnn", "8", "8", "--theme", "papr"], ["papr", "paper"]),
     ("theme-missing-file", {}, ["fcnn", "8", "8", "--theme", "mine.toml"], ["mine.toml", "does not exist"]),
@@ -148,7 +157,7 @@ def test_bad_input_cli(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     existing = tmp_path / "existing.svg"
     existing.write_bytes(b"precious")
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    if args[0] in ("fcnn", "lenet", "alexnet", "render") and "-o" not in args:
+    if args[0] in ("fcnn", "lenet", "alexnet", "rnn", "render") and "-o" not in args:
         args = [*args, "-o", "existing.svg"]  # the output file must survive the failure
     code, out, err = cli(*args)
     assert code == 2, err

@@ -170,6 +170,8 @@ def test_real_process_and_python_m(tmp_path: Path) -> None:
     ["fcnn", "5", "7", "3", "--edge-color", "weight", "--bias", "--arrowheads", "solid"],
     ["lenet", "1@32x32", "6@28x28", "6@14x14", "16@10x10", "120", "10"],
     ["alexnet", "224x224x3:11x11", "55x55x96:5x5", "27x27x256", "1000", "--dims"],
+    ["rnn", "3", "5", "5", "2", "--cell", "lstm", "--unroll", "3"],
+    ["fcnn", "4", "6", "2", "--dropout", "0.5", "--activations", "relu,softmax", "--show-weights"],
 ])
 def test_determinism_across_processes(args: list[str]) -> None:
     command = [sys.executable, "-m", "nnsvg", *args]

@@ -153,3 +153,52 @@ def test_any_text_as_a_spec_file_loads_or_raises_own_error(text: str) -> None:
                 specs.load(path)
             except nnsvg.NnsvgError:
                 pass
+
+
+rnn_options = st.fixed_dictionaries({}, optional={
+    "unroll": st.integers(-1, 8),
+    "cell": st.sampled_from(["rnn", "lstm", "gru", "cnn"]),
+    "form": st.sampled_from(["auto", "nodes", "blocks"]),
+    "outputs": st.sampled_from(["all", "last"]),
+    "delay": st.booleans(),
+    "labels": st.booleans(),
+    "theme": st.sampled_from(["nnsvg", "paper", "dark", "colorblind"]),
+})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layers=st.lists(st.one_of(st.integers(-1, 12), st.text(max_size=3)), min_size=0, max_size=6),
+       extra=rnn_options)
+def test_rnn_renders_or_raises_own_error(layers: list[Any], extra: dict[str, Any]) -> None:
+    try:
+        diagram = nnsvg.rnn(layers, **extra)
+        diagram.svg()
+    except nnsvg.NnsvgError as exc:
+        assert "\n" not in str(exc)
+        return
+    _check(diagram)
+    texts = [p.box for p in diagram.scene.walk() if p.__class__.__name__ == "Text"]
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            assert not a.overlaps(b)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layers=st.lists(st.integers(1, 7), min_size=2, max_size=5),
+       activations=st.lists(st.sampled_from(["relu", "tanh", "softmax", "", "gelu"]), max_size=5),
+       dropout=st.floats(0, 0.9), weights=st.booleans(), formulas=st.booleans(), bias=st.booleans(),
+       direction=st.sampled_from(["right", "up"]))
+def test_fcnn_anatomy_renders_or_raises_own_error(layers: list[int], activations: list[str], dropout: float,
+                                                  weights: bool, formulas: bool, bias: bool,
+                                                  direction: str) -> None:
+    try:
+        diagram = nnsvg.fcnn(layers, activations=activations, dropout=dropout, show_weights=weights,
+                             formulas=formulas, bias=bias, direction=direction)
+        diagram.svg()
+    except nnsvg.NnsvgError:
+        return
+    _check(diagram)
+    texts = [p.box for p in diagram.scene.walk() if p.__class__.__name__ == "Text"]
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            assert not a.overlaps(b)

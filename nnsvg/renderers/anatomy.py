@@ -20,8 +20,9 @@ def sub(number: int) -> str:
 
 
 def dropped_nodes(seed: int, layer: int, candidates: Sequence[int], fraction: float) -> frozenset[int]:
-    """A seeded choice of ``round(fraction × len(candidates))`` of the candidates."""
-    count = round(fraction * len(candidates))
+    """A seeded choice of ``round(fraction × len(candidates))`` of the candidates, never all of
+    them (a layer with no node left would cut the network in two)."""
+    count = min(round(fraction * len(candidates)), len(candidates) - 1)
     if count == 0:
         return frozenset()
     rng = random.Random(f"dropout:{seed}:{layer}")  # a str seed is hashed with SHA-512: stable
@@ -41,6 +42,8 @@ def activation_items(name: str, style: str, centres: list[Point], anchor: Point,
     """The activation of a layer: a curve in each node (glyph), one curve at ``anchor``
     (beside), or its name there (name)."""
     width = max(0.6, d * 0.045)
+    if style == "glyph" and not centres:
+        return []
     if style == "glyph":
         size = d * 0.55
         data = "".join(glyph(name, x, y, size) for x, y in centres)

@@ -48,6 +48,23 @@ def numbers(d: str) -> list[float]:
     return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", d)]
 
 
+def assert_clear(diagram: object) -> list[object]:
+    """No two texts overlap, every drawn thing is inside the page, and the SVG's viewBox is the
+    page; returns the texts."""
+    from nnsvg.scene import Text
+
+    scene = diagram.scene  # type: ignore[attr-defined]
+    texts = [p for p in scene.walk() if isinstance(p, Text)]
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            assert not a.box.overlaps(b.box), (a.text, b.text)
+    page = scene.page()
+    for prim in scene.walk():
+        assert page.contains(prim.bbox())
+    assert viewbox(parse(diagram.svg())) == (page.x0, page.y0, page.width, page.height)  # type: ignore[attr-defined]
+    return texts
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
     """Run ``nnsvg ARGS`` in-process: (exit code, stdout, stderr)."""

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 import nnsvg
-from nnsvg.geometry import BBox, apply_affine
-from nnsvg.scene import Text
+from nnsvg.geometry import apply_affine
 
-from .conftest import REPO, find, layer_group, parse, viewbox
+from .conftest import REPO, assert_clear, find, layer_group, parse
 
 ALEXNET = ["224x224x3:11x11", "55x55x96:5x5", "27x27x256:3x3", "13x13x384:3x3", "13x13x384:3x3",
            "13x13x256", 4096, 4096, 1000]
@@ -95,16 +94,7 @@ def test_dims_labels_are_real_text_on_the_right_edges() -> None:
 @pytest.mark.parametrize("view", [[21, 21.4], [35, 20], [5, 0], [80, 60], [45, 45]])
 def test_labels_never_overlap_or_clip(view: list[float]) -> None:
     diagram = nnsvg.alexnet(ALEXNET, dims=True, filter_dims=True, view=view, font_scale=1.5)
-    texts = [p for p in diagram.scene.walk() if isinstance(p, Text)]
-    assert len(texts) == 6 * 3 + 3 + 5
-    boxes: list[BBox] = [t.box for t in texts]
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            assert not a.overlaps(b), (a, b)
-    page = diagram.scene.page()
-    for prim in diagram.scene.walk():
-        assert page.contains(prim.bbox())
-    assert viewbox(parse(diagram.svg())) == (page.x0, page.y0, page.width, page.height)
+    assert len(assert_clear(diagram)) == 6 * 3 + 3 + 5
 
 
 def test_font_size_from_theme_and_scale() -> None:

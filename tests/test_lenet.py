@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 
 import nnsvg
-from nnsvg.geometry import BBox
 from nnsvg.renderers.lenet import drawn_slots
 from nnsvg.scene import Rect, Text
 from nnsvg.spec import lenet as lenet_spec
 
-from .conftest import NS, find, layer_group, numbers, parse, viewbox
+from .conftest import NS, assert_clear, find, layer_group, numbers, parse
 
 LENET5 = ["1@32x32", "6@28x28", "6@14x14", "16@10x10", "16@5x5", 120, 84, 10]
 NN_SVG_DEFAULT = ["8@128x128", "8@64x64", "24@48x48", "24@16x16", 256, 128]
@@ -148,17 +147,7 @@ def test_dense_lengths() -> None:
 @pytest.mark.parametrize("gaps", [40, 0, -20])
 def test_no_text_overlaps_or_leaves_the_page(layers: list[object], gaps: float) -> None:
     diagram = nnsvg.lenet(layers, gaps=gaps)
-    texts = [p for p in diagram.scene.walk() if isinstance(p, Text)]
-    assert len(texts) >= len(layers)
-    boxes: list[BBox] = [t.box for t in texts]
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            assert not a.overlaps(b), (a, b)
-    page = diagram.scene.page()
-    for prim in diagram.scene.walk():
-        assert page.contains(prim.bbox())
-    x, y, w, h = viewbox(parse(diagram.svg()))
-    assert (x, y, w, h) == (page.x0, page.y0, page.width, page.height)
+    assert len(assert_clear(diagram)) >= len(layers)
 
 
 def test_long_op_labels_are_kept_apart() -> None:
@@ -196,7 +185,7 @@ def test_bad_tokens_name_the_token(token: str, message: str) -> None:
 
 
 def test_structure_errors() -> None:
-    with pytest.raises(nnsvg.SpecError, match="come after the dense layer 1"):
+    with pytest.raises(nnsvg.SpecError, match="comes after the dense layer 1"):
         nnsvg.lenet([10, "6@28x28"])
     with pytest.raises(nnsvg.SpecError, match="ops: 3 op labels for 2 gaps"):
         nnsvg.lenet(["1@8x8", "1@4x4", 4], ops="a,b,c")

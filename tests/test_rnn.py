@@ -8,27 +8,14 @@ from pathlib import Path
 import pytest
 
 import nnsvg
-from nnsvg.geometry import BBox
-from nnsvg.scene import Text
 
-from .conftest import NS, edge_count, find, layer_group, parse, viewbox
+from .conftest import NS, assert_clear, edge_count, find, layer_group, parse
 
 Cli = Callable[..., tuple[int, str, str]]
 
 
 def of_class(root: object, tag: str, cls: str) -> list[object]:
     return [e for e in find(root, tag) if cls in (e.get("class") or "").split()]  # type: ignore[arg-type, union-attr]
-
-
-def no_text_overlaps(diagram: nnsvg.Diagram) -> None:
-    boxes: list[BBox] = [p.box for p in diagram.scene.walk() if isinstance(p, Text)]
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            assert not a.overlaps(b), (a, b)
-    page = diagram.scene.page()
-    for prim in diagram.scene.walk():
-        assert page.contains(prim.bbox())
-    assert viewbox(parse(diagram.svg())) == (page.x0, page.y0, page.width, page.height)
 
 
 def test_folded_rnn_has_a_loop_on_the_hidden_layer() -> None:
@@ -40,7 +27,7 @@ def test_folded_rnn_has_a_loop_on_the_hidden_layer() -> None:
     assert loops[0].get("stroke") == diagram.theme.edge.recurrent and loops[0].get("stroke-dasharray")
     assert [t.text for t in of_class(root, "text", "delay")] == ["z⁻¹"]
     assert edge_count(root) == 3 * 5 + 5 * 2
-    no_text_overlaps(diagram)
+    assert_clear(diagram)
 
 
 def test_unrolled_rnn_has_columns_and_recurrent_edges() -> None:
@@ -52,7 +39,7 @@ def test_unrolled_rnn_has_columns_and_recurrent_edges() -> None:
     names = {t.text for t in of_class(root, "text", "state")}
     assert {"x₁", "x₄", "h₁", "h₄", "y₁", "y₄"} <= names  # subscripts as real text
     assert of_class(root, "text", "delay") == []
-    no_text_overlaps(diagram)
+    assert_clear(diagram)
 
 
 def test_many_to_one_draws_only_the_last_output() -> None:
@@ -72,7 +59,7 @@ def test_lstm_stack_is_drawn_as_named_blocks() -> None:
     arrows = [p for p in of_class(root, "path", "recurrent") if "arrowhead" not in p.get("class")]
     assert len(arrows) == 2 * 2
     assert find(root, "circle") == []
-    no_text_overlaps(diagram)
+    assert_clear(diagram)
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -150,7 +137,7 @@ def test_weights_and_biases_are_labelled_without_collisions() -> None:
     assert {"w₁₁", "w₄₃", "b₁", "b₄", "w₂₄"} <= set(labels)
     assert [t.text for t in of_class(root, "text", "bias")] == ["+1", "+1"]
     assert diagram.notes == []
-    no_text_overlaps(diagram)
+    assert_clear(diagram)
 
 
 def test_too_many_weights_are_left_out_with_a_note(cli: Cli, tmp_path: Path) -> None:
@@ -166,9 +153,9 @@ def test_formula_captions() -> None:
     root = parse(diagram.svg())
     assert [t.text for t in of_class(root, "text", "formula")] == [
         "h₁ = relu(W₁x + b₁)", "h₂ = relu(W₂h₁ + b₂)", "ŷ = softmax(W₃h₂ + b₃)"]
-    no_text_overlaps(diagram)
+    assert_clear(diagram)
     up = nnsvg.fcnn([3, 4, 2], formulas=True, direction="up")
-    no_text_overlaps(up)
+    assert_clear(up)
 
 
 def test_dropout_crosses_nodes_and_hides_their_edges() -> None:

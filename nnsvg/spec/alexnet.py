@@ -3,17 +3,17 @@ with NN-SVG's AlexNet options, a numeric camera view and an input image."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .. import colors
-from ..errors import NnsvgError, SpecError
+from ..errors import SpecError
+from . import tokens
 from .base import BaseSpec
 from .choices import MAP_SIZES, PLACEMENTS, SCALINGS
 from .fcnn import parse_size
-from .fields import nearest, option
+from .fields import option
+from .tokens import Dense, layer_data, whole
 
 MAX_SIDE = 1_000_000
 _VOLUME = re.compile(r"(?P<h>[^x:]+)x(?P<w>[^x:]+)x(?P<d>[^x:]+)(?::(?P<fh>[^x:]+)x(?P<fw>[^x:]+))?")
@@ -35,38 +35,11 @@ class Volume:
         window = f":{self.filter[0]}x{self.filter[1]}" if self.filter else ""
         return f"{self.height}x{self.width}x{self.depth}{window}"
 
-    def to_data(self) -> str | dict[str, Any]:
-        extra = {k: v for k, v in (("label", self.label), ("fill", self.fill)) if v is not None}
-        return {"size": self.token, **extra} if extra else self.token
-
-
-@dataclass(frozen=True)
-class Dense:
-    """A dense vector of ``size`` units, drawn as a thin tall box."""
-
-    size: int
-    label: str | None = None
-    fill: str | None = None
-
-    @property
-    def token(self) -> str:
-        return str(self.size)
-
-    def to_data(self) -> int | dict[str, Any]:
-        extra = {k: v for k, v in (("label", self.label), ("fill", self.fill)) if v is not None}
-        return {"size": self.size, **extra} if extra else self.size
+    def to_data(self) -> Any:
+        return layer_data(self.token, self.label, self.fill)
 
 
 AlexnetLayer = Volume | Dense
-
-
-def _whole(text: str, what: str, token: str, where: str) -> int:
-    if not re.fullmatch(r"[0-9]+", text.strip()):  # ASCII digits: "²" is a digit to isdigit()
-        raise SpecError(f"{where}: '{token}' has {what} '{text}', which is not a whole number")
-    value = int(text)
-    if not 1 <= value <= MAX_SIDE:
-        raise SpecError(f"{where}: '{token}' has {what} {value}; expected 1 to {MAX_SIDE:,}")
-    return value
 
 
 def parse_token(token: object, where: str) -> AlexnetLayer:
@@ -77,13 +50,13 @@ def parse_token(token: object, where: str) -> AlexnetLayer:
         if match is None:
             raise SpecError(f"{where}: '{token}' is not a volume; expected HxWxD (e.g. 55x55x96) "
                             "or HxWxD:FHxFW (e.g. 224x224x3:11x11)")
-        h = _whole(match["h"], "height", text, where)
-        w = _whole(match["w"], "width", text, where)
-        d = _whole(match["d"], "depth", text, where)
+        h = whole(match["h"], "height", text, where, 1, MAX_SIDE)
+        w = whole(match["w"], "width", text, where, 1, MAX_SIDE)
+        d = whole(match["d"], "depth", text, where, 1, MAX_SIDE)
         window = None
         if match["fh"] is not None:
-            fh = _whole(match["fh"], "filter height", text, where)
-            fw = _whole(match["fw"], "filter width", text, where)
+            fh = whole(match["fh"], "filter height", text, where, 1, MAX_SIDE)
+            fw = whole(match["fw"], "filter width", text, where, 1, MAX_SIDE)
             if fh > h or fw > w:
                 raise SpecError(f"{where}: '{token}' has a {fh}x{fw} filter, larger than its {h}x{w} volume")
             window = (fh, fw)
@@ -95,42 +68,8 @@ def parse_token(token: object, where: str) -> AlexnetLayer:
                         f"got {token!r}") from None
 
 
-_LAYER_KEYS = ("size", "label", "fill")
-
-
-def parse_layer(item: object, index: int) -> AlexnetLayer:
-    where = f"layer {index + 1}"
-    if not isinstance(item, dict):
-        return parse_token(item, where)
-    for key in item:
-        if key not in _LAYER_KEYS:
-            raise SpecError(f"{where}: unknown layer key '{key}'{nearest(str(key), list(_LAYER_KEYS))}")
-    if "size" not in item:
-        raise SpecError(f"{where}: a layer mapping needs 'size' (a token such as '55x55x96' or 1000)")
-    layer = parse_token(item["size"], f"{where}.size")
-    label = item.get("label")
-    if label is not None and not isinstance(label, str | int | float):
-        raise SpecError(f"{where}.label: expected text, got {label!r}")
-    try:
-        fill = colors.normalize(item["fill"], f"{where}.fill", allow_none=True) if "fill" in item else None
-    except NnsvgError as exc:
-        raise SpecError(str(exc)) from None
-    return dataclasses.replace(layer, label=None if label is None else str(label), fill=fill)
-
-
 def parse_layers(value: object) -> tuple[AlexnetLayer, ...]:
-    if not isinstance(value, list | tuple):
-        raise SpecError(f"layers: expected a list of layer tokens, got {value!r}")
-    if len(value) < 2:
-        raise SpecError(f"layers: a network needs at least 2 layers, got {len(value)}")
-    layers = tuple(parse_layer(item, i) for i, item in enumerate(value))
-    first_dense = next((i for i, layer in enumerate(layers) if isinstance(layer, Dense)), None)
-    if first_dense is not None:
-        for i, layer in enumerate(layers[first_dense:], first_dense):
-            if isinstance(layer, Volume):
-                raise SpecError(f"layer {i + 1}: volume '{layer.token}' comes after the dense layer "
-                                f"{first_dense + 1} ('{layers[first_dense].token}'); dense layers go last")
-    return layers
+    return tokens.parse_layers(value, parse_token, "'55x55x96' or 1000", "volume")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,11 +77,7 @@ class AlexnetSpec(BaseSpec):
     """3D volumes and dense boxes under an orthographic camera (NN-SVG's AlexNet style)."""
 
     style: ClassVar[str] = "alexnet"
-    layer_schema: ClassVar[dict[str, Any]] = {"oneOf": [
-        {"type": ["integer", "string"]},
-        {"type": "object", "required": ["size"], "additionalProperties": False,
-         "properties": {"size": {"type": ["integer", "string"]}, "label": {"type": "string"},
-                        "fill": {"type": "string"}}}]}
+    layer_schema: ClassVar[dict[str, Any]] = tokens.LAYER_SCHEMA
     layers: tuple[AlexnetLayer, ...] = field(
         metadata={"kind": "layers", "help": "HxWxD[:FHxFW] volumes and dense widths"})
     view: list[float] = option([21.0, 21.4], "numbers", "camera azimuth,elevation in degrees: "

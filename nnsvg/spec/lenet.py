@@ -3,17 +3,17 @@ dense layers (plain integers), with NN-SVG's LeNet options and ours."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .. import colors
-from ..errors import NnsvgError, SpecError
+from ..errors import SpecError
+from . import tokens
 from .base import BaseSpec
 from .choices import DENSE_SIZES, FILTERS, MAP_SIZES, PLACEMENTS
 from .fcnn import parse_size
-from .fields import nearest, option
+from .fields import option
+from .tokens import Dense, layer_data, whole
 
 MAX_SIDE = 100_000
 MAX_MAPS = 1_000_000
@@ -36,38 +36,12 @@ class MapLayer:
         window = f":{self.filter[0]}x{self.filter[1]}" if self.filter else ""
         return f"{self.maps}@{self.height}x{self.width}{window}"
 
-    def to_data(self) -> str | dict[str, Any]:
-        extra = {k: v for k, v in (("label", self.label), ("fill", self.fill)) if v is not None}
-        return {"size": self.token, **extra} if extra else self.token
+    def to_data(self) -> Any:
+        return layer_data(self.token, self.label, self.fill)
 
 
-@dataclass(frozen=True)
-class DenseLayer:
-    """A dense (fully-connected) vector of ``size`` units."""
-
-    size: int
-    label: str | None = None
-    fill: str | None = None
-
-    @property
-    def token(self) -> str:
-        return str(self.size)
-
-    def to_data(self) -> int | dict[str, Any]:
-        extra = {k: v for k, v in (("label", self.label), ("fill", self.fill)) if v is not None}
-        return {"size": self.size, **extra} if extra else self.size
-
-
-LenetLayer = MapLayer | DenseLayer
-
-
-def _whole(text: str, what: str, token: str, where: str, low: int, high: int) -> int:
-    if not re.fullmatch(r"[0-9]+", text.strip()):  # ASCII digits: "²" is a digit to isdigit()
-        raise SpecError(f"{where}: '{token}' has {what} '{text}', which is not a whole number")
-    value = int(text)
-    if not low <= value <= high:
-        raise SpecError(f"{where}: '{token}' has {what} {value}; expected {low} to {high:,}")
-    return value
+DenseLayer = Dense  # the LeNet style's name for it
+LenetLayer = MapLayer | Dense
 
 
 def parse_token(token: object, where: str) -> LenetLayer:
@@ -78,62 +52,27 @@ def parse_token(token: object, where: str) -> LenetLayer:
         if match is None:
             raise SpecError(f"{where}: '{token}' is not a feature-map layer; expected N@HxW "
                             "(e.g. 6@28x28) or N@HxW:FHxFW (e.g. 1@32x32:5x5)")
-        maps = _whole(match["n"], "map count", text, where, 1, MAX_MAPS)
-        height = _whole(match["h"], "height", text, where, 1, MAX_SIDE)
-        width = _whole(match["w"], "width", text, where, 1, MAX_SIDE)
+        maps = whole(match["n"], "map count", text, where, 1, MAX_MAPS)
+        height = whole(match["h"], "height", text, where, 1, MAX_SIDE)
+        width = whole(match["w"], "width", text, where, 1, MAX_SIDE)
         window = None
         if match["fh"] is not None:
-            fh = _whole(match["fh"], "filter height", text, where, 1, MAX_SIDE)
-            fw = _whole(match["fw"], "filter width", text, where, 1, MAX_SIDE)
+            fh = whole(match["fh"], "filter height", text, where, 1, MAX_SIDE)
+            fw = whole(match["fw"], "filter width", text, where, 1, MAX_SIDE)
             if fh > height or fw > width:
                 raise SpecError(f"{where}: '{token}' has a {fh}x{fw} filter, larger than its "
                                 f"{height}x{width} maps")
             window = (fh, fw)
         return MapLayer(maps, height, width, window)
     try:
-        return DenseLayer(parse_size(token, where))
+        return Dense(parse_size(token, where))
     except SpecError:
         raise SpecError(f"{where}: expected N@HxW (feature maps) or a whole number (a dense "
                         f"layer), got {token!r}") from None
 
 
-_LAYER_KEYS = ("size", "label", "fill")
-
-
-def parse_layer(item: object, index: int) -> LenetLayer:
-    where = f"layer {index + 1}"
-    if not isinstance(item, dict):
-        return parse_token(item, where)
-    for key in item:
-        if key not in _LAYER_KEYS:
-            raise SpecError(f"{where}: unknown layer key '{key}'{nearest(str(key), list(_LAYER_KEYS))}")
-    if "size" not in item:
-        raise SpecError(f"{where}: a layer mapping needs 'size' (a token such as '6@28x28' or 120)")
-    layer = parse_token(item["size"], f"{where}.size")
-    label = item.get("label")
-    if label is not None and not isinstance(label, str | int | float):
-        raise SpecError(f"{where}.label: expected text, got {label!r}")
-    try:
-        fill = colors.normalize(item["fill"], f"{where}.fill", allow_none=True) if "fill" in item else None
-    except NnsvgError as exc:
-        raise SpecError(str(exc)) from None
-    return dataclasses.replace(layer, label=None if label is None else str(label), fill=fill)
-
-
 def parse_layers(value: object) -> tuple[LenetLayer, ...]:
-    if not isinstance(value, list | tuple):
-        raise SpecError(f"layers: expected a list of layer tokens, got {value!r}")
-    if len(value) < 2:
-        raise SpecError(f"layers: a network needs at least 2 layers, got {len(value)}")
-    layers = tuple(parse_layer(item, i) for i, item in enumerate(value))
-    seen_dense = None
-    for i, layer in enumerate(layers):
-        if isinstance(layer, DenseLayer):
-            seen_dense = seen_dense or (i, layer)
-        elif seen_dense is not None:
-            raise SpecError(f"layer {i + 1}: feature maps '{layer.token}' come after the dense "
-                            f"layer {seen_dense[0] + 1} ('{seen_dense[1].token}'); dense layers go last")
-    return layers
+    return tokens.parse_layers(value, parse_token, "'6@28x28' or 120", "feature-map layer")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,11 +80,7 @@ class LenetSpec(BaseSpec):
     """Stacked 2D feature maps and dense layers (NN-SVG's LeNet style), left to right."""
 
     style: ClassVar[str] = "lenet"
-    layer_schema: ClassVar[dict[str, Any]] = {"oneOf": [
-        {"type": ["integer", "string"]},
-        {"type": "object", "required": ["size"], "additionalProperties": False,
-         "properties": {"size": {"type": ["integer", "string"]}, "label": {"type": "string"},
-                        "fill": {"type": "string"}}}]}
+    layer_schema: ClassVar[dict[str, Any]] = tokens.LAYER_SCHEMA
     layers: tuple[LenetLayer, ...] = field(
         metadata={"kind": "layers", "help": "N@HxW[:FHxFW] and dense widths"})
     ops: list[str] | None = option(None, "texts", "op label of each gap between layers, e.g. "

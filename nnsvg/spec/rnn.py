@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from ..errors import SpecError
 from .base import BaseSpec
 from .choices import CELLS, RNN_FORMS, RNN_OUTPUTS
-from .fcnn import FcnnLayer, parse_layer
+from .fcnn import FcnnLayer, FcnnSpec, parse_layer
 from .fields import option
 
 MAX_UNROLL = 64
@@ -29,12 +29,7 @@ class RnnSpec(BaseSpec):
     """Input → recurrent layer(s) → output, folded with feedback loops or unrolled in time."""
 
     style: ClassVar[str] = "rnn"
-    layer_schema: ClassVar[dict[str, Any]] = {"oneOf": [
-        {"type": ["integer", "string"]},
-        {"type": "object", "required": ["size"], "additionalProperties": False,
-         "properties": {"size": {"type": ["integer", "string"]}, "label": {"type": "string"},
-                        "fill": {"type": "string"}, "stroke": {"type": "string"},
-                        "gap": {"type": "number", "minimum": 0}}}]}
+    layer_schema: ClassVar[dict[str, Any]] = FcnnSpec.layer_schema  # the same layers as FCNN
     layers: tuple[FcnnLayer, ...] = field(
         metadata={"kind": "layers", "help": "input width, recurrent layer width(s), output width"})
     unroll: int = option(0, "int", "draw the network through this many time steps (0: folded)",

@@ -1,0 +1,92 @@
+"""What the styles' layer tokens share: whole numbers inside tokens, the dense layer, the
+mapping form of a layer (``{size: "6@28x28", label: ..., fill: ...}``) and the rule that dense
+layers come last."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .. import colors
+from ..errors import NnsvgError, SpecError
+from .fields import nearest
+
+MAPPING_KEYS = ("size", "label", "fill")
+LAYER_SCHEMA: dict[str, Any] = {"oneOf": [  # JSON Schema of one layer: a token or the mapping form
+    {"type": ["integer", "string"]},
+    {"type": "object", "required": ["size"], "additionalProperties": False,
+     "properties": {"size": {"type": ["integer", "string"]}, "label": {"type": "string"},
+                    "fill": {"type": "string"}}}]}
+
+
+def whole(text: str, what: str, token: str, where: str, low: int, high: int) -> int:
+    """A whole number found inside a token, or an error naming the token and the part."""
+    if not re.fullmatch(r"[0-9]+", text.strip()):  # ASCII digits: "²" is a digit to isdigit()
+        raise SpecError(f"{where}: '{token}' has {what} '{text}', which is not a whole number")
+    value = int(text)
+    if not low <= value <= high:
+        raise SpecError(f"{where}: '{token}' has {what} {value}; expected {low} to {high:,}")
+    return value
+
+
+def layer_data(value: Any, label: str | None, fill: str | None) -> Any:
+    """A layer as written to a spec file: its token, or a mapping when it has overrides."""
+    extra = {k: v for k, v in (("label", label), ("fill", fill)) if v is not None}
+    return {"size": value, **extra} if extra else value
+
+
+@dataclass(frozen=True)
+class Dense:
+    """A dense (fully-connected) vector of ``size`` units."""
+
+    size: int
+    label: str | None = None
+    fill: str | None = None
+
+    @property
+    def token(self) -> str:
+        return str(self.size)
+
+    def to_data(self) -> Any:
+        return layer_data(self.size, self.label, self.fill)
+
+
+def parse_layer(item: object, index: int, parse_token: Callable[[object, str], Any], example: str) -> Any:
+    """A layer from a token or from the mapping form with a label and a fill."""
+    where = f"layer {index + 1}"
+    if not isinstance(item, dict):
+        return parse_token(item, where)
+    for key in item:
+        if key not in MAPPING_KEYS:
+            raise SpecError(f"{where}: unknown layer key '{key}'{nearest(str(key), list(MAPPING_KEYS))}")
+    if "size" not in item:
+        raise SpecError(f"{where}: a layer mapping needs 'size' (a token such as {example})")
+    layer = parse_token(item["size"], f"{where}.size")
+    label = item.get("label")
+    if label is not None and not isinstance(label, str | int | float):
+        raise SpecError(f"{where}.label: expected text, got {label!r}")
+    try:
+        fill = colors.normalize(item["fill"], f"{where}.fill", allow_none=True) if "fill" in item else None
+    except NnsvgError as exc:
+        raise SpecError(str(exc)) from None
+    return dataclasses.replace(layer, label=None if label is None else str(label), fill=fill)
+
+
+def parse_layers(value: object, parse_token: Callable[[object, str], Any], example: str,
+                 kind: str) -> tuple[Any, ...]:
+    """At least two layers, each a token or mapping, the dense ones last."""
+    if not isinstance(value, list | tuple):
+        raise SpecError(f"layers: expected a list of layer tokens, got {value!r}")
+    if len(value) < 2:
+        raise SpecError(f"layers: a network needs at least 2 layers, got {len(value)}")
+    layers = tuple(parse_layer(item, i, parse_token, example) for i, item in enumerate(value))
+    first_dense = next((i for i, layer in enumerate(layers) if isinstance(layer, Dense)), None)
+    if first_dense is not None:
+        for i, layer in enumerate(layers[first_dense:], first_dense):
+            if not isinstance(layer, Dense):
+                raise SpecError(f"layer {i + 1}: {kind} '{layer.token}' comes after the dense layer "
+                                f"{first_dense + 1} ('{layers[first_dense].token}'); dense layers go last")
+    return layers

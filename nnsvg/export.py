@@ -152,7 +152,7 @@ def to_svg(scene: Scene, debug: bool = False) -> str:
     return "".join(svg_parts(scene, debug))
 
 
-def svg_bytes(scene: Scene, chunk: int = 1 << 20) -> Iterator[bytes]:
+def svg_bytes(scene: Scene, chunk: int = 1 << 16) -> Iterator[bytes]:
     """The SVG document as UTF-8 bytes in chunks of about ``chunk`` characters, for writing a
     big figure without holding a second copy of it."""
     buffer: list[str] = []

@@ -140,3 +140,10 @@ def test_api_errors_are_nnsvg_errors() -> None:
         with pytest.raises(nnsvg.NnsvgError):
             call()
     assert issubclass(nnsvg.NnsvgError, ValueError)
+
+
+def test_diagram_displays_itself_in_jupyter() -> None:
+    diagram = nnsvg.fcnn([3, 4, 2])
+    assert diagram._repr_svg_() == diagram.svg()
+    assert diagram._repr_svg_().lstrip().startswith("<?xml")
+    assert "fcnn 3 4 2" in repr(diagram)

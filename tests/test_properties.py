@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import nnsvg
 from nnsvg import spec as specs
 
-from .conftest import edge_count, find, parse, viewbox
+from .conftest import assert_clear, edge_count, find, parse, viewbox
 
 token = st.one_of(st.integers(-3, 40), st.text(max_size=4), st.floats(allow_nan=True), st.none(),
                   st.booleans(), st.integers(41, 3000).map(str))
@@ -132,11 +132,7 @@ def test_alexnet_renders_or_raises_own_error(layers: list[Any], extra: dict[str,
         assert "\n" not in str(exc)
         return
     _check(diagram)
-    if diagram.spec.dims:  # dimension labels never overlap
-        texts = [p.box for p in diagram.scene.walk() if p.__class__.__name__ == "Text"]
-        for i, a in enumerate(texts):
-            for b in texts[i + 1:]:
-                assert not a.overlaps(b)
+    assert_clear(diagram)  # dimension labels never overlap
 
 
 @settings(max_examples=200, deadline=None)
@@ -177,10 +173,7 @@ def test_rnn_renders_or_raises_own_error(layers: list[Any], extra: dict[str, Any
         assert "\n" not in str(exc)
         return
     _check(diagram)
-    texts = [p.box for p in diagram.scene.walk() if p.__class__.__name__ == "Text"]
-    for i, a in enumerate(texts):
-        for b in texts[i + 1:]:
-            assert not a.overlaps(b)
+    assert_clear(diagram)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -198,7 +191,4 @@ def test_fcnn_anatomy_renders_or_raises_own_error(layers: list[int], activations
     except nnsvg.NnsvgError:
         return
     _check(diagram)
-    texts = [p.box for p in diagram.scene.walk() if p.__class__.__name__ == "Text"]
-    for i, a in enumerate(texts):
-        for b in texts[i + 1:]:
-            assert not a.overlaps(b)
+    assert_clear(diagram)

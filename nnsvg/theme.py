@@ -183,6 +183,8 @@ def _coerce(key: str, value: object, meta: dict[str, Any], where: str) -> object
     if meta["kind"] == "text":
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise ThemeError(f"{label}: expected text, got {value!r}")
+        if any((ord(c) < 32 and c != "\t") or 0xD800 <= ord(c) <= 0xDFFF for c in str(value)):
+            raise ThemeError(f"{label}: {value!r} contains a character an SVG file cannot hold")
         return str(value)
     if isinstance(value, bool):
         raise ThemeError(f"{label}: expected a number, got {value!r}")

@@ -187,6 +187,9 @@ API_CASES: list[tuple[str, Callable[[], Any]]] = [
     ("lenet-int-maps", lambda: nnsvg.lenet([["6@28x28"], 10])),
     ("alexnet-float-view", lambda: nnsvg.alexnet(["5x5x5", 10], view=1.5)),
     ("render-list", lambda: nnsvg.render([8, 12])),
+    ("control-char-label", lambda: nnsvg.fcnn([{"size": 2, "label": "a\x1fb"}, 2])),
+    ("control-char-op", lambda: nnsvg.lenet(["1@4x4", 1], ops="0\x1f0")),
+    ("surrogate-label", lambda: nnsvg.alexnet([{"size": "4x4x4", "label": "\ud800"}, 2])),
     ("render-style-none", lambda: nnsvg.render({"style": None, "layers": [2, 2]})),
     ("load-missing", lambda: nnsvg.load("/nonexistent/fig.yaml")),
     ("save-bad-path-type", lambda: nnsvg.fcnn([2, 2]).save(42)),  # type: ignore[arg-type]

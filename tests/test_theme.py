@@ -82,6 +82,7 @@ def test_user_theme_file_with_base(tmp_path: Path) -> None:
     ("margin = true\n", "expected a number"),
     ("base = 'mine.toml'\n", "base must name another theme.*a cycle"),
     ("base = 3\n", "base must name another theme"),
+    ("[text]\nfamily = \"Sans\\u001f\"\n", "cannot hold"),
 ])
 def test_bad_theme_files(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "mine.toml"

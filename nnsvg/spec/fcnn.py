@@ -11,7 +11,7 @@ from .. import colors
 from ..errors import NnsvgError, SpecError
 from .base import BaseSpec
 from .choices import ACTIVATION_STYLES, ACTIVATIONS, ARROWHEADS, DIRECTIONS, EDGE_MODES
-from .fields import nearest, option
+from .fields import check_text, nearest, option
 
 MAX_LAYER_SIZE = 1_000_000_000
 _WHOLE = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: str.isdigit() accepts '²'
@@ -76,7 +76,7 @@ def parse_layer(item: object, index: int) -> FcnnLayer:
     except NnsvgError as exc:
         raise SpecError(str(exc)) from None
     return FcnnLayer(parse_size(item["size"], f"{where}.size"),
-                     None if label is None else str(label), fill, stroke, gap)
+                     None if label is None else check_text(str(label), f"{where}.label"), fill, stroke, gap)
 
 
 def parse_layers(value: object) -> tuple[FcnnLayer, ...]:

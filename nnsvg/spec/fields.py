@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import field
 from typing import Any
 
@@ -25,6 +26,17 @@ def option(default: Any, kind: str, help: str, **constraints: Any) -> Any:
     if isinstance(default, dict | list):
         return field(default_factory=lambda: type(default)(default), metadata=meta)
     return field(default=default, metadata=meta)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_text(text: str, name: str) -> str:
+    """Text that can stand in an SVG file: control characters and lone surrogates cannot."""
+    bad = _NOT_XML.search(text)
+    if bad is not None:
+        raise SpecError(f"{name}: {text!r} contains the character {bad.group()!r}, which an SVG file cannot hold")
+    return text
 
 
 def nearest(word: str, candidates: list[str]) -> str:
@@ -85,12 +97,12 @@ def coerce(name: str, value: object, meta: dict[str, Any]) -> Any:
     if kind == "text":
         if not isinstance(value, str):
             raise SpecError(f"{name}: expected text, got {value!r}")
-        return value
+        return check_text(value, name)
     if kind == "texts":
         items = [t.strip() for t in value.split(",")] if isinstance(value, str) else value
         if not isinstance(items, list | tuple) or not all(isinstance(t, str) for t in items):
             raise SpecError(f"{name}: expected a list of texts (or one comma-separated text), got {value!r}")
-        return list(items)
+        return [check_text(t, f"{name}[{i}]") for i, t in enumerate(items)]
     if kind == "settings":
         if not isinstance(value, dict):
             raise SpecError(f"{name}: expected a mapping of theme keys to values, got {value!r}")

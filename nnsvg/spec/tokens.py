@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import colors
 from ..errors import NnsvgError, SpecError
-from .fields import nearest
+from .fields import check_text, nearest
 
 MAPPING_KEYS = ("size", "label", "fill")
 LAYER_SCHEMA: dict[str, Any] = {"oneOf": [  # JSON Schema of one layer: a token or the mapping form
@@ -72,7 +72,8 @@ def parse_layer(item: object, index: int, parse_token: Callable[[object, str], A
         fill = colors.normalize(item["fill"], f"{where}.fill", allow_none=True) if "fill" in item else None
     except NnsvgError as exc:
         raise SpecError(str(exc)) from None
-    return dataclasses.replace(layer, label=None if label is None else str(label), fill=fill)
+    text = None if label is None else check_text(str(label), f"{where}.label")
+    return dataclasses.replace(layer, label=text, fill=fill)
 
 
 def parse_layers(value: object, parse_token: Callable[[object, str], Any], example: str,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .. import colors
 from ..errors import SpecError
@@ -22,18 +22,17 @@ from ..geometry import (
     Camera,
     Point3,
     affine_map,
-    arrowhead,
     back_to_front,
     baseline_for_center,
     clip_polygon,
     text_box,
     text_width,
-    unit,
 )
 from ..images import read_image
-from ..scene import Group, Image, Path, Polygon, Scene, Text, fmt
+from ..scene import Group, Image, Path, Polygon, Scene, Text
 from ..spec.alexnet import AlexnetSpec, Dense, Volume
 from ..theme import Theme
+from .arrows import straight_arrow
 
 DENSE_THICKNESS = 8.0  # width and depth of a dense box
 MAX_EXTENT = 1e6  # world units: refuse linear scales that would draw kilometres
@@ -44,7 +43,6 @@ class Placed:
     index: int
     box: Box3
     filter_box: Box3 | None = None
-    items: list[object] = field(default_factory=list)  # primitives painted before the faces
 
 
 def _size(units: int, mode: str, scale: float) -> float:
@@ -171,17 +169,9 @@ def pyramid_pieces(source: Box3, volume: Box3, target: Box3, camera: Camera,
 
 
 def arrow(start: Point3, end: Point3, camera: Camera, theme: Theme) -> list[Path]:
-    a, b = camera.project(start), camera.project(end)
-    direction = unit(b[0] - a[0], b[1] - a[1])
-    length, width = theme.arrow.length, theme.arrow.width
-    base1, base2 = arrowhead(b, direction, length, width)
-    back = (b[0] - direction[0] * length * 0.8, b[1] - direction[1] * length * 0.8)
-    color = theme.link.color
-    line = Path(f"M{fmt(a[0])},{fmt(a[1])}L{fmt(back[0])},{fmt(back[1])}", BBox.around([a, back]),
-                stroke=color, stroke_width=theme.link.width * 2, cls="arrow")
-    head = Path(f"M{fmt(base1[0])},{fmt(base1[1])}L{fmt(b[0])},{fmt(b[1])}L{fmt(base2[0])},{fmt(base2[1])}Z",
-                BBox.around([base1, b, base2]), fill=color, cls="arrowhead")
-    return [line, head]
+    """An arrow between two world points, drawn on the page."""
+    return straight_arrow(camera.project(start), camera.project(end), theme.link.color, theme.link.width * 2,
+                          theme, "arrow")
 
 
 def image_on_front(spec: AlexnetSpec, box: Box3, camera: Camera) -> Image:

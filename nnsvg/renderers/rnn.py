@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..geometry import BBox, Point, arrowhead, baseline_for_center, text_box, text_width, unit
+from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, unit
 from ..scene import Circle, Fan, Group, Path, Primitive, Rect, Scene, Text, fmt
 from ..spec.rnn import RnnSpec
 from ..theme import Theme
 from .anatomy import sub
+from .arrows import solid_head, straight_arrow
 from .labels import superscript
 
 DASH = "5 3"
@@ -77,19 +78,6 @@ def elements(spec: RnnSpec, theme: Theme) -> tuple[list[Element], float]:
     return out, column / 2
 
 
-def arrow(start: Point, end: Point, color: str, width: float, theme: Theme, cls: str,
-          dash: str | None = None) -> list[Primitive]:
-    """A straight arrow with a solid head whose tip is at ``end``."""
-    direction = unit(end[0] - start[0], end[1] - start[1])
-    length, head_width = theme.arrow.length, theme.arrow.width
-    base1, base2 = arrowhead(end, direction, length, head_width)
-    back = (end[0] - direction[0] * length * 0.8, end[1] - direction[1] * length * 0.8)
-    return [Path(f"M{fmt(start[0])},{fmt(start[1])}L{fmt(back[0])},{fmt(back[1])}", BBox.around([start, back]),
-                 stroke=color, stroke_width=width, cls=cls, dash=dash),
-            Path(f"M{fmt(base1[0])},{fmt(base1[1])}L{fmt(end[0])},{fmt(end[1])}L{fmt(base2[0])},{fmt(base2[1])}Z",
-                 BBox.around([base1, end, base2]), fill=color, cls=f"{cls} arrowhead")]
-
-
 def loop(element: Element, theme: Theme, delay: bool) -> list[Primitive]:
     """A feedback loop on the element's right side: out of it, round, and back in below."""
     box = element.box
@@ -101,15 +89,10 @@ def loop(element: Element, theme: Theme, delay: bool) -> list[Primitive]:
     c1 = (box.x1 + reach, start[1] - bulge)
     c2 = (box.x1 + reach, end[1] + bulge)
     color, width = theme.edge.recurrent, max(theme.edge.width * 2, 1.0)
-    direction = unit(end[0] - c2[0], end[1] - c2[1])
-    length, head_width = theme.arrow.length, theme.arrow.width
-    base1, base2 = arrowhead(end, direction, length, head_width)
-    back = (end[0] - direction[0] * length * 0.8, end[1] - direction[1] * length * 0.8)
+    head, back = solid_head(end, unit(end[0] - c2[0], end[1] - c2[1]), color, theme, "recurrent")
     curve = Path(f"M{fmt(start[0])},{fmt(start[1])}C{fmt(c1[0])},{fmt(c1[1])} {fmt(c2[0])},{fmt(c2[1])} "
                  f"{fmt(back[0])},{fmt(back[1])}", BBox.around([start, c1, c2, back]), stroke=color,
                  stroke_width=width, cls="recurrent", dash=DASH)
-    head = Path(f"M{fmt(base1[0])},{fmt(base1[1])}L{fmt(end[0])},{fmt(end[1])}L{fmt(base2[0])},{fmt(base2[1])}Z",
-                BBox.around([base1, end, base2]), fill=color, cls="recurrent arrowhead")
     items: list[Primitive] = [curve, head]
     if delay:  # the one-step delay, at the loop's far side
         size, family = theme.text.size * 0.85, theme.text.family
@@ -162,14 +145,14 @@ def render(spec: RnnSpec, theme: Theme) -> Scene:
                 edges.add(Path(Fan(tuple(e.nodes), tuple(above.nodes)), BBox.around(e.nodes + above.nodes),
                                stroke=edge.color, stroke_width=width, cls="feedforward"))
             else:
-                edges.children.extend(arrow((e.box.center_x, e.box.y0), (above.box.center_x, above.box.y1),
+                edges.children.extend(straight_arrow((e.box.center_x, e.box.y0), (above.box.center_x, above.box.y1),
                                             edge.color, max(width * 2, 1.0), theme, "feedforward"))
         if 0 < e.layer < count - 1:  # recurrent
             if not spec.unroll:
                 recurrent.children.extend(loop(e, theme, spec.delay))
             elif (e.layer, e.step + 1) in by:
                 nxt = by[(e.layer, e.step + 1)]
-                recurrent.children.extend(arrow((e.box.x1, e.box.center_y), (nxt.box.x0, nxt.box.center_y),
+                recurrent.children.extend(straight_arrow((e.box.x1, e.box.center_y), (nxt.box.x0, nxt.box.center_y),
                                                 edge.recurrent, max(width * 2, 1.0), theme, "recurrent", DASH))
     scene = Scene("rnn", theme.background, theme.margin,
                   title=f"rnn {' '.join(str(layer.size) for layer in spec.layers)} {spec.cell}"

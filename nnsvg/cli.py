@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from typer.exceptions import TyperException
 
-from . import __version__, export
+from . import __version__, export, formats
 from . import spec as specs
 from .diagram import Diagram
 from .errors import ExportError, NnsvgError, SpecError
@@ -92,46 +92,35 @@ def _common(data: dict[str, Any], theme: str | None, settings: list[str] | None,
     return data
 
 
-def _positive(name: str, text: str | None) -> float | None:
-    """A number above 0 from an option's text, or an error naming the option and the text."""
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise ExportError(f"{name}: expected a number above 0, got {text!r}") from None
-    if not (value > 0 and value < float("inf")):
-        raise ExportError(f"{name}: expected a number above 0, got {text!r}")
-    return value
-
-
-def _emit(diagram: Diagram, output: Path | None, save_spec: Path | None, scale_text: str | None,
-          dpi_text: str | None) -> None:
+def _emit(diagram: Diagram, output: Path | None, save_spec: Path | None, scale: str | None,
+          dpi: str | None) -> None:
     """Render everything first, then write: a failure leaves every file untouched."""
-    if scale_text is not None and dpi_text is not None:
-        raise ExportError("give --scale or --dpi, not both")
-    scale = _positive("--scale", scale_text)
-    dpi = _positive("--dpi", dpi_text)
-    if dpi is not None:
-        scale = dpi / 96
     if output is not None:
         export.check_target(output)
-    fmt = export.format_for(output) if output is not None else "svg"
+    fmt = formats.for_path(output) if output is not None else formats.get("svg")
+    pixels = export.raster_scale(fmt, scale, dpi, names=("--scale", "--dpi"))
     spec_text = None
     if save_spec is not None:
         export.check_target(save_spec)
         specs.files.format_of(save_spec)
         spec_text = diagram.spec_text(save_spec)
     scene = diagram.scene  # everything that can fail on the input fails here, before any write
-    data = None if fmt == "svg" else diagram.to_bytes(fmt, scale=scale if scale is not None else 1.0)
+    chunks = export.encode(scene, fmt, scale=pixels)
+    if fmt.backend != "svg":
+        chunks = iter([b"".join(chunks)])
     if spec_text is not None and save_spec is not None:
         export.write_atomic(save_spec, spec_text.encode("utf-8"))
     if output is None:
-        for part in export.svg_parts(scene):
-            sys.stdout.write(part)
         sys.stdout.flush()
+        binary = getattr(sys.stdout, "buffer", None)
+        for chunk in chunks:
+            if binary is not None:
+                binary.write(chunk)
+            else:
+                sys.stdout.write(chunk.decode("utf-8"))
+        (binary or sys.stdout).flush()
     else:
-        export.write_atomic(output, data if data is not None else export.svg_bytes(scene))
+        export.write_atomic(output, chunks)
     for note in scene.notes:
         print(f"note: {note}", file=sys.stderr)
 

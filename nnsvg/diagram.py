@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from . import export
+from . import export, formats
 from . import spec as specs
 from .errors import ExportError
 from .renderers import render as render_scene
@@ -37,32 +37,34 @@ class Diagram:
 
     def svg(self) -> str:
         if self._svg is None:
-            self._svg = export.to_svg(self.scene)
+            from .backends import svg
+
+            self._svg = svg.to_svg(self.scene)
         return self._svg
 
-    def to_bytes(self, fmt: str = "svg", *, scale: float = 1.0) -> bytes:
-        """The figure encoded as ``fmt`` (svg, pdf, png, eps, ps)."""
-        if isinstance(scale, bool) or not isinstance(scale, int | float) or not 0 < scale <= 100:
-            raise ExportError(f"scale: expected a number above 0 and at most 100, got {scale!r}")
-        if fmt in ("pdf", "png", "ps", "eps"):  # drawn from the scene: no SVG round trip
-            return export.draw(self.scene, fmt, scale=scale)
-        return export.convert(self.svg(), fmt, scale=scale)
+    def to_bytes(self, fmt: str = "svg", *, scale: float | None = None,
+                 dpi: float | None = None) -> bytes:
+        """The figure encoded as ``fmt`` (a name in ``nnsvg.formats.FORMATS``: svg, pdf, png,
+        eps, ps); ``scale`` or ``dpi`` (96 = scale 1) size a PNG."""
+        pixels = export.raster_scale(fmt, scale, dpi)
+        if formats.get(fmt).name == "svg":
+            return self.svg().encode("utf-8")
+        return b"".join(export.encode(self.scene, fmt, scale=pixels))
 
-    def save(self, path: str | os.PathLike[str], *, scale: float = 1.0,
+    def save(self, path: str | os.PathLike[str], *, scale: float | None = None,
              dpi: float | None = None) -> Path:
-        """Write the figure; the format comes from the extension. ``scale`` (or ``dpi``, 96 =
-        scale 1) sizes PNG output. The file is replaced only when the new one is complete."""
+        """Write the figure; the format comes from the extension (``nnsvg.formats``). ``scale``
+        (or ``dpi``, 96 = scale 1) sizes PNG output. The file is replaced only when the new one
+        is complete."""
         if not isinstance(path, str | os.PathLike):
             raise ExportError(f"save: expected a file path, got {path!r}")
         export.check_target(path)
-        fmt = export.format_for(path)
-        if fmt == "svg":  # streamed: a huge figure is never held twice
-            return export.write_atomic(path, export.svg_bytes(self.scene))
-        if dpi is not None:
-            if isinstance(dpi, bool) or not isinstance(dpi, int | float) or not 0 < dpi < float("inf"):
-                raise ExportError(f"dpi: expected a number above 0, got {dpi!r}")
-            scale = dpi / 96
-        return export.write_atomic(path, self.to_bytes(fmt, scale=scale))
+        fmt = formats.for_path(path)
+        pixels = export.raster_scale(fmt, scale, dpi)
+        chunks = export.encode(self.scene, fmt, scale=pixels)  # a failure here writes nothing
+        if fmt.backend != "svg":
+            chunks = iter([b"".join(chunks)])
+        return export.write_atomic(path, chunks)
 
     def spec_text(self, path: str | os.PathLike[str]) -> str:
         """The spec file text that reproduces this figure, for ``path``'s format."""

@@ -11,7 +11,8 @@ import pdfplumber
 import pytest
 
 import nnsvg
-from nnsvg import export
+from nnsvg import export, formats
+from nnsvg.backends import svg as svg_backend
 from nnsvg.errors import ExportError
 from nnsvg.gallery import png_size
 
@@ -119,7 +120,7 @@ def test_failed_svg_write_midway_keeps_old_file(tmp_path: Path, monkeypatch: pyt
         yield "<?xml partial"
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(export, "svg_parts", broken_parts)
+    monkeypatch.setattr(svg_backend, "svg_parts", broken_parts)
     with pytest.raises(ExportError, match="Input/output error"):
         diagram.save(target)
     assert target.read_bytes() == b"old figure"

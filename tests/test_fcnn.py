@@ -7,7 +7,8 @@ import math
 import pytest
 
 import nnsvg
-from nnsvg import export
+from nnsvg import export, formats
+from nnsvg.backends import svg as svg_backend
 from nnsvg.geometry import BBox
 from nnsvg.renderers.fcnn import WEIGHT_LEVELS, visible_nodes
 from nnsvg.scene import Text
@@ -221,7 +222,7 @@ def test_deterministic_svg() -> None:
 
 def test_svg_is_valid_for_svgwrite_validator() -> None:
     diagram = nnsvg.fcnn([3, 4, 2], bias=True, arrowheads="empty", edge_color="weight")
-    assert export.to_svg(diagram.scene, debug=True) == diagram.svg()
+    assert svg_backend.to_svg(diagram.scene, debug=True) == diagram.svg()
 
 
 def test_background_none_has_no_background_rect() -> None:

@@ -14,9 +14,9 @@ import math
 import re
 from typing import Any
 
-from . import colors
-from .errors import ExportError
-from .scene import Circle, Dots, Fan, Group, Image, Path, PathData, Polygon, Rect, Scene, Text
+from .. import colors
+from ..errors import ExportError
+from ..scene import Circle, Dots, Fan, Group, Image, Path, PathData, Polygon, Rect, Scene, Text
 
 PT_PER_PX = 0.75  # CSS px to PDF/PS points
 _TOKEN = re.compile(r"[MLCZ]|-?\d+(?:\.\d+)?")

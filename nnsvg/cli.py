@@ -17,7 +17,7 @@ from typer.exceptions import TyperException
 from . import __version__, export, formats
 from . import spec as specs
 from .diagram import Diagram
-from .errors import ExportError, NnsvgError, SpecError
+from .errors import NnsvgError, SpecError
 from .spec import choices
 
 app = typer.Typer(

@@ -11,7 +11,7 @@ import pdfplumber
 import pytest
 
 import nnsvg
-from nnsvg import export, formats
+from nnsvg import export
 from nnsvg.backends import svg as svg_backend
 from nnsvg.errors import ExportError
 from nnsvg.gallery import png_size

@@ -7,7 +7,6 @@ import math
 import pytest
 
 import nnsvg
-from nnsvg import export, formats
 from nnsvg.backends import svg as svg_backend
 from nnsvg.geometry import BBox
 from nnsvg.renderers.fcnn import WEIGHT_LEVELS, visible_nodes

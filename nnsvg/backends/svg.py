@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 from ..scene import Circle, Group, Image, PathData, Polygon, Rect, Scene, Text, fmt, path_parts
 from ..scene import Path as PathPrim
 
+
 def _style(kw: dict[str, Any], prim: Any) -> dict[str, Any]:
     kw["fill"] = prim.fill
     if prim.stroke != "none":

@@ -3,19 +3,23 @@
     >>> import nnsvg
     >>> nnsvg.fcnn([8, 12, 8], theme="paper").save("net.pdf")
 
-The API: ``fcnn``, ``lenet``, ``alexnet`` and ``rnn`` (``(layers, **options)``) build a ``Diagram``;
-``render(spec)`` takes a spec mapping (or spec object); ``load(path)`` reads a YAML/TOML/JSON
-spec file. Every input problem raises ``NnsvgError`` (a ValueError) with a one-line message.
+The API: one function per style of the style registry (``fcnn``, ``lenet``, ``alexnet``,
+``rnn``: ``(layers, **options)``) builds a ``Diagram``, as does ``draw(style, layers,
+**options)``; ``render(spec)`` takes a spec mapping (or spec object); ``load(path)`` reads a
+YAML/TOML/JSON spec file. Every input problem raises ``NnsvgError`` (a ValueError) with a
+one-line message.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from . import spec as _spec
 from .diagram import Diagram
 from .errors import ExportError, NnsvgError, SpecError, ThemeError
+from .styles import STYLES
 
 __version__ = "0.1.0"
 
@@ -30,30 +34,31 @@ def render(spec: Any, **options: Any) -> Diagram:
     return Diagram(spec)
 
 
-def fcnn(layers: list[Any], **options: Any) -> Diagram:
-    """A fully-connected network: ``fcnn([8, 12, 8], bias=True, theme="dark")``. The options
-    are the spec's (``nnsvg fcnn --help`` lists them; dashes become underscores)."""
-    return Diagram(_spec.from_dict({"layers": layers, **options}, style="fcnn"))
+def draw(style: str, layers: list[Any], **options: Any) -> Diagram:
+    """A Diagram of any registered style: ``draw("fcnn", [8, 12, 8], bias=True)``. The options
+    are the style's spec options (``nnsvg STYLE --help`` lists them; dashes become underscores)."""
+    return Diagram(_spec.from_dict({"layers": layers, **options}, style=style))
 
 
-def lenet(layers: list[Any], **options: Any) -> Diagram:
-    """Feature-map stacks and dense layers: ``lenet(["1@32x32:5x5", "6@28x28", 120, 10])``.
-    Options as ``nnsvg lenet --help`` (dashes become underscores); ``ops`` and ``gaps`` take
-    lists."""
-    return Diagram(_spec.from_dict({"layers": layers, **options}, style="lenet"))
+def _style_function(name: str) -> Callable[..., Diagram]:
+    style = STYLES[name]
+
+    def function(layers: list[Any], **options: Any) -> Diagram:
+        return draw(name, layers, **options)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (f"{style.summary}\n\nLayers: {style.tokens}. Options as "
+                        f"``nnsvg {name} --help`` (dashes become underscores), e.g. "
+                        f"``{style.example}``.")
+    return function
 
 
-def alexnet(layers: list[Any], **options: Any) -> Diagram:
-    """3D volumes and dense boxes: ``alexnet(["224x224x3:11x11", "55x55x96", 1000], dims=True)``.
-    Options as ``nnsvg alexnet --help`` (dashes become underscores); ``view`` is
-    ``[azimuth, elevation]``."""
-    return Diagram(_spec.from_dict({"layers": layers, **options}, style="alexnet"))
-
-
-def rnn(layers: list[Any], **options: Any) -> Diagram:
-    """A recurrent network: ``rnn([3, 5, 2], unroll=4, cell="lstm")``. Options as
-    ``nnsvg rnn --help`` (dashes become underscores)."""
-    return Diagram(_spec.from_dict({"layers": layers, **options}, style="rnn"))
+# one function per registered style: nnsvg.fcnn, nnsvg.lenet, nnsvg.alexnet, nnsvg.rnn, ...
+fcnn = _style_function("fcnn")
+lenet = _style_function("lenet")
+alexnet = _style_function("alexnet")
+rnn = _style_function("rnn")
+globals().update({name: _style_function(name) for name in STYLES if name not in globals()})
 
 
 def load(path: str | os.PathLike[str]) -> Diagram:
@@ -62,4 +67,4 @@ def load(path: str | os.PathLike[str]) -> Diagram:
 
 
 __all__ = ["Diagram", "ExportError", "NnsvgError", "SpecError", "ThemeError", "__version__",
-           "alexnet", "fcnn", "lenet", "load", "render", "rnn"]
+           "draw", "load", "render", *STYLES]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from . import export, formats
 from . import spec as specs
 from .errors import ExportError
 from .renderers import render as render_scene
 from .scene import Scene
+from .styles import Spec
 from .theme import Theme, load_theme
 
 
@@ -18,7 +19,7 @@ class Diagram:
     """A figure: ``.svg()`` gives the SVG text, ``.save(path)`` writes SVG/PDF/PNG/EPS/PS by
     the path's extension, and in Jupyter it displays itself."""
 
-    def __init__(self, spec: Any, theme: Theme | None = None) -> None:
+    def __init__(self, spec: Spec, theme: Theme | None = None) -> None:
         self.spec = spec
         self.theme = theme if theme is not None else load_theme(spec.theme, spec.set)
         self._scene: Scene | None = None
@@ -52,19 +53,34 @@ class Diagram:
         return b"".join(export.encode(self.scene, fmt, scale=pixels))
 
     def save(self, path: str | os.PathLike[str], *, scale: float | None = None,
-             dpi: float | None = None) -> Path:
+             dpi: float | None = None, spec: str | os.PathLike[str] | None = None) -> Path:
         """Write the figure; the format comes from the extension (``nnsvg.formats``). ``scale``
-        (or ``dpi``, 96 = scale 1) sizes PNG output. The file is replaced only when the new one
-        is complete."""
+        (or ``dpi``, 96 = scale 1) sizes PNG output; ``spec`` also writes the spec file that
+        reproduces the figure. Everything is rendered before anything is written, and a file is
+        replaced only when its new content is complete."""
         if not isinstance(path, str | os.PathLike):
             raise ExportError(f"save: expected a file path, got {path!r}")
         export.check_target(path)
         fmt = formats.for_path(path)
+        chunks = self.encoded(fmt, scale=scale, dpi=dpi, spec=spec)
+        target = export.write_atomic(path, chunks)
+        if spec is not None:
+            self.save_spec(spec)
+        return target
+
+    def encoded(self, fmt: str | formats.Format, *, scale: float | None = None, dpi: float | None = None,
+                spec: str | os.PathLike[str] | None = None) -> Iterator[bytes]:
+        """The figure as chunks of ``fmt`` bytes, with every check done and everything that can
+        fail on the input failed (the spec file for ``spec`` included) before the first chunk:
+        SVG is streamed, the other formats are drawn whole."""
         pixels = export.raster_scale(fmt, scale, dpi)
-        chunks = export.encode(self.scene, fmt, scale=pixels)  # a failure here writes nothing
-        if fmt.backend != "svg":
-            chunks = iter([b"".join(chunks)])
-        return export.write_atomic(path, chunks)
+        if spec is not None:
+            if not isinstance(spec, str | os.PathLike):
+                raise ExportError(f"save_spec: expected a file path, got {spec!r}")
+            export.check_target(spec)
+            self.spec_text(spec)
+        chunks = export.encode(self.scene, fmt, scale=pixels)
+        return chunks if formats.get(fmt).backend == "svg" else iter([b"".join(chunks)])
 
     def spec_text(self, path: str | os.PathLike[str]) -> str:
         """The spec file text that reproduces this figure, for ``path``'s format."""

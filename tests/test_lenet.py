@@ -216,7 +216,7 @@ def test_cli_examples(cli: Cli, tmp_path: Path) -> None:
     (["10", "6@28x28"], "dense layers go last"),
     (["6@28x28:30x30", "10"], "larger than its 28x28 maps"),
     (["1@8x8", "4", "--ops", "a,b"], "2 op labels for 1 gaps"),
-    (["1@8x8", "4", "--map-size", "cubic"], "Invalid value for '--map-size'"),
+    (["1@8x8", "4", "--map-size", "cubic"], "--map-size: expected one of linear, log, got 'cubic'"),
 ])
 def test_cli_errors(cli: Cli, tmp_path: Path, args: list[str], message: str) -> None:
     target = tmp_path / "x.pdf"

@@ -7,24 +7,17 @@ import dataclasses
 import os
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from .. import styles
 from ..errors import SpecError
+from ..styles import Spec
 from . import fields, files
 from .fcnn import FcnnLayer, FcnnSpec
 
-# style name -> (module in this package, spec class): a style's module is imported when used
-SPECS: dict[str, tuple[str, str]] = {"fcnn": ("fcnn", "FcnnSpec"), "lenet": ("lenet", "LenetSpec"),
-                                     "alexnet": ("alexnet", "AlexnetSpec"), "rnn": ("rnn", "RnnSpec")}
+# names a user may import from here; their style's module is imported when asked for
 _LAZY = {"LenetSpec": "lenet", "MapLayer": "lenet", "DenseLayer": "lenet",
          "AlexnetSpec": "alexnet", "Volume": "alexnet", "Dense": "alexnet", "RnnSpec": "rnn"}
-
-Spec = Any  # FcnnSpec | LenetSpec | AlexnetSpec
-
-
-def spec_class(style: str) -> type:
-    module, name = SPECS[style]
-    return getattr(import_module(f"{__name__}.{module}"), name)  # type: ignore[no-any-return]
 
 
 def __getattr__(name: str) -> Any:
@@ -33,20 +26,18 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def from_dict(data: dict[str, Any], style: str | None = None) -> Any:
+def from_dict(data: dict[str, Any], style: str | None = None) -> Spec:
     """A validated spec from a mapping (``style`` from the mapping unless given)."""
     if not isinstance(data, dict):
         raise SpecError(f"a spec is a mapping with 'style' and 'layers', got {data!r:.60}")
-    style = style or data.get("style")
-    if style is None:
-        raise SpecError(f"the spec needs 'style' (one of {', '.join(SPECS)})")
-    if not isinstance(style, str) or style not in SPECS:
-        raise SpecError(f"unknown style {style!r}{fields.nearest(str(style), list(SPECS))}")
-    cls = spec_class(style)
-    return fields.build(cls, data, cls.parse_layers)
+    name = style or data.get("style")
+    if name is None:
+        raise SpecError(f"the spec needs 'style' (one of {', '.join(styles.STYLES)})")
+    cls = styles.get(name).spec_class()
+    return cast(Spec, fields.build(cls, data))
 
 
-def to_dict(spec: Any) -> dict[str, Any]:
+def to_dict(spec: Spec) -> dict[str, Any]:
     """The spec as plain data, in declaration order: what ``--save-spec`` writes."""
     data: dict[str, Any] = {"style": spec.style, "layers": None}
     for f in dataclasses.fields(spec):
@@ -65,7 +56,7 @@ def _looks_like_path(theme: str) -> bool:
     return theme.endswith(".toml") or "/" in theme or "\\" in theme
 
 
-def load(path: str | os.PathLike[str]) -> Any:
+def load(path: str | os.PathLike[str]) -> Spec:
     """A validated spec from a YAML, TOML or JSON file. A theme given as a relative path is
     found relative to the spec file."""
     file = Path(path)
@@ -82,7 +73,7 @@ def load(path: str | os.PathLike[str]) -> Any:
         raise SpecError(f"spec file '{file}': {exc}") from None
 
 
-def dump(spec: Any, path: str | os.PathLike[str]) -> str:
+def dump(spec: Spec, path: str | os.PathLike[str]) -> str:
     """The text of a spec file for ``path`` (format by extension); a theme file is written
     relative to the spec file's folder."""
     file = Path(path)
@@ -100,9 +91,9 @@ def dump(spec: Any, path: str | os.PathLike[str]) -> str:
 def json_schema() -> dict[str, Any]:
     """A JSON Schema of spec files, generated from the spec dataclasses."""
     variants = []
-    for style in SPECS:
-        cls = spec_class(style)
-        props: dict[str, Any] = {"style": {"const": style}}
+    for style in styles.STYLES.values():
+        cls = style.spec_class()
+        props: dict[str, Any] = {"style": {"const": style.name}}
         props["layers"] = {"type": "array", "minItems": 2, "items": cls.layer_schema}
         for name, meta in fields.options(cls).items():
             props[name] = {**fields.json_type(meta), "description": meta["help"]}
@@ -113,6 +104,6 @@ def json_schema() -> dict[str, Any]:
 
 
 __all__ = [
-    "SPECS", "AlexnetSpec", "Dense", "DenseLayer", "FcnnLayer", "FcnnSpec", "LenetSpec", "MapLayer", "Spec",
+    "AlexnetSpec", "Dense", "DenseLayer", "FcnnLayer", "FcnnSpec", "LenetSpec", "MapLayer", "Spec",
     "Volume", "dump", "from_dict", "json_schema", "load", "to_dict",
 ]

@@ -11,7 +11,10 @@ import dataclasses
 import math
 import re
 from dataclasses import field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .base import BaseSpec
 
 from ..errors import SpecError
 
@@ -92,7 +95,8 @@ def coerce(name: str, value: object, meta: dict[str, Any]) -> Any:
             items = [items]
         if not items:
             raise SpecError(f"{name}: expected a number or a list of numbers, got {value!r}")
-        numbers = [_number(f"{name}[{i}]", v, meta, integer=False) for i, v in enumerate(items)]
+        numbers = [_number(f"{name}[{i}]" if len(items) > 1 else name, v, meta, integer=False)
+                   for i, v in enumerate(items)]
         return numbers[0] if len(numbers) == 1 and not isinstance(value, list | tuple) else numbers
     if kind == "text":
         if not isinstance(value, str):
@@ -113,7 +117,7 @@ def coerce(name: str, value: object, meta: dict[str, Any]) -> Any:
     raise AssertionError(kind)
 
 
-def build(cls: type, data: dict[str, Any], parse_layers: Any) -> Any:
+def build(cls: type[BaseSpec], data: dict[str, Any]) -> BaseSpec:
     """An instance of the spec dataclass ``cls`` from a mapping, every value validated."""
     fields = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
@@ -123,13 +127,13 @@ def build(cls: type, data: dict[str, Any], parse_layers: Any) -> Any:
         if key not in fields:
             raise SpecError(f"unknown option '{key}' for style '{cls.style}'{nearest(key, list(fields))}")
         meta = fields[key].metadata
-        kwargs[key] = parse_layers(value) if meta["kind"] == "layers" else coerce(key, value, meta)
+        kwargs[key] = cls.parse_layers(value) if meta["kind"] == "layers" else coerce(key, value, dict(meta))
     if "layers" not in kwargs:
         raise SpecError(f"style '{cls.style}' needs 'layers' (a list of layer sizes)")
     return cls(**kwargs)
 
 
-def options(cls: type) -> dict[str, dict[str, Any]]:
+def options(cls: type[BaseSpec]) -> dict[str, dict[str, Any]]:
     """Every option of a spec dataclass but ``layers``: name → declaration metadata."""
     return {f.name: dict(f.metadata) for f in dataclasses.fields(cls) if f.name != "layers"}
 

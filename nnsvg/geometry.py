@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypedDict
 
 Point = tuple[float, float]
 
@@ -82,10 +83,20 @@ class FontMetrics:
     widths: dict[int, float]  # advance per code point, in em
 
 
+class _FontEntry(TypedDict):
+    """One font of ``data/font_metrics.json`` (see ``tools/make_font_metrics.py``)."""
+
+    units_per_em: int
+    ascent: int
+    descent: int
+    runs: list[tuple[int, list[float]]]  # (first code point, advance widths of a run)
+
+
 @cache
-def _table() -> dict[str, dict[str, object]]:
+def _table() -> dict[str, _FontEntry]:
     text = (Path(__file__).parent / "data" / "font_metrics.json").read_text("utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    table: dict[str, _FontEntry] = json.loads(text)
+    return table
 
 
 @cache
@@ -104,13 +115,12 @@ def font_metrics(families: str, bold: bool = False) -> FontMetrics:
     if bold and f"{chosen} Bold" in table:
         chosen = f"{chosen} Bold"
     entry = table[chosen]
-    upm = float(entry["units_per_em"])  # type: ignore[arg-type]
+    upm = float(entry["units_per_em"])
     widths: dict[int, float] = {}
-    for first, run in entry["runs"]:  # type: ignore[union-attr, misc]
+    for first, run in entry["runs"]:
         for offset, advance in enumerate(run):
             widths[first + offset] = advance / upm
-    return FontMetrics(chosen, float(entry["ascent"]) / upm,  # type: ignore[arg-type]
-                       -float(entry["descent"]) / upm, widths)  # type: ignore[arg-type]
+    return FontMetrics(chosen, float(entry["ascent"]) / upm, -float(entry["descent"]) / upm, widths)
 
 
 def text_width(text: str, size: float, family: str) -> float:

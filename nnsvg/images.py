@@ -23,7 +23,8 @@ class EmbeddedImage:
 
 def _png_size(data: bytes) -> tuple[int, int] | None:
     if len(data) >= 24 and data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
-        return struct.unpack(">II", data[16:24])  # type: ignore[return-value]
+        width, height = struct.unpack(">II", data[16:24])
+        return int(width), int(height)
     return None
 
 

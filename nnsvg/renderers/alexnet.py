@@ -30,7 +30,8 @@ from ..geometry import (
 )
 from ..images import read_image
 from ..scene import Group, Image, Path, Polygon, Scene, Text
-from ..spec.alexnet import AlexnetSpec, Dense, Volume
+from ..spec.alexnet import AlexnetSpec, Volume
+from ..spec.tokens import Dense
 from ..theme import Theme
 from .arrows import straight_arrow
 
@@ -67,7 +68,9 @@ def label_room(spec: AlexnetSpec, theme: Theme) -> list[float]:
         depth = text_width(str(a.depth), size, family) if isinstance(a, Volume) else 0.0
         height = text_width(str(b.height), size, family) if isinstance(b, Volume) else 0.0
         # the depth label starts half the receding edge to the right of the front corner
-        shift = _size(a.depth, spec.depth_size, spec.depth_scale) / 2 * math.tan(azimuth) if depth else 0.0
+        shift = 0.0
+        if isinstance(a, Volume):
+            shift = _size(a.depth, spec.depth_size, spec.depth_scale) / 2 * math.tan(azimuth)
         room.append((depth + height + 3 * size) / math.cos(azimuth) + shift)
     return room
 

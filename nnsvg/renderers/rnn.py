@@ -171,8 +171,8 @@ def captions(spec: RnnSpec, theme: Theme, items: list[Element], scene: Scene) ->
     count = len(spec.layers)
     for e in items:
         if e.nodes:
-            name = spec.layers[e.layer].label if not spec.unroll and spec.layers[e.layer].label else \
-                state_name(spec, e.layer, e.step or None)
+            caption = spec.layers[e.layer].label
+            name = caption if caption and not spec.unroll else state_name(spec, e.layer, e.step or None)
             x = e.box.x0 - size * 0.5
             base = baseline_for_center(e.box.center_y, size, family)
             if spec.unroll and 0 < e.layer < count - 1:  # clear of the recurrent arrow at mid-height

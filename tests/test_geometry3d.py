@@ -19,7 +19,8 @@ from nnsvg.geometry import (
 
 def test_projection_matches_nn_svg_camera() -> None:
     # NN-SVG's camera sits at (-219, 92, 84): its receding axis goes 0.358 right, 0.341 up
-    camera = Camera(math.degrees(math.atan2(84, 219)), math.degrees(math.asin(92 / math.dist((0, 0, 0), (219, 92, 84)))))
+    elevation = math.asin(92 / math.dist((0, 0, 0), (219, 92, 84)))
+    camera = Camera(math.degrees(math.atan2(84, 219)), math.degrees(elevation))
     assert camera.project((0, 0, -1)) == pytest.approx((0.358, -0.341), abs=1e-3)
     assert camera.project((1, 0, 0)) == pytest.approx((0.934, 0.131), abs=1e-3)
     assert camera.project((0, 1, 0)) == pytest.approx((0, -0.931), abs=1e-3)
@@ -63,7 +64,8 @@ def test_visible_faces_do_not_overlap_on_screen() -> None:
         hull.append(point)
         candidate = hull_points[0] if hull_points[0] != point else hull_points[1]
         for other in hull_points:
-            cross = (candidate[0] - point[0]) * (other[1] - point[1]) - (candidate[1] - point[1]) * (other[0] - point[0])
+            cross = ((candidate[0] - point[0]) * (other[1] - point[1])
+                     - (candidate[1] - point[1]) * (other[0] - point[0]))
             if cross < 0 or (cross == 0 and math.dist(point, other) > math.dist(point, candidate)):
                 candidate = other
         point = candidate

@@ -222,3 +222,17 @@ def test_every_format(tmp_path: Path, suffix: str) -> None:
 
 def test_deterministic() -> None:
     assert nnsvg.alexnet(ALEXNET, dims=True, seed=3).svg() == nnsvg.alexnet(ALEXNET, dims=True, seed=3).svg()
+
+
+def test_the_image_is_read_while_validating_not_while_rendering(tmp_path: Path) -> None:
+    """Rendering is a function of spec and theme alone: a bad image fails when the spec is made,
+    and a spec made from a good image renders even after the file is gone."""
+    path = tmp_path / "digit.png"
+    path.write_bytes(DIGIT.read_bytes())
+    (tmp_path / "notes.png").write_text("not an image")
+    with pytest.raises(nnsvg.SpecError, match="not a PNG or JPEG"):
+        nnsvg.alexnet(["28x28x1", 10], input_image=str(tmp_path / "notes.png"))  # no render asked for
+    diagram = nnsvg.alexnet(["28x28x1", 10], input_image=str(path))
+    path.unlink()
+    assert len(find(parse(diagram.svg()), "image")) == 1
+    assert "image" not in nnsvg.spec.to_dict(diagram.spec)

@@ -28,7 +28,6 @@ from ..geometry import (
     text_box,
     text_width,
 )
-from ..images import read_image
 from ..scene import Group, Image, Path, Polygon, Scene, Text
 from ..spec.alexnet import AlexnetSpec, Volume
 from ..spec.tokens import Dense
@@ -178,8 +177,8 @@ def arrow(start: Point3, end: Point3, camera: Camera, theme: Theme) -> list[Path
 
 
 def image_on_front(spec: AlexnetSpec, box: Box3, camera: Camera) -> Image:
-    assert spec.input_image is not None
-    picture = read_image(spec.input_image)
+    picture = spec.image
+    assert picture is not None
     tl = camera.project((box.x0, box.y1, box.z1))
     tr = camera.project((box.x1, box.y1, box.z1))
     bl = camera.project((box.x0, box.y0, box.z1))
@@ -279,7 +278,7 @@ def render(spec: AlexnetSpec, theme: Theme) -> Scene:
         kind = "volume" if isinstance(layer, Volume) else "dense"
         group.children.extend(box_faces(here.box, camera, layer.fill or volume.fill, volume.stroke,
                                         volume.stroke_width, volume.opacity, volume.shade, kind))
-        if i == 0 and spec.input_image is not None:
+        if i == 0 and spec.image is not None:
             group.add(image_on_front(spec, here.box, camera))
             if here.filter_box is not None:  # the window stays visible on the picture
                 fb = here.filter_box

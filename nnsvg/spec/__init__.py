@@ -41,6 +41,8 @@ def to_dict(spec: Spec) -> dict[str, Any]:
     """The spec as plain data, in declaration order: what ``--save-spec`` writes."""
     data: dict[str, Any] = {"style": spec.style, "layers": None}
     for f in dataclasses.fields(spec):
+        if not f.init:  # derived while validating (e.g. the loaded input image), not an option
+            continue
         value = getattr(spec, f.name)
         if f.name == "layers":
             value = [layer.to_data() for layer in value]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..errors import SpecError
+from ..images import EmbeddedImage, read_image
 from . import tokens
 from .base import BaseSpec
 from .choices import MAP_SIZES, PLACEMENTS, SCALINGS
@@ -101,6 +102,8 @@ class AlexnetSpec(BaseSpec):
     input_image: str | None = option(None, "text", "a PNG or JPEG put on the first volume's front face")
     image_opacity: float = option(0.5, "number", "opacity of the input image", low=0, high=1)
     image_flip: bool = option(False, "bool", "mirror the input image left to right")
+    # the input image, read and checked while the spec is validated: rendering reads no file
+    image: EmbeddedImage | None = field(default=None, init=False, repr=False, compare=False)
 
     parse_layers: ClassVar[Any] = staticmethod(parse_layers)
 
@@ -113,5 +116,7 @@ class AlexnetSpec(BaseSpec):
             raise SpecError(f"view: azimuth must be between 0 and 90 degrees (exclusive), got {azimuth:g}")
         if not 0 <= elevation <= 60:
             raise SpecError(f"view: elevation must be from 0 to 60 degrees, got {elevation:g}")
-        if self.input_image is not None and not isinstance(self.layers[0], Volume):
-            raise SpecError("input_image: the first layer must be a volume to carry the image")
+        if self.input_image is not None:
+            if not isinstance(self.layers[0], Volume):
+                raise SpecError("input_image: the first layer must be a volume to carry the image")
+            object.__setattr__(self, "image", read_image(self.input_image))

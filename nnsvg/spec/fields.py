@@ -135,7 +135,7 @@ def build(cls: type[BaseSpec], data: dict[str, Any]) -> BaseSpec:
 
 def options(cls: type[BaseSpec]) -> dict[str, dict[str, Any]]:
     """Every option of a spec dataclass but ``layers``: name → declaration metadata."""
-    return {f.name: dict(f.metadata) for f in dataclasses.fields(cls) if f.name != "layers"}
+    return {f.name: dict(f.metadata) for f in dataclasses.fields(cls) if f.name != "layers" and f.init}
 
 
 def json_type(meta: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from . import colors
 from .errors import ThemeError
+from .text import check_text, looks_like_path, nearest
 
 
 def _color(default: str, doc: str, none: bool = False) -> Any:
@@ -169,22 +170,19 @@ def theme_keys() -> dict[str, dict[str, Any]]:
 
 
 def _unknown_key(key: str, where: str) -> ThemeError:
-    import difflib  # only when reporting a mistake: it costs start-up time
-
-    near = difflib.get_close_matches(key, list(theme_keys()), n=1, cutoff=0.5)
-    hint = f"; did you mean '{near[0]}'?" if near else "; `nnsvg themes --keys` lists them"
+    hint = nearest(key, theme_keys(), otherwise="; `nnsvg themes --keys` lists them")
     return ThemeError(f"{where}unknown theme key '{key}'{hint}")
 
 
 def _coerce(key: str, value: object, meta: dict[str, Any], where: str) -> object:
     label = f"{where}{key}"
+    if isinstance(value, str):
+        check_text(value, label, ThemeError)
     if meta["kind"] == "color":
         return colors.normalize(value, label, allow_none=meta["none"])
     if meta["kind"] == "text":
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise ThemeError(f"{label}: expected text, got {value!r}")
-        if any((ord(c) < 32 and c != "\t") or 0xD800 <= ord(c) <= 0xDFFF for c in str(value)):
-            raise ThemeError(f"{label}: {value!r} contains a character an SVG file cannot hold")
         return str(value)
     if isinstance(value, bool):
         raise ThemeError(f"{label}: expected a number, got {value!r}")
@@ -261,22 +259,17 @@ def _read_toml(path: Path) -> dict[str, object]:
 
 
 def _resolve(name_or_path: str) -> Path:
-    if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
+    check_text(name_or_path, "theme", ThemeError)
+    if looks_like_path(name_or_path):
         path = Path(name_or_path).expanduser()
         if not path.is_file():
             raise ThemeError(f"theme file '{name_or_path}' does not exist")
         return path
     path = themes_dir() / f"{name_or_path}.toml"
     if not path.is_file():
-        import difflib
-
         names = builtin_names()
-        near = difflib.get_close_matches(name_or_path, names, n=1)
-        hint = f"did you mean '{near[0]}'? " if near else ""
-        raise ThemeError(
-            f"unknown theme '{name_or_path}'; {hint}built-in themes: {', '.join(names)}"
-            " (or give a path to a .toml file)"
-        )
+        raise ThemeError(f"unknown theme '{name_or_path}'{nearest(name_or_path, names, otherwise='')} "
+                         f"(built-in themes: {', '.join(names)}; or give a path to a .toml file)")
     return path
 
 
@@ -295,7 +288,8 @@ def load_theme(name_or_path: str = "nnsvg", overrides: dict[str, object] | None 
     if base is not None:
         if not isinstance(base, str):
             raise ThemeError(f"{where}base must name another theme, got {base!r}")
-        if base.endswith(".toml") or "/" in base:
+        check_text(base, f"{where}base", ThemeError)
+        if looks_like_path(base):
             base = str(path.parent / base)
         if _resolve(base).resolve() in seen:
             raise ThemeError(f"{where}base must name another theme, got {base!r} (a cycle)")

@@ -96,6 +96,9 @@ CASES: list[tuple[str, dict[str, bytes], list[str], list[str]]] = [
     ("set-bad-number", {}, ["fcnn", "8", "8", "--set", "edge.width=thin"], ["edge.width", "thin"]),
     ("set-nan", {}, ["fcnn", "8", "8", "--set", "edge.width=nan"], ["edge.width", "nan"]),
     ("set-no-equals", {}, ["fcnn", "8", "8", "--set", "edge.width"], ["--set", "edge.width"]),
+    ("set-family-uffff", {}, ["fcnn", "8", "8", "--set", "text.family=A\uffffB"], ["text.family", "cannot hold"]),
+    ("theme-file-uffff", {"mine.toml": '[text]\nfamily = "A\uffffB"\n'.encode()},
+     ["fcnn", "8", "8", "--theme", "mine.toml"], ["mine.toml", "text.family", "cannot hold"]),
     # --- spec files
     ("spec-missing", {}, ["render", "fig.yaml"], ["fig.yaml", "cannot read"]),
     ("spec-extension", {"fig.txt": b"style: fcnn"}, ["render", "fig.txt"], ["fig.txt", ".txt"]),

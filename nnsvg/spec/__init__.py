@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SpecError
+from ..text import looks_like_path, nearest
 from . import fields, files
 from .fcnn import FcnnLayer, FcnnSpec
 
@@ -41,7 +42,7 @@ def from_dict(data: dict[str, Any], style: str | None = None) -> Any:
     if style is None:
         raise SpecError(f"the spec needs 'style' (one of {', '.join(SPECS)})")
     if not isinstance(style, str) or style not in SPECS:
-        raise SpecError(f"unknown style {style!r}{fields.nearest(str(style), list(SPECS))}")
+        raise SpecError(f"unknown style {style!r}{nearest(str(style), list(SPECS))}")
     cls = spec_class(style)
     return fields.build(cls, data, cls.parse_layers)
 
@@ -61,17 +62,13 @@ def to_dict(spec: Any) -> dict[str, Any]:
     return data
 
 
-def _looks_like_path(theme: str) -> bool:
-    return theme.endswith(".toml") or "/" in theme or "\\" in theme
-
-
 def load(path: str | os.PathLike[str]) -> Any:
     """A validated spec from a YAML, TOML or JSON file. A theme given as a relative path is
     found relative to the spec file."""
     file = Path(path)
     data = files.read(file)
     theme = data.get("theme")
-    if isinstance(theme, str) and _looks_like_path(theme) and not Path(theme).expanduser().is_absolute():
+    if isinstance(theme, str) and looks_like_path(theme) and not Path(theme).expanduser().is_absolute():
         data = {**data, "theme": str(file.parent / theme)}
     image = data.get("input_image")
     if isinstance(image, str) and not Path(image).expanduser().is_absolute():
@@ -90,7 +87,7 @@ def dump(spec: Any, path: str | os.PathLike[str]) -> str:
     data = to_dict(spec)
     theme = data["theme"]
     here = file.resolve().parent
-    if _looks_like_path(theme):
+    if looks_like_path(theme):
         data["theme"] = os.path.relpath(Path(theme).expanduser().resolve(), here)
     if data.get("input_image"):
         data["input_image"] = os.path.relpath(Path(data["input_image"]).expanduser().resolve(), here)

@@ -70,6 +70,8 @@ ENTRY_POINTS: list[tuple[str, str, Callable[[str, Path], object]]] = [
     ("theme --set description", "--set description",
      lambda text, _: nnsvg.fcnn([2, 2], set={"description": text})),
     ("theme --set number", "--set edge.width", lambda text, _: nnsvg.fcnn([2, 2], set={"edge.width": text})),
+    ("theme --set dash", "--set edge.recurrent_dash",
+     lambda text, _: nnsvg.rnn([2, 3, 2], set={"edge.recurrent_dash": text})),
 ]
 
 # theme files: TOML cannot spell a lone surrogate, so those are given the other characters

@@ -26,7 +26,7 @@ from .diagram import Diagram
 from .errors import NnsvgError, SpecError
 from .flags import generated, keyword, positional, spec_parameters, spec_values
 from .spec.base import BaseSpec
-from .spec.fields import nearest
+from .text import nearest
 
 HELP = "Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS."
 

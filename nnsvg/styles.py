@@ -70,7 +70,7 @@ STYLES: dict[str, Style] = {s.name: s for s in (
 def get(name: object) -> Style:
     """A registered style by name, or a SpecError naming the nearest one."""
     from .errors import SpecError
-    from .spec.fields import nearest
+    from .text import nearest
 
     if not isinstance(name, str) or name not in STYLES:
         raise SpecError(f"unknown style {name!r}{nearest(str(name), list(STYLES))}")

@@ -1,4 +1,5 @@
-"""Themes: the appearance of a figure (colours, stroke widths, opacities, fonts), never layout.
+"""Themes: the appearance of a figure (colours, stroke widths, opacities, fonts, dash patterns),
+never layout.
 
 A theme is a frozen ``Theme`` dataclass. Its built-in defaults are NN-SVG's look; theme files
 (``themes/*.toml``, shipped inside the package, or a user's own file) override any field, and
@@ -17,10 +18,14 @@ from typing import Any
 
 from . import colors
 from .errors import ThemeError
+from .text import check_text, looks_like_path, nearest
+
+PAGE = "page"  # a colour key that allows it follows the page background
+STROKE_MAX = 10.0  # px: the widest stroke a theme may give the thin lines that have a bound
 
 
-def _color(default: str, doc: str, none: bool = False) -> Any:
-    return field(default=default, metadata={"kind": "color", "none": none, "doc": doc})
+def _color(default: str, doc: str, none: bool = False, page: bool = False) -> Any:
+    return field(default=default, metadata={"kind": "color", "none": none, "page": page, "doc": doc})
 
 
 def _number(default: float, doc: str, low: float = 0.0, high: float = math.inf) -> Any:
@@ -29,6 +34,11 @@ def _number(default: float, doc: str, low: float = 0.0, high: float = math.inf) 
 
 def _text(default: str, doc: str) -> Any:
     return field(default=default, metadata={"kind": "text", "doc": doc})
+
+
+def _dash(default: str, doc: str, high: float = 100.0) -> Any:
+    """A stroke dash pattern: dash and gap lengths in px ("5 3"), or "none" for a solid line."""
+    return field(default=default, metadata={"kind": "dash", "low": 0.0, "high": high, "doc": doc})
 
 
 @dataclass(frozen=True)
@@ -55,12 +65,21 @@ class EdgeStyle:
     zero: str = _color("#ffffff", "weight ramp colour at weight 0")
     positive: str = _color("#ff0000", "weight ramp colour at weight +1")
     recurrent: str = _color("#c0392b", "recurrent connections (feedback loops, h(t-1) to h(t))")
+    recurrent_dash: str = _dash("5 3", "dash pattern of recurrent connections: dash and gap lengths "
+                                "in px ('5 3'), or 'none' for solid lines")
+
+    def recurrent_dasharray(self) -> str | None:
+        """``recurrent_dash`` for a scene path: None draws a solid line."""
+        return None if self.recurrent_dash == "none" else self.recurrent_dash
 
 
 @dataclass(frozen=True)
 class ArrowStyle:
     length: float = _number(7.0, "arrowhead length, tip to base")
     width: float = _number(5.0, "arrowhead width across its base")
+    shaft_scale: float = _number(2.0, "width of a block-to-block arrow's shaft (RNN arrows and loops, AlexNet "
+                                 "arrows into dense layers) as a multiple of edge.width (RNN, never under 1 px) "
+                                 "or link.width (AlexNet)", low=0.25, high=10.0)
 
 
 @dataclass(frozen=True)
@@ -116,6 +135,9 @@ class FilterStyle:
     fill: str = _color("#99ddff", "fill of a filter box inside a volume")
     stroke: str = _color("#3a7ca5", "edges of a filter box", none=True)
     opacity: float = _number(0.4, "opacity of a filter box's faces", high=1.0)
+    stroke_width: float = _number(0.5, "edge width of a filter box", high=STROKE_MAX)
+    window_stroke_width: float = _number(0.8, "outline width of the filter's window drawn over an input image",
+                                         high=STROKE_MAX)
 
 
 @dataclass(frozen=True)
@@ -123,6 +145,7 @@ class PyramidStyle:
     fill: str = _color("#ffbbbb", "fill of the pyramid from a filter box to the next volume")
     stroke: str = _color("#c06060", "edges of the pyramid", none=True)
     opacity: float = _number(0.4, "opacity of the pyramid's faces", high=1.0)
+    stroke_width: float = _number(0.4, "edge width of the pyramid", high=STROKE_MAX)
 
 
 @dataclass(frozen=True)
@@ -132,6 +155,20 @@ class BlockStyle:
     stroke_width: float = _number(1.0, "outline width of a block")
     radius: float = _number(4.0, "corner radius of a block")
     cell_fill: str = _color("#fde9c9", "fill of a recurrent cell block (rnn, lstm, gru)", none=True)
+
+
+@dataclass(frozen=True)
+class WeightLabelStyle:
+    background: str = _color(PAGE, "box behind a weight label (FCNN --show-weights), so the edges under it do "
+                             "not cross the text: a colour, 'none', or 'page' for the page background (white "
+                             "when the page is transparent)", none=True, page=True)
+    opacity: float = _number(0.85, "opacity of the box behind a weight label", high=1.0)
+
+    def fill(self, page: str) -> str:
+        """The box's fill on a page whose background is ``page``."""
+        if self.background != PAGE:
+            return self.background
+        return "#ffffff" if page == "none" else page
 
 
 @dataclass(frozen=True)
@@ -153,6 +190,7 @@ class Theme:
     filter: FilterStyle = field(default_factory=FilterStyle)
     pyramid: PyramidStyle = field(default_factory=PyramidStyle)
     block: BlockStyle = field(default_factory=BlockStyle)
+    weight_label: WeightLabelStyle = field(default_factory=WeightLabelStyle)
 
 
 @cache
@@ -169,31 +207,60 @@ def theme_keys() -> dict[str, dict[str, Any]]:
 
 
 def _unknown_key(key: str, where: str) -> ThemeError:
-    import difflib  # only when reporting a mistake: it costs start-up time
-
-    near = difflib.get_close_matches(key, list(theme_keys()), n=1, cutoff=0.5)
-    hint = f"; did you mean '{near[0]}'?" if near else "; `nnsvg themes --keys` lists them"
+    hint = nearest(key, theme_keys(), otherwise="; `nnsvg themes --keys` lists them")
     return ThemeError(f"{where}unknown theme key '{key}'{hint}")
+
+
+def _number_in(value: object, meta: dict[str, Any]) -> float | None:
+    """``value`` as a number within the key's bounds, or None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) and meta["low"] <= number <= meta["high"] else None
+
+
+def _dash_pattern(label: str, value: object, meta: dict[str, Any]) -> str:
+    """The canonical form of a dash pattern ("5 3", or "none"): a list of dash and gap lengths,
+    given as text ("5 3", "5,3"), a TOML array or one number."""
+    if isinstance(value, str) and value.strip().lower() == "none":
+        return "none"
+    items = value.replace(",", " ").split() if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        items = [items]
+    lengths = [_number_in(v, meta) for v in items]
+    if not lengths or any(v is None for v in lengths) or not any(lengths):
+        raise ThemeError(f"{label}: expected a dash pattern such as '5 3' (dash and gap lengths from "
+                         f"{meta['low']:g} to {meta['high']:g} px, not all zero) or 'none', got {value!r}")
+    return " ".join(f"{v:g}" for v in lengths)
 
 
 def _coerce(key: str, value: object, meta: dict[str, Any], where: str) -> object:
     label = f"{where}{key}"
-    if meta["kind"] == "color":
-        return colors.normalize(value, label, allow_none=meta["none"])
-    if meta["kind"] == "text":
+    if isinstance(value, str):
+        check_text(value, label, ThemeError)
+    kind = meta["kind"]
+    if kind == "color":
+        if not meta["page"]:
+            return colors.normalize(value, label, allow_none=meta["none"])
+        if isinstance(value, str) and value.strip().lower() == PAGE:
+            return PAGE
+        try:
+            return colors.normalize(value, label, allow_none=meta["none"])
+        except ThemeError:
+            raise ThemeError(f"{label}: {value!r} is not a colour (use #rgb, #rrggbb, a CSS colour name, "
+                             f"'none' or '{PAGE}')") from None
+    if kind == "text":
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise ThemeError(f"{label}: expected text, got {value!r}")
-        if any((ord(c) < 32 and c != "\t") or 0xD800 <= ord(c) <= 0xDFFF for c in str(value)):
-            raise ThemeError(f"{label}: {value!r} contains a character an SVG file cannot hold")
         return str(value)
-    if isinstance(value, bool):
-        raise ThemeError(f"{label}: expected a number, got {value!r}")
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ThemeError(f"{label}: expected a number, got {value!r}") from None
-    low, high = meta["low"], meta["high"]
-    if not math.isfinite(number) or not low <= number <= high:
+    if kind == "dash":
+        return _dash_pattern(label, value, meta)
+    number = _number_in(value, meta)
+    if number is None:
+        low, high = meta["low"], meta["high"]
         bounds = f"from {low:g} to {high:g}" if math.isfinite(high) else f"of at least {low:g}"
         raise ThemeError(f"{label}: expected a number {bounds}, got {value!r}")
     return number
@@ -261,22 +328,17 @@ def _read_toml(path: Path) -> dict[str, object]:
 
 
 def _resolve(name_or_path: str) -> Path:
-    if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
+    check_text(name_or_path, "theme", ThemeError)
+    if looks_like_path(name_or_path):
         path = Path(name_or_path).expanduser()
         if not path.is_file():
             raise ThemeError(f"theme file '{name_or_path}' does not exist")
         return path
     path = themes_dir() / f"{name_or_path}.toml"
     if not path.is_file():
-        import difflib
-
         names = builtin_names()
-        near = difflib.get_close_matches(name_or_path, names, n=1)
-        hint = f"did you mean '{near[0]}'? " if near else ""
-        raise ThemeError(
-            f"unknown theme '{name_or_path}'; {hint}built-in themes: {', '.join(names)}"
-            " (or give a path to a .toml file)"
-        )
+        raise ThemeError(f"unknown theme '{name_or_path}'{nearest(name_or_path, names, otherwise='')} "
+                         f"(built-in themes: {', '.join(names)}; or give a path to a .toml file)")
     return path
 
 
@@ -295,7 +357,8 @@ def load_theme(name_or_path: str = "nnsvg", overrides: dict[str, object] | None 
     if base is not None:
         if not isinstance(base, str):
             raise ThemeError(f"{where}base must name another theme, got {base!r}")
-        if base.endswith(".toml") or "/" in base:
+        check_text(base, f"{where}base", ThemeError)
+        if looks_like_path(base):
             base = str(path.parent / base)
         if _resolve(base).resolve() in seen:
             raise ThemeError(f"{where}base must name another theme, got {base!r} (a cycle)")

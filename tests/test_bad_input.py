@@ -96,6 +96,12 @@ CASES: list[tuple[str, dict[str, bytes], list[str], list[str]]] = [
     ("set-bad-number", {}, ["fcnn", "8", "8", "--set", "edge.width=thin"], ["edge.width", "thin"]),
     ("set-nan", {}, ["fcnn", "8", "8", "--set", "edge.width=nan"], ["edge.width", "nan"]),
     ("set-no-equals", {}, ["fcnn", "8", "8", "--set", "edge.width"], ["--set", "edge.width"]),
+    ("set-family-uffff", {}, ["fcnn", "8", "8", "--set", "text.family=A\uffffB"], ["text.family", "cannot hold"]),
+    ("set-dash-zero", {}, ["rnn", "3", "5", "2", "--set", "edge.recurrent_dash=0,0"],
+     ["edge.recurrent_dash", "'0,0'"]),
+    ("set-shaft-range", {}, ["rnn", "3", "5", "2", "--set", "arrow.shaft_scale=0"], ["arrow.shaft_scale", "'0'"]),
+    ("theme-file-uffff", {"mine.toml": '[text]\nfamily = "A\uffffB"\n'.encode()},
+     ["fcnn", "8", "8", "--theme", "mine.toml"], ["mine.toml", "text.family", "cannot hold"]),
     # --- spec files
     ("spec-missing", {}, ["render", "fig.yaml"], ["fig.yaml", "cannot read"]),
     ("spec-extension", {"fig.txt": b"style: fcnn"}, ["render", "fig.txt"], ["fig.txt", ".txt"]),

@@ -104,7 +104,7 @@ def test_every_key_is_settable() -> None:
     keys = theme_keys()
     assert "node.fill" in keys and "margin" in keys and "text.size" in keys
     for key, meta in keys.items():
-        value = {"color": "#123456", "number": "0.5", "text": "x"}[meta["kind"]]
+        value = {"color": "#123456", "number": "0.5", "text": "x", "dash": "4 2"}[meta["kind"]]
         if key == "text.size":
             value = "3"
         apply(Theme(), {key: value})

@@ -166,14 +166,14 @@ def pyramid_pieces(source: Box3, volume: Box3, target: Box3, camera: Camera,
         for bucket, poly in zip(pieces, (inner, middle, beyond)):
             if len(poly) >= 3:
                 bucket.append(Polygon(tuple(camera.project(p) for p in poly), style.fill, style.stroke,
-                                      0.4, 1.0, "pyramid", fill_opacity=style.opacity))
+                                      style.stroke_width, 1.0, "pyramid", fill_opacity=style.opacity))
     return pieces
 
 
 def arrow(start: Point3, end: Point3, camera: Camera, theme: Theme) -> list[Path]:
     """An arrow between two world points, drawn on the page."""
-    return straight_arrow(camera.project(start), camera.project(end), theme.link.color, theme.link.width * 2,
-                          theme, "arrow")
+    return straight_arrow(camera.project(start), camera.project(end), theme.link.color,
+                          theme.link.width * theme.arrow.shaft_scale, theme, "arrow")
 
 
 def image_on_front(spec: AlexnetSpec, box: Box3, camera: Camera) -> Image:
@@ -261,7 +261,8 @@ def render(spec: AlexnetSpec, theme: Theme) -> Scene:
         there = placed[i + 1]
         if here.filter_box is not None:
             f = theme.filter
-            before[i].extend(box_faces(here.filter_box, camera, f.fill, f.stroke, 0.5, f.opacity, 0, "filter"))
+            before[i].extend(box_faces(here.filter_box, camera, f.fill, f.stroke, f.stroke_width, f.opacity, 0,
+                                       "filter"))
             inner, middle, beyond = pyramid_pieces(here.filter_box, here.box, there.box, camera, theme)
             before[i].extend(inner)
             after_faces[i].extend(middle)
@@ -284,7 +285,7 @@ def render(spec: AlexnetSpec, theme: Theme) -> Scene:
                 fb = here.filter_box
                 window = [(fb.x0, fb.y0, fb.z1), (fb.x1, fb.y0, fb.z1), (fb.x1, fb.y1, fb.z1), (fb.x0, fb.y1, fb.z1)]
                 group.add(Polygon(tuple(camera.project(p) for p in window), "none", theme.filter.stroke,
-                                  0.8, 1.0, "filter window"))
+                                  theme.filter.window_stroke_width, 1.0, "filter window"))
         group.children.extend(after_faces[i])  # type: ignore[arg-type]
         groups[i] = group
 

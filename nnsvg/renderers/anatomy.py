@@ -97,7 +97,7 @@ def weight_labels(edges: list[Edge], obstacles: list[BBox], theme: Theme,
     placed: list[BBox] = []
     out: list[Primitive] = []
     missing = 0
-    fill = "#ffffff" if background == "none" else background
+    fill, opacity = theme.weight_label.fill(background), theme.weight_label.opacity
     for label, at in edges:
         for t in (0.5, 0.38, 0.62, 0.3, 0.7, 0.24, 0.76, 0.44, 0.56):
             x, y = at(t)
@@ -105,7 +105,7 @@ def weight_labels(edges: list[Edge], obstacles: list[BBox], theme: Theme,
             box = text_box(label, x, base, size, family, "middle").grow(pad)
             if not any(box.overlaps(b) for b in obstacles) and not any(box.overlaps(b) for b in placed):
                 placed.append(box)
-                out.append(Rect(box.x0, box.y0, box.width, box.height, fill, opacity=0.85, cls="weight-bg"))
+                out.append(Rect(box.x0, box.y0, box.width, box.height, fill, opacity=opacity, cls="weight-bg"))
                 out.append(Text(x, base, label, size, family, theme.text.color, "middle",
                                 text_box(label, x, base, size, family, "middle"), "weight"))
                 break

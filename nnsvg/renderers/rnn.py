@@ -19,7 +19,6 @@ from .anatomy import sub
 from .arrows import solid_head, straight_arrow
 from .labels import superscript
 
-DASH = "5 3"
 BLOCK_HEIGHT = 36.0
 
 
@@ -88,11 +87,11 @@ def loop(element: Element, theme: Theme, delay: bool) -> list[Primitive]:
     bulge = max(h * 0.9, 16.0)
     c1 = (box.x1 + reach, start[1] - bulge)
     c2 = (box.x1 + reach, end[1] + bulge)
-    color, width = theme.edge.recurrent, max(theme.edge.width * 2, 1.0)
+    color, width = theme.edge.recurrent, max(theme.edge.width * theme.arrow.shaft_scale, 1.0)
     head, back = solid_head(end, unit(end[0] - c2[0], end[1] - c2[1]), color, theme, "recurrent")
     curve = Path(f"M{fmt(start[0])},{fmt(start[1])}C{fmt(c1[0])},{fmt(c1[1])} {fmt(c2[0])},{fmt(c2[1])} "
                  f"{fmt(back[0])},{fmt(back[1])}", BBox.around([start, c1, c2, back]), stroke=color,
-                 stroke_width=width, cls="recurrent", dash=DASH)
+                 stroke_width=width, cls="recurrent", dash=theme.edge.recurrent_dasharray())
     items: list[Primitive] = [curve, head]
     if delay:  # the one-step delay, at the loop's far side
         size, family = theme.text.size * 0.85, theme.text.family
@@ -137,6 +136,7 @@ def render(spec: RnnSpec, theme: Theme) -> Scene:
     edges = Group("edges", "edges")
     recurrent = Group("recurrent", "recurrent")
     edge, width = theme.edge, theme.edge.width
+    shaft = max(width * theme.arrow.shaft_scale, 1.0)
     for e in items:
         layer_groups[e.layer].children.extend(element_shapes(spec, e, theme))
         above = by.get((e.layer + 1, e.step))
@@ -146,14 +146,15 @@ def render(spec: RnnSpec, theme: Theme) -> Scene:
                                stroke=edge.color, stroke_width=width, cls="feedforward"))
             else:
                 edges.children.extend(straight_arrow((e.box.center_x, e.box.y0), (above.box.center_x, above.box.y1),
-                                            edge.color, max(width * 2, 1.0), theme, "feedforward"))
+                                            edge.color, shaft, theme, "feedforward"))
         if 0 < e.layer < count - 1:  # recurrent
             if not spec.unroll:
                 recurrent.children.extend(loop(e, theme, spec.delay))
             elif (e.layer, e.step + 1) in by:
                 nxt = by[(e.layer, e.step + 1)]
                 recurrent.children.extend(straight_arrow((e.box.x1, e.box.center_y), (nxt.box.x0, nxt.box.center_y),
-                                                edge.recurrent, max(width * 2, 1.0), theme, "recurrent", DASH))
+                                                edge.recurrent, shaft, theme, "recurrent",
+                                                edge.recurrent_dasharray()))
     scene = Scene("rnn", theme.background, theme.margin,
                   title=f"rnn {' '.join(str(layer.size) for layer in spec.layers)} {spec.cell}"
                         + (f" unrolled {spec.unroll}" if spec.unroll else ""))

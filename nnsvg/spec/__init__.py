@@ -12,6 +12,7 @@ from typing import Any, cast
 from .. import styles
 from ..errors import SpecError
 from ..styles import Spec
+from ..text import looks_like_path
 from . import fields, files
 from .fcnn import FcnnLayer, FcnnSpec
 
@@ -54,17 +55,13 @@ def to_dict(spec: Spec) -> dict[str, Any]:
     return data
 
 
-def _looks_like_path(theme: str) -> bool:
-    return theme.endswith(".toml") or "/" in theme or "\\" in theme
-
-
 def load(path: str | os.PathLike[str]) -> Spec:
     """A validated spec from a YAML, TOML or JSON file. A theme given as a relative path is
     found relative to the spec file."""
     file = Path(path)
     data = files.read(file)
     theme = data.get("theme")
-    if isinstance(theme, str) and _looks_like_path(theme) and not Path(theme).expanduser().is_absolute():
+    if isinstance(theme, str) and looks_like_path(theme) and not Path(theme).expanduser().is_absolute():
         data = {**data, "theme": str(file.parent / theme)}
     image = data.get("input_image")
     if isinstance(image, str) and not Path(image).expanduser().is_absolute():
@@ -83,7 +80,7 @@ def dump(spec: Spec, path: str | os.PathLike[str]) -> str:
     data = to_dict(spec)
     theme = data["theme"]
     here = file.resolve().parent
-    if _looks_like_path(theme):
+    if looks_like_path(theme):
         data["theme"] = os.path.relpath(Path(theme).expanduser().resolve(), here)
     if data.get("input_image"):
         data["input_image"] = os.path.relpath(Path(data["input_image"]).expanduser().resolve(), here)

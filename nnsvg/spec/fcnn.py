@@ -9,9 +9,10 @@ from typing import Any, ClassVar
 
 from .. import colors
 from ..errors import NnsvgError, SpecError
+from ..text import check_text, nearest
 from .base import BaseSpec
 from .choices import ACTIVATION_STYLES, ACTIVATIONS, ARROWHEADS, DIRECTIONS, EDGE_MODES
-from .fields import check_text, nearest, option
+from .fields import option
 
 MAX_LAYER_SIZE = 1_000_000_000
 _WHOLE = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: str.isdigit() accepts '²'

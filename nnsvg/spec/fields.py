@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,7 @@ if TYPE_CHECKING:
     from .base import BaseSpec
 
 from ..errors import SpecError
+from ..text import check_text, nearest
 
 KINDS = ("bool", "int", "number", "choice", "numbers", "text", "texts", "settings", "layers")
 
@@ -29,24 +29,6 @@ def option(default: Any, kind: str, help: str, **constraints: Any) -> Any:
     if isinstance(default, dict | list):
         return field(default_factory=lambda: type(default)(default), metadata=meta)
     return field(default=default, metadata=meta)
-
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def check_text(text: str, name: str) -> str:
-    """Text that can stand in an SVG file: control characters and lone surrogates cannot."""
-    bad = _NOT_XML.search(text)
-    if bad is not None:
-        raise SpecError(f"{name}: {text!r} contains the character {bad.group()!r}, which an SVG file cannot hold")
-    return text
-
-
-def nearest(word: str, candidates: list[str]) -> str:
-    import difflib  # only when reporting a mistake: it costs start-up time
-
-    near = difflib.get_close_matches(word, candidates, n=1, cutoff=0.5)
-    return f"; did you mean '{near[0]}'?" if near else f"; valid: {', '.join(sorted(candidates))}"
 
 
 def _number(name: str, value: object, meta: dict[str, Any], integer: bool) -> float | int:

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import colors
 from ..errors import NnsvgError, SpecError
-from .fields import check_text, nearest
+from ..text import check_text, nearest
 
 MAPPING_KEYS = ("size", "label", "fill")
 LAYER_SCHEMA: dict[str, Any] = {"oneOf": [  # JSON Schema of one layer: a token or the mapping form

@@ -1,0 +1,46 @@
+"""Checks on the words a user gives nnsvg, shared by specs and themes.
+
+One responsibility: judging a user's text before anything is drawn with it. ``check_text``
+refuses text an SVG file cannot hold, ``nearest`` suggests the valid name a mistyped one was
+probably meant to be, and ``looks_like_path`` tells a theme file's path from a built-in theme's
+name. Specs (options, layer labels, the theme option) and themes (every value a theme file or
+``--set`` gives, and ``base``) use these three and no rules of their own, so the two entry points
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .errors import NnsvgError, SpecError
+
+# XML 1.0 cannot hold the C0 controls but tab, newline and carriage return, lone surrogates
+# (they are not characters), or U+FFFE and U+FFFF (not characters either).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_text(text: str, name: str, error: type[NnsvgError] = SpecError) -> str:
+    """``text`` unchanged if an SVG file can hold it; else ``error`` naming ``name``, one line."""
+    bad = _NOT_XML.search(text)
+    if bad is not None:
+        raise error(f"{name}: {text!r} contains the character {bad.group()!r}, which an SVG file cannot hold")
+    return text
+
+
+def nearest(word: str, candidates: Iterable[str], otherwise: str | None = None) -> str:
+    """The end of an error message about an unknown ``word``: "; did you mean 'x'?" for the
+    closest of ``candidates``; when none is close, ``otherwise`` (by default "; valid: " and
+    every candidate)."""
+    import difflib  # only when reporting a mistake: it costs start-up time
+
+    names = list(candidates)
+    near = difflib.get_close_matches(word, names, n=1, cutoff=0.5)
+    if near:
+        return f"; did you mean '{near[0]}'?"
+    return f"; valid: {', '.join(sorted(names))}" if otherwise is None else otherwise
+
+
+def looks_like_path(theme: str) -> bool:
+    """Whether a theme is given as a file (``my.toml``, ``themes/x``) rather than a built-in name."""
+    return theme.endswith(".toml") or "/" in theme or "\\" in theme

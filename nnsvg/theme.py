@@ -197,9 +197,11 @@ class Theme:
 def theme_keys() -> dict[str, dict[str, Any]]:
     """Every settable key (``node.fill``, ``margin``, …) with its field metadata."""
     keys: dict[str, dict[str, Any]] = {}
+    defaults = Theme()
     for f in dataclasses.fields(Theme):
-        if dataclasses.is_dataclass(f.default_factory):  # type: ignore[arg-type]
-            for sub in dataclasses.fields(f.default_factory):  # type: ignore[arg-type]
+        section = getattr(defaults, f.name)
+        if dataclasses.is_dataclass(section):  # a section: its fields are the keys
+            for sub in dataclasses.fields(section):
                 keys[f"{f.name}.{sub.name}"] = dict(sub.metadata)
         else:
             keys[f.name] = dict(f.metadata)
@@ -268,8 +270,8 @@ def _coerce(key: str, value: object, meta: dict[str, Any], where: str) -> object
 
 def apply(theme: Theme, overrides: dict[str, object], where: str = "") -> Theme:
     """A copy of ``theme`` with dotted-key overrides applied and validated."""
-    sections: dict[str, dict[str, object]] = {}
-    top: dict[str, object] = {}
+    sections: dict[str, dict[str, Any]] = {}
+    top: dict[str, Any] = {}  # values checked against the field's declaration, so of its type
     known = theme_keys()
     for key, value in overrides.items():
         if key not in known:

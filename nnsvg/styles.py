@@ -70,8 +70,8 @@ STYLES: dict[str, Style] = {s.name: s for s in (
 def get(name: object) -> Style:
     """A registered style by name, or a SpecError naming the nearest one."""
     from .errors import SpecError
-    from .text import nearest
+    from .text import nearest, quote
 
     if not isinstance(name, str) or name not in STYLES:
-        raise SpecError(f"unknown style {name!r}{nearest(str(name), list(STYLES))}")
+        raise SpecError(f"unknown style {quote(name)}{nearest(str(name)[:100], list(STYLES))}")
     return STYLES[name]

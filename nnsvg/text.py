@@ -44,3 +44,16 @@ def nearest(word: str, candidates: Iterable[str], otherwise: str | None = None) 
 def looks_like_path(theme: str) -> bool:
     """Whether a theme is given as a file (``my.toml``, ``themes/x``) rather than a built-in name."""
     return theme.endswith(".toml") or "/" in theme or "\\" in theme
+
+
+def quote(value: object, limit: int = 60) -> str:
+    """``repr(value)`` for an error message, cut to about ``limit`` characters: a message never
+    builds the whole text of a huge value (a 5000-digit number, a list of a million items)."""
+    import reprlib  # only when reporting a mistake
+
+    short = reprlib.Repr()  # (keyword arguments only from Python 3.12)
+    short.maxstring = short.maxother = short.maxlong = limit
+    short.maxlist = short.maxdict = short.maxtuple = short.maxset = 6
+    short.maxlevel = 3
+    text = short.repr(value)
+    return text if len(text) <= limit + 10 else text[:limit] + "…"

@@ -12,7 +12,7 @@ from typing import Any, cast
 from .. import styles
 from ..errors import SpecError
 from ..styles import Spec
-from ..text import looks_like_path
+from ..text import looks_like_path, quote
 from . import fields, files
 from .fcnn import FcnnLayer, FcnnSpec
 
@@ -30,7 +30,7 @@ def __getattr__(name: str) -> Any:
 def from_dict(data: dict[str, Any], style: str | None = None) -> Spec:
     """A validated spec from a mapping (``style`` from the mapping unless given)."""
     if not isinstance(data, dict):
-        raise SpecError(f"a spec is a mapping with 'style' and 'layers', got {data!r:.60}")
+        raise SpecError(f"a spec is a mapping with 'style' and 'layers', got {quote(data)}")
     name = style or data.get("style")
     if name is None:
         raise SpecError(f"the spec needs 'style' (one of {', '.join(styles.STYLES)})")

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from ..errors import SpecError
 from ..images import EmbeddedImage, read_image
+from ..text import quote
 from . import tokens
 from .base import BaseSpec
 from .choices import MAP_SIZES, PLACEMENTS, SCALINGS
@@ -66,7 +67,7 @@ def parse_token(token: object, where: str) -> AlexnetLayer:
         return Dense(parse_size(token, where))
     except SpecError:
         raise SpecError(f"{where}: expected HxWxD (a volume) or a whole number (a dense layer), "
-                        f"got {token!r}") from None
+                        f"got {quote(token)}") from None
 
 
 def parse_layers(value: object) -> tuple[AlexnetLayer, ...]:
@@ -110,7 +111,7 @@ class AlexnetSpec(BaseSpec):
     def __post_init__(self) -> None:
         view = self.view if isinstance(self.view, list) else [self.view]
         if len(view) != 2:
-            raise SpecError(f"view: expected azimuth,elevation (two numbers), got {self.view!r}")
+            raise SpecError(f"view: expected azimuth,elevation (two numbers), got {quote(self.view)}")
         azimuth, elevation = view
         if not 0 < azimuth < 90:
             raise SpecError(f"view: azimuth must be between 0 and 90 degrees (exclusive), got {azimuth:g}")

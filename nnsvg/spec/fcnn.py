@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from .. import colors
 from ..errors import NnsvgError, SpecError
-from ..text import check_text, nearest
+from ..text import check_text, nearest, quote
 from .base import BaseSpec
 from .choices import ACTIVATION_STYLES, ACTIVATIONS, ARROWHEADS, DIRECTIONS, EDGE_MODES
 from .fields import option
@@ -37,15 +37,15 @@ class FcnnLayer:
 def parse_size(token: object, where: str) -> int:
     """A layer width: a whole number from 1 up."""
     if isinstance(token, bool) or not isinstance(token, int | str | float):
-        raise SpecError(f"{where}: expected a layer width (a whole number), got {token!r}")
+        raise SpecError(f"{where}: expected a layer width (a whole number), got {quote(token)}")
     text = str(token).strip()
     if isinstance(token, float) and token.is_integer():
         text = str(int(token))
     if not _WHOLE.fullmatch(text):
-        raise SpecError(f"{where}: expected a layer width (a whole number), got {token!r}")
+        raise SpecError(f"{where}: expected a layer width (a whole number), got {quote(token)}")
     size = int(text)
     if size < 1:
-        raise SpecError(f"{where}: a layer needs at least 1 node, got {token!r}")
+        raise SpecError(f"{where}: a layer needs at least 1 node, got {quote(token)}")
     if size > MAX_LAYER_SIZE:
         raise SpecError(f"{where}: {size} nodes is more than nnsvg draws (at most {MAX_LAYER_SIZE:,})")
     return size
@@ -65,11 +65,11 @@ def parse_layer(item: object, index: int) -> FcnnLayer:
         raise SpecError(f"{where}: a layer mapping needs 'size'")
     label = item.get("label")
     if label is not None and not isinstance(label, str | int | float):
-        raise SpecError(f"{where}.label: expected text, got {label!r}")
+        raise SpecError(f"{where}.label: expected text, got {quote(label)}")
     gap = item.get("gap")
     if gap is not None:
         if isinstance(gap, bool) or not isinstance(gap, int | float) or not math.isfinite(gap) or gap < 0:
-            raise SpecError(f"{where}.gap: expected a number of at least 0, got {gap!r}")
+            raise SpecError(f"{where}.gap: expected a number of at least 0, got {quote(gap)}")
         gap = float(gap)
     try:
         fill, stroke = (colors.normalize(item[key], f"{where}.{key}", allow_none=True)
@@ -82,7 +82,7 @@ def parse_layer(item: object, index: int) -> FcnnLayer:
 
 def parse_layers(value: object) -> tuple[FcnnLayer, ...]:
     if not isinstance(value, list | tuple):
-        raise SpecError(f"layers: expected a list of layer widths, got {value!r}")
+        raise SpecError(f"layers: expected a list of layer widths, got {quote(value)}")
     if len(value) < 2:
         raise SpecError(f"layers: a network needs at least 2 layers, got {len(value)}")
     return tuple(parse_layer(item, i) for i, item in enumerate(value))
@@ -144,7 +144,7 @@ class FcnnSpec(BaseSpec):
                                 f"got {len(self.activations)}")
             for name in self.activations:
                 if name not in ("", "none", *ACTIVATIONS):
-                    raise SpecError(f"activations: unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
+                    raise SpecError(f"activations: unknown activation {quote(name)}; known: {', '.join(ACTIVATIONS)}")
         if isinstance(self.dropout, list) and len(self.dropout) not in (1, n):
             raise SpecError(f"dropout: expected one value or {n} (one per layer), got {len(self.dropout)}")
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .base import BaseSpec
 
 from ..errors import SpecError
-from ..text import check_text, nearest
+from ..text import check_text, nearest, quote
 
 KINDS = ("bool", "int", "number", "choice", "numbers", "text", "texts", "settings", "layers")
 
@@ -33,21 +33,21 @@ def option(default: Any, kind: str, help: str, **constraints: Any) -> Any:
 
 def _number(name: str, value: object, meta: dict[str, Any], integer: bool) -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise SpecError(f"{name}: expected a number, got {value!r}")
+        raise SpecError(f"{name}: expected a number, got {quote(value)}")
     try:
         number: float | int = int(value) if integer else float(value)
     except (TypeError, ValueError):
         kind = "a whole number" if integer else "a number"
-        raise SpecError(f"{name}: expected {kind}, got {value!r}") from None
+        raise SpecError(f"{name}: expected {kind}, got {quote(value)}") from None
     if integer and isinstance(value, float) and value != number:
-        raise SpecError(f"{name}: expected a whole number, got {value!r}")
+        raise SpecError(f"{name}: expected a whole number, got {quote(value)}")
     if not math.isfinite(number):
-        raise SpecError(f"{name}: expected a finite number, got {value!r}")
+        raise SpecError(f"{name}: expected a finite number, got {quote(value)}")
     low, high = meta.get("low", -math.inf), meta.get("high", math.inf)
     if not low <= number <= high:
         if math.isfinite(high):
-            raise SpecError(f"{name}: expected a value from {low:g} to {high:g}, got {value!r}")
-        raise SpecError(f"{name}: expected a value of at least {low:g}, got {value!r}")
+            raise SpecError(f"{name}: expected a value from {low:g} to {high:g}, got {quote(value)}")
+        raise SpecError(f"{name}: expected a value of at least {low:g}, got {quote(value)}")
     return number
 
 
@@ -56,7 +56,7 @@ def _bool(name: str, value: object) -> bool:
         return value
     if isinstance(value, str) and value.lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
         return value.lower() in ("true", "yes", "on", "1")
-    raise SpecError(f"{name}: expected true or false, got {value!r}")
+    raise SpecError(f"{name}: expected true or false, got {quote(value)}")
 
 
 def coerce(name: str, value: object, meta: dict[str, Any]) -> Any:
@@ -69,32 +69,32 @@ def coerce(name: str, value: object, meta: dict[str, Any]) -> Any:
     if kind == "choice":
         choices = meta["choices"]
         if not isinstance(value, str) or value not in choices:
-            raise SpecError(f"{name}: expected one of {', '.join(choices)}, got {value!r}")
+            raise SpecError(f"{name}: expected one of {', '.join(choices)}, got {quote(value)}")
         return value
     if kind == "numbers":
         items = value.split(",") if isinstance(value, str) else value
         if not isinstance(items, list | tuple):
             items = [items]
         if not items:
-            raise SpecError(f"{name}: expected a number or a list of numbers, got {value!r}")
+            raise SpecError(f"{name}: expected a number or a list of numbers, got {quote(value)}")
         numbers = [_number(f"{name}[{i}]" if len(items) > 1 else name, v, meta, integer=False)
                    for i, v in enumerate(items)]
         return numbers[0] if len(numbers) == 1 and not isinstance(value, list | tuple) else numbers
     if kind == "text":
         if not isinstance(value, str):
-            raise SpecError(f"{name}: expected text, got {value!r}")
+            raise SpecError(f"{name}: expected text, got {quote(value)}")
         return check_text(value, name)
     if kind == "texts":
         items = [t.strip() for t in value.split(",")] if isinstance(value, str) else value
         if not isinstance(items, list | tuple) or not all(isinstance(t, str) for t in items):
-            raise SpecError(f"{name}: expected a list of texts (or one comma-separated text), got {value!r}")
+            raise SpecError(f"{name}: expected a list of texts (or one comma-separated text), got {quote(value)}")
         return [check_text(t, f"{name}[{i}]") for i, t in enumerate(items)]
     if kind == "settings":
         if not isinstance(value, dict):
-            raise SpecError(f"{name}: expected a mapping of theme keys to values, got {value!r}")
+            raise SpecError(f"{name}: expected a mapping of theme keys to values, got {quote(value)}")
         for key, item in value.items():
             if not isinstance(key, str) or not isinstance(item, str | int | float) or isinstance(item, bool):
-                raise SpecError(f"{name}: '{key}' must map to a colour, number or text, got {item!r}")
+                raise SpecError(f"{name}: '{key}' must map to a colour, number or text, got {quote(item)}")
         return dict(value)
     raise AssertionError(kind)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SpecError
+from ..text import quote
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
 
@@ -87,7 +88,7 @@ def read(path: Path) -> dict[str, Any]:
         raise SpecError(f"spec file '{path}': {exc}") from None
     if not isinstance(data, dict):
         raise SpecError(f"spec file '{path}': expected a mapping with 'style' and 'layers', "
-                        f"got {type(data).__name__} {data!r:.40}")
+                        f"got {type(data).__name__} {quote(data, 40)}")
     return data
 
 
@@ -98,7 +99,7 @@ def _toml_value(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise SpecError(f"cannot write {value!r} to TOML")
+            raise SpecError(f"cannot write {quote(value)} to TOML")
         return repr(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)  # JSON strings are TOML basic strings
@@ -108,7 +109,7 @@ def _toml_value(value: Any) -> str:
         items = ", ".join(f"{json.dumps(str(k), ensure_ascii=False)} = {_toml_value(v)}"
                           for k, v in value.items())
         return "{ " + items + " }" if items else "{}"
-    raise SpecError(f"cannot write {value!r} to TOML")
+    raise SpecError(f"cannot write {quote(value)} to TOML")
 
 
 def dump_text(data: dict[str, Any], fmt: str) -> str:

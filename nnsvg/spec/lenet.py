@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..errors import SpecError
+from ..text import quote
 from . import tokens
 from .base import BaseSpec
 from .choices import DENSE_SIZES, FILTERS, MAP_SIZES, PLACEMENTS
@@ -68,7 +69,7 @@ def parse_token(token: object, where: str) -> LenetLayer:
         return Dense(parse_size(token, where))
     except SpecError:
         raise SpecError(f"{where}: expected N@HxW (feature maps) or a whole number (a dense "
-                        f"layer), got {token!r}") from None
+                        f"layer), got {quote(token)}") from None
 
 
 def parse_layers(value: object) -> tuple[LenetLayer, ...]:

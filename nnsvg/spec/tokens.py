@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import colors
 from ..errors import NnsvgError, SpecError
-from ..text import check_text, nearest
+from ..text import check_text, nearest, quote
 
 MAPPING_KEYS = ("size", "label", "fill")
 LAYER_SCHEMA: dict[str, Any] = {"oneOf": [  # JSON Schema of one layer: a token or the mapping form
@@ -67,7 +67,7 @@ def parse_layer(item: object, index: int, parse_token: Callable[[object, str], A
     layer = parse_token(item["size"], f"{where}.size")
     label = item.get("label")
     if label is not None and not isinstance(label, str | int | float):
-        raise SpecError(f"{where}.label: expected text, got {label!r}")
+        raise SpecError(f"{where}.label: expected text, got {quote(label)}")
     try:
         fill = colors.normalize(item["fill"], f"{where}.fill", allow_none=True) if "fill" in item else None
     except NnsvgError as exc:
@@ -80,7 +80,7 @@ def parse_layers(value: object, parse_token: Callable[[object, str], Any], examp
                  kind: str) -> tuple[Any, ...]:
     """At least two layers, each a token or mapping, the dense ones last."""
     if not isinstance(value, list | tuple):
-        raise SpecError(f"layers: expected a list of layer tokens, got {value!r}")
+        raise SpecError(f"layers: expected a list of layer tokens, got {quote(value)}")
     if len(value) < 2:
         raise SpecError(f"layers: a network needs at least 2 layers, got {len(value)}")
     layers = tuple(parse_layer(item, i, parse_token, example) for i, item in enumerate(value))

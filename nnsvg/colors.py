@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .errors import ThemeError
+from .text import quote
 
 RGB = tuple[int, int, int]
 
@@ -60,7 +61,7 @@ def normalize(value: object, field: str, allow_none: bool = False) -> str:
     """The canonical ``#rrggbb`` (or ``none``) form of a colour, or a ThemeError naming the field."""
     text = str(value).strip().lower() if isinstance(value, str) else None
     if text is None:
-        raise ThemeError(f"{field}: expected a colour such as '#1f77b4' or 'navy', got {value!r}")
+        raise ThemeError(f"{field}: expected a colour such as '#1f77b4' or 'navy', got {quote(value)}")
     if allow_none and text in ("none", "transparent"):
         return "none"
     if _HEX.fullmatch(text):
@@ -70,7 +71,7 @@ def normalize(value: object, field: str, allow_none: bool = False) -> str:
         return "#" + _NAMED[text]
     hint = " or 'none'" if allow_none else ""
     raise ThemeError(
-        f"{field}: {value!r} is not a colour (use #rgb, #rrggbb or a CSS colour name{hint})"
+        f"{field}: {quote(value)} is not a colour (use #rgb, #rrggbb or a CSS colour name{hint})"
     )
 
 

@@ -24,7 +24,7 @@ def check_text(text: str, name: str, error: type[NnsvgError] = SpecError) -> str
     """``text`` unchanged if an SVG file can hold it; else ``error`` naming ``name``, one line."""
     bad = _NOT_XML.search(text)
     if bad is not None:
-        raise error(f"{name}: {text!r} contains the character {bad.group()!r}, which an SVG file cannot hold")
+        raise error(f"{name}: {quote(text)} contains the character {bad.group()!r}, which an SVG file cannot hold")
     return text
 
 
@@ -51,7 +51,20 @@ def quote(value: object, limit: int = 60) -> str:
     builds the whole text of a huge value (a 5000-digit number, a list of a million items)."""
     import reprlib  # only when reporting a mistake
 
-    short = reprlib.Repr()  # (keyword arguments only from Python 3.12)
+    class Short(reprlib.Repr):
+        def repr_int(self, x: int, level: int) -> str:
+            if x.bit_length() <= 4 * limit:
+                return super().repr_int(x, level)
+            # repr() of an int over 4300 digits raises ValueError, and a long one is slow: its size will do
+            import math
+
+            digits = int(math.log10(abs(x))) + 1  # one too many when the float rounds 99…9 up
+            about = x.bit_length() > 50_000  # where 10**digits would cost more than it tells
+            if not about and abs(x) < 10 ** (digits - 1):
+                digits -= 1
+            return f"{'a negative' if x < 0 else 'an'} integer of {'about ' if about else ''}{digits:,} digits"
+
+    short = Short()  # (keyword arguments only from Python 3.12)
     short.maxstring = short.maxother = short.maxlong = limit
     short.maxlist = short.maxdict = short.maxtuple = short.maxset = 6
     short.maxlevel = 3

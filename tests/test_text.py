@@ -136,3 +136,20 @@ def test_unknown_theme_name_suggests_the_nearest(tmp_path: Path) -> None:
         nnsvg.fcnn([2, 2], theme="papr").svg()
     with pytest.raises(ThemeError, match=r"^unknown theme 'zzz' \(built-in themes: .*\.toml file\)$"):
         nnsvg.fcnn([2, 2], theme="zzz").svg()
+
+
+def test_quote_names_a_huge_integer_by_its_size() -> None:
+    """repr() of an integer over 4300 digits raises ValueError, and a long one is slow."""
+    from nnsvg.text import quote
+
+    assert quote(10**400 - 1) == "an integer of 400 digits"
+    assert quote(-(10**5000)) == "a negative integer of 5,001 digits"
+    assert quote([1, 10**5000]) == "[1, an integer of 5,001 digits]"
+    assert quote(10**100_000).startswith("an integer of about ")
+    assert quote(12) == "12" and quote(True) == "True" and len(quote("x" * 10**6)) < 80
+
+
+def test_check_text_quotes_the_text_cut_short() -> None:
+    with pytest.raises(SpecError) as info:
+        check_text("A" * 100_000 + "\uffff", "x")
+    assert len(str(info.value)) < 200

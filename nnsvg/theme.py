@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -18,10 +19,12 @@ from typing import Any
 
 from . import colors
 from .errors import ThemeError
+from .reading import read_bounded, shown
 from .text import check_text, looks_like_path, nearest
 
 PAGE = "page"  # a colour key that allows it follows the page background
 STROKE_MAX = 10.0  # px: the widest stroke a theme may give the thin lines that have a bound
+THEME_FILE_BYTES = 2**20  # a whole theme is a few KB
 
 
 def _color(default: str, doc: str, none: bool = False, page: bool = False) -> Any:
@@ -317,24 +320,22 @@ def builtin_names() -> list[str]:
 def _read_toml(path: Path) -> dict[str, object]:
     import tomllib
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ThemeError(f"cannot read theme file '{path}': {exc.strerror or exc}") from None
+    data = read_bounded(str(path), THEME_FILE_BYTES, "theme file", ThemeError)
+    name = shown(str(path))
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ThemeError(f"theme file '{path}' is not UTF-8 text") from None
+        raise ThemeError(f"theme file {name} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ThemeError(f"theme file '{path}' is not valid TOML: {exc}") from None
+        raise ThemeError(f"theme file {name} is not valid TOML: {exc}") from None
 
 
 def _resolve(name_or_path: str) -> Path:
     check_text(name_or_path, "theme", ThemeError)
     if looks_like_path(name_or_path):
         path = Path(name_or_path).expanduser()
-        if not path.is_file():
-            raise ThemeError(f"theme file '{name_or_path}' does not exist")
+        if not os.path.lexists(path):  # anything else (a folder, a FIFO) is refused when read
+            raise ThemeError(f"theme file {shown(name_or_path)} does not exist")
         return path
     path = themes_dir() / f"{name_or_path}.toml"
     if not path.is_file():

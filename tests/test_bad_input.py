@@ -16,6 +16,7 @@ import nnsvg
 from nnsvg.errors import NnsvgError
 
 from .conftest import REPO
+from .imagefiles import BROKEN, alexnet_spec
 
 Cli = Callable[..., tuple[int, str, str]]
 DIGIT = REPO / "gallery" / "digit-3.png"
@@ -66,7 +67,7 @@ CASES: list[tuple[str, dict[str, bytes], list[str], list[str]]] = [
     ("alexnet-view-word", {}, ["alexnet", "5x5x5", "10", "--view", "left"], ["view", "left"]),
     ("alexnet-missing-image", {}, ["alexnet", "5x5x5", "10", "--input-image", "cat.jpg"], ["input_image", "cat.jpg"]),
     ("alexnet-corrupt-image", {"cat.png": b"\x89PNG\r\n\x1a\nbroken"},
-     ["alexnet", "5x5x5", "10", "--input-image", "cat.png"], ["input_image", "cat.png", "not a PNG or JPEG"]),
+     ["alexnet", "5x5x5", "10", "--input-image", "cat.png"], ["input_image", "cat.png", "PNG cut short"]),
     ("alexnet-text-as-image", {"cat.jpg": b"hello"}, ["alexnet", "5x5x5", "10", "--input-image", "cat.jpg"],
      ["input_image", "cat.jpg"]),
     ("alexnet-image-folder", {"pics/a.txt": b"x"}, ["alexnet", "5x5x5", "10", "--input-image", "pics"],
@@ -151,6 +152,26 @@ CASES: list[tuple[str, dict[str, bytes], list[str], list[str]]] = [
     ("dpi-negative", {}, ["fcnn", "8", "8", "-o", "net.png", "--dpi", "-96"], ["dpi", "-96"]),
     ("unknown-command", {}, ["resnet", "8"], ["resnet"]),
 ]
+
+# --- issue 18: input images bigger than the pixel budget by their header alone (a decompression
+# bomb) or not whole (cut short, damaged), through --input-image and the input_image of a spec
+# file in each format.
+ALEX = ["alexnet", "28x28x1", "10"]
+
+
+def _image_name(data: bytes) -> str:
+    return "img.png" if data.startswith(b"\x89PNG") else "img.jpg"
+
+
+CASES += [(f"image-{name}", {_image_name(data): data}, [*ALEX, "--input-image", _image_name(data)],
+           ["input_image", _image_name(data), words]) for name, (data, words) in BROKEN.items()]
+CASES += [(f"spec-{fmt}-image-{name}", {_image_name(data): data, f"fig.{fmt}": alexnet_spec(fmt, _image_name(data))},
+           ["render", f"fig.{fmt}"], ["input_image", _image_name(data), words])
+          for fmt in ("yaml", "toml", "json")
+          for name, (data, words) in BROKEN.items() if name in ("png-header-only", "png-bomb", "jpeg-cut-short",
+                                                                "jpeg-bomb", "png-bad-crc")]
+# (a device and a FIFO are in test_images.py: each in a process of its own, with a timeout and a
+# memory limit, so that a regression fails there instead of hanging or filling this process)
 
 
 @pytest.mark.parametrize(("files", "args", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])

@@ -20,26 +20,42 @@ from typing import Any
 from . import colors
 from .errors import ThemeError
 from .reading import read_bounded, shown
-from .text import check_text, looks_like_path, nearest
+from .text import check_text, looks_like_path, nearest, quote
 
 PAGE = "page"  # a colour key that allows it follows the page background
-STROKE_MAX = 10.0  # px: the widest stroke a theme may give the thin lines that have a bound
+
+# Every number has an upper bound as well as a lower one: a theme is appearance, and no look
+# needs more, while an unbounded value (margin=1e300) makes a page hundreds of digits wide or
+# overflows the layout. The bounds, in px unless said otherwise:
+STROKE = 100.0  # outline and line widths: at 100 px a line hides the shapes it outlines at any usual size
+STROKE_THIN = 10.0  # the thin lines inside a volume (filter box, pyramid, window over the image)
+OPACITY = 1.0  # opacities and the volume shade are fractions
+MARGIN = 10_000.0  # around the drawing: the page may grow by at most 20,000 px
+ARROW = 1000.0  # arrowhead length and width: a few times the largest node (node_diameter <= 1000)
+RADIUS = 1000.0  # a block's corner radius (SVG clamps it to half the block anyway)
+TEXT_SIZE = (1.0, 500.0)  # label font size: under 1 px nothing is legible, 500 px fills a page
+DASH = 100.0  # each dash or gap of a dash pattern
+DASH_ITEMS = 16  # numbers in a dash pattern: more is noise, and it is repeated on every dashed path
+FAMILY_LENGTH = 200  # characters of the font family list: it is repeated on every label
+TEXT_LENGTH = 300  # characters of a theme's name and description (a name defaults to its file name)
 THEME_FILE_BYTES = 2**20  # a whole theme is a few KB
+BASE_DEPTH = 16  # themes built on themes: deeper is a mistake, and would end in a RecursionError
 
 
 def _color(default: str, doc: str, none: bool = False, page: bool = False) -> Any:
     return field(default=default, metadata={"kind": "color", "none": none, "page": page, "doc": doc})
 
 
-def _number(default: float, doc: str, low: float = 0.0, high: float = math.inf) -> Any:
+def _number(default: float, doc: str, *, high: float, low: float = 0.0) -> Any:
+    """A number from ``low`` to ``high``: every theme number names its upper bound."""
     return field(default=default, metadata={"kind": "number", "low": low, "high": high, "doc": doc})
 
 
-def _text(default: str, doc: str) -> Any:
-    return field(default=default, metadata={"kind": "text", "doc": doc})
+def _text(default: str, doc: str, longest: int = TEXT_LENGTH) -> Any:
+    return field(default=default, metadata={"kind": "text", "longest": longest, "doc": doc})
 
 
-def _dash(default: str, doc: str, high: float = 100.0) -> Any:
+def _dash(default: str, doc: str, high: float = DASH) -> Any:
     """A stroke dash pattern: dash and gap lengths in px ("5 3"), or "none" for a solid line."""
     return field(default=default, metadata={"kind": "dash", "low": 0.0, "high": high, "doc": doc})
 
@@ -48,7 +64,7 @@ def _dash(default: str, doc: str, high: float = 100.0) -> Any:
 class NodeStyle:
     fill: str = _color("#ffffff", "fill of a node circle", none=True)
     stroke: str = _color("#333333", "outline of a node circle", none=True)
-    stroke_width: float = _number(1.0, "outline width of a node circle")
+    stroke_width: float = _number(1.0, "outline width of a node circle", high=STROKE)
 
 
 @dataclass(frozen=True)
@@ -61,9 +77,9 @@ class BiasStyle:
 @dataclass(frozen=True)
 class EdgeStyle:
     color: str = _color("#505050", "edge colour when it is not proportional to the weight")
-    width: float = _number(0.5, "edge width when it is not proportional to the weight")
-    max_width: float = _number(2.0, "width of an edge of weight ±1 when width is proportional")
-    opacity: float = _number(1.0, "edge opacity (the maximum when proportional)", high=1.0)
+    width: float = _number(0.5, "edge width when it is not proportional to the weight", high=STROKE)
+    max_width: float = _number(2.0, "width of an edge of weight ±1 when width is proportional", high=STROKE)
+    opacity: float = _number(1.0, "edge opacity (the maximum when proportional)", high=OPACITY)
     negative: str = _color("#0000ff", "weight ramp colour at weight -1")
     zero: str = _color("#ffffff", "weight ramp colour at weight 0")
     positive: str = _color("#ff0000", "weight ramp colour at weight +1")
@@ -78,8 +94,8 @@ class EdgeStyle:
 
 @dataclass(frozen=True)
 class ArrowStyle:
-    length: float = _number(7.0, "arrowhead length, tip to base")
-    width: float = _number(5.0, "arrowhead width across its base")
+    length: float = _number(7.0, "arrowhead length, tip to base", high=ARROW)
+    width: float = _number(5.0, "arrowhead width across its base", high=ARROW)
     shaft_scale: float = _number(2.0, "width of a block-to-block arrow's shaft (RNN arrows and loops, AlexNet "
                                  "arrows into dense layers) as a multiple of edge.width (RNN, never under 1 px) "
                                  "or link.width (AlexNet)", low=0.25, high=10.0)
@@ -87,8 +103,9 @@ class ArrowStyle:
 
 @dataclass(frozen=True)
 class TextStyle:
-    family: str = _text("DejaVu Sans, Helvetica, Arial, sans-serif", "label font families (CSS)")
-    size: float = _number(12.0, "label font size", low=1.0)
+    family: str = _text("DejaVu Sans, Helvetica, Arial, sans-serif", "label font families (CSS)",
+                        longest=FAMILY_LENGTH)
+    size: float = _number(12.0, "label font size", low=TEXT_SIZE[0], high=TEXT_SIZE[1])
     color: str = _color("#000000", "label colour")
     ellipsis: str = _color("#333333", "colour of the dots that stand for elided nodes")
 
@@ -98,65 +115,65 @@ class MapStyle:
     fill: str = _color("#a0a0a0", "fill of the back feature map and every second one after it")
     fill_alt: str = _color("#e0e0e0", "fill of the other feature maps (they alternate)")
     stroke: str = _color("#000000", "outline of a feature map", none=True)
-    stroke_width: float = _number(1.0, "outline width of a feature map")
-    opacity: float = _number(0.8, "opacity of a feature map", high=1.0)
+    stroke_width: float = _number(1.0, "outline width of a feature map", high=STROKE)
+    opacity: float = _number(0.8, "opacity of a feature map", high=OPACITY)
 
 
 @dataclass(frozen=True)
 class DenseStyle:
     fill: str = _color("#e0e0e0", "fill of a dense layer's parallelogram", none=True)
     stroke: str = _color("#000000", "outline of a dense layer", none=True)
-    stroke_width: float = _number(1.0, "outline width of a dense layer")
-    opacity: float = _number(0.8, "opacity of a dense layer", high=1.0)
+    stroke_width: float = _number(1.0, "outline width of a dense layer", high=STROKE)
+    opacity: float = _number(0.8, "opacity of a dense layer", high=OPACITY)
 
 
 @dataclass(frozen=True)
 class WindowStyle:
     stroke: str = _color("#000000", "outline of a filter window on a feature map")
-    stroke_width: float = _number(1.0, "outline width of a filter window")
+    stroke_width: float = _number(1.0, "outline width of a filter window", high=STROKE)
     fill: str = _color("none", "fill of a filter window", none=True)
 
 
 @dataclass(frozen=True)
 class LinkStyle:
     color: str = _color("#000000", "lines from filter windows and between dense layers")
-    width: float = _number(0.5, "width of those lines")
-    opacity: float = _number(0.8, "opacity of those lines", high=1.0)
+    width: float = _number(0.5, "width of those lines", high=STROKE)
+    opacity: float = _number(0.8, "opacity of those lines", high=OPACITY)
 
 
 @dataclass(frozen=True)
 class VolumeStyle:
     fill: str = _color("#eeeeee", "fill of a 3D volume or dense box (AlexNet style)")
     stroke: str = _color("#000000", "edges of a volume or dense box", none=True)
-    stroke_width: float = _number(0.6, "edge width of a volume or dense box")
-    opacity: float = _number(0.4, "opacity of a volume's faces (its edges stay solid)", high=1.0)
-    shade: float = _number(0.08, "how much darker the side face and lighter the top face are", high=1.0)
+    stroke_width: float = _number(0.6, "edge width of a volume or dense box", high=STROKE)
+    opacity: float = _number(0.4, "opacity of a volume's faces (its edges stay solid)", high=OPACITY)
+    shade: float = _number(0.08, "how much darker the side face and lighter the top face are", high=OPACITY)
 
 
 @dataclass(frozen=True)
 class FilterStyle:
     fill: str = _color("#99ddff", "fill of a filter box inside a volume")
     stroke: str = _color("#3a7ca5", "edges of a filter box", none=True)
-    opacity: float = _number(0.4, "opacity of a filter box's faces", high=1.0)
-    stroke_width: float = _number(0.5, "edge width of a filter box", high=STROKE_MAX)
+    opacity: float = _number(0.4, "opacity of a filter box's faces", high=OPACITY)
+    stroke_width: float = _number(0.5, "edge width of a filter box", high=STROKE_THIN)
     window_stroke_width: float = _number(0.8, "outline width of the filter's window drawn over an input image",
-                                         high=STROKE_MAX)
+                                         high=STROKE_THIN)
 
 
 @dataclass(frozen=True)
 class PyramidStyle:
     fill: str = _color("#ffbbbb", "fill of the pyramid from a filter box to the next volume")
     stroke: str = _color("#c06060", "edges of the pyramid", none=True)
-    opacity: float = _number(0.4, "opacity of the pyramid's faces", high=1.0)
-    stroke_width: float = _number(0.4, "edge width of the pyramid", high=STROKE_MAX)
+    opacity: float = _number(0.4, "opacity of the pyramid's faces", high=OPACITY)
+    stroke_width: float = _number(0.4, "edge width of the pyramid", high=STROKE_THIN)
 
 
 @dataclass(frozen=True)
 class BlockStyle:
     fill: str = _color("#f4f4f4", "fill of a block (a layer or cell drawn as a box)", none=True)
     stroke: str = _color("#333333", "outline of a block", none=True)
-    stroke_width: float = _number(1.0, "outline width of a block")
-    radius: float = _number(4.0, "corner radius of a block")
+    stroke_width: float = _number(1.0, "outline width of a block", high=STROKE)
+    radius: float = _number(4.0, "corner radius of a block", high=RADIUS)
     cell_fill: str = _color("#fde9c9", "fill of a recurrent cell block (rnn, lstm, gru)", none=True)
 
 
@@ -165,7 +182,7 @@ class WeightLabelStyle:
     background: str = _color(PAGE, "box behind a weight label (FCNN --show-weights), so the edges under it do "
                              "not cross the text: a colour, 'none', or 'page' for the page background (white "
                              "when the page is transparent)", none=True, page=True)
-    opacity: float = _number(0.85, "opacity of the box behind a weight label", high=1.0)
+    opacity: float = _number(0.85, "opacity of the box behind a weight label", high=OPACITY)
 
     def fill(self, page: str) -> str:
         """The box's fill on a page whose background is ``page``."""
@@ -179,7 +196,7 @@ class Theme:
     name: str = _text("nnsvg", "the theme's name")
     description: str = _text("", "one line shown by `nnsvg themes`")
     background: str = _color("#ffffff", "page background; 'none' is transparent", none=True)
-    margin: float = _number(10.0, "space around the drawing, in px")
+    margin: float = _number(10.0, "space around the drawing, in px", high=MARGIN)
     node: NodeStyle = field(default_factory=NodeStyle)
     bias: BiasStyle = field(default_factory=BiasStyle)
     edge: EdgeStyle = field(default_factory=EdgeStyle)
@@ -212,19 +229,26 @@ def theme_keys() -> dict[str, dict[str, Any]]:
 
 
 def _unknown_key(key: str, where: str) -> ThemeError:
-    hint = nearest(key, theme_keys(), otherwise="; `nnsvg themes --keys` lists them")
-    return ThemeError(f"{where}unknown theme key '{key}'{hint}")
+    hint = "; `nnsvg themes --keys` lists them"
+    if len(key) <= 100:  # no key is longer: do not compare a huge one with every key
+        hint = nearest(key, theme_keys(), otherwise=hint)
+    return ThemeError(f"{where}unknown theme key {quote(key)}{hint}")
 
 
 def _number_in(value: object, meta: dict[str, Any]) -> float | None:
-    """``value`` as a number within the key's bounds, or None."""
-    if isinstance(value, bool):
+    """``value`` as a number within the key's bounds, or None (also for a number too big for a
+    float: an integer of 400 digits, or of more than the 4300 Python converts from text)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
     try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        number = float(value)
+    except (ValueError, OverflowError):
         return None
     return number if math.isfinite(number) and meta["low"] <= number <= meta["high"] else None
+
+
+def _bounds(meta: dict[str, Any]) -> str:
+    return f"from {meta['low']:g} to {meta['high']:g}"
 
 
 def _dash_pattern(label: str, value: object, meta: dict[str, Any]) -> str:
@@ -235,11 +259,23 @@ def _dash_pattern(label: str, value: object, meta: dict[str, Any]) -> str:
     items = value.replace(",", " ").split() if isinstance(value, str) else value
     if not isinstance(items, list | tuple):
         items = [items]
-    lengths = [_number_in(v, meta) for v in items]
+    lengths = [_number_in(v, meta) for v in items] if len(items) <= DASH_ITEMS else []
     if not lengths or any(v is None for v in lengths) or not any(lengths):
-        raise ThemeError(f"{label}: expected a dash pattern such as '5 3' (dash and gap lengths from "
-                         f"{meta['low']:g} to {meta['high']:g} px, not all zero) or 'none', got {value!r}")
+        raise ThemeError(f"{label}: expected a dash pattern such as '5 3' (1 to {DASH_ITEMS} dash and gap lengths "
+                         f"{_bounds(meta)} px, not all zero) or 'none', got {quote(value)}")
     return " ".join(f"{v:g}" for v in lengths)
+
+
+def _text_value(label: str, value: object, meta: dict[str, Any]) -> str:
+    """A theme text (a name, a description, a font family list): at most ``longest`` characters
+    an SVG file can hold. A number is taken as its text."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ThemeError(f"{label}: expected text, got {quote(value)}")
+    longest = meta["longest"]
+    # an integer too long for the limit is refused before str(), which raises past 4300 digits
+    if (isinstance(value, int) and value.bit_length() > 4 * longest) or len(text := str(value)) > longest:
+        raise ThemeError(f"{label}: expected at most {longest} characters, got {quote(value)}")
+    return text
 
 
 def _coerce(key: str, value: object, meta: dict[str, Any], where: str) -> object:
@@ -255,19 +291,15 @@ def _coerce(key: str, value: object, meta: dict[str, Any], where: str) -> object
         try:
             return colors.normalize(value, label, allow_none=meta["none"])
         except ThemeError:
-            raise ThemeError(f"{label}: {value!r} is not a colour (use #rgb, #rrggbb, a CSS colour name, "
+            raise ThemeError(f"{label}: {quote(value)} is not a colour (use #rgb, #rrggbb, a CSS colour name, "
                              f"'none' or '{PAGE}')") from None
     if kind == "text":
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            raise ThemeError(f"{label}: expected text, got {value!r}")
-        return str(value)
+        return _text_value(label, value, meta)
     if kind == "dash":
         return _dash_pattern(label, value, meta)
     number = _number_in(value, meta)
     if number is None:
-        low, high = meta["low"], meta["high"]
-        bounds = f"from {low:g} to {high:g}" if math.isfinite(high) else f"of at least {low:g}"
-        raise ThemeError(f"{label}: expected a number {bounds}, got {value!r}")
+        raise ThemeError(f"{label}: expected a number {_bounds(meta)}, got {quote(value)}")
     return number
 
 
@@ -328,6 +360,8 @@ def _read_toml(path: Path) -> dict[str, object]:
         raise ThemeError(f"theme file {name} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ThemeError(f"theme file {name} is not valid TOML: {exc}") from None
+    except ValueError:  # int() of a number of more than 4300 digits, inside tomllib
+        raise ThemeError(f"theme file {name} holds a number of more than 4300 digits") from None
 
 
 def _resolve(name_or_path: str) -> Path:
@@ -338,9 +372,10 @@ def _resolve(name_or_path: str) -> Path:
             raise ThemeError(f"theme file {shown(name_or_path)} does not exist")
         return path
     path = themes_dir() / f"{name_or_path}.toml"
-    if not path.is_file():
+    if len(name_or_path) > 100 or not path.is_file():  # (a longer name is none, and may be too long to look up)
         names = builtin_names()
-        raise ThemeError(f"unknown theme '{name_or_path}'{nearest(name_or_path, names, otherwise='')} "
+        hint = nearest(name_or_path, names, otherwise="") if len(name_or_path) <= 100 else ""
+        raise ThemeError(f"unknown theme {shown(name_or_path)}{hint} "
                          f"(built-in themes: {', '.join(names)}; or give a path to a .toml file)")
     return path
 
@@ -354,17 +389,20 @@ def load_theme(name_or_path: str = "nnsvg", overrides: dict[str, object] | None 
     """
     path = _resolve(name_or_path)
     table = _read_toml(path)
-    where = f"theme '{name_or_path}': "
+    where = f"theme {shown(name_or_path)}: "
     base = table.pop("base", None)
     seen = (*_seen, path.resolve())
     if base is not None:
         if not isinstance(base, str):
-            raise ThemeError(f"{where}base must name another theme, got {base!r}")
+            raise ThemeError(f"{where}base must name another theme, got {quote(base)}")
         check_text(base, f"{where}base", ThemeError)
         if looks_like_path(base):
             base = str(path.parent / base)
         if _resolve(base).resolve() in seen:
-            raise ThemeError(f"{where}base must name another theme, got {base!r} (a cycle)")
+            raise ThemeError(f"{where}base must name another theme, got {quote(base)} (a cycle)")
+        if len(seen) >= BASE_DEPTH:
+            raise ThemeError(f"{where}base {quote(base)}: themes may start from one another at most "
+                             f"{BASE_DEPTH} deep")
         theme = load_theme(base, None, seen)
     else:
         theme = Theme()
@@ -374,12 +412,19 @@ def load_theme(name_or_path: str = "nnsvg", overrides: dict[str, object] | None 
 
 
 def describe_keys() -> list[tuple[str, str, str]]:
-    """(key, default, documentation) for every theme key, for `nnsvg themes --keys`."""
+    """(key, default, documentation with the value's range) for every theme key, for `nnsvg themes --keys`."""
     default = Theme()
     rows = []
     for key, meta in theme_keys().items():
         value: object = default
         for part in key.split("."):
             value = getattr(value, part)
-        rows.append((key, f"{value:g}" if isinstance(value, float) else str(value), meta["doc"]))
+        doc = meta["doc"]
+        if meta["kind"] == "number":
+            doc += f" [{_bounds(meta)}]"
+        elif meta["kind"] == "dash":
+            doc += f" [1 to {DASH_ITEMS} lengths, each {_bounds(meta)}]"
+        elif meta["kind"] == "text":
+            doc += f" [at most {meta['longest']} characters]"
+        rows.append((key, f"{value:g}" if isinstance(value, float) else str(value), doc))
     return rows

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import nnsvg
+import nnsvg.theme
 from nnsvg.errors import NnsvgError
 
 from .conftest import REPO
@@ -153,6 +154,102 @@ CASES: list[tuple[str, dict[str, bytes], list[str], list[str]]] = [
     ("unknown-command", {}, ["resnet", "8"], ["resnet"]),
 ]
 
+# --- issue 18: every theme number has an upper bound, and a number too big for a float (a 400-digit
+# integer, 1e400, inf) or too long for Python to read (over 4300 digits) is a clear error, through
+# --set, a theme file and a spec file's set: in each format
+BIG = "9" * 400
+HUGE = "9" * 5000
+FCNN = ["fcnn", "8", "8"]
+CASES += [
+    ("set-margin-1e308", {}, [*FCNN, "--set", "margin=1e308"], ["--set margin", "0 to 10000", "'1e308'"]),
+    ("set-margin-1e300", {}, [*FCNN, "--set", "margin=1e300"], ["--set margin", "0 to 10000", "'1e300'"]),
+    ("set-margin-400-digits", {}, [*FCNN, "--set", f"margin={BIG}"], ["--set margin", "0 to 10000", "'999"]),
+    ("set-margin-5000-digits", {}, [*FCNN, "--set", f"margin={HUGE}"], ["--set margin", "0 to 10000", "'999"]),
+    ("set-margin-10001", {}, [*FCNN, "--set", "margin=10001"], ["margin", "0 to 10000", "'10001'"]),
+    ("set-stroke-width", {}, [*FCNN, "--set", "node.stroke_width=101"], ["node.stroke_width", "0 to 100", "'101'"]),
+    ("set-edge-max-width", {}, [*FCNN, "--set", "edge.max_width=1e9"], ["edge.max_width", "0 to 100"]),
+    ("set-text-size-big", {}, [*FCNN, "--set", "text.size=501"], ["text.size", "1 to 500", "'501'"]),
+    ("set-text-size-small", {}, [*FCNN, "--set", "text.size=0.5"], ["text.size", "1 to 500", "'0.5'"]),
+    ("set-arrow-length", {}, [*FCNN, "--set", "arrow.length=1001"], ["arrow.length", "0 to 1000", "'1001'"]),
+    ("set-arrow-width-inf", {}, [*FCNN, "--set", "arrow.width=inf"], ["arrow.width", "0 to 1000", "'inf'"]),
+    ("set-block-radius", {}, ["rnn", "3", "5", "2", "--set", "block.radius=1e6"], ["block.radius", "0 to 1000"]),
+    ("set-opacity", {}, [*FCNN, "--set", "map.opacity=1.5"], ["map.opacity", "0 to 1", "'1.5'"]),
+    ("set-shade", {}, [*FCNN, "--set", "volume.shade=-0.1"], ["volume.shade", "0 to 1", "'-0.1'"]),
+    ("set-dash-length", {}, ["rnn", "3", "5", "2", "--set", "edge.recurrent_dash=5 1e300"],
+     ["edge.recurrent_dash", "0 to 100"]),
+    ("set-dash-items", {}, ["rnn", "3", "5", "2", "--set", "edge.recurrent_dash=" + "1 " * 17],
+     ["edge.recurrent_dash", "1 to 16"]),
+    ("set-family-long", {}, [*FCNN, "--set", "text.family=" + "Serif" * 60], ["text.family", "at most 200"]),
+    ("set-description-long", {}, [*FCNN, "--set", "description=" + "x" * 5000], ["description", "at most 300"]),
+    ("theme-file-margin-1e300", {"mine.toml": b"margin = 1e300\n"}, [*FCNN, "--theme", "mine.toml"],
+     ["mine.toml", "margin", "0 to 10000", "1e+300"]),
+    ("theme-file-margin-1e400", {"mine.toml": b"margin = 1e400\n"}, [*FCNN, "--theme", "mine.toml"],
+     ["mine.toml", "margin", "0 to 10000", "inf"]),
+    ("theme-file-margin-inf", {"mine.toml": b"margin = inf\n"}, [*FCNN, "--theme", "mine.toml"],
+     ["mine.toml", "margin", "inf"]),
+    ("theme-file-400-digits", {"mine.toml": f"margin = {BIG}\n".encode()}, [*FCNN, "--theme", "mine.toml"],
+     ["mine.toml", "margin", "an integer of 400 digits"]),
+    ("theme-file-5000-digits", {"mine.toml": f"margin = {HUGE}\n".encode()}, [*FCNN, "--theme", "mine.toml"],
+     ["mine.toml", "more than 4300 digits"]),
+    ("theme-file-family-number", {"mine.toml": f"[text]\nfamily = {BIG}\n".encode()},
+     [*FCNN, "--theme", "mine.toml"], ["text.family", "at most 200", "an integer of 400 digits"]),
+    ("theme-file-dash-inf", {"mine.toml": b"[edge]\nrecurrent_dash = [5, inf]\n"},
+     ["rnn", "3", "5", "2", "--theme", "mine.toml"], ["mine.toml", "edge.recurrent_dash", "inf"]),
+    ("theme-file-stroke", {"mine.toml": b"[volume]\nstroke_width = 1000\n"}, [*FCNN, "--theme", "mine.toml"],
+     ["volume.stroke_width", "0 to 100", "1000"]),
+    ("spec-yaml-set-1e308", {"fig.yaml": b"style: fcnn\nlayers: [8, 8]\nset: {margin: 1.0e+308}\n"},
+     ["render", "fig.yaml"], ["margin", "0 to 10000", "1e+308"]),
+    ("spec-yaml-set-inf", {"fig.yaml": b"style: fcnn\nlayers: [8, 8]\nset: {text.size: .inf}\n"},
+     ["render", "fig.yaml"], ["text.size", "1 to 500", "inf"]),
+    ("spec-yaml-set-400-digits", {"fig.yaml": f"style: fcnn\nlayers: [8, 8]\nset: {{margin: {BIG}}}\n".encode()},
+     ["render", "fig.yaml"], ["margin", "an integer of 400 digits"]),
+    ("spec-toml-set-1e400", {"fig.toml": b'style = "fcnn"\nlayers = [8, 8]\n[set]\nmargin = 1e400\n'},
+     ["render", "fig.toml"], ["margin", "0 to 10000", "inf"]),
+    ("spec-toml-set-400-digits", {"fig.toml": f'style = "fcnn"\nlayers = [8, 8]\n[set]\n"arrow.length" = {BIG}\n'
+                                  .encode()}, ["render", "fig.toml"], ["arrow.length", "an integer of 400 digits"]),
+    ("spec-json-set-1e400", {"fig.json": b'{"style": "fcnn", "layers": [8, 8], "set": {"margin": 1e400}}'},
+     ["render", "fig.json"], ["margin", "0 to 10000", "inf"]),
+    ("spec-json-set-400-digits", {"fig.json": f'{{"style": "fcnn", "layers": [8, 8], "set": {{"margin": {BIG}}}}}'
+                                  .encode()}, ["render", "fig.json"], ["margin", "an integer of 400 digits"]),
+    ("spec-json-set-stroke", {"fig.json": b'{"style": "fcnn", "layers": [8, 8], "set": {"link.width": 500}}'},
+     ["render", "fig.json"], ["link.width", "0 to 100", "500"]),
+]
+
+# --- issue 18: a non-character (U+FFFE, U+FFFF) in any theme text, through every surface, is refused
+# before it reaches an SVG file
+CASES += [
+    ("set-family-ufffe", {}, [*FCNN, "--set", "text.family=A\ufffeB"], ["text.family", "cannot hold"]),
+    ("set-name-ufffe", {}, [*FCNN, "--set", "name=A\ufffeB"], ["--set name", "cannot hold"]),
+    ("set-description-uffff", {}, [*FCNN, "--set", "description=A\uffffB"], ["--set description", "cannot hold"]),
+    ("set-colour-ufffe", {}, [*FCNN, "--set", "node.fill=red\ufffe"], ["node.fill", "cannot hold"]),
+    ("set-dash-ufffe", {}, ["rnn", "3", "5", "2", "--set", "edge.recurrent_dash=5\ufffe3"],
+     ["edge.recurrent_dash", "cannot hold"]),
+    ("set-key-ufffe", {}, [*FCNN, "--set", "text.fa\ufffemily=x"], ["unknown theme key", "text.fa"]),
+    ("theme-name-ufffe", {}, [*FCNN, "--theme", "pa\ufffeper"], ["theme", "cannot hold"]),
+    ("theme-file-family-ufffe", {"mine.toml": b'[text]\nfamily = "A\\uFFFEB"\n'}, [*FCNN, "--theme", "mine.toml"],
+     ["mine.toml", "text.family", "cannot hold"]),
+    ("theme-file-name-ufffe", {"mine.toml": b'name = "A\\uFFFEB"\n'}, [*FCNN, "--theme", "mine.toml"],
+     ["mine.toml", "name", "cannot hold"]),
+    ("theme-file-description-ufffe", {"mine.toml": b'description = "A\\uFFFFB"\n'},
+     [*FCNN, "--theme", "mine.toml"], ["mine.toml", "description", "cannot hold"]),
+    ("theme-file-base-ufffe", {"mine.toml": b'base = "pa\\uFFFEper"\n'}, [*FCNN, "--theme", "mine.toml"],
+     ["mine.toml", "base", "cannot hold"]),
+    ("spec-yaml-set-family-ufffe",
+     {"fig.yaml": b'style: fcnn\nlayers: [8, 8]\nset: {text.family: "A\\uFFFEB"}\n'},
+     ["render", "fig.yaml"], ["text.family", "cannot hold"]),
+    ("spec-toml-set-family-ufffe",
+     {"fig.toml": b'style = "fcnn"\nlayers = [8, 8]\n[set]\n"text.family" = "A\\uFFFEB"\n'},
+     ["render", "fig.toml"], ["text.family", "cannot hold"]),
+    ("spec-json-set-family-ufffe",
+     {"fig.json": b'{"style": "fcnn", "layers": [8, 8], "set": {"text.family": "A\\ufffeB"}}'},
+     ["render", "fig.json"], ["text.family", "cannot hold"]),
+    ("spec-json-set-description-surrogate",
+     {"fig.json": b'{"style": "fcnn", "layers": [8, 8], "set": {"description": "A\\ud800B"}}'},
+     ["render", "fig.json"], ["description", "cannot hold"]),
+    ("spec-yaml-theme-ufffe", {"fig.yaml": b'style: fcnn\nlayers: [8, 8]\ntheme: "pa\\uFFFEper"\n'},
+     ["render", "fig.yaml"], ["theme", "cannot hold"]),
+]
+
 # --- issue 18: input images bigger than the pixel budget by their header alone (a decompression
 # bomb) or not whole (cut short, damaged), through --input-image and the input_image of a spec
 # file in each format.
@@ -199,6 +296,21 @@ def test_bad_input_cli(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert not (tmp_path / "pwned").exists()
 
 
+@pytest.mark.xfail(strict=True, reason="nnsvg/spec/files.py lets the YAML, TOML and JSON parsers' ValueError for an "
+                   "integer of over 4300 digits escape as an internal error; remove this mark once it is caught")
+@pytest.mark.parametrize(("name", "text"), [
+    ("fig.yaml", f"style: fcnn\nlayers: [8, 8]\nset: {{margin: {HUGE}}}\n"),
+    ("fig.toml", f'style = "fcnn"\nlayers = [8, 8]\n[set]\nmargin = {HUGE}\n'),
+    ("fig.json", f'{{"style": "fcnn", "layers": [8, 8], "set": {{"margin": {HUGE}}}}}'),
+])
+def test_spec_file_number_over_4300_digits(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           name: str, text: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text(text)
+    code, _, err = cli("render", name, "-o", "out.svg")
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1, err
+
+
 def test_catalogue_is_big_enough() -> None:
     assert len(CASES) + len(API_CASES) >= 60
 
@@ -224,6 +336,22 @@ API_CASES: list[tuple[str, Callable[[], Any]]] = [
     ("save-bad-scale", lambda: nnsvg.fcnn([2, 2]).to_bytes("png", scale="big")),  # type: ignore[arg-type]
     ("save-bad-dpi", lambda: nnsvg.fcnn([2, 2]).save("/tmp/x.png", dpi="high")),  # type: ignore[arg-type]
     ("to-bytes-format", lambda: nnsvg.fcnn([2, 2]).to_bytes("gif")),
+    # issue 18: theme numbers too big for a float or for str(), theme texts too long or not characters
+    ("set-margin-400-digits", lambda: nnsvg.fcnn([2, 2], set={"margin": 10**400})),
+    ("set-margin-5000-digits", lambda: nnsvg.fcnn([2, 2], set={"margin": 10**5000})),
+    ("set-margin-inf", lambda: nnsvg.fcnn([2, 2], set={"margin": float("inf")})),
+    ("set-margin-1e300", lambda: nnsvg.fcnn([2, 2], set={"margin": 1e300})),
+    ("set-text-size-5000-digits", lambda: nnsvg.lenet(["1@8x8", 4], set={"text.size": -(10**5000)})),
+    ("set-family-5000-digits", lambda: nnsvg.fcnn([2, 2], set={"text.family": 10**5000})),
+    ("set-colour-5000-digits", lambda: nnsvg.fcnn([2, 2], set={"node.fill": 10**5000})),
+    ("set-dash-5000-digits", lambda: nnsvg.rnn([2, 3, 2], set={"edge.recurrent_dash": 10**5000})),
+    ("set-dash-long", lambda: nnsvg.rnn([2, 3, 2], set={"edge.recurrent_dash": "1 " * 100_000})),
+    ("set-family-megabyte", lambda: nnsvg.fcnn([2, 2], set={"text.family": "Serif, " * 150_000})),
+    ("set-family-ufffe", lambda: nnsvg.fcnn([2, 2], set={"text.family": "A\ufffeB" * 100_000})),
+    ("set-name-uffff", lambda: nnsvg.fcnn([2, 2], set={"name": "\uffff"})),
+    ("set-key-megabyte", lambda: nnsvg.fcnn([2, 2], set={"x" * 10**6: 1})),
+    ("theme-name-megabyte", lambda: nnsvg.fcnn([2, 2], theme="x" * 10**6)),
+    ("load-theme-5000-digits", lambda: nnsvg.theme.load_theme("nnsvg", {"arrow.width": 10**5000})),
 ]
 
 

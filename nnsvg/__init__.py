@@ -8,36 +8,60 @@ The API: one function per style of the style registry (``fcnn``, ``lenet``, ``al
 **options)``; ``render(spec)`` takes a spec mapping (or spec object); ``load(path)`` reads a
 YAML/TOML/JSON spec file. Every input problem raises ``NnsvgError`` (a ValueError) with a
 one-line message.
+
+Importing the package is light (the command line starts from here): ``Diagram`` and the spec
+machinery are imported when first used.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import spec as _spec
-from .diagram import Diagram
 from .errors import ExportError, NnsvgError, SpecError, ThemeError
 from .styles import STYLES
 
+if TYPE_CHECKING:
+    from .diagram import Diagram
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Diagram":
+        from .diagram import Diagram
+
+        return Diagram
+    if name == "spec":  # the submodule, for nnsvg.spec.load(...) without importing it first
+        from importlib import import_module
+
+        return import_module(f"{__name__}.spec")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render(spec: Any, **options: Any) -> Diagram:
     """A Diagram from a spec mapping (``{"style": "fcnn", "layers": [...], ...}``) or a spec
     object; ``options`` are added to the mapping."""
+    from . import spec as specs
+    from .diagram import Diagram
+    from .spec.base import BaseSpec
+
     if isinstance(spec, dict):
-        return Diagram(_spec.from_dict({**spec, **options}))
-    if options or not hasattr(spec, "style"):
-        raise SpecError("render() takes a spec mapping, or a spec object without options")
-    return Diagram(spec)
+        return Diagram(specs.from_dict({**spec, **options}))
+    if options or not isinstance(spec, BaseSpec):
+        raise SpecError("render() takes a spec mapping, or a spec object (as nnsvg.load(...).spec) "
+                        "without options")
+    return Diagram(spec)  # type: ignore[arg-type]  # every BaseSpec subclass is a registered style
 
 
 def draw(style: str, layers: list[Any], **options: Any) -> Diagram:
     """A Diagram of any registered style: ``draw("fcnn", [8, 12, 8], bias=True)``. The options
     are the style's spec options (``nnsvg STYLE --help`` lists them; dashes become underscores)."""
-    return Diagram(_spec.from_dict({"layers": layers, **options}, style=style))
+    from . import spec as specs
+    from .diagram import Diagram
+
+    return Diagram(specs.from_dict({"layers": layers, **options}, style=style))
 
 
 def _style_function(name: str) -> Callable[..., Diagram]:
@@ -63,7 +87,10 @@ globals().update({name: _style_function(name) for name in STYLES if name not in 
 
 def load(path: str | os.PathLike[str]) -> Diagram:
     """A Diagram from a spec file (YAML, TOML or JSON)."""
-    return Diagram(_spec.load(path))
+    from . import spec as specs
+    from .diagram import Diagram
+
+    return Diagram(specs.load(path))
 
 
 __all__ = ["Diagram", "ExportError", "NnsvgError", "SpecError", "ThemeError", "__version__",

@@ -3,41 +3,51 @@
     >>> import nnsvg
     >>> nnsvg.fcnn([8, 12, 8], theme="paper").save("net.pdf")
 
-The API: one function per style of the style registry (``fcnn``, ``lenet``, ``alexnet``,
-``rnn``: ``(layers, **options)``) builds a ``Diagram``, as does ``draw(style, layers,
-**options)``; ``render(spec)`` takes a spec mapping (or spec object); ``load(path)`` reads a
-YAML/TOML/JSON spec file. Every input problem raises ``NnsvgError`` (a ValueError) with a
-one-line message.
+The API: one function per style of the style registry (``nnsvg.fcnn``, ``lenet``,
+``alexnet``, ``rnn``, …: ``(layers, **options)``) builds a ``Diagram``, as does
+``draw(style, layers, **options)``; ``render(spec)`` takes a spec mapping (or spec object);
+``load(path)`` reads a YAML/TOML/JSON spec file. Every input problem raises ``NnsvgError`` (a
+ValueError) with a one-line message.
 
-Importing the package is light (the command line starts from here): ``Diagram`` and the spec
-machinery are imported when first used.
+Importing the package costs almost nothing (the ``nnsvg`` command starts here and installs its
+signal handlers right after): the style functions, ``Diagram`` and the spec machinery are
+imported when first used.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
 from .errors import ExportError, NnsvgError, SpecError, ThemeError
-from .styles import STYLES
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy knows the name
 if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable
+    from typing import Any
+
     from .diagram import Diagram
 
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
+    """``Diagram``, the ``spec`` module and one function per registered style, on first use."""
+    from importlib import import_module
+
     if name == "Diagram":
-        from .diagram import Diagram
-
-        return Diagram
-    if name == "spec":  # the submodule, for nnsvg.spec.load(...) without importing it first
-        from importlib import import_module
-
+        return import_module(f"{__name__}.diagram").Diagram
+    if name == "spec":
         return import_module(f"{__name__}.spec")
+    from .styles import STYLES
+
+    if name in STYLES:
+        function = _style_function(name)
+        globals()[name] = function
+        return function
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def render(spec: Any, **options: Any) -> Diagram:
@@ -65,6 +75,9 @@ def draw(style: str, layers: list[Any], **options: Any) -> Diagram:
 
 
 def _style_function(name: str) -> Callable[..., Diagram]:
+    """``nnsvg.<style>(layers, **options)``, documented from the registry."""
+    from .styles import STYLES
+
     style = STYLES[name]
 
     def function(layers: list[Any], **options: Any) -> Diagram:
@@ -77,14 +90,6 @@ def _style_function(name: str) -> Callable[..., Diagram]:
     return function
 
 
-# one function per registered style: nnsvg.fcnn, nnsvg.lenet, nnsvg.alexnet, nnsvg.rnn, ...
-fcnn = _style_function("fcnn")
-lenet = _style_function("lenet")
-alexnet = _style_function("alexnet")
-rnn = _style_function("rnn")
-globals().update({name: _style_function(name) for name in STYLES if name not in globals()})
-
-
 def load(path: str | os.PathLike[str]) -> Diagram:
     """A Diagram from a spec file (YAML, TOML or JSON)."""
     from . import spec as specs
@@ -93,5 +98,6 @@ def load(path: str | os.PathLike[str]) -> Diagram:
     return Diagram(specs.load(path))
 
 
+# the registered styles' functions are listed too (a test checks this against the registry)
 __all__ = ["Diagram", "ExportError", "NnsvgError", "SpecError", "ThemeError", "__version__",
-           "draw", "load", "render", *STYLES]
+           "alexnet", "draw", "fcnn", "lenet", "load", "render", "rnn"]

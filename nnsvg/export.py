@@ -57,10 +57,34 @@ def raster_scale(fmt: str | Format, scale: object = None, dpi: object = None,
     return value
 
 
+MAX_SIDE_PX = 32_767  # cairo's largest image surface side
+MAX_PIXELS = 200_000_000  # 800 MB of pixels while drawing; a 600 dpi A0 poster is 140 megapixels
+
+
+def check_raster(scene: Scene, fmt: str | Format, scale: float) -> tuple[int, int]:
+    """The pixel size of ``scene`` as a raster at ``scale``, refused (before anything is drawn)
+    when it is under 1 px or over the pixel budget, with the largest scale that would fit."""
+    f = formats.get(fmt)
+    page = scene.page()
+    width, height = round(page.width * scale), round(page.height * scale)
+    if width < 1 or height < 1:
+        raise ExportError(f"a {f.name.upper()} at scale {scale:g} would be {width} × {height} px; "
+                          f"raise --scale/--dpi (scale 1 = {page.width:g} × {page.height:g} px)")
+    if width > MAX_SIDE_PX or height > MAX_SIDE_PX or width * height > MAX_PIXELS:
+        fit = min(MAX_SIDE_PX / page.width, MAX_SIDE_PX / page.height,
+                  (MAX_PIXELS / (page.width * page.height)) ** 0.5)
+        raise ExportError(f"a {f.name.upper()} of {width:,} × {height:,} px is more than nnsvg draws (at most "
+                          f"{MAX_SIDE_PX:,} px a side and {MAX_PIXELS // 10**6} megapixels); use --scale "
+                          f"{fit:.3g} or less (--dpi {fit * 96:.0f}), or write SVG or PDF")
+    return width, height
+
+
 def encode(scene: Scene, fmt: str | Format, *, scale: float = 1.0) -> Iterator[bytes]:
     """The scene in ``fmt``, as chunks of bytes (SVG is streamed; the other formats come in one
     chunk), by the backend the format table names."""
     f = formats.get(fmt)
+    if "scale" in f.options:
+        check_raster(scene, f, scale)
     if f.backend == "svg":
         from .backends import svg
 

@@ -278,3 +278,22 @@ def test_json_spec_round_trip_still_works(tmp_path: Path) -> None:
     spec = tmp_path / "a.json"
     spec.write_text(json.dumps({"style": "fcnn", "layers": [3, {"size": 4, "label": "h"}], "seed": 3}))
     assert nnsvg.load(spec).spec.seed == 3
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--scale", "64"], ["31,168 × 32,384 px", "use --scale 28.5 or less"]),
+    (["--dpi", "9000"], ["more than nnsvg draws", "megapixels"]),
+    (["--scale", "1e-300"], ["would be 0 × 0 px", "raise --scale"]),
+    (["--scale", "0.001"], ["would be 0 × 1 px"]),
+])
+def test_raster_size_is_checked_before_drawing(cli: Cli, tmp_path: Path, args: list[str], words: list[str]) -> None:
+    start = time.perf_counter()
+    code, _, err = cli("fcnn", "8", "12", "8", "-o", tmp_path / "x.png", *args)
+    assert time.perf_counter() - start < 2
+    assert code == 2 and err.count("\n") == 1 and "CAIRO" not in err, err
+    for word in words:
+        assert word in err, (word, err)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(nnsvg.ExportError, match="megapixels|would be 0"):
+        nnsvg.fcnn([8, 12, 8]).to_bytes("png", scale=float(args[1]) if args[0] == "--scale" else None,
+                                         dpi=float(args[1]) if args[0] == "--dpi" else None)

@@ -294,6 +294,6 @@ def test_raster_size_is_checked_before_drawing(cli: Cli, tmp_path: Path, args: l
     for word in words:
         assert word in err, (word, err)
     assert list(tmp_path.iterdir()) == []
-    with pytest.raises(nnsvg.ExportError, match="megapixels|would be 0"):
+    with pytest.raises(nnsvg.ExportError, match=r"megapixels|would be 0"):
         nnsvg.fcnn([8, 12, 8]).to_bytes("png", scale=float(args[1]) if args[0] == "--scale" else None,
                                          dpi=float(args[1]) if args[0] == "--dpi" else None)

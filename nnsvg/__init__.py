@@ -3,44 +3,81 @@
     >>> import nnsvg
     >>> nnsvg.fcnn([8, 12, 8], theme="paper").save("net.pdf")
 
-The API: one function per style of the style registry (``fcnn``, ``lenet``, ``alexnet``,
-``rnn``: ``(layers, **options)``) builds a ``Diagram``, as does ``draw(style, layers,
-**options)``; ``render(spec)`` takes a spec mapping (or spec object); ``load(path)`` reads a
-YAML/TOML/JSON spec file. Every input problem raises ``NnsvgError`` (a ValueError) with a
-one-line message.
+The API: one function per style of the style registry (``nnsvg.fcnn``, ``lenet``,
+``alexnet``, ``rnn``, …: ``(layers, **options)``) builds a ``Diagram``, as does
+``draw(style, layers, **options)``; ``render(spec)`` takes a spec mapping (or spec object);
+``load(path)`` reads a YAML/TOML/JSON spec file. Every input problem raises ``NnsvgError`` (a
+ValueError) with a one-line message.
+
+Importing the package costs almost nothing (the ``nnsvg`` command starts here and installs its
+signal handlers right after): the style functions, ``Diagram`` and the spec machinery are
+imported when first used.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from typing import Any
-
-from . import spec as _spec
-from .diagram import Diagram
 from .errors import ExportError, NnsvgError, SpecError, ThemeError
-from .styles import STYLES
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy knows the name
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable
+    from typing import Any
+
+    from .diagram import Diagram
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """``Diagram``, the ``spec`` module and one function per registered style, on first use."""
+    from importlib import import_module
+
+    if name == "Diagram":
+        return import_module(f"{__name__}.diagram").Diagram
+    if name == "spec":
+        return import_module(f"{__name__}.spec")
+    from .styles import STYLES
+
+    if name in STYLES:
+        function = _style_function(name)
+        globals()[name] = function
+        return function
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def render(spec: Any, **options: Any) -> Diagram:
     """A Diagram from a spec mapping (``{"style": "fcnn", "layers": [...], ...}``) or a spec
     object; ``options`` are added to the mapping."""
+    from . import spec as specs
+    from .diagram import Diagram
+    from .spec.base import BaseSpec
+
     if isinstance(spec, dict):
-        return Diagram(_spec.from_dict({**spec, **options}))
-    if options or not hasattr(spec, "style"):
-        raise SpecError("render() takes a spec mapping, or a spec object without options")
-    return Diagram(spec)
+        return Diagram(specs.from_dict({**spec, **options}))
+    if options or not isinstance(spec, BaseSpec):
+        raise SpecError("render() takes a spec mapping, or a spec object (as nnsvg.load(...).spec) "
+                        "without options")
+    return Diagram(spec)  # type: ignore[arg-type]  # every BaseSpec subclass is a registered style
 
 
 def draw(style: str, layers: list[Any], **options: Any) -> Diagram:
     """A Diagram of any registered style: ``draw("fcnn", [8, 12, 8], bias=True)``. The options
     are the style's spec options (``nnsvg STYLE --help`` lists them; dashes become underscores)."""
-    return Diagram(_spec.from_dict({"layers": layers, **options}, style=style))
+    from . import spec as specs
+    from .diagram import Diagram
+
+    return Diagram(specs.from_dict({"layers": layers, **options}, style=style))
 
 
 def _style_function(name: str) -> Callable[..., Diagram]:
+    """``nnsvg.<style>(layers, **options)``, documented from the registry."""
+    from .styles import STYLES
+
     style = STYLES[name]
 
     def function(layers: list[Any], **options: Any) -> Diagram:
@@ -53,18 +90,14 @@ def _style_function(name: str) -> Callable[..., Diagram]:
     return function
 
 
-# one function per registered style: nnsvg.fcnn, nnsvg.lenet, nnsvg.alexnet, nnsvg.rnn, ...
-fcnn = _style_function("fcnn")
-lenet = _style_function("lenet")
-alexnet = _style_function("alexnet")
-rnn = _style_function("rnn")
-globals().update({name: _style_function(name) for name in STYLES if name not in globals()})
-
-
 def load(path: str | os.PathLike[str]) -> Diagram:
     """A Diagram from a spec file (YAML, TOML or JSON)."""
-    return Diagram(_spec.load(path))
+    from . import spec as specs
+    from .diagram import Diagram
+
+    return Diagram(specs.load(path))
 
 
+# the registered styles' functions are listed too (a test checks this against the registry)
 __all__ = ["Diagram", "ExportError", "NnsvgError", "SpecError", "ThemeError", "__version__",
-           "draw", "load", "render", *STYLES]
+           "alexnet", "draw", "fcnn", "lenet", "load", "render", "rnn"]

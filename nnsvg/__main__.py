@@ -1,7 +1,5 @@
-"""``python -m nnsvg`` runs the command line."""
+"""``python -m nnsvg``: the same as the ``nnsvg`` command."""
 
-import sys
+from .entry import run
 
-from .cli import main
-
-sys.exit(main())
+run()

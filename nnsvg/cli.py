@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,19 +23,19 @@ from typer.exceptions import TyperException
 from . import __version__, export, formats, styles
 from . import spec as specs
 from .diagram import Diagram
-from .errors import NnsvgError, SpecError
+from .errors import ExportError, NnsvgError, SpecError
 from .flags import generated, keyword, positional, spec_parameters, spec_values
 from .spec.base import BaseSpec
-from .text import nearest
+from .text import clip, nearest
 
 HELP = "Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS."
 
 # --- the options of every drawing command that are not spec options (declared once, here) ---
 
-Output = Annotated[Path | None, typer.Option(
+Output = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="FILE",
     help=f"output file: {formats.extensions_text()}  [default: SVG to standard output]")]
-SaveSpec = Annotated[Path | None, typer.Option(
+SaveSpec = Annotated[str | None, typer.Option(
     "--save-spec", metavar="FILE", help="also write the spec (.yaml .toml .json) that reproduces the figure")]
 Scale = Annotated[str | None, typer.Option("--scale", metavar="NUMBER", help="PNG pixels per px  [default: 1]")]
 Dpi = Annotated[str | None, typer.Option("--dpi", metavar="NUMBER", help="PNG resolution; 96 dpi = scale 1")]
@@ -63,13 +63,36 @@ def emit(diagram: Diagram, values: dict[str, Any]) -> None:
         chunks = diagram.encoded(fmt, spec=save_spec)
         if save_spec is not None:
             diagram.save_spec(save_spec)
-        sys.stdout.flush()
-        out = getattr(sys.stdout, "buffer", None)
-        for chunk in chunks:
-            out.write(chunk) if out is not None else sys.stdout.write(chunk.decode("utf-8"))
-        (out or sys.stdout).flush()
+        to_stdout(chunks)
     for note in diagram.notes:
         print(f"note: {note}", file=sys.stderr)
+
+
+def to_stdout(chunks: Iterable[bytes]) -> None:
+    """Write the figure to standard output; a closed, full or broken output is an ExportError."""
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:
+        raise ExportError("standard output is closed; give -o FILE")
+    try:
+        sys.stdout.flush()
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        raise ExportError("standard output was closed before the whole figure was written (broken pipe)") from None
+    except (OSError, ValueError) as exc:  # ValueError: the stream was closed
+        _quiet_stdout()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is closed"
+        raise ExportError(f"cannot write the figure to standard output: {reason}") from None
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so flushing it at exit cannot fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def stray_options(ctx: typer.Context, tokens: list[str]) -> None:
@@ -78,6 +101,9 @@ def stray_options(ctx: typer.Context, tokens: list[str]) -> None:
     names = [name for param in ctx.command.params for name in getattr(param, "opts", [])]
     for token in tokens:
         if token.startswith("-") and not token.lstrip("-").replace(".", "", 1).isdigit():
+            if token in names:  # only after "--", where every word is a layer token
+                raise SpecError(f"{token} comes after '--', where every word is a layer token; "
+                                "put options before '--'")
             raise SpecError(f"No such option: {token}{nearest(token, names)}")
 
 
@@ -105,11 +131,24 @@ def style_command(style: styles.Style) -> Callable[..., None]:
     return generated(command, parameters, f"{style.summary}\n\nExample: {style.example}")
 
 
+def same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file (through links, ``..`` or ``~``)."""
+    try:
+        first, second = Path(a).expanduser(), Path(b).expanduser()
+        return first.resolve() == second.resolve() or (first.exists() and second.exists()
+                                                        and os.path.samefile(first, second))
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
 def render_command() -> Callable[..., None]:
     """``nnsvg render SPEC``: a spec file, with the shared spec options as overrides."""
     overrides = ("theme", "set", "seed", "labels")
 
-    def command(spec_file: Path, **values: Any) -> None:
+    def command(spec_file: str, **values: Any) -> None:
+        if values["save_spec"] is not None and same_file(spec_file, values["save_spec"]):
+            raise SpecError(f"--save-spec '{clip(values['save_spec'])}' is the spec file being rendered: writing "
+                            "it would replace your file (and its comments); give another name")
         spec = specs.load(spec_file)
         data = {**specs.to_dict(spec)}
         given = spec_values(BaseSpec, {k: values[k] for k in overrides})
@@ -118,7 +157,7 @@ def render_command() -> Callable[..., None]:
         data.update(given)
         emit(Diagram(specs.from_dict(data)), values)
 
-    source = Annotated[Path, typer.Argument(help="a spec file: .yaml .yml .toml .json", show_default=False)]
+    source = Annotated[str, typer.Argument(help="a spec file: .yaml .yml .toml .json", show_default=False)]
     parameters = [positional("spec_file", source), *EMIT, *spec_parameters(BaseSpec, only=overrides)]
     return generated(command, parameters,
                      "Render a spec file (as written by --save-spec); --theme, --set, --seed and --labels "

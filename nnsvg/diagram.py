@@ -8,7 +8,6 @@ from pathlib import Path
 
 from . import export, formats
 from . import spec as specs
-from .errors import ExportError
 from .renderers import render as render_scene
 from .scene import Scene
 from .styles import Spec
@@ -58,8 +57,6 @@ class Diagram:
         (or ``dpi``, 96 = scale 1) sizes PNG output; ``spec`` also writes the spec file that
         reproduces the figure. Everything is rendered before anything is written, and a file is
         replaced only when its new content is complete."""
-        if not isinstance(path, str | os.PathLike):
-            raise ExportError(f"save: expected a file path, got {path!r}")
         export.check_target(path)
         fmt = formats.for_path(path)
         chunks = self.encoded(fmt, scale=scale, dpi=dpi, spec=spec)
@@ -75,9 +72,7 @@ class Diagram:
         SVG is streamed, the other formats are drawn whole."""
         pixels = export.raster_scale(fmt, scale, dpi)
         if spec is not None:
-            if not isinstance(spec, str | os.PathLike):
-                raise ExportError(f"save_spec: expected a file path, got {spec!r}")
-            export.check_target(spec)
+            export.check_target(spec, "save_spec")
             self.spec_text(spec)
         chunks = export.encode(self.scene, fmt, scale=pixels)
         return chunks if formats.get(fmt).backend == "svg" else iter([b"".join(chunks)])
@@ -88,8 +83,7 @@ class Diagram:
 
     def save_spec(self, path: str | os.PathLike[str]) -> Path:
         """Write the spec that reproduces this figure (YAML, TOML or JSON by extension)."""
-        if not isinstance(path, str | os.PathLike):
-            raise ExportError(f"save_spec: expected a file path, got {path!r}")
+        export.check_target(path, "save_spec")
         return export.write_atomic(path, self.spec_text(path).encode("utf-8"))
 
     def _repr_svg_(self) -> str:

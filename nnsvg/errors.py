@@ -21,3 +21,13 @@ class ThemeError(NnsvgError):
 
 class ExportError(NnsvgError):
     """The output path, format or conversion failed."""
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived (raised by the command line's signal handlers): not an error in
+    the input, so not an NnsvgError, and a BaseException so that nothing swallows it; every
+    file being written is removed on the way out."""
+
+    def __init__(self, name: str, code: int) -> None:
+        super().__init__(name)
+        self.name, self.code = name, code

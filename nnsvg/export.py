@@ -5,8 +5,11 @@ reference route the tests compare against); and atomic file writes."""
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from . import formats
 from .errors import ExportError
 from .formats import Format
 from .scene import Scene
+from .text import clip, quote
 
 MAX_SCALE = 100.0  # a PNG of 100× its px size is already 9600 dpi
 
@@ -53,10 +57,34 @@ def raster_scale(fmt: str | Format, scale: object = None, dpi: object = None,
     return value
 
 
+MAX_SIDE_PX = 32_767  # cairo's largest image surface side
+MAX_PIXELS = 200_000_000  # 800 MB of pixels while drawing; a 600 dpi A0 poster is 140 megapixels
+
+
+def check_raster(scene: Scene, fmt: str | Format, scale: float) -> tuple[int, int]:
+    """The pixel size of ``scene`` as a raster at ``scale``, refused (before anything is drawn)
+    when it is under 1 px or over the pixel budget, with the largest scale that would fit."""
+    f = formats.get(fmt)
+    page = scene.page()
+    width, height = round(page.width * scale), round(page.height * scale)
+    if width < 1 or height < 1:
+        raise ExportError(f"a {f.name.upper()} at scale {scale:g} would be {width} × {height} px; "
+                          f"raise --scale/--dpi (scale 1 = {page.width:g} × {page.height:g} px)")
+    if width > MAX_SIDE_PX or height > MAX_SIDE_PX or width * height > MAX_PIXELS:
+        fit = min(MAX_SIDE_PX / page.width, MAX_SIDE_PX / page.height,
+                  (MAX_PIXELS / (page.width * page.height)) ** 0.5)
+        raise ExportError(f"a {f.name.upper()} of {width:,} × {height:,} px is more than nnsvg draws (at most "
+                          f"{MAX_SIDE_PX:,} px a side and {MAX_PIXELS // 10**6} megapixels); use --scale "
+                          f"{fit:.3g} or less (--dpi {fit * 96:.0f}), or write SVG or PDF")
+    return width, height
+
+
 def encode(scene: Scene, fmt: str | Format, *, scale: float = 1.0) -> Iterator[bytes]:
     """The scene in ``fmt``, as chunks of bytes (SVG is streamed; the other formats come in one
     chunk), by the backend the format table names."""
     f = formats.get(fmt)
+    if "scale" in f.options:
+        check_raster(scene, f, scale)
     if f.backend == "svg":
         from .backends import svg
 
@@ -102,16 +130,39 @@ def convert(svg: str, fmt: str | Format, *, scale: float = 1.0) -> bytes:
 
 # --- files --------------------------------------------------------------------------------
 
-def check_target(path: str | os.PathLike[str]) -> Path:
-    """The output path, if a file can be written there; an ExportError otherwise."""
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise ExportError(f"output '{path}' is a directory")
-    folder = target.parent
-    if not folder.is_dir():
-        raise ExportError(f"output '{path}': folder '{folder}' does not exist")
+MAX_NAME_BYTES = 255  # a file name (not its folder) on every common file system
+
+
+def check_target(path: object, what: str = "output") -> Path:
+    """The output path, if a file can be written there; an ExportError naming ``what`` and the
+    path otherwise (an empty name, a NUL, an unknown ``~user``, a name too long, a directory, a
+    missing or read-only folder)."""
+    if not isinstance(path, str | os.PathLike):
+        raise ExportError(f"{what}: expected a file path, got {quote(path)}")
+    text = os.fspath(path)
+    if not isinstance(text, str):
+        raise ExportError(f"{what}: expected a file path as text, got {quote(text)}")
+    shown = clip(text)
+    if not text.strip():
+        raise ExportError(f"{what}: the file name is empty")
+    if "\0" in text:
+        raise ExportError(f"{what} {quote(text)}: a file name cannot hold a NUL character")
+    try:
+        target = Path(text).expanduser()
+    except RuntimeError:  # ~user that does not exist
+        raise ExportError(f"{what} '{shown}': no such user's home folder") from None
+    if len(target.name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+        raise ExportError(f"{what} '{shown}': the file name is longer than {MAX_NAME_BYTES} bytes")
+    try:
+        if target.is_dir():
+            raise ExportError(f"{what} '{shown}' is a directory")
+        folder = target.parent
+        if not folder.is_dir():
+            raise ExportError(f"{what} '{shown}': folder '{clip(str(folder))}' does not exist")
+    except OSError as exc:  # e.g. a folder name too long
+        raise ExportError(f"{what} '{shown}': {exc.strerror or exc}") from None
     if not os.access(folder, os.W_OK):
-        raise ExportError(f"output '{path}': folder '{folder}' is not writable")
+        raise ExportError(f"{what} '{shown}': folder '{clip(str(folder))}' is not writable")
     return target
 
 
@@ -121,15 +172,30 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back (POSIX) for the duration: delivered when it ends."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> Path:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place: the
     old file stays whole until the new one is complete, and no partial file is left."""
     target = check_target(path)
-    try:
-        mode = target.stat().st_mode & 0o777 if target.exists() else _new_file_mode()
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    except OSError as exc:
-        raise ExportError(f"cannot write '{path}': {exc.strerror or exc}") from None
+    with _signals_held():  # a signal cannot fall between making the temporary file and the try
+        try:
+            mode = target.stat().st_mode & 0o777 if target.exists() else _new_file_mode()
+            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        except OSError as exc:
+            raise ExportError(f"cannot write '{path}': {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(data, bytes):

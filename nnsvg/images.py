@@ -6,7 +6,7 @@ The checks happen here, while the spec is validated, so nothing downstream (cair
 figure is drawn as PDF or PNG, a browser showing the SVG) gets an image it cannot decode or one
 that would take gigabytes to decode:
 
-- the file must be a regular file of at most ``MAX_IMAGE_BYTES`` (``reading.read_bounded``);
+- the file must be a regular file of at most ``MAX_IMAGE_BYTES`` (``reading.read_regular``);
 - its size, read from its header alone, must be at most ``MAX_IMAGE_PIXELS`` pixels and
   ``MAX_IMAGE_SIDE`` a side: a 389 KB PNG can declare 20000×20000 pixels, 1.6 GB once decoded;
 - a PNG must be whole: every chunk's length and CRC, IHDR first, a palette where one is needed,
@@ -19,6 +19,7 @@ that would take gigabytes to decode:
 from __future__ import annotations
 
 import base64
+import os
 import re
 import struct
 import zlib
@@ -26,7 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .errors import SpecError
-from .reading import read_bounded, shown
+from .reading import read_regular
+from .text import shown_path
 
 MAX_IMAGE_BYTES = 50 * 2**20
 # 4096×4096: 64 MB once decoded to the 4 bytes a pixel cairo uses, and far more pixels than a
@@ -252,7 +254,7 @@ def _jpeg(data: bytes) -> tuple[int, int]:
 
 def read_image(path: str) -> EmbeddedImage:
     """The image at ``path``, checked to be a whole PNG or JPEG within the size limits."""
-    data = read_bounded(path, MAX_IMAGE_BYTES, "input_image", SpecError)
+    data = read_regular(os.path.expanduser(path), MAX_IMAGE_BYTES, "input_image", SpecError)
     try:
         if data.startswith(_PNG_SIGNATURE):
             mime, (width, height) = "image/png", _png(data)
@@ -261,6 +263,6 @@ def read_image(path: str) -> EmbeddedImage:
         else:
             raise _Bad("is not a PNG or JPEG image")
     except _Bad as bad:
-        raise SpecError(f"input_image: {shown(path)} {bad}") from None
+        raise SpecError(f"input_image: {shown_path(path)} {bad}") from None
     uri = f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
     return EmbeddedImage(mime, width, height, uri)

@@ -70,3 +70,15 @@ def quote(value: object, limit: int = 60) -> str:
     short.maxlevel = 3
     text = short.repr(value)
     return text if len(text) <= limit + 10 else text[:limit] + "…"
+
+
+def clip(text: str, limit: int = 60) -> str:
+    """A user's text cut to about ``limit`` characters for an error message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def shown_path(path: object) -> str:
+    """A path for an error message, in quotes: as written when it is printable, else as Python
+    writes it (a NUL or a newline in a name must not reach the terminal)."""
+    text = str(path)
+    return f"'{clip(text)}'" if text.isprintable() else quote(text)

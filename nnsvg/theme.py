@@ -19,8 +19,8 @@ from typing import Any
 
 from . import colors
 from .errors import ThemeError
-from .reading import read_bounded, shown
-from .text import check_text, looks_like_path, nearest, quote
+from .reading import read_regular
+from .text import check_text, clip, looks_like_path, nearest, quote, shown_path
 
 PAGE = "page"  # a colour key that allows it follows the page background
 
@@ -352,8 +352,8 @@ def builtin_names() -> list[str]:
 def _read_toml(path: Path) -> dict[str, object]:
     import tomllib
 
-    data = read_bounded(str(path), THEME_FILE_BYTES, "theme file", ThemeError)
-    name = shown(str(path))
+    data = read_regular(path, THEME_FILE_BYTES, "theme file", ThemeError)
+    name = shown_path(path)
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -369,13 +369,13 @@ def _resolve(name_or_path: str) -> Path:
     if looks_like_path(name_or_path):
         path = Path(name_or_path).expanduser()
         if not os.path.lexists(path):  # anything else (a folder, a FIFO) is refused when read
-            raise ThemeError(f"theme file {shown(name_or_path)} does not exist")
+            raise ThemeError(f"theme file {shown_path(name_or_path)} does not exist")
         return path
     path = themes_dir() / f"{name_or_path}.toml"
     if len(name_or_path) > 100 or not path.is_file():  # (a longer name is none, and may be too long to look up)
         names = builtin_names()
         hint = nearest(name_or_path, names, otherwise="") if len(name_or_path) <= 100 else ""
-        raise ThemeError(f"unknown theme {shown(name_or_path)}{hint} "
+        raise ThemeError(f"unknown theme {shown_path(name_or_path)}{hint} "
                          f"(built-in themes: {', '.join(names)}; or give a path to a .toml file)")
     return path
 
@@ -389,7 +389,7 @@ def load_theme(name_or_path: str = "nnsvg", overrides: dict[str, object] | None 
     """
     path = _resolve(name_or_path)
     table = _read_toml(path)
-    where = f"theme {shown(name_or_path)}: "
+    where = f"theme '{clip(name_or_path, 256)}': "  # checked by _resolve: it holds no control character
     base = table.pop("base", None)
     seen = (*_seen, path.resolve())
     if base is not None:

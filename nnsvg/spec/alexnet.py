@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from ..errors import SpecError
 from ..images import EmbeddedImage, read_image
-from ..text import quote
+from ..text import clip, quote
 from . import tokens
 from .base import BaseSpec
 from .choices import MAP_SIZES, PLACEMENTS, SCALINGS
@@ -50,7 +50,7 @@ def parse_token(token: object, where: str) -> AlexnetLayer:
         text = token.strip()
         match = _VOLUME.fullmatch(text)
         if match is None:
-            raise SpecError(f"{where}: '{token}' is not a volume; expected HxWxD (e.g. 55x55x96) "
+            raise SpecError(f"{where}: '{clip(token)}' is not a volume; expected HxWxD (e.g. 55x55x96) "
                             "or HxWxD:FHxFW (e.g. 224x224x3:11x11)")
         h = whole(match["h"], "height", text, where, 1, MAX_SIDE)
         w = whole(match["w"], "width", text, where, 1, MAX_SIDE)
@@ -60,7 +60,7 @@ def parse_token(token: object, where: str) -> AlexnetLayer:
             fh = whole(match["fh"], "filter height", text, where, 1, MAX_SIDE)
             fw = whole(match["fw"], "filter width", text, where, 1, MAX_SIDE)
             if fh > h or fw > w:
-                raise SpecError(f"{where}: '{token}' has a {fh}x{fw} filter, larger than its {h}x{w} volume")
+                raise SpecError(f"{where}: '{clip(token)}' has a {fh}x{fw} filter, larger than its {h}x{w} volume")
             window = (fh, fw)
         return Volume(h, w, d, window)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -35,19 +36,27 @@ class FcnnLayer:
 
 
 def parse_size(token: object, where: str) -> int:
-    """A layer width: a whole number from 1 up."""
-    if isinstance(token, bool) or not isinstance(token, int | str | float):
-        raise SpecError(f"{where}: expected a layer width (a whole number), got {quote(token)}")
-    text = str(token).strip()
-    if isinstance(token, float) and token.is_integer():
-        text = str(int(token))
-    if not _WHOLE.fullmatch(text):
-        raise SpecError(f"{where}: expected a layer width (a whole number), got {quote(token)}")
-    size = int(text)
+    """A layer width: a whole number from 1 up (an int, numpy's integers, a whole float or
+    text of ASCII digits), never converting a number of thousands of digits."""
+    bad = f"{where}: expected a layer width (a whole number), got {quote(token)}"
+    if isinstance(token, bool) or not isinstance(token, numbers.Real | str):
+        raise SpecError(bad)
+    if isinstance(token, numbers.Integral):
+        size = int(token)
+    elif isinstance(token, str):
+        text = token.strip()
+        if not _WHOLE.fullmatch(text):
+            raise SpecError(bad)
+        digits = text.lstrip("+-").lstrip("0")
+        size = int(text) if len(digits) <= 12 else (MAX_LAYER_SIZE + 1) * (-1 if text[0] == "-" else 1)
+    elif math.isfinite(token) and float(token).is_integer():
+        size = int(float(token))
+    else:
+        raise SpecError(bad)
     if size < 1:
         raise SpecError(f"{where}: a layer needs at least 1 node, got {quote(token)}")
     if size > MAX_LAYER_SIZE:
-        raise SpecError(f"{where}: {size} nodes is more than nnsvg draws (at most {MAX_LAYER_SIZE:,})")
+        raise SpecError(f"{where}: {quote(token, 20)} nodes is more than nnsvg draws (at most {MAX_LAYER_SIZE:,})")
     return size
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
@@ -32,16 +33,29 @@ def option(default: Any, kind: str, help: str, **constraints: Any) -> Any:
 
 
 def _number(name: str, value: object, meta: dict[str, Any], integer: bool) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise SpecError(f"{name}: expected a number, got {quote(value)}")
+    """A number within the declared bounds from a number or its text (numpy's numbers too), or
+    a SpecError that names the option; never an OverflowError, whatever the size."""
+    kind = "a whole number" if integer else "a number"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | str):
+        raise SpecError(f"{name}: expected {kind}, got {quote(value)}")
+    if isinstance(value, str) and len(value) > 50:  # no bound needs more digits; int() of 5000 fails
+        raise SpecError(f"{name}: expected {kind}, got a text of {len(value):,} characters")
     try:
-        number: float | int = int(value) if integer else float(value)
+        if isinstance(value, numbers.Integral):
+            number: float | int = int(value) if integer else float(value)
+        elif integer and isinstance(value, str):
+            number = int(value)
+        else:
+            number = float(value)
+            if integer:
+                if not number.is_integer():
+                    raise ValueError
+                number = int(number)
     except (TypeError, ValueError):
-        kind = "a whole number" if integer else "a number"
         raise SpecError(f"{name}: expected {kind}, got {quote(value)}") from None
-    if integer and isinstance(value, float) and value != number:
-        raise SpecError(f"{name}: expected a whole number, got {quote(value)}")
-    if not math.isfinite(number):
+    except OverflowError:  # an infinite float made whole, an int too big for a float
+        raise SpecError(f"{name}: expected a finite number, got {quote(value)}") from None
+    if isinstance(number, float) and not math.isfinite(number):
         raise SpecError(f"{name}: expected a finite number, got {quote(value)}")
     low, high = meta.get("low", -math.inf), meta.get("high", math.inf)
     if not low <= number <= high:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SpecError
+from ..reading import read_regular
 from ..text import quote
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
@@ -21,20 +22,63 @@ def format_of(path: Path) -> str:
     return fmt
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+MAX_SPEC_BYTES = 1 << 20  # 1,000 layers in the mapping form with long labels is ~200 KB
+MAX_ALIASES = 100  # YAML anchors are for reusing a colour or a layer, not for building data
+MAX_NODES = 100_000  # values in a spec once its aliases are expanded (1,000 layers is ~5,000)
+
+
+def _no_duplicates(pairs: list[tuple[Any, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
+        if not isinstance(key, str):
+            raise SpecError(f"keys are text (option names, theme keys), got the key {quote(key)}")
         if key in out:
             raise SpecError(f"duplicate key '{key}'")
         out[key] = value
     return out
 
 
+def _children(node: Any) -> list[Any]:
+    """The child nodes of a composed YAML node: a sequence's items, a mapping's keys and values."""
+    if not isinstance(node.value, list):  # a scalar
+        return []
+    return [n for item in node.value for n in (item if isinstance(item, tuple) else (item,))]
+
+
+def _expanded_size(root: Any) -> int:
+    """How many values a composed YAML document holds once every alias is expanded (a shared
+    node counts once per use), capped just above MAX_NODES; walked without recursion."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if children_done:
+            sizes[id(node)] = min(MAX_NODES + 1, 1 + sum(sizes[id(c)] for c in _children(node)))
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+    return sizes[id(root)]
+
+
 def _yaml_load(text: str) -> Any:
     import yaml  # imported only for YAML specs
 
     class Loader(yaml.SafeLoader):
-        pass
+        aliases = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                self.aliases += 1
+                if self.aliases > MAX_ALIASES:
+                    raise SpecError(f"more than {MAX_ALIASES} YAML aliases (*name); a spec needs a few at most")
+            return super().compose_node(parent, index)
+
+        def construct_document(self, node: Any) -> Any:
+            if _expanded_size(node) > MAX_NODES:
+                raise SpecError(f"its YAML aliases expand to more than {MAX_NODES:,} values")
+            return super().construct_document(node)
 
     def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
         loader.flatten_mapping(node)
@@ -52,7 +96,11 @@ def _yaml_load(text: str) -> Any:
         raise SpecError(f"not valid YAML{where}: {problem}") from None
 
 
-def parse_text(text: str, fmt: str) -> Any:
+def _json_constant(name: str) -> Any:
+    raise SpecError(f"{name} is not allowed")
+
+
+def _parse(text: str, fmt: str) -> Any:
     if fmt == "yaml":
         return _yaml_load(text)
     if fmt == "toml":
@@ -63,21 +111,30 @@ def parse_text(text: str, fmt: str) -> Any:
         except tomllib.TOMLDecodeError as exc:
             raise SpecError(f"not valid TOML: {exc}") from None
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates,
-                          parse_constant=lambda c: (_ for _ in ()).throw(SpecError(f"{c} is not allowed")))
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
         raise SpecError(f"not valid JSON: {exc}") from None
+
+
+def parse_text(text: str, fmt: str) -> Any:
+    """The data in a spec file's text. Whatever the parser cannot take (nesting deeper than
+    Python's stack, a number of thousands of digits) is a SpecError, never a crash."""
+    try:
+        return _parse(text, fmt)
+    except SpecError:
+        raise
+    except RecursionError:
+        raise SpecError("nested deeper than any spec is (lists within lists, thousands deep)") from None
+    except (ValueError, OverflowError) as exc:  # e.g. int() of more than 4300 digits
+        if "digits" in str(exc):
+            raise SpecError("a number has thousands of digits; no option takes such a value") from None
+        raise SpecError(f"cannot be read: {quote(str(exc), 100)}") from None
 
 
 def read(path: Path) -> dict[str, Any]:
     """The mapping in a spec file, or a SpecError naming the file."""
     fmt = format_of(path)
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise SpecError(f"spec file '{path}' is a directory") from None
-    except OSError as exc:
-        raise SpecError(f"cannot read spec file '{path}': {exc.strerror or exc}") from None
+    raw = read_regular(path, MAX_SPEC_BYTES, "spec file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

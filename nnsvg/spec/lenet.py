@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..errors import SpecError
-from ..text import quote
+from ..text import clip, quote
 from . import tokens
 from .base import BaseSpec
 from .choices import DENSE_SIZES, FILTERS, MAP_SIZES, PLACEMENTS
@@ -51,7 +51,7 @@ def parse_token(token: object, where: str) -> LenetLayer:
         text = token.strip()
         match = _MAP.fullmatch(text)
         if match is None:
-            raise SpecError(f"{where}: '{token}' is not a feature-map layer; expected N@HxW "
+            raise SpecError(f"{where}: '{clip(token)}' is not a feature-map layer; expected N@HxW "
                             "(e.g. 6@28x28) or N@HxW:FHxFW (e.g. 1@32x32:5x5)")
         maps = whole(match["n"], "map count", text, where, 1, MAX_MAPS)
         height = whole(match["h"], "height", text, where, 1, MAX_SIDE)
@@ -61,7 +61,7 @@ def parse_token(token: object, where: str) -> LenetLayer:
             fh = whole(match["fh"], "filter height", text, where, 1, MAX_SIDE)
             fw = whole(match["fw"], "filter width", text, where, 1, MAX_SIDE)
             if fh > height or fw > width:
-                raise SpecError(f"{where}: '{token}' has a {fh}x{fw} filter, larger than its "
+                raise SpecError(f"{where}: '{clip(token)}' has a {fh}x{fw} filter, larger than its "
                                 f"{height}x{width} maps")
             window = (fh, fw)
         return MapLayer(maps, height, width, window)

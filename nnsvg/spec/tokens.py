@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import colors
 from ..errors import NnsvgError, SpecError
-from ..text import check_text, nearest, quote
+from ..text import check_text, clip, nearest, quote
 
 MAPPING_KEYS = ("size", "label", "fill")
 LAYER_SCHEMA: dict[str, Any] = {"oneOf": [  # JSON Schema of one layer: a token or the mapping form
@@ -25,10 +25,13 @@ LAYER_SCHEMA: dict[str, Any] = {"oneOf": [  # JSON Schema of one layer: a token 
 def whole(text: str, what: str, token: str, where: str, low: int, high: int) -> int:
     """A whole number found inside a token, or an error naming the token and the part."""
     if not re.fullmatch(r"[0-9]+", text.strip()):  # ASCII digits: "²" is a digit to isdigit()
-        raise SpecError(f"{where}: '{token}' has {what} '{text}', which is not a whole number")
+        raise SpecError(f"{where}: '{clip(token)}' has {what} '{clip(text)}', which is not a whole number")
+    if len(text.strip().lstrip("0")) > 12:  # far above any bound; int() of 5000 digits fails
+        raise SpecError(f"{where}: '{clip(token)}' has {what} of {len(text.strip()):,} digits; "
+                        f"expected {low} to {high:,}")
     value = int(text)
     if not low <= value <= high:
-        raise SpecError(f"{where}: '{token}' has {what} {value}; expected {low} to {high:,}")
+        raise SpecError(f"{where}: '{clip(token)}' has {what} {value}; expected {low} to {high:,}")
     return value
 
 

@@ -81,4 +81,6 @@ def shown_path(path: object) -> str:
     """A path for an error message, in quotes: as written when it is printable, else as Python
     writes it (a NUL or a newline in a name must not reach the terminal)."""
     text = str(path)
-    return f"'{clip(text)}'" if text.isprintable() else quote(text)
+    if len(text) > 60:  # keep the file name: cut in the middle of the folders
+        text = text[:20] + "…" + text[-39:]
+    return f"'{text}'" if text.isprintable() else quote(text)

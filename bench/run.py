@@ -10,7 +10,9 @@ It measures, each as a whole process (Python start-up and imports included):
 3. start-up: `nnsvg fcnn 8 12 8 -o x.svg` against `python -c pass`, and the import time of
    nnsvg's own modules beyond typer and svgwrite (python -X importtime, self times);
 4. peak memory (RSS) of the full render, against the SVG's size;
-5. LeNet-5 and AlexNet (the papers' dimensions), SVG and PDF.
+5. LeNet-5 and AlexNet (the papers' dimensions), SVG and PDF;
+6. render + SVG time against the layer count (10, 100, 1,000 layers) for every style, in one
+   process (no start-up), to show the growth is near-linear.
 """
 
 from __future__ import annotations
@@ -48,6 +50,28 @@ def timed(command: list[str], runs: int, timeout: float | None = None) -> float 
             return None
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+SCALING_TOKENS = {"fcnn": "3", "lenet": "1@2x2", "alexnet": "4x4x4:2x2", "rnn": "3"}
+SCALING_PROBE = """
+import statistics, sys, time, nnsvg
+style, token, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+nnsvg.draw(style, [token.split(":")[0]] * 2).svg()  # warm up: the style's modules are imported lazily
+for n in (10, 100, 1000):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        nnsvg.draw(style, [token] * (n - 1) + [token.split(":")[0]]).svg()
+        times.append(time.perf_counter() - start)
+    print(statistics.median(times))
+"""
+
+
+def layer_scaling(style: str, runs: int) -> list[float]:
+    """Median seconds to render and write SVG of 10, 100 and 1,000 layers of ``style``."""
+    done = subprocess.run([PY, "-c", SCALING_PROBE, style, SCALING_TOKENS[style], str(runs)],
+                          capture_output=True, text=True, check=True)
+    return [float(line) for line in done.stdout.split()]
 
 
 def peak_rss_kb(command: list[str]) -> int:
@@ -138,6 +162,12 @@ def main() -> None:
             for ext in ("svg", "pdf"):
                 t = timed([*NNSVG, *command, "-o", str(folder / f"x.{ext}")], runs)
                 rows.append((f"{name} → {ext.upper()}", fmt_s(t, 0), "", ""))
+
+        for style in SCALING_TOKENS:
+            t10, t100, t1000 = layer_scaling(style, runs)
+            rows.append((f"{style}: 10 / 100 / 1,000 layers → SVG (in process)",
+                         f"{t10:.3f} / {t100:.3f} / {t1000:.3f} s", f"layer `{SCALING_TOKENS[style]}`",
+                         f"1,000 vs 100 layers: {t1000 / t100:.1f}× (linear: 10×)"))
 
         # last: minutes long, and nothing after it is timed
         if not args.quick:

@@ -297,3 +297,20 @@ def test_raster_size_is_checked_before_drawing(cli: Cli, tmp_path: Path, args: l
     with pytest.raises(nnsvg.ExportError, match=r"megapixels|would be 0"):
         nnsvg.fcnn([8, 12, 8]).to_bytes("png", scale=float(args[1]) if args[0] == "--scale" else None,
                                          dpi=float(args[1]) if args[0] == "--dpi" else None)
+
+
+@pytest.mark.parametrize(("style", "token"), [("fcnn", 3), ("lenet", "1@2x2"), ("alexnet", "2x2x2"), ("rnn", 2)])
+def test_layer_count_limit(style: str, token: object) -> None:
+    from nnsvg.spec.tokens import MAX_LAYERS
+
+    diagram = nnsvg.draw(style, [token] * MAX_LAYERS)
+    assert len(diagram.spec.layers) == MAX_LAYERS
+    with pytest.raises(nnsvg.SpecError, match=f"{MAX_LAYERS + 1:,} layers is more than nnsvg draws"):
+        nnsvg.draw(style, [token] * (MAX_LAYERS + 1))
+
+
+def test_many_captions_are_placed_clear_of_each_other() -> None:
+    """Caption placement looks only at its neighbours now; it must still keep them apart."""
+    from .conftest import assert_clear
+
+    assert_clear(nnsvg.lenet(["1@2x2", "1@3x3", "2@2x2"] * 60 + [4]))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from ..geometry import BBox, assign_rows, text_box, text_width
 from ..scene import Text
 from ..theme import Theme
@@ -74,28 +78,66 @@ def _segment_top(box: BBox, segment: Segment, pad: float) -> float | None:
     return min(ys)
 
 
+class _Near:
+    """Boxes (or segments) kept sorted by their left edge, to find those whose x-range meets a
+    given one without looking at all of them: placing n captions stays near-linear in n."""
+
+    def __init__(self, items: list[Any], span: Callable[[Any], tuple[float, float]]) -> None:
+        self.items = sorted(items, key=lambda item: span(item)[0])
+        self.lefts = [span(item)[0] for item in self.items]
+        self.span = span
+        self.widest = max((span(item)[1] - span(item)[0] for item in items), default=0.0)
+
+    def add(self, item: Any) -> None:
+        left, right = self.span(item)
+        k = bisect.bisect_right(self.lefts, left)
+        self.lefts.insert(k, left)
+        self.items.insert(k, item)
+        self.widest = max(self.widest, right - left)
+
+    def meeting(self, x0: float, x1: float) -> list[Any]:
+        lo = bisect.bisect_left(self.lefts, x0 - self.widest)
+        hi = bisect.bisect_right(self.lefts, x1)
+        return [item for item in self.items[lo:hi] if self.span(item)[1] >= x0]
+
+
+def _box_span(box: BBox) -> tuple[float, float]:
+    return box.x0, box.x1
+
+
+def _segment_span(segment: Segment) -> tuple[float, float]:
+    (ax, _), (bx, _) = segment
+    return min(ax, bx), max(ax, bx)
+
+
 def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacles: list[BBox],
-                   theme: Theme, cls: str = "caption", lines: list[Segment] = ()) -> list[Text]:  # type: ignore[assignment]
+                   theme: Theme, cls: str = "caption", lines: Sequence[Segment] = ()) -> list[Text]:
     """Left-aligned captions just above points (a layer's top-left corner). ``obstacles[i]`` is
     the box of caption i's own layer; a caption that would overlap another layer or an earlier
-    caption is lifted until it is clear of both, and of the line segments ``lines``."""
+    caption is lifted until it is clear of both, and of the line segments ``lines``. A caption
+    only ever meets what shares its x-range, so only that is looked at."""
     size, family = theme.text.size, theme.text.family
     pad = size * 0.25
-    placed: list[BBox] = []
+    layers = _Near(list(range(len(obstacles))), lambda k: _box_span(obstacles[k]))
+    segments = _Near(list(lines), _segment_span)
+    placed = _Near([], _box_span)
     out = []
     for i, (text, (x, top)) in enumerate(zip(texts, anchors)):
-        others = obstacles[:i] + obstacles[i + 1:]
         baseline = top - size * 0.35
         box = text_box(text, x, baseline, size, family)
-        for _ in range(len(obstacles) + len(placed) + len(lines) + 1):
+        lo, hi = box.x0 - 2 * pad, box.x1 + 2 * pad  # lifting changes y only: the x-range stays
+        others = [obstacles[k] for k in layers.meeting(lo, hi) if k != i]
+        near_lines = segments.meeting(lo, hi)
+        near_placed = placed.meeting(lo, hi)
+        for _ in range(len(others) + len(near_placed) + len(near_lines) + 1):
             tops = [b.y0 for b in others if box.overlaps(b, pad)]
-            tops += [b.y0 for b in placed if box.overlaps(b, 2 * pad)]  # captions: a word space apart
-            tops += [t for t in (_segment_top(box, seg, pad) for seg in lines) if t is not None]
+            tops += [b.y0 for b in near_placed if box.overlaps(b, 2 * pad)]  # captions: a word space apart
+            tops += [t for t in (_segment_top(box, seg, pad) for seg in near_lines) if t is not None]
             if not tops:
                 break
             lift = box.y1 - min(tops) + pad
             baseline -= lift
             box = text_box(text, x, baseline, size, family)
-        placed.append(box)
+        placed.add(box)
         out.append(Text(x, baseline, text, size, family, theme.text.color, "start", box, cls))
     return out

@@ -14,6 +14,7 @@ from ..text import check_text, nearest, quote
 from .base import BaseSpec
 from .choices import ACTIVATION_STYLES, ACTIVATIONS, ARROWHEADS, DIRECTIONS, EDGE_MODES
 from .fields import option
+from .tokens import check_layer_list
 
 MAX_LAYER_SIZE = 1_000_000_000
 _WHOLE = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: str.isdigit() accepts '²'
@@ -90,11 +91,7 @@ def parse_layer(item: object, index: int) -> FcnnLayer:
 
 
 def parse_layers(value: object) -> tuple[FcnnLayer, ...]:
-    if not isinstance(value, list | tuple):
-        raise SpecError(f"layers: expected a list of layer widths, got {quote(value)}")
-    if len(value) < 2:
-        raise SpecError(f"layers: a network needs at least 2 layers, got {len(value)}")
-    return tuple(parse_layer(item, i) for i, item in enumerate(value))
+    return tuple(parse_layer(item, i) for i, item in enumerate(check_layer_list(value)))
 
 
 @dataclass(frozen=True, kw_only=True)

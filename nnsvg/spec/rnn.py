@@ -6,23 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ..errors import SpecError
-from ..text import quote
 from .base import BaseSpec
 from .choices import CELLS, RNN_FORMS, RNN_OUTPUTS
 from .fcnn import FcnnLayer, FcnnSpec, parse_layer
 from .fields import option
+from .tokens import check_layer_list
 
 MAX_UNROLL = 64
 
 
 def parse_layers(value: object) -> tuple[FcnnLayer, ...]:
-    if not isinstance(value, list | tuple):
-        raise SpecError(f"layers: expected a list of layer widths, got {quote(value)}")
-    if len(value) < 3:
-        raise SpecError(f"layers: a recurrent network needs an input, at least one recurrent layer and an "
-                        f"output (3 widths or more), got {len(value)}")
-    return tuple(parse_layer(item, i) for i, item in enumerate(value))
+    layers = check_layer_list(value, 3, "a recurrent network needs an input, at least one recurrent layer and an "
+                                        "output:")
+    return tuple(parse_layer(item, i) for i, item in enumerate(layers))
 
 
 @dataclass(frozen=True, kw_only=True)

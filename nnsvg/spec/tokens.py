@@ -79,13 +79,26 @@ def parse_layer(item: object, index: int, parse_token: Callable[[object, str], A
     return dataclasses.replace(layer, label=text, fill=fill)
 
 
+MAX_LAYERS = 1000  # a figure of more layers is unreadable at any page size (ResNet-152 has 152)
+
+
+def check_layer_list(value: object, minimum: int = 2, what: str = "a network needs") -> list[Any] | tuple[Any, ...]:
+    """The layers value as a list of at least ``minimum`` and at most MAX_LAYERS items; ``what``
+    starts the message when there are too few."""
+    if not isinstance(value, list | tuple):
+        raise SpecError(f"layers: expected a list of layer sizes, got {quote(value)}")
+    if len(value) < minimum:
+        raise SpecError(f"layers: {what} at least {minimum} layers, got {len(value)}")
+    if len(value) > MAX_LAYERS:
+        raise SpecError(f"layers: {len(value):,} layers is more than nnsvg draws (at most {MAX_LAYERS:,}; "
+                        "a figure of more is unreadable at any size)")
+    return value
+
+
 def parse_layers(value: object, parse_token: Callable[[object, str], Any], example: str,
                  kind: str) -> tuple[Any, ...]:
     """At least two layers, each a token or mapping, the dense ones last."""
-    if not isinstance(value, list | tuple):
-        raise SpecError(f"layers: expected a list of layer tokens, got {quote(value)}")
-    if len(value) < 2:
-        raise SpecError(f"layers: a network needs at least 2 layers, got {len(value)}")
+    value = check_layer_list(value)
     layers = tuple(parse_layer(item, i, parse_token, example) for i, item in enumerate(value))
     first_dense = next((i for i, layer in enumerate(layers) if isinstance(layer, Dense)), None)
     if first_dense is not None:

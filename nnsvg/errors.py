@@ -8,7 +8,11 @@ from __future__ import annotations
 
 
 class NnsvgError(ValueError):
-    """Base class of every error nnsvg raises on purpose; the message is one line."""
+    """Base class of every error nnsvg raises on purpose; the message is one line: a line break
+    inside a value it quotes is shown escaped (``\\n``), whichever code wrote the message."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(str(message).replace("\r", "\\r").replace("\n", "\\n"))
 
 
 class SpecError(NnsvgError):

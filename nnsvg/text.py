@@ -73,8 +73,10 @@ def quote(value: object, limit: int = 60) -> str:
 
 
 def clip(text: str, limit: int = 60) -> str:
-    """A user's text cut to about ``limit`` characters for an error message."""
-    return text if len(text) <= limit else text[:limit] + "…"
+    """A user's text cut to about ``limit`` characters for an error message, with characters a
+    terminal would act on (line breaks, controls) written as escapes."""
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def shown_path(path: object) -> str:

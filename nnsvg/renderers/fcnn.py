@@ -80,9 +80,9 @@ def visible_nodes(size: int, max_nodes: int) -> tuple[int, int]:
 
     A layer wider than ``max_nodes`` keeps its first and last k nodes, k = (max_nodes-1)//2,
     so with the ellipsis slot it is never taller than ``max_nodes`` nodes."""
-    if max_nodes == 0 or size <= max_nodes:
-        return size, 0
     keep = max(1, (max_nodes - 1) // 2)
+    if max_nodes == 0 or size <= max_nodes or 2 * keep >= size:  # an ellipsis must stand for a node
+        return size, 0
     return keep, keep
 
 

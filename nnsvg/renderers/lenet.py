@@ -50,10 +50,11 @@ def drawn_slots(maps: int, max_maps: int) -> tuple[int, int]:
     """(maps drawn at the back, maps drawn at the front); front = 0 means all are drawn.
     A deeper stack keeps its back and front maps around a three-slot diagonal ellipsis, so
     it is never longer than ``max_maps`` slots."""
-    if max_maps == 0 or maps <= max_maps:
-        return maps, 0
     back = max(1, (max_maps - 3) // 2)
-    return back, max(1, max_maps - 3 - back)
+    front = max(1, max_maps - 3 - back)
+    if max_maps == 0 or maps <= max_maps or back + front >= maps:  # an ellipsis must stand for a map
+        return maps, 0
+    return back, front
 
 
 def map_offset(spec: LenetSpec, w: float, h: float) -> float:

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 Point = tuple[float, float]
 
@@ -182,6 +182,63 @@ def arrowhead(tip: Point, direction: Point, length: float, width: float) -> tupl
     bx, by = tip[0] - dx * length, tip[1] - dy * length
     half = width / 2
     return (bx - dy * half, by + dx * half), (bx + dy * half, by - dx * half)
+
+
+# --- curves -------------------------------------------------------------------------------
+
+def quad_to_cubic(start: Point, control: Point, end: Point) -> tuple[Point, Point]:
+    """The two controls of the cubic Bézier curve that is exactly the quadratic one from
+    ``start`` through ``control`` to ``end`` (degree elevation: 2/3 of the way to the control)."""
+    return ((start[0] + 2 * (control[0] - start[0]) / 3, start[1] + 2 * (control[1] - start[1]) / 3),
+            (end[0] + 2 * (control[0] - end[0]) / 3, end[1] + 2 * (control[1] - end[1]) / 3))
+
+
+class CenterArc(NamedTuple):
+    """An elliptical arc in centre form: centre, radii, the x axis's rotation (radians), the
+    start angle and the signed sweep (radians; positive turns from +x towards +y, clockwise on
+    a y-down page). A point at angle t is centre + R(rotation) (rx cos t, ry sin t)."""
+
+    cx: float
+    cy: float
+    rx: float
+    ry: float
+    rotation: float
+    start: float
+    sweep: float
+
+
+def arc_center(start: Point, end: Point, rx: float, ry: float, rotation: float, large_arc: bool,
+               sweep: bool) -> CenterArc | None:
+    """SVG's endpoint arc (the ``A`` command: radii, x-axis rotation in degrees, the flags)
+    in centre form, by the SVG spec's conversion (appendix F.6.5 and F.6.6): negative radii
+    count as positive, radii too small to reach the end are scaled up until they just do.
+    None when the arc is no ellipse: a zero radius (then it is a straight line) or the same
+    start and end (then it is left out)."""
+    if start == end or rx == 0 or ry == 0:
+        return None
+    rx, ry = abs(rx), abs(ry)
+    phi = math.radians(rotation % 360)
+    cos, sin = math.cos(phi), math.sin(phi)
+    hx, hy = (start[0] - end[0]) / 2, (start[1] - end[1]) / 2
+    x1, y1 = cos * hx + sin * hy, -sin * hx + cos * hy  # the start in the ellipse's frame
+    reach = (x1 / rx) ** 2 + (y1 / ry) ** 2
+    if reach > 1:  # radii too small: scale them up until the ellipse just reaches
+        rx, ry = rx * math.sqrt(reach), ry * math.sqrt(reach)
+    num = (rx * ry) ** 2 - (rx * y1) ** 2 - (ry * x1) ** 2
+    den = (rx * y1) ** 2 + (ry * x1) ** 2
+    coef = math.sqrt(max(0.0, num / den)) * (-1 if large_arc == sweep else 1)
+    ccx, ccy = coef * rx * y1 / ry, -coef * ry * x1 / rx
+    cx = cos * ccx - sin * ccy + (start[0] + end[0]) / 2
+    cy = sin * ccx + cos * ccy + (start[1] + end[1]) / 2
+    ux, uy = (x1 - ccx) / rx, (y1 - ccy) / ry
+    vx, vy = (-x1 - ccx) / rx, (-y1 - ccy) / ry
+    theta = math.atan2(uy, ux)
+    delta = math.atan2(ux * vy - uy * vx, ux * vx + uy * vy)
+    if not sweep and delta > 0:
+        delta -= 2 * math.pi
+    elif sweep and delta < 0:
+        delta += 2 * math.pi
+    return CenterArc(cx, cy, rx, ry, phi, theta, delta)
 
 
 # --- 3D: an orthographic camera, boxes, painter's order, affine maps ----------------------

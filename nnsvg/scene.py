@@ -1,23 +1,18 @@
 """The scene: what a renderer draws, as primitives with fully resolved visual attributes.
 
-Renderers build a ``Scene``; ``export`` writes it. Coordinates are drawing units (CSS px, y
-down). Path geometry is kept as path data (the SVG path mini-language, which is also what
-cairo's path API draws), built with ``fmt`` so every number is formatted one way.
+Renderers build a ``Scene``; a backend writes it. Coordinates are drawing units (CSS px, y
+down). Path geometry is typed: segments (move, line, cubic, quadratic, arc, close) or bulk
+kinds for many pieces of one style; numbers become text only in a backend.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from .geometry import BBox, union_all
-
-
-def fmt(value: float) -> str:
-    """A coordinate as text: two decimals, trailing zeros stripped, never ``-0``."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+from .geometry import BBox, Point, union_all
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
@@ -35,52 +30,128 @@ class Circle:
         return BBox(self.cx - reach, self.cy - reach, self.cx + reach, self.cy + reach)
 
 
+# --- path geometry ------------------------------------------------------------------------
+# A path is typed data, never text: numbers become text (or cairo calls, or TikZ) only in a
+# backend. ``Segments`` is any path; the bulk kinds keep many independent pieces as points, so
+# a figure of 500,000 edges needs no object per edge beyond its points.
+
+class MoveTo(NamedTuple):
+    """Start a new subpath at (x, y)."""
+
+    x: float
+    y: float
+
+
+class LineTo(NamedTuple):
+    x: float
+    y: float
+
+
+class CubicTo(NamedTuple):
+    """A cubic Bézier curve from the current point through controls (x1, y1), (x2, y2)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    x: float
+    y: float
+
+
+class QuadTo(NamedTuple):
+    """A quadratic Bézier curve from the current point with control (x1, y1)."""
+
+    x1: float
+    y1: float
+    x: float
+    y: float
+
+
+class ArcTo(NamedTuple):
+    """An elliptical arc from the current point to (x, y), as SVG's ``A`` command: radii,
+    the ellipse's x-axis rotation in degrees, and the two flags that pick one of four arcs."""
+
+    rx: float
+    ry: float
+    rotation: float
+    large_arc: bool
+    sweep: bool
+    x: float
+    y: float
+
+
+class Close(NamedTuple):
+    """Close the subpath with a straight line back to its start."""
+
+
+Segment = MoveTo | LineTo | CubicTo | QuadTo | ArcTo | Close
+Segments = tuple[Segment, ...]  # a path: every subpath starts with a MoveTo
+Polyline = tuple[Point, ...]  # the points of one open or closed polyline
+Curve = tuple[Point, Point, Point, Point]  # a cubic Bézier curve: start, control 1, control 2, end
+Star = tuple[Point, tuple[int, ...]]  # a start point and the indices of the ends of its lines
+
+
+def polyline(points: Sequence[Point], closed: bool = False) -> Segments:
+    """The segments of one polyline through ``points`` (closed back to its start if asked)."""
+    first, *rest = points
+    segments: list[Segment] = [MoveTo(*first), *(LineTo(*p) for p in rest)]
+    if closed:
+        segments.append(Close())
+    return tuple(segments)
+
+
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
 class Fan:
     """Straight lines from every start to every end (a fully-connected layer pair's edges),
     kept as points: SVG export formats each point once and joins; cairo draws it directly."""
 
-    starts: tuple[tuple[float, float], ...]
-    ends: tuple[tuple[float, float], ...]
+    starts: tuple[Point, ...]
+    ends: tuple[Point, ...]
 
-    def svg_parts(self) -> Iterator[str]:
-        """The path data in pieces, one per start point (no per-edge objects)."""
-        ends = [f"{fmt(x)},{fmt(y)}" for x, y in self.ends]
-        for x, y in self.starts:
-            prefix = f"M{fmt(x)},{fmt(y)}L"
-            yield prefix + prefix.join(ends)
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
+class Stars:
+    """Straight lines from each start to some of the ``ends``: a sparse ``Fan`` (the edges of
+    one weight level of a layer pair). A star is a start and the indices in ``ends`` of the
+    points it has lines to, so there is no object per line and each end is formatted once."""
+
+    ends: tuple[Point, ...]
+    stars: tuple[Star, ...]
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
 class Dots:
-    """Filled circles of radius ``r`` (an ellipsis), as path data of two arcs each."""
+    """Filled circles of radius ``r`` (an ellipsis)."""
 
-    centers: tuple[tuple[float, float], ...]
+    centers: tuple[Point, ...]
     r: float
 
-    def svg_parts(self) -> Iterator[str]:
-        r = fmt(self.r)
-        for x, y in self.centers:
-            yield (f"M{fmt(x - self.r)},{fmt(y)}a{r},{r} 0 1,0 {fmt(2 * self.r)},0"
-                   f"a{r},{r} 0 1,0 {fmt(-2 * self.r)},0Z")
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
+class Polylines:
+    """Many independent polylines of at least one point each (edges with one style,
+    arrowheads, glyph curves), all open or all ``closed``. A point shared by many lines (a
+    node's centre) is best one tuple object: it is stored once, and a backend formats it once."""
+
+    lines: tuple[Polyline, ...]
+    closed: bool = False
 
 
-PathData = str | Fan | Dots
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
+class Curves:
+    """Many independent cubic Bézier curves (curved edges with one style)."""
+
+    curves: tuple[Curve, ...]
 
 
-def path_parts(data: PathData) -> Iterator[str]:
-    """SVG path data of any kind, in pieces."""
-    if isinstance(data, str):
-        yield data
-    else:
-        yield from data.svg_parts()
+PathData = Segments | Fan | Stars | Dots | Polylines | Curves
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
 class Path:
-    """Path data with its style: SVG path text (M, L, C, Z), a ``Fan`` of lines or ``Dots``.
-    ``extent`` is the box of the path's own geometry (the renderer knows it without parsing
-    the data); half the stroke width is added for the drawn box."""
+    """Path data with its style: ``Segments``, or a bulk kind (``Fan``, ``Stars``, ``Dots``,
+    ``Polylines``, ``Curves``). ``extent`` is the box of the path's own geometry (the renderer knows
+    it without parsing the data); half the stroke width is added for the drawn box."""
 
     data: PathData
     extent: BBox
@@ -92,15 +163,10 @@ class Path:
     id: str | None = None
     linecap: str | None = None
     linejoin: str | None = None
-    dash: str | None = None  # an SVG stroke-dasharray, e.g. "4 3"
+    dash: tuple[float, ...] | None = None  # dash and gap lengths in px, e.g. (4, 3); None: solid
 
     def bbox(self) -> BBox:
         return self.extent.grow(self.stroke_width / 2) if self.stroke != "none" else self.extent
-
-    @property
-    def d(self) -> str:
-        """The whole path data as SVG text."""
-        return self.data if isinstance(self.data, str) else "".join(self.data.svg_parts())
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time

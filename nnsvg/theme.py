@@ -87,9 +87,11 @@ class EdgeStyle:
     recurrent_dash: str = _dash("5 3", "dash pattern of recurrent connections: dash and gap lengths "
                                 "in px ('5 3'), or 'none' for solid lines")
 
-    def recurrent_dasharray(self) -> str | None:
-        """``recurrent_dash`` for a scene path: None draws a solid line."""
-        return None if self.recurrent_dash == "none" else self.recurrent_dash
+    def recurrent_dasharray(self) -> tuple[float, ...] | None:
+        """``recurrent_dash`` for a scene path, as lengths in px: None draws a solid line."""
+        if self.recurrent_dash == "none":
+            return None
+        return tuple(float(v) for v in self.recurrent_dash.replace(",", " ").split())
 
 
 @dataclass(frozen=True)

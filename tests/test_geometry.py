@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from nnsvg.backends.svg import fmt
 from nnsvg.geometry import (
     BBox,
     arrowhead,
@@ -14,7 +15,6 @@ from nnsvg.geometry import (
     text_width,
     union_all,
 )
-from nnsvg.scene import fmt
 
 
 def test_fmt_strips_zeros_and_negative_zero() -> None:

@@ -1,9 +1,9 @@
 """The cairo backend: a Scene drawn straight onto a cairo PDF, PNG, PS or EPS surface.
 
 The same scene the SVG export writes, drawn with cairocffi (which cairosvg installs), so a big
-figure is never written as SVG text and parsed back: a ``Fan`` of 535,000 edges becomes move/line
-calls on points. Text uses cairo's toy font API, as cairosvg does, so both routes set the same
-glyphs. Imported only when converting.
+figure is never written as SVG text and parsed back: path segments and the bulk kinds (a ``Fan``
+of 535,000 edges, say) become move/line/curve/arc calls on their points. Text uses cairo's toy
+font API, as cairosvg does, so both routes set the same glyphs. Imported only when converting.
 """
 
 from __future__ import annotations
@@ -11,15 +11,37 @@ from __future__ import annotations
 import base64
 import io
 import math
-import re
+from collections.abc import Callable
 from typing import Any
 
 from .. import colors
 from ..errors import ExportError
-from ..scene import Circle, Dots, Fan, Group, Image, Path, PathData, Polygon, Rect, Scene, Text
+from ..geometry import Point, arc_center, quad_to_cubic
+from ..scene import (
+    ArcTo,
+    Circle,
+    CubicTo,
+    Curves,
+    Dots,
+    Fan,
+    Group,
+    Image,
+    LineTo,
+    MoveTo,
+    Path,
+    PathData,
+    Polygon,
+    Polylines,
+    QuadTo,
+    Rect,
+    Scene,
+    Segments,
+    Stars,
+    Text,
+)
 
 PT_PER_PX = 0.75  # CSS px to PDF/PS points
-_TOKEN = re.compile(r"[MLCZ]|-?\d+(?:\.\d+)?")
+SVG_MITER_LIMIT = 4.0  # SVG's default stroke-miterlimit (cairo's own default is 10)
 
 
 def _cairo() -> Any:
@@ -43,48 +65,123 @@ def _rgba(ctx: Any, color: str, alpha: float) -> None:
 RASTER_BATCH = 8
 
 
-def _trace(ctx: Any, data: PathData, flush: Any = None, batch: int = RASTER_BATCH) -> None:
+Flush = Callable[[], None] | None  # called after every batch of subpaths (None: never)
+
+
+def _trace_fan(ctx: Any, fan: Fan, flush: Flush, batch: int) -> None:
+    move, line = ctx.move_to, ctx.line_to
+    count = 0
+    for sx, sy in fan.starts:
+        for ex, ey in fan.ends:
+            move(sx, sy)
+            line(ex, ey)
+            count += 1
+            if flush is not None and count % batch == 0:
+                flush()
+
+
+def _trace_stars(ctx: Any, data: Stars, flush: Flush, batch: int) -> None:
+    move, line, ends = ctx.move_to, ctx.line_to, data.ends
+    count = 0
+    for (sx, sy), indices in data.stars:
+        for k in indices:
+            move(sx, sy)
+            line(*ends[k])
+            count += 1
+            if flush is not None and count % batch == 0:
+                flush()
+
+
+def _trace_dots(ctx: Any, dots: Dots, flush: Flush, batch: int) -> None:
+    for count, (x, y) in enumerate(dots.centers, 1):
+        ctx.new_sub_path()
+        ctx.arc(x, y, dots.r, 0, 2 * math.pi)
+        if flush is not None and count % batch == 0:
+            flush()
+
+
+def _trace_polylines(ctx: Any, data: Polylines, flush: Flush, batch: int) -> None:
+    move, line, close = ctx.move_to, ctx.line_to, ctx.close_path
+    for count, points in enumerate(data.lines, 1):
+        move(*points[0])
+        for point in points[1:]:
+            line(*point)
+        if data.closed:
+            close()
+        if flush is not None and count % batch == 0:
+            flush()
+
+
+def _trace_curves(ctx: Any, data: Curves, flush: Flush, batch: int) -> None:
+    move, curve = ctx.move_to, ctx.curve_to
+    for count, (start, (x1, y1), (x2, y2), (x, y)) in enumerate(data.curves, 1):
+        move(*start)
+        curve(x1, y1, x2, y2, x, y)
+        if flush is not None and count % batch == 0:
+            flush()
+
+
+def _arc(ctx: Any, current: Point, seg: ArcTo) -> None:
+    """An SVG arc: in centre form, a unit circle's arc drawn under the ellipse's transform
+    (a straight line when a radius is zero, nothing when it ends where it starts)."""
+    arc = arc_center(current, (seg.x, seg.y), seg.rx, seg.ry, seg.rotation, seg.large_arc, seg.sweep)
+    if arc is None:
+        if current != (seg.x, seg.y):
+            ctx.line_to(seg.x, seg.y)
+        return
+    matrix = ctx.get_matrix()
+    ctx.translate(arc.cx, arc.cy)
+    ctx.rotate(arc.rotation)
+    ctx.scale(arc.rx, arc.ry)
+    (ctx.arc if arc.sweep > 0 else ctx.arc_negative)(0.0, 0.0, 1.0, arc.start, arc.start + arc.sweep)
+    ctx.set_matrix(matrix)
+
+
+def _trace_segments(ctx: Any, segments: Segments, flush: Flush, batch: int) -> None:
+    """Segments as cairo calls; the current point and the subpath's start are tracked here,
+    for the segments that need them (quadratic curves, arcs, and whatever follows a close)."""
+    current = begin = (0.0, 0.0)
+    subpaths = 0
+    for seg in segments:
+        if isinstance(seg, MoveTo):
+            if flush is not None and subpaths and subpaths % batch == 0:
+                flush()
+            subpaths += 1
+            ctx.move_to(seg.x, seg.y)
+            current = begin = (seg.x, seg.y)
+        elif isinstance(seg, LineTo):
+            ctx.line_to(seg.x, seg.y)
+            current = (seg.x, seg.y)
+        elif isinstance(seg, CubicTo):
+            ctx.curve_to(seg.x1, seg.y1, seg.x2, seg.y2, seg.x, seg.y)
+            current = (seg.x, seg.y)
+        elif isinstance(seg, QuadTo):
+            c1, c2 = quad_to_cubic(current, (seg.x1, seg.y1), (seg.x, seg.y))
+            ctx.curve_to(*c1, *c2, seg.x, seg.y)
+            current = (seg.x, seg.y)
+        elif isinstance(seg, ArcTo):
+            _arc(ctx, current, seg)
+            current = (seg.x, seg.y)
+        else:
+            ctx.close_path()
+            current = begin
+
+
+def _trace(ctx: Any, data: PathData, flush: Flush = None, batch: int = RASTER_BATCH) -> None:
     """Add the path data to the current path; ``flush()``, when given, is called after every
     ``batch`` subpaths (a stroke-only path on a raster surface is stroked in batches)."""
-    if isinstance(data, Fan):
-        move, line = ctx.move_to, ctx.line_to
-        count = 0
-        for sx, sy in data.starts:
-            for ex, ey in data.ends:
-                move(sx, sy)
-                line(ex, ey)
-                count += 1
-                if flush is not None and count % batch == 0:
-                    flush()
-        return
-    if isinstance(data, Dots):
-        for x, y in data.centers:
-            ctx.new_sub_path()
-            ctx.arc(x, y, data.r, 0, 2 * math.pi)
-        return
-    tokens = _TOKEN.findall(data)
-    k = 0
-    command = "M"
-    subpaths = 0
-    while k < len(tokens):
-        token = tokens[k]
-        if token in "MLCZ":
-            command = token
-            k += 1
-            if command == "Z":
-                ctx.close_path()
-            elif command == "M" and flush is not None:
-                subpaths += 1
-                if subpaths % batch == 1 and subpaths > 1:
-                    flush()
-            continue
-        if command == "C":
-            ctx.curve_to(*(float(v) for v in tokens[k:k + 6]))
-            k += 6
-        else:
-            (ctx.move_to if command == "M" else ctx.line_to)(float(tokens[k]), float(tokens[k + 1]))
-            k += 2
-            command = "L" if command == "M" else command
+    if isinstance(data, tuple):
+        _trace_segments(ctx, data, flush, batch)
+    elif isinstance(data, Fan):
+        _trace_fan(ctx, data, flush, batch)
+    elif isinstance(data, Stars):
+        _trace_stars(ctx, data, flush, batch)
+    elif isinstance(data, Dots):
+        _trace_dots(ctx, data, flush, batch)
+    elif isinstance(data, Polylines):
+        _trace_polylines(ctx, data, flush, batch)
+    else:
+        _trace_curves(ctx, data, flush, batch)
 
 
 def _fill_and_stroke(ctx: Any, fill: str, fill_alpha: float, stroke: str, width: float,
@@ -175,7 +272,7 @@ def _draw(ctx: Any, cairo: Any, item: Any, raster: bool) -> None:
     elif isinstance(item, Path):
         ctx.set_line_cap({"round": cairo.LINE_CAP_ROUND}.get(item.linecap or "", cairo.LINE_CAP_BUTT))
         ctx.set_line_join({"round": cairo.LINE_JOIN_ROUND}.get(item.linejoin or "", cairo.LINE_JOIN_MITER))
-        ctx.set_dash([float(v) for v in item.dash.replace(",", " ").split()] if item.dash else [])
+        ctx.set_dash(list(item.dash) if item.dash else [])
         if raster and item.fill == "none" and item.stroke != "none" and item.stroke_width > 0:
             _stroke_in_batches(ctx, item)
         else:
@@ -225,6 +322,7 @@ def render(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:
     else:
         raise ExportError(f"the cairo backend does not write '{fmt}'")
     ctx = cairo.Context(surface)
+    ctx.set_miter_limit(SVG_MITER_LIMIT)
     ctx.scale(units, units)
     ctx.translate(-page.x0, -page.y0)
     if scene.background != "none":

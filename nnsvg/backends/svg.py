@@ -8,12 +8,225 @@ pixels. Numbers become text here and only here (``fmt``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from xml.etree import ElementTree
 
-from ..scene import Circle, Group, Image, PathData, Polygon, Rect, Scene, Text, fmt, path_parts
+from ..geometry import Point
+from ..scene import (
+    ArcTo,
+    Circle,
+    Close,
+    CubicTo,
+    Curves,
+    Dots,
+    Fan,
+    Group,
+    Image,
+    LineTo,
+    MoveTo,
+    PathData,
+    Polygon,
+    Polyline,
+    Polylines,
+    QuadTo,
+    Rect,
+    Scene,
+    Segments,
+    Stars,
+    Text,
+)
 from ..scene import Path as PathPrim
+
+
+def fmt(value: float) -> str:
+    """A number as text: two decimals, trailing zeros stripped, never ``-0``."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+# --- path data ----------------------------------------------------------------------------
+# Each kind of path data as SVG path text. Segments are written one command each, with no
+# separator between commands (M1,2L3,4C5,6 7,8 9,10Z); the bulk kinds come in pieces, each
+# point formatted once however many lines share it.
+
+def _arc(seg: ArcTo) -> str:
+    return (f"A{fmt(seg.rx)},{fmt(seg.ry)} {fmt(seg.rotation)} {int(seg.large_arc)},{int(seg.sweep)} "
+            f"{fmt(seg.x)},{fmt(seg.y)}")
+
+
+_SEGMENT_TEXT: dict[type, Callable[[Any], str]] = {
+    MoveTo: lambda s: f"M{fmt(s.x)},{fmt(s.y)}",
+    LineTo: lambda s: f"L{fmt(s.x)},{fmt(s.y)}",
+    CubicTo: lambda s: f"C{fmt(s.x1)},{fmt(s.y1)} {fmt(s.x2)},{fmt(s.y2)} {fmt(s.x)},{fmt(s.y)}",
+    QuadTo: lambda s: f"Q{fmt(s.x1)},{fmt(s.y1)} {fmt(s.x)},{fmt(s.y)}",
+    ArcTo: _arc,
+    Close: lambda s: "Z",
+}
+
+
+def segments_text(segments: Segments) -> str:
+    """Segments as SVG path text, one command each."""
+    return "".join([_SEGMENT_TEXT[type(s)](s) for s in segments])
+
+
+def _dots_parts(dots: Dots) -> Iterator[str]:
+    """Each dot as two relative half-circle arcs."""
+    r = fmt(dots.r)
+    for x, y in dots.centers:
+        yield (f"M{fmt(x - dots.r)},{fmt(y)}a{r},{r} 0 1,0 {fmt(2 * dots.r)},0"
+               f"a{r},{r} 0 1,0 {fmt(-2 * dots.r)},0Z")
+
+
+def _fan_parts(fan: Fan) -> Iterator[str]:
+    """One piece per start point: its move, then a line to every end."""
+    ends = [f"{fmt(x)},{fmt(y)}" for x, y in fan.ends]
+    if not ends:
+        return
+    for x, y in fan.starts:
+        prefix = f"M{fmt(x)},{fmt(y)}L"
+        yield prefix + prefix.join(ends)
+
+
+class _SharedTexts(dict[Point, str]):
+    """Points as text after a command letter ("L1,2"), each formatted the first time it is
+    asked for: a node's point shared by a thousand edges is formatted once."""
+
+    __slots__ = ("prefix",)
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, point: Point) -> str:
+        text = self[point] = f"{self.prefix}{fmt(point[0])},{fmt(point[1])}"
+        return text
+
+    def trim(self) -> None:
+        """Forget every text once there are many, so memory stays bounded; a shared point is
+        then formatted again, once."""
+        if len(self) > CACHE_LIMIT:
+            self.clear()
+
+
+class _FreshTexts:
+    """Points as text after a command letter, formatted every time: for points that are
+    seldom shared (arrowhead corners), where keeping their texts costs more than it saves."""
+
+    __slots__ = ("prefix",)
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def __getitem__(self, point: Point) -> str:
+        return f"{self.prefix}{fmt(point[0])},{fmt(point[1])}"
+
+    def trim(self) -> None:
+        pass
+
+
+Texts = _SharedTexts | _FreshTexts
+CHUNK = 2048  # lines or curves of bulk path data joined into one piece
+CACHE_LIMIT = 1 << 16  # point texts kept per command letter
+
+
+def _polylines_text(lines: Sequence[Polyline], move: Texts, line: Texts, end: str) -> str:
+    """Polylines as one piece of text. Open lines of two points (edges) and lines of three
+    (arrowheads) are the big cases and take a short way: unpacking fails on a line of another
+    length (ValueError), and then the whole chunk takes the general way."""
+    try:
+        if not end:
+            return "".join([move[a] + line[b] for a, b in lines])
+        return "".join([f"{move[a]}{line[b]}{line[c]}{end}" for a, b, c in lines])
+    except ValueError:
+        return "".join([move[points[0]] + "".join([line[p] for p in points[1:]]) + end for points in lines])
+
+
+class PathWriter:
+    """Path data of any kind as SVG path text, in pieces. Segments are written one command
+    each with no separator (M1,2L3,4C5,6 7,8 9,10Z); a ``Fan`` formats each point once and
+    joins; ``Stars``, ``Polylines`` and ``Curves`` look point texts up in caches kept across
+    every path this writer writes (the nodes' points recur in each weight level's path)."""
+
+    def __init__(self) -> None:
+        self._shared = {prefix: _SharedTexts(prefix) for prefix in ("M", "L", "C", " ", "")}
+        self._fresh = {prefix: _FreshTexts(prefix) for prefix in ("M", "L", "C", " ", "")}
+        self._ends: tuple[tuple[Point, ...], list[str]] = ((), [])  # the last Stars' ends and their texts
+
+    def parts(self, data: PathData) -> Iterator[str]:
+        if isinstance(data, tuple):
+            yield segments_text(data)
+        elif isinstance(data, Fan):
+            yield from _fan_parts(data)
+        elif isinstance(data, Stars):
+            yield from self._stars_parts(data)
+        elif isinstance(data, Dots):
+            yield from _dots_parts(data)
+        elif isinstance(data, Polylines):
+            yield from self._polylines_parts(data)
+        else:
+            yield from self._curves_parts(data)
+
+    def _texts(self, prefixes: Sequence[str], pieces: Sequence[Sequence[Point]]) -> list[Texts]:
+        """The point texts of each command letter in ``prefixes`` (the k-th is for the k-th
+        point of a piece, the last for all the rest): cached when those points are shared in
+        the first chunk of ``pieces`` (edges between nodes share the nodes' point objects),
+        fresh when they are not (an arrow's end, its head's corners)."""
+        sample = pieces[:CHUNK]
+        last = len(prefixes) - 1
+        texts: list[Texts] = []
+        for k, prefix in enumerate(prefixes):
+            points = [p for piece in sample for p in (piece[k:] if k == last else piece[k:k + 1])]
+            shared = len(set(map(id, points))) * 2 < len(points)
+            texts.append(self._shared[prefix] if shared else self._fresh[prefix])
+        return texts
+
+    def _stars_parts(self, data: Stars) -> Iterator[str]:
+        """Each star as a ``Fan`` writes a start: its move, then a line to each of its ends."""
+        move, end = self._shared["M"], self._shared[""]
+        if data.ends is not self._ends[0]:  # a layer pair's levels share one tuple of ends
+            self._ends = (data.ends, [end[p] for p in data.ends])
+        get = self._ends[1].__getitem__
+        for first in range(0, len(data.stars), CHUNK):
+            yield "".join([prefix + prefix.join(map(get, indices))
+                           for prefix, indices in ((move[start] + "L", indices)
+                                                   for start, indices in data.stars[first:first + CHUNK] if indices)])
+
+    def _polylines_parts(self, data: Polylines) -> Iterator[str]:
+        move, line = self._texts(("M", "L"), data.lines)
+        end = "Z" if data.closed else ""
+        for first in range(0, len(data.lines), CHUNK):
+            yield _polylines_text(data.lines[first:first + CHUNK], move, line, end)
+            move.trim()
+            line.trim()
+
+    def _curves_parts(self, data: Curves) -> Iterator[str]:
+        texts = move, control, rest = self._texts(("M", "C", " "), data.curves)
+        for first in range(0, len(data.curves), CHUNK):
+            chunk = data.curves[first:first + CHUNK]
+            yield "".join([f"{move[a]}{control[b]}{rest[c]}{rest[d]}" for a, b, c, d in chunk])
+            for cache in texts:
+                cache.trim()
+
+
+def _points(data: PathData) -> int:
+    """How many points (or segments) path data holds, without writing it."""
+    if isinstance(data, tuple):
+        return len(data)
+    if isinstance(data, Fan):
+        return len(data.starts) * (len(data.ends) + 1)
+    if isinstance(data, Stars):
+        return sum(len(indices) + 1 for _, indices in data.stars)
+    if isinstance(data, Dots):
+        return 3 * len(data.centers)
+    if isinstance(data, Polylines):
+        return sum(map(len, data.lines))
+    return 4 * len(data.curves)
+
+
+def path_text(data: PathData) -> str:
+    """Path data of any kind as SVG path text, whole."""
+    return "".join(PathWriter().parts(data))
 
 
 def _style(kw: dict[str, Any], prim: Any) -> dict[str, Any]:
@@ -28,7 +241,7 @@ def _style(kw: dict[str, Any], prim: Any) -> dict[str, Any]:
     return kw
 
 
-def _element(dwg: Any, item: Any, spliced: list[PathData]) -> Any:
+def _element(dwg: Any, item: Any, writer: PathWriter, spliced: list[str | PathData]) -> Any:
     if isinstance(item, Group):
         kw = {}
         if item.id:
@@ -37,7 +250,7 @@ def _element(dwg: Any, item: Any, spliced: list[PathData]) -> Any:
             kw["class_"] = item.cls
         group = dwg.g(**kw)
         for child in item.children:
-            group.add(_element(dwg, child, spliced))
+            group.add(_element(dwg, child, writer, spliced))
         return group
     if isinstance(item, Circle):
         return dwg.circle(center=(fmt(item.cx), fmt(item.cy)), r=fmt(item.r), **_style({}, item))
@@ -50,10 +263,12 @@ def _element(dwg: Any, item: Any, spliced: list[PathData]) -> Any:
         if item.linecap:
             kw["stroke_linecap"] = item.linecap
         if item.dash:
-            kw["stroke_dasharray"] = item.dash
-        data = item.data
-        if isinstance(data, str) and len(data) <= SPLICE_ABOVE:
-            return dwg.path(d=data, **kw)
+            kw["stroke_dasharray"] = " ".join(fmt(v) for v in item.dash)
+        data: str | PathData = item.data
+        if _points(item.data) * 4 <= SPLICE_ABOVE:  # may be short: a point takes 4 characters or more
+            data = "".join(writer.parts(item.data))
+            if len(data) <= SPLICE_ABOVE:
+                return dwg.path(d=data, **kw)
         spliced.append(data)
         return dwg.path(d=f"@@nnsvg-path-{len(spliced) - 1}@@", **kw)
     if isinstance(item, Polygon):
@@ -106,9 +321,10 @@ def svg_parts(scene: Scene, debug: bool = False) -> Iterator[str]:
     if scene.background != "none":
         dwg.add(dwg.rect(insert=(fmt(page.x0), fmt(page.y0)), size=(width, height),
                          fill=scene.background, class_="background"))
-    spliced: list[PathData] = []
+    writer = PathWriter()
+    spliced: list[str | PathData] = []  # path data, or its text, written in as the document is
     for group in scene.groups:
-        dwg.add(_element(dwg, group, spliced))
+        dwg.add(_element(dwg, group, writer, spliced))
     root = dwg.get_xml()
     for defs in root.findall("defs"):
         if len(defs) == 0:
@@ -122,7 +338,11 @@ def svg_parts(scene: Scene, debug: bool = False) -> Iterator[str]:
     position = 0
     for match in _SPLICE.finditer(body):
         yield body[position:match.start()]
-        yield from path_parts(spliced[int(match.group(1))])
+        data = spliced[int(match.group(1))]
+        if isinstance(data, str):
+            yield data
+        else:
+            yield from writer.parts(data)
         position = match.end()
     yield body[position:] + "\n"
 

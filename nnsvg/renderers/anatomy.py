@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from ..geometry import BBox, Point, baseline_for_center, text_box
-from ..scene import Path, Primitive, Rect, Text, fmt
+from ..scene import LineTo, MoveTo, Path, Polylines, Primitive, Rect, Text
 from ..theme import Theme
 from .glyphs import glyph
 
@@ -32,7 +32,7 @@ def dropped_nodes(seed: int, layer: int, candidates: Sequence[int], fraction: fl
 def cross(x: float, y: float, r: float, theme: Theme) -> Path:
     """An X over a dropped node."""
     k = r * 0.72
-    data = f"M{fmt(x - k)},{fmt(y - k)}L{fmt(x + k)},{fmt(y + k)}M{fmt(x - k)},{fmt(y + k)}L{fmt(x + k)},{fmt(y - k)}"
+    data = (MoveTo(x - k, y - k), LineTo(x + k, y + k), MoveTo(x - k, y + k), LineTo(x + k, y - k))
     return Path(data, BBox(x - k, y - k, x + k, y + k), stroke=theme.node.stroke,
                 stroke_width=max(theme.node.stroke_width, 1.0), cls="dropout", linecap="round")
 
@@ -46,14 +46,14 @@ def activation_items(name: str, style: str, centres: list[Point], anchor: Point,
         return []
     if style == "glyph":
         size = d * 0.55
-        data = "".join(glyph(name, x, y, size) for x, y in centres)
+        data = Polylines(tuple(line for x, y in centres for line in glyph(name, x, y, size)))
         box = BBox.around(centres, size / 2)
         return [Path(data, box, stroke=theme.node.stroke, stroke_width=width, cls="activation",
                      linejoin="round", linecap="round")]
     x, y = anchor
     if style == "beside":
         size = d * 0.9
-        return [Path(glyph(name, x, y, size), BBox.around([anchor], size / 2), stroke=theme.text.color,
+        return [Path(Polylines(glyph(name, x, y, size)), BBox.around([anchor], size / 2), stroke=theme.text.color,
                      stroke_width=width * 1.3, cls="activation", linejoin="round", linecap="round")]
     size, family = theme.text.size * 0.85, theme.text.family
     base = baseline_for_center(y, size, family)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..geometry import BBox, Point, arrowhead, unit
-from ..scene import Path, fmt
+from ..scene import Path, polyline
 from ..theme import Theme
 
 
@@ -13,15 +13,15 @@ def solid_head(tip: Point, direction: Point, color: str, theme: Theme, cls: str)
     length = theme.arrow.length
     base1, base2 = arrowhead(tip, direction, length, theme.arrow.width)
     back = (tip[0] - direction[0] * length * 0.8, tip[1] - direction[1] * length * 0.8)
-    head = Path(f"M{fmt(base1[0])},{fmt(base1[1])}L{fmt(tip[0])},{fmt(tip[1])}L{fmt(base2[0])},{fmt(base2[1])}Z",
-                BBox.around([base1, tip, base2]), fill=color, cls=f"{cls} arrowhead")
+    head = Path(polyline((base1, tip, base2), closed=True), BBox.around([base1, tip, base2]), fill=color,
+                cls=f"{cls} arrowhead")
     return head, back
 
 
 def straight_arrow(start: Point, end: Point, color: str, width: float, theme: Theme, cls: str,
-                   dash: str | None = None) -> list[Path]:
+                   dash: tuple[float, ...] | None = None) -> list[Path]:
     """A straight arrow from ``start`` whose head's tip is at ``end``."""
     head, back = solid_head(end, unit(end[0] - start[0], end[1] - start[1]), color, theme, cls)
-    shaft = Path(f"M{fmt(start[0])},{fmt(start[1])}L{fmt(back[0])},{fmt(back[1])}", BBox.around([start, back]),
-                 stroke=color, stroke_width=width, cls=cls, dash=dash)
+    shaft = Path(polyline((start, back)), BBox.around([start, back]), stroke=color, stroke_width=width, cls=cls,
+                 dash=dash)
     return [shaft, head]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from ..scene import fmt
+from ..scene import Polyline
 
 
 def _sigmoid(x: float) -> float:
@@ -35,23 +35,22 @@ def known() -> str:
     return ", ".join(ACTIVATIONS)
 
 
-def glyph(name: str, cx: float, cy: float, size: float) -> str:
-    """Path data of the glyph of ``name`` centred on (cx, cy) in a size × size box: axes as a
-    faint cross are left out; the curve (or three bars for softmax) is all there is."""
+def glyph(name: str, cx: float, cy: float, size: float) -> tuple[Polyline, ...]:
+    """The polylines of the glyph of ``name`` centred on (cx, cy) in a size × size box: axes as
+    a faint cross are left out; the curve (or three bars for softmax) is all there is."""
     function, (low, high) = ACTIVATIONS[name]
     half = size / 2
     if function is None:  # softmax: three bars of a distribution
         width = size / 5
-        parts = []
+        bars = []
         for k, share in enumerate((0.35, 1.0, 0.55)):
             x = cx - half + width * (0.5 + 1.6 * k)
             top = cy + half - size * share
-            parts.append(f"M{fmt(x)},{fmt(cy + half)}L{fmt(x)},{fmt(top)}"
-                         f"L{fmt(x + width)},{fmt(top)}L{fmt(x + width)},{fmt(cy + half)}")
-        return "".join(parts)
+            bars.append(((x, cy + half), (x, top), (x + width, top), (x + width, cy + half)))
+        return tuple(bars)
     points = []
     for k in range(SAMPLES):
         x = -3 + 6 * k / (SAMPLES - 1)
         y = (function(x) - low) / (high - low)
         points.append((cx - half + size * k / (SAMPLES - 1), cy + half - size * y))
-    return "M" + "L".join(f"{fmt(x)},{fmt(y)}" for x, y in points)
+    return (tuple(points),)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import SpecError
 from ..geometry import BBox, Point
-from ..scene import Dots, Group, Path, Polygon, Rect, Scene, fmt
+from ..scene import Dots, Group, LineTo, MoveTo, Path, Polygon, Rect, Scene, Segments
 from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, Step, steps
 from ..theme import Theme
 from .labels import captions_above, row_of_captions
@@ -103,12 +103,12 @@ def dense_group(layer: DenseLayer, index: int, x: float, spec: LenetSpec,
     return group, Placed(index, x, right, BBox(x, top, right, top + length), corners=corners)
 
 
-def _line(a: Point, b: Point) -> str:
-    return f"M{fmt(a[0])},{fmt(a[1])}L{fmt(b[0])},{fmt(b[1])}"
+def _line(a: Point, b: Point) -> Segments:
+    return MoveTo(*a), LineTo(*b)
 
 
 def window_and_lines(window: tuple[int, int], layer: MapLayer, here: Placed, there: Placed,
-                     spec: LenetSpec, theme: Theme, rng: random.Random) -> tuple[Rect, str, Point]:
+                     spec: LenetSpec, theme: Theme, rng: random.Random) -> tuple[Rect, Segments, Point]:
     """The filter window on this layer's front map and the two lines to the next layer."""
     front = here.front
     assert front is not None
@@ -158,7 +158,7 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
     all_steps = steps(spec)
     for i, step in enumerate(all_steps):
         a, b = placed[i], placed[i + 1]
-        data = ""
+        data: Segments = ()
         points: list[Point] = []
         layer = spec.layers[i]
         if step.window is not None and isinstance(layer, MapLayer):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, unit
-from ..scene import Circle, Fan, Group, Path, Primitive, Rect, Scene, Text, fmt
+from ..scene import Circle, CubicTo, Fan, Group, MoveTo, Path, Primitive, Rect, Scene, Text
 from ..spec.rnn import RnnSpec
 from ..theme import Theme
 from .anatomy import sub
@@ -89,8 +89,7 @@ def loop(element: Element, theme: Theme, delay: bool) -> list[Primitive]:
     c2 = (box.x1 + reach, end[1] + bulge)
     color, width = theme.edge.recurrent, max(theme.edge.width * theme.arrow.shaft_scale, 1.0)
     head, back = solid_head(end, unit(end[0] - c2[0], end[1] - c2[1]), color, theme, "recurrent")
-    curve = Path(f"M{fmt(start[0])},{fmt(start[1])}C{fmt(c1[0])},{fmt(c1[1])} {fmt(c2[0])},{fmt(c2[1])} "
-                 f"{fmt(back[0])},{fmt(back[1])}", BBox.around([start, c1, c2, back]), stroke=color,
+    curve = Path((MoveTo(*start), CubicTo(*c1, *c2, *back)), BBox.around([start, c1, c2, back]), stroke=color,
                  stroke_width=width, cls="recurrent", dash=theme.edge.recurrent_dasharray())
     items: list[Primitive] = [curve, head]
     if delay:  # the one-step delay, at the loop's far side

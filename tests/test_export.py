@@ -232,3 +232,54 @@ def test_svg_render_does_not_import_cairosvg() -> None:
             "print('cairosvg' in sys.modules, 'yaml' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+RENDER_ALL = """
+import sys
+from pathlib import Path
+import nnsvg
+from nnsvg.gallery import spec_files
+out = Path(sys.argv[2])
+for source in spec_files(Path(sys.argv[1])):
+    diagram = nnsvg.load(source)
+    for fmt in ("pdf", "eps", "ps"):
+        (out / f"{source.stem}.{fmt}").write_bytes(diagram.to_bytes(fmt))
+"""
+
+
+def test_print_formats_are_byte_identical_across_runs(tmp_path: Path) -> None:
+    """PDF, EPS and PS carry a creation date: fixed (SOURCE_DATE_EPOCH, else 1970), so two runs a
+    second apart, in two processes, give the same bytes for every gallery figure."""
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import REPO
+
+    runs = []
+    for k in range(2):
+        folder = tmp_path / f"run{k}"
+        folder.mkdir()
+        env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+        subprocess.run([sys.executable, "-c", RENDER_ALL, str(REPO / "gallery"), str(folder)], check=True, env=env)
+        runs.append(folder)
+        time.sleep(1.1)
+    names = sorted(p.name for p in runs[0].iterdir())
+    assert len(names) == 3 * len(list((REPO / "gallery" / "specs").iterdir()))
+    for name in names:
+        assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), name
+
+
+def test_source_date_epoch_is_the_date_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nnsvg.backends import cairo
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")  # 2025-11-24 16:00:00 UTC
+    pdf = nnsvg.fcnn([2, 2]).to_bytes("pdf")
+    assert b"/CreationDate (20251124160000Z)" in pdf or b"/CreationDate (D:20251124160000Z)" in pdf
+    assert b"%%CreationDate: Mon Nov 24 16:00:00 2025" in nnsvg.fcnn([2, 2]).to_bytes("eps")
+    # an older cairo writes the time of the run: only its digits change, so no byte offset moves
+    old = b"%PDF-1.5\n1 0 obj << /CreationDate (D:20261125194521Z) >> endobj\nxref 0 9"
+    fixed = cairo.reproducible(old, "pdf")
+    assert fixed == old.replace(b"20261125194521", b"20251124160000") and len(fixed) == len(old)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "not a number")
+    assert b"%%CreationDate: Thu Jan 01 00:00:00 1970" in nnsvg.fcnn([2, 2]).to_bytes("ps")

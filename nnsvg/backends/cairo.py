@@ -11,6 +11,9 @@ from __future__ import annotations
 import base64
 import io
 import math
+import os
+import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -314,6 +317,9 @@ def render(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:
         units = scale
     elif fmt == "pdf":
         surface = cairo.PDFSurface(out, page.width * PT_PER_PX, page.height * PT_PER_PX)
+        if hasattr(surface, "set_metadata"):  # cairo 1.16+; older ones get the date replaced below
+            stamp = time.gmtime(build_time())
+            surface.set_metadata(cairo.PDF_METADATA_CREATE_DATE, time.strftime("%Y-%m-%dT%H:%M:%SZ", stamp))
         units = PT_PER_PX
     elif fmt in ("ps", "eps"):
         surface = cairo.PSSurface(out, page.width * PT_PER_PX, page.height * PT_PER_PX)
@@ -334,4 +340,30 @@ def render(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:
     if fmt == "png":
         surface.write_to_png(out)
     surface.finish()
-    return out.getvalue()
+    return reproducible(out.getvalue(), fmt)
+
+
+def build_time() -> int:
+    """The date written into PDF and PostScript files: ``SOURCE_DATE_EPOCH`` when it is set (the
+    reproducible-builds convention), else 0 (1970-01-01, "no date"), so the same input always
+    gives the same bytes."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() and len(value) <= 12 else 0
+
+
+_PDF_DATE = re.compile(rb"(/CreationDate \((?:D:)?)[0-9]{14}")
+_PS_DATE = re.compile(rb"^%%CreationDate: [^\n]*$", re.MULTILINE)
+
+
+def reproducible(data: bytes, fmt: str) -> bytes:
+    """The document with its creation date set to ``build_time()`` (cairo writes the current time
+    into PostScript, and into PDF when it cannot be told otherwise). In a PDF only the 14 digits
+    change, so every byte offset in its cross-reference table stays right."""
+    stamp = time.gmtime(build_time())
+    if fmt == "pdf":
+        digits = time.strftime("%Y%m%d%H%M%S", stamp).encode()
+        return _PDF_DATE.sub(lambda m: m.group(1) + digits, data, count=1)
+    if fmt in ("ps", "eps"):
+        return _PS_DATE.sub(b"%%CreationDate: " + time.strftime("%a %b %d %H:%M:%S %Y", stamp).encode(), data,
+                            count=1)
+    return data

@@ -32,8 +32,8 @@ class Circle:
 
 # --- path geometry ------------------------------------------------------------------------
 # A path is typed data, never text: numbers become text (or cairo calls, or TikZ) only in a
-# backend. ``Segments`` is any path; the bulk kinds keep many independent pieces as points, so
-# a figure of 500,000 edges needs no object per edge beyond its points.
+# backend. ``Segments`` is any path; the bulk kinds keep many pieces of one style as shared
+# points and indices, so a figure of 500,000 edges is not 500,000 objects of segments.
 
 class MoveTo(NamedTuple):
     """Start a new subpath at (x, y)."""
@@ -87,8 +87,8 @@ class Close(NamedTuple):
 Segment = MoveTo | LineTo | CubicTo | QuadTo | ArcTo | Close
 Segments = tuple[Segment, ...]  # a path: every subpath starts with a MoveTo
 Polyline = tuple[Point, ...]  # the points of one open or closed polyline
-Curve = tuple[Point, Point, Point, Point]  # a cubic Bézier curve: start, control 1, control 2, end
 Star = tuple[Point, tuple[int, ...]]  # a start point and the indices of the ends of its lines
+CurveStar = tuple[tuple[Point, Point], tuple[int, ...]]  # (start, control point), end indices
 
 
 def polyline(points: Sequence[Point], closed: bool = False) -> Segments:
@@ -138,20 +138,23 @@ class Polylines:
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
-class Curves:
-    """Many independent cubic Bézier curves (curved edges with one style)."""
+class CurvedStars:
+    """``Stars`` whose lines are cubic Bézier curves (Bézier edges): an end comes with the
+    control point its curves arrive from, a star's start with the one its curves leave to."""
 
-    curves: tuple[Curve, ...]
+    ends: tuple[tuple[Point, Point], ...]  # (control point, end)
+    stars: tuple[CurveStar, ...]
 
 
-PathData = Segments | Fan | Stars | Dots | Polylines | Curves
+PathData = Segments | Fan | Stars | CurvedStars | Dots | Polylines
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
 class Path:
-    """Path data with its style: ``Segments``, or a bulk kind (``Fan``, ``Stars``, ``Dots``,
-    ``Polylines``, ``Curves``). ``extent`` is the box of the path's own geometry (the renderer knows
-    it without parsing the data); half the stroke width is added for the drawn box."""
+    """Path data with its style: ``Segments``, or a bulk kind (``Fan``, ``Stars``,
+    ``CurvedStars``, ``Dots``, ``Polylines``). ``extent`` is the box of the path's own geometry
+    (the renderer knows it without parsing the data); half the stroke width is added for the
+    drawn box."""
 
     data: PathData
     extent: BBox

@@ -16,7 +16,7 @@ from nnsvg.scene import (
     ArcTo,
     Close,
     CubicTo,
-    Curves,
+    CurvedStars,
     Dots,
     Fan,
     Group,
@@ -67,11 +67,12 @@ def test_bulk_kinds_as_svg_text() -> None:
     assert path_text(Polylines(((a, b, c),), closed=True)) == "M0,0L10,5.5L-1.25,2Z"
     mixed = Polylines(((a, b), (a, b, c), (a, b, c, a)))  # lines of other lengths: the general way
     assert path_text(mixed) == "M0,0L10,5.5M0,0L10,5.5L-1.25,2M0,0L10,5.5L-1.25,2L0,0"
-    assert path_text(Curves(((a, b, c, a), (c, b, a, c)))) == "M0,0C10,5.5 -1.25,2 0,0M-1.25,2C10,5.5 0,0 -1.25,2"
+    curved = CurvedStars(((c, a), (a, b)), (((a, b), (0, 1)), ((c, a), ()), ((c, b), (1,))))
+    assert path_text(curved) == "M0,0C10,5.5 -1.25,2 0,0M0,0C10,5.5 0,0 10,5.5M-1.25,2C10,5.5 0,0 10,5.5"
 
 
 @pytest.mark.parametrize("closed", [False, True])
-def test_bulk_text_is_the_same_for_shared_and_unshared_points(monkeypatch: pytest.MonkeyPatch,
+def test_bulk_text_is_the_same_whatever_the_caching_and_chunking(monkeypatch: pytest.MonkeyPatch,
                                                              closed: bool) -> None:
     """Points shared by many lines (nodes) are cached, unshared ones (arrowhead corners) are
     not; chunks and cache clearing are invisible in the text."""
@@ -88,9 +89,13 @@ def test_bulk_text_is_the_same_for_shared_and_unshared_points(monkeypatch: pytes
 
     for lines in (shared, unshared, shared + unshared):
         assert path_text(Polylines(lines, closed)) == expected(lines)
-    curves = tuple((p, q, q, p) for p in nodes for q in nodes)
-    assert path_text(Curves(curves)) == "".join(
-        f"M{p[0]:g},{p[1]:g}C{q[0]:g},{q[1]:g} {q[0]:g},{q[1]:g} {p[0]:g},{p[1]:g}" for p, q, _, _ in curves)
+    everywhere = tuple(range(len(nodes)))
+    assert path_text(Stars(tuple(nodes), tuple((p, everywhere) for p in nodes))) == "".join(
+        f"M{p[0]:g},{p[1]:g}L{q[0]:g},{q[1]:g}" for p in nodes for q in nodes)
+    ends = tuple((q, q) for q in nodes)
+    curved = CurvedStars(ends, tuple(((p, p), everywhere) for p in nodes))
+    assert path_text(curved) == "".join(
+        f"M{p[0]:g},{p[1]:g}C{p[0]:g},{p[1]:g} {q[0]:g},{q[1]:g} {q[0]:g},{q[1]:g}" for p in nodes for q in nodes)
 
 
 def test_short_path_data_is_built_in_and_long_data_spliced_alike() -> None:
@@ -102,7 +107,7 @@ def test_short_path_data_is_built_in_and_long_data_spliced_alike() -> None:
         tuple(s for k in range(600) for s in (MoveTo(k, 0), LineTo(k, 5))),  # long segments
         Polylines(tuple((p, q) for p in nodes for q in nodes)),
         Stars(nodes, tuple((p, tuple(range(40))) for p in nodes)),
-        Curves(((nodes[0], nodes[1], nodes[2], nodes[3]),)),
+        CurvedStars(((nodes[2], nodes[3]),), (((nodes[0], nodes[1]), (0,)),)),
         Fan(nodes, nodes),
         Dots(nodes[:3], 1.0),
     ]
@@ -297,7 +302,7 @@ def _row(k: int, x0: float, x1: float) -> tuple[Point, Point]:
     return (x0, 4.0 + 4 * k), (x1, 4.0 + 4 * k)
 
 
-@pytest.mark.parametrize("kind", ["segments", "polylines", "curves", "fan", "stars", "dots"])
+@pytest.mark.parametrize("kind", ["segments", "polylines", "curved-stars", "fan", "stars", "dots"])
 def test_raster_batches_draw_every_subpath(kind: str) -> None:
     """A stroke-only path on a PNG is stroked RASTER_BATCH subpaths at a time: none is lost."""
     rows = [_row(k, 10, 90) for k in range(20)]
@@ -307,8 +312,8 @@ def test_raster_batches_draw_every_subpath(kind: str) -> None:
         data = tuple(s for a, b in rows for s in (MoveTo(*a), LineTo(*b)))
     elif kind == "polylines":
         data = Polylines(tuple(rows))
-    elif kind == "curves":
-        data = Curves(tuple((a, a, b, b) for a, b in rows))
+    elif kind == "curved-stars":  # each row a straight curve: controls on its ends
+        data = CurvedStars(tuple((b, b) for _, b in rows), tuple(((a, a), (k,)) for k, (a, _) in enumerate(rows)))
     elif kind == "fan":  # every row's start to one end: the rows' ink is near their starts
         data = Fan(tuple(a for a, _ in rows), ((90.0, 50.0),))
         x = 11

@@ -24,7 +24,7 @@ from ..scene import (
     ArcTo,
     Circle,
     CubicTo,
-    Curves,
+    CurvedStars,
     Dots,
     Fan,
     Group,
@@ -115,13 +115,17 @@ def _trace_polylines(ctx: Any, data: Polylines, flush: Flush, batch: int) -> Non
             flush()
 
 
-def _trace_curves(ctx: Any, data: Curves, flush: Flush, batch: int) -> None:
-    move, curve = ctx.move_to, ctx.curve_to
-    for count, (start, (x1, y1), (x2, y2), (x, y)) in enumerate(data.curves, 1):
-        move(*start)
-        curve(x1, y1, x2, y2, x, y)
-        if flush is not None and count % batch == 0:
-            flush()
+def _trace_curved_stars(ctx: Any, data: CurvedStars, flush: Flush, batch: int) -> None:
+    move, curve, ends = ctx.move_to, ctx.curve_to, data.ends
+    count = 0
+    for ((sx, sy), (cx, cy)), indices in data.stars:
+        for k in indices:
+            (c2x, c2y), (ex, ey) = ends[k]
+            move(sx, sy)
+            curve(cx, cy, c2x, c2y, ex, ey)
+            count += 1
+            if flush is not None and count % batch == 0:
+                flush()
 
 
 def _arc(ctx: Any, current: Point, seg: ArcTo) -> None:
@@ -179,12 +183,12 @@ def _trace(ctx: Any, data: PathData, flush: Flush = None, batch: int = RASTER_BA
         _trace_fan(ctx, data, flush, batch)
     elif isinstance(data, Stars):
         _trace_stars(ctx, data, flush, batch)
+    elif isinstance(data, CurvedStars):
+        _trace_curved_stars(ctx, data, flush, batch)
     elif isinstance(data, Dots):
         _trace_dots(ctx, data, flush, batch)
-    elif isinstance(data, Polylines):
-        _trace_polylines(ctx, data, flush, batch)
     else:
-        _trace_curves(ctx, data, flush, batch)
+        _trace_polylines(ctx, data, flush, batch)
 
 
 def _fill_and_stroke(ctx: Any, fill: str, fill_alpha: float, stroke: str, width: float,

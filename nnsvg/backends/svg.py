@@ -8,7 +8,7 @@ pixels. Numbers become text here and only here (``fmt``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 from xml.etree import ElementTree
 
@@ -18,7 +18,7 @@ from ..scene import (
     Circle,
     Close,
     CubicTo,
-    Curves,
+    CurvedStars,
     Dots,
     Fan,
     Group,
@@ -142,16 +142,33 @@ def _polylines_text(lines: Sequence[Polyline], move: Texts, line: Texts, end: st
         return "".join([move[points[0]] + "".join([line[p] for p in points[1:]]) + end for points in lines])
 
 
+def _star_parts(stars: Iterable[tuple[str, tuple[int, ...]]], end: Callable[[int], str]) -> Iterator[str]:
+    """Stars as text, their start's text (``prefix``) before each of their ends' texts, in
+    pieces of about CHUNK lines."""
+    pieces: list[str] = []
+    lines = 0
+    for prefix, indices in stars:
+        if indices:
+            pieces.append(prefix + prefix.join(map(end, indices)))
+            lines += len(indices)
+            if lines >= CHUNK:
+                yield "".join(pieces)
+                pieces, lines = [], 0
+    if pieces:
+        yield "".join(pieces)
+
+
 class PathWriter:
     """Path data of any kind as SVG path text, in pieces. Segments are written one command
     each with no separator (M1,2L3,4C5,6 7,8 9,10Z); a ``Fan`` formats each point once and
-    joins; ``Stars``, ``Polylines`` and ``Curves`` look point texts up in caches kept across
-    every path this writer writes (the nodes' points recur in each weight level's path)."""
+    joins; ``Stars``, ``CurvedStars`` and ``Polylines`` look point texts up in caches kept
+    across every path this writer writes (the nodes' points recur in each weight level's path)."""
 
     def __init__(self) -> None:
         self._shared = {prefix: _SharedTexts(prefix) for prefix in ("M", "L", "C", " ", "")}
         self._fresh = {prefix: _FreshTexts(prefix) for prefix in ("M", "L", "C", " ", "")}
         self._ends: tuple[tuple[Point, ...], list[str]] = ((), [])  # the last Stars' ends and their texts
+        self._curve_ends: tuple[tuple[tuple[Point, Point], ...], list[str]] = ((), [])
 
     def parts(self, data: PathData) -> Iterator[str]:
         if isinstance(data, tuple):
@@ -160,12 +177,12 @@ class PathWriter:
             yield from _fan_parts(data)
         elif isinstance(data, Stars):
             yield from self._stars_parts(data)
+        elif isinstance(data, CurvedStars):
+            yield from self._curved_stars_parts(data)
         elif isinstance(data, Dots):
             yield from _dots_parts(data)
-        elif isinstance(data, Polylines):
-            yield from self._polylines_parts(data)
         else:
-            yield from self._curves_parts(data)
+            yield from self._polylines_parts(data)
 
     def _texts(self, prefixes: Sequence[str], pieces: Sequence[Sequence[Point]]) -> list[Texts]:
         """The point texts of each command letter in ``prefixes`` (the k-th is for the k-th
@@ -186,11 +203,8 @@ class PathWriter:
         move, end = self._shared["M"], self._shared[""]
         if data.ends is not self._ends[0]:  # a layer pair's levels share one tuple of ends
             self._ends = (data.ends, [end[p] for p in data.ends])
-        get = self._ends[1].__getitem__
-        for first in range(0, len(data.stars), CHUNK):
-            yield "".join([prefix + prefix.join(map(get, indices))
-                           for prefix, indices in ((move[start] + "L", indices)
-                                                   for start, indices in data.stars[first:first + CHUNK] if indices)])
+        yield from _star_parts(((move[start] + "L", indices) for start, indices in data.stars),
+                               self._ends[1].__getitem__)
 
     def _polylines_parts(self, data: Polylines) -> Iterator[str]:
         move, line = self._texts(("M", "L"), data.lines)
@@ -200,13 +214,14 @@ class PathWriter:
             move.trim()
             line.trim()
 
-    def _curves_parts(self, data: Curves) -> Iterator[str]:
-        texts = move, control, rest = self._texts(("M", "C", " "), data.curves)
-        for first in range(0, len(data.curves), CHUNK):
-            chunk = data.curves[first:first + CHUNK]
-            yield "".join([f"{move[a]}{control[b]}{rest[c]}{rest[d]}" for a, b, c, d in chunk])
-            for cache in texts:
-                cache.trim()
+    def _curved_stars_parts(self, data: CurvedStars) -> Iterator[str]:
+        """As ``Stars``: each start with its first control ("M1,2C3,4") once, then a curve to
+        each of its ends, written with its control once (" 5,6 7,8")."""
+        move, control, rest = self._shared["M"], self._shared["C"], self._shared[" "]
+        if data.ends is not self._curve_ends[0]:  # a layer pair's levels share one tuple of ends
+            self._curve_ends = (data.ends, [rest[c] + rest[p] for c, p in data.ends])
+        yield from _star_parts(((move[start] + control[c], indices) for (start, c), indices in data.stars),
+                               self._curve_ends[1].__getitem__)
 
 
 def _points(data: PathData) -> int:
@@ -215,13 +230,11 @@ def _points(data: PathData) -> int:
         return len(data)
     if isinstance(data, Fan):
         return len(data.starts) * (len(data.ends) + 1)
-    if isinstance(data, Stars):
+    if isinstance(data, Stars | CurvedStars):
         return sum(len(indices) + 1 for _, indices in data.stars)
     if isinstance(data, Dots):
         return 3 * len(data.centers)
-    if isinstance(data, Polylines):
-        return sum(map(len, data.lines))
-    return 4 * len(data.curves)
+    return sum(map(len, data.lines))
 
 
 def path_text(data: PathData) -> str:

@@ -2,7 +2,7 @@
 
 Layout happens in a layer frame, ``u`` along the sequence of layers and ``v`` across a layer,
 then one placer maps (u, v) to the page for the chosen direction. Edges of one style are one
-path per layer pair, kept as points (a ``Fan``; per weight level, ``Stars`` or ``Curves``).
+path per layer pair, kept as points (a ``Fan``; per weight level, ``Stars`` or ``CurvedStars``).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from ..errors import SpecError
 from ..geometry import BBox, Point, arrowhead, baseline_for_center, text_box, unit
 from ..scene import (
     Circle,
-    Curve,
-    Curves,
+    CurvedStars,
+    CurveStar,
     Dots,
     Fan,
     Group,
@@ -202,35 +202,53 @@ class EdgeWriter:
                 return self._curve_pair(senders, receivers, a.u, b.u), {}, None
             return self._line_pair(senders, receivers), {}, None
 
+    def _reached(self, indices: list[int]) -> dict[int, list[int]]:
+        """One sender's receivers (their indices) by weight level: a level is drawn for each
+        edge, in order, so every layer pair draws its levels as it always has."""
+        reached: dict[int, list[int]] = {}
+        for k in indices:
+            reached.setdefault(self.level(), []).append(k)
+        return reached
+
     def _line_pair(self, senders: list[Slot], receivers: list[Slot]) -> Levels:
         """Straight edges: per level, each sender with the receivers it reaches at that level."""
         ends = tuple(p for _, p, _ in receivers)
         indices = list(range(len(ends)))  # one int object per receiver, shared by its edges
         stars: dict[int, list[Star]] = {}
         for _, start, _ in senders:
-            reached: dict[int, list[int]] = {}
-            for k in indices:
-                reached.setdefault(self.level(), []).append(k)
-            for level, ks in reached.items():
+            for level, ks in self._reached(indices).items():
                 stars.setdefault(level, []).append((start, tuple(ks)))
         return {level: Stars(ends, tuple(v)) for level, v in stars.items()}
 
-    def _curve_pair(self, senders: list[Slot], receivers: list[Slot], ua: float, ub: float) -> Levels:
-        """Bézier edges whose controls sit half-way between the layers, level with each end."""
+    def _curve_pair(self, senders: list[Slot], receivers: list[Slot], ua: float, ub: float,
+                    heads: dict[int, list[Polyline]] | None = None) -> Levels:
+        """Bézier edges whose controls sit half-way between the layers, level with each end.
+        With ``heads``, each edge ends in its target's arrowhead, added to ``heads`` for it:
+        every edge arrives along the layer axis, so a target's edges share one head."""
         mid = (ua + ub) / 2
-        starts = [(p, self.place(mid, v)) for _, p, v in senders]
-        ends = [(self.place(mid, v), p) for _, p, v in receivers]
-        curves: dict[int, list[Curve]] = {}
-        for start in starts:
-            for end in ends:
-                curves.setdefault(self.level(), []).append(start + end)
-        return {level: Curves(tuple(v)) for level, v in curves.items()}
+        targets = [p for _, p, _ in receivers]
+        head_of: list[Polyline] = []
+        if heads is not None:
+            origin, axis = self.place(0.0, 0.0), self.place(1.0, 0.0)
+            direction = unit(axis[0] - origin[0], axis[1] - origin[1])
+            arrivals = [self._head(target, direction) for target in targets]
+            targets, head_of = [end for end, _ in arrivals], [head for _, head in arrivals]
+        ends = tuple((self.place(mid, v), end) for (_, _, v), end in zip(receivers, targets))
+        indices = list(range(len(ends)))
+        stars: dict[int, list[CurveStar]] = {}
+        for _, start, v in senders:
+            leave = (start, self.place(mid, v))
+            for level, ks in self._reached(indices).items():
+                stars.setdefault(level, []).append((leave, tuple(ks)))
+                if heads is not None:
+                    heads.setdefault(level, []).extend([head_of[k] for k in ks])
+        return {level: CurvedStars(ends, tuple(v)) for level, v in stars.items()}
 
     def _arrow_pair(self, senders: list[Slot], receivers: list[Slot], ua: float,
                     ub: float) -> tuple[Levels, Levels, BBox | None]:
         heads: dict[int, list[Polyline]] = {}
         if self.spec.bezier:
-            edges = self._curved_arrows(senders, receivers, (ua + ub) / 2, heads)
+            edges = self._curve_pair(senders, receivers, ua, ub, heads)
         else:
             edges = self._straight_arrows(senders, receivers, heads)
         corners = [p for level in heads.values() for head in level for p in head]
@@ -249,25 +267,6 @@ class EdgeWriter:
                 lines.setdefault(level, []).append((source, end))
                 heads.setdefault(level, []).append(head)
         return {level: Polylines(tuple(v)) for level, v in lines.items()}
-
-    def _curved_arrows(self, senders: list[Slot], receivers: list[Slot], mid: float,
-                       heads: dict[int, list[Polyline]]) -> Levels:
-        """Bézier edges (as ``_curve_pair``); every one arrives along the layer axis, so each
-        target has one head, shared by all its edges."""
-        origin, axis = self.place(0.0, 0.0), self.place(1.0, 0.0)
-        direction = unit(axis[0] - origin[0], axis[1] - origin[1])
-        starts = [(p, self.place(mid, v)) for _, p, v in senders]
-        into: list[tuple[tuple[Point, Point], Polyline]] = []
-        for _, target, v in receivers:
-            end, head = self._head(target, direction)
-            into.append(((self.place(mid, v), end), head))
-        curves: dict[int, list[Curve]] = {}
-        for start in starts:
-            for end_part, head in into:
-                level = self.level()
-                curves.setdefault(level, []).append(start + end_part)
-                heads.setdefault(level, []).append(head)
-        return {level: Curves(tuple(v)) for level, v in curves.items()}
 
     def _head(self, target: Point, direction: Point) -> tuple[Point, Polyline]:
         """Where an edge into ``target`` along ``direction`` ends (inside a solid head, so its

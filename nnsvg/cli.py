@@ -28,7 +28,7 @@ from .flags import generated, keyword, positional, spec_parameters, spec_values
 from .spec.base import BaseSpec
 from .text import clip, nearest
 
-HELP = "Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS."
+HELP = "Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS, PS."
 
 # --- the options of every drawing command that are not spec options (declared once, here) ---
 
@@ -215,7 +215,7 @@ def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="show the version and exit")] = False,
 ) -> None:
-    """Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS."""
+    """Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS, PS."""
 
 
 def build_app(wanted: str | None = None) -> typer.Typer:

@@ -76,7 +76,9 @@ def spec_parameter(name: str, meta: dict[str, Any], default: Any) -> inspect.Par
 
 
 def spec_parameters(cls: type[BaseSpec], only: tuple[str, ...] | None = None) -> list[inspect.Parameter]:
-    """A parameter per option of a spec class (or of the ``only`` ones), in declaration order."""
+    """A parameter per option of a spec class (or of the ``only`` ones, overriding a spec file:
+    their defaults are not shown, since what is not given keeps the file's value), in
+    declaration order."""
     defaults = {f.name: f for f in cls.__dataclass_fields__.values()}
     out = []
     for name, meta in options(cls).items():
@@ -84,7 +86,7 @@ def spec_parameters(cls: type[BaseSpec], only: tuple[str, ...] | None = None) ->
             continue
         f = defaults[name]
         default = f.default_factory() if callable(f.default_factory) else f.default
-        out.append(spec_parameter(name, meta, default))
+        out.append(spec_parameter(name, meta, default if only is None else None))
     return out
 
 

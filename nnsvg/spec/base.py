@@ -20,6 +20,6 @@ class BaseSpec:
     layers: tuple[Any, ...] = field(metadata={"kind": "layers", "help": "the layers, in order"})
     theme: str = option("nnsvg", "text", "theme name or path to a theme .toml file")
     set: dict[str, Any] = option({}, "settings", "theme overrides, key=value")
-    seed: int = option(0, "int", "seed of the random choices (edge weights, filter positions)",
+    seed: int = option(0, "int", "seed of every random choice (FCNN weights and dropout, filter positions)",
                        low=0, high=2**63 - 1)
     labels: bool = option(True, "bool", "draw the captions")

@@ -13,20 +13,20 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from typer.exceptions import TyperException
 
-from . import __version__, export, formats, styles
+from . import __version__, export, formats, reading, styles
 from . import spec as specs
 from .diagram import Diagram
-from .errors import ExportError, NnsvgError, SpecError
-from .flags import generated, keyword, positional, spec_parameters, spec_values
+from .errors import NnsvgError, SpecError
+from .flags import generated, keyword, positional, spec_parameters, spec_values, stray_options, with_labels
 from .spec.base import BaseSpec
-from .text import clip, nearest
+from .text import clip
 
 HELP = "Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS, PS."
 
@@ -63,57 +63,9 @@ def emit(diagram: Diagram, values: dict[str, Any]) -> None:
         chunks = diagram.encoded(fmt, spec=save_spec)
         if save_spec is not None:
             diagram.save_spec(save_spec)
-        to_stdout(chunks)
+        export.to_stdout(chunks)
     for note in diagram.notes:
         print(f"note: {note}", file=sys.stderr)
-
-
-def to_stdout(chunks: Iterable[bytes]) -> None:
-    """Write the figure to standard output; a closed, full or broken output is an ExportError."""
-    out = getattr(sys.stdout, "buffer", None)
-    if out is None:
-        raise ExportError("standard output is closed; give -o FILE")
-    try:
-        sys.stdout.flush()
-        for chunk in chunks:
-            out.write(chunk)
-        out.flush()
-    except BrokenPipeError:
-        _quiet_stdout()
-        raise ExportError("standard output was closed before the whole figure was written (broken pipe)") from None
-    except (OSError, ValueError) as exc:  # ValueError: the stream was closed
-        _quiet_stdout()
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is closed"
-        raise ExportError(f"cannot write the figure to standard output: {reason}") from None
-
-
-def _quiet_stdout() -> None:
-    """Point standard output at the null device, so flushing it at exit cannot fail again."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
-def stray_options(ctx: typer.Context, tokens: list[str]) -> None:
-    """Layer tokens may be negative numbers (reported as bad widths), so the style commands
-    accept unknown options as tokens; a token that is really a mistyped option is named here."""
-    names = [name for param in ctx.command.params for name in getattr(param, "opts", [])]
-    for token in tokens:
-        if token.startswith("-") and not token.lstrip("-").replace(".", "", 1).isdigit():
-            if token in names:  # only after "--", where every word is a layer token
-                raise SpecError(f"{token} comes after '--', where every word is a layer token; "
-                                "put options before '--'")
-            raise SpecError(f"No such option: {token}{nearest(token, names)}")
-
-
-def with_labels(tokens: list[str], labels: list[str] | None) -> list[Any]:
-    """Layer tokens, as mappings with a caption when --label is given once per layer."""
-    if not labels:
-        return list(tokens)
-    if len(labels) != len(tokens):
-        raise SpecError(f"--label: give one per layer ({len(tokens)}), got {len(labels)}")
-    return [{"size": token, "label": text} for token, text in zip(tokens, labels)]
 
 
 def style_command(style: styles.Style) -> Callable[..., None]:
@@ -131,22 +83,12 @@ def style_command(style: styles.Style) -> Callable[..., None]:
     return generated(command, parameters, f"{style.summary}\n\nExample: {style.example}")
 
 
-def same_file(a: str, b: str) -> bool:
-    """Whether two paths name one file (through links, ``..`` or ``~``)."""
-    try:
-        first, second = Path(a).expanduser(), Path(b).expanduser()
-        return first.resolve() == second.resolve() or (first.exists() and second.exists()
-                                                        and os.path.samefile(first, second))
-    except (OSError, RuntimeError, ValueError):
-        return False
-
-
 def render_command() -> Callable[..., None]:
     """``nnsvg render SPEC``: a spec file, with the shared spec options as overrides."""
     overrides = ("theme", "set", "seed", "labels")
 
     def command(spec_file: str, **values: Any) -> None:
-        if values["save_spec"] is not None and same_file(spec_file, values["save_spec"]):
+        if values["save_spec"] is not None and reading.same_file(spec_file, values["save_spec"]):
             raise SpecError(f"--save-spec '{clip(values['save_spec'])}' is the spec file being rendered: writing "
                             "it would replace your file (and its comments); give another name")
         spec = specs.load(spec_file)

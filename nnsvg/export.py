@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
@@ -214,3 +215,30 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) ->
             raise ExportError(f"cannot write '{path}': {exc.strerror or exc}") from None
         raise
     return target
+
+
+def to_stdout(chunks: Iterable[bytes]) -> None:
+    """Write the figure to standard output; a closed, full or broken output is an ExportError."""
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:
+        raise ExportError("standard output is closed; give -o FILE")
+    try:
+        sys.stdout.flush()
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        raise ExportError("standard output was closed before the whole figure was written (broken pipe)") from None
+    except (OSError, ValueError) as exc:  # ValueError: the stream was closed
+        _quiet_stdout()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is closed"
+        raise ExportError(f"cannot write the figure to standard output: {reason}") from None
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so flushing it at exit cannot fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -14,6 +14,7 @@ import typer
 from .errors import SpecError
 from .spec.base import BaseSpec
 from .spec.fields import coerce, options
+from .text import nearest
 
 METAVARS = {"int": "INTEGER", "number": "NUMBER", "numbers": "N[,N...]", "text": "TEXT",
             "texts": "TEXT[,TEXT...]"}
@@ -129,3 +130,24 @@ def generated(function: Callable[..., None], parameters: list[inspect.Parameter]
     function.__annotations__ = {}
     function.__doc__ = doc
     return function
+
+
+def stray_options(ctx: typer.Context, tokens: list[str]) -> None:
+    """Layer tokens may be negative numbers (reported as bad widths), so the style commands
+    accept unknown options as tokens; a token that is really a mistyped option is named here."""
+    names = [name for param in ctx.command.params for name in getattr(param, "opts", [])]
+    for token in tokens:
+        if token.startswith("-") and not token.lstrip("-").replace(".", "", 1).isdigit():
+            if token in names:  # only after "--", where every word is a layer token
+                raise SpecError(f"{token} comes after '--', where every word is a layer token; "
+                                "put options before '--'")
+            raise SpecError(f"No such option: {token}{nearest(token, names)}")
+
+
+def with_labels(tokens: list[str], labels: list[str] | None) -> list[Any]:
+    """Layer tokens, as mappings with a caption when --label is given once per layer."""
+    if not labels:
+        return list(tokens)
+    if len(labels) != len(tokens):
+        raise SpecError(f"--label: give one per layer ({len(tokens)}), got {len(labels)}")
+    return [{"size": token, "label": text} for token, text in zip(tokens, labels)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 from .errors import NnsvgError, SpecError
 from .text import shown_path
@@ -62,3 +63,13 @@ def read_regular(path: str | os.PathLike[str], limit: int, what: str,
         raise error(f"cannot read {what} {shown}: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file (through links, ``..`` or ``~``)."""
+    try:
+        first, second = Path(a).expanduser(), Path(b).expanduser()
+        return first.resolve() == second.resolve() or (first.exists() and second.exists()
+                                                        and os.path.samefile(first, second))
+    except (OSError, RuntimeError, ValueError):
+        return False

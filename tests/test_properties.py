@@ -888,9 +888,6 @@ def test_ellipsis_hides_nothing(case: tuple[Callable[[], nnsvg.Diagram], str]) -
     assert not of_class(first, "path", "ellipsis") or len(find(first, case[1])) < 2
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an FCNN activation name (activation_style='name') is put 1.2 node "
-                   "diameters above its layer without measuring it: names of close layers overlap, and so do a name "
-                   "and its layer's '+1' when nodes are small")
 @pytest.mark.parametrize("options", [{"layer_spacing": 0},
                                      {"node_diameter": 1, "bias": True, "layers": [1, 1, 1]}], ids=["close", "small"])
 def test_activation_names_overlap(options: dict[str, Any]) -> None:

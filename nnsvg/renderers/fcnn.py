@@ -28,6 +28,7 @@ from ..scene import (
     PathData,
     Polyline,
     Polylines,
+    Primitive,
     Rect,
     Scene,
     Star,
@@ -333,12 +334,33 @@ def _dots(layer: LayerLayout, d: float, place: Placer, color: str) -> Path:
     return Path(Dots(centers, r), BBox.around(centers, r), fill=color, cls="ellipsis")
 
 
+def clear_of(item: Primitive, obstacles: list[BBox], place: Placer, u: float) -> Primitive:
+    """A layer's activation name moved away from its layer (towards smaller v) until it touches
+    none of ``obstacles`` (its own nodes and '+1', other layers' names): measured, so close
+    layers and tiny nodes are handled."""
+    if not isinstance(item, Text):
+        return item
+    pad = item.size * 0.25
+    a, b = place(u, 0.0), place(u, 1.0)
+    step = (b[0] - a[0], b[1] - a[1])  # one unit of v on the page
+    box = item.box
+    for _ in range(4 * len(obstacles) + 4):
+        if not any(box.overlaps(o, pad) for o in obstacles):
+            break
+        shift = max(box.width, box.height) / 2 + pad  # half a box each time: it never skips a gap
+        box = BBox(box.x0 - step[0] * shift, box.y0 - step[1] * shift, box.x1 - step[0] * shift,
+                   box.y1 - step[1] * shift)
+    dx, dy = box.x0 - item.box.x0, box.y0 - item.box.y0
+    return Text(item.x + dx, item.y + dy, item.text, item.size, item.family, item.fill, item.anchor, box, item.cls)
+
+
 def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
                  place: Placer) -> list[Group]:
     d = spec.node_diameter
     node, bias = theme.node, theme.bias
     activations = spec.layer_activations()
     groups = []
+    taken: list[BBox] = []  # the boxes of texts placed so far ("+1", activation names)
     for layer, lay in zip(spec.layers, layouts):
         group = Group(f"layer-{lay.index}", "layer")
         for k, (x, y) in enumerate(lay.nodes):
@@ -361,7 +383,13 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
             centres = [p for k, p, _ in lay.receivers()] if lay.has_bias else \
                 [p for k, p in enumerate(lay.nodes) if k not in lay.dropped]
             anchor = place(lay.u, min(lay.node_v) - d * 1.2)
-            group.children.extend(activation_items(name, spec.activation_style, centres, anchor, d, theme))
+            items = activation_items(name, spec.activation_style, centres, anchor, d, theme)
+            if spec.activation_style == "name":
+                own = [b for b in (c.bbox() for c in group.children) if b is not None]
+                items = [clear_of(item, taken + own, place, lay.u)
+                         for item in items]
+            group.children.extend(items)
+        taken.extend(c.bbox() for c in group.children if isinstance(c, Text))
         groups.append(group)
     if spec.labels or spec.formulas:
         add_labels(spec, theme, layouts, groups)

@@ -28,7 +28,6 @@ from ..scene import (
     PathData,
     Polyline,
     Polylines,
-    Primitive,
     Rect,
     Scene,
     Star,
@@ -47,7 +46,7 @@ from .anatomy import (
     weight_labels,
     weight_name,
 )
-from .labels import column_of_captions, fcnn_label, row_of_captions
+from .labels import column_of_captions, fcnn_label, moved_clear, row_of_captions
 
 Placer = Callable[[float, float], Point]
 Slot = tuple[int, Point, float]  # (index in the layer's drawn nodes, page point, v)
@@ -334,26 +333,6 @@ def _dots(layer: LayerLayout, d: float, place: Placer, color: str) -> Path:
     return Path(Dots(centers, r), BBox.around(centers, r), fill=color, cls="ellipsis")
 
 
-def clear_of(item: Primitive, obstacles: list[BBox], place: Placer, u: float) -> Primitive:
-    """A layer's activation name moved away from its layer (towards smaller v) until it touches
-    none of ``obstacles`` (its own nodes and '+1', other layers' names): measured, so close
-    layers and tiny nodes are handled."""
-    if not isinstance(item, Text):
-        return item
-    pad = item.size * 0.25
-    a, b = place(u, 0.0), place(u, 1.0)
-    step = (b[0] - a[0], b[1] - a[1])  # one unit of v on the page
-    box = item.box
-    for _ in range(4 * len(obstacles) + 4):
-        if not any(box.overlaps(o, pad) for o in obstacles):
-            break
-        shift = max(box.width, box.height) / 2 + pad  # half a box each time: it never skips a gap
-        box = BBox(box.x0 - step[0] * shift, box.y0 - step[1] * shift, box.x1 - step[0] * shift,
-                   box.y1 - step[1] * shift)
-    dx, dy = box.x0 - item.box.x0, box.y0 - item.box.y0
-    return Text(item.x + dx, item.y + dy, item.text, item.size, item.family, item.fill, item.anchor, box, item.cls)
-
-
 def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
                  place: Placer) -> list[Group]:
     d = spec.node_diameter
@@ -386,7 +365,9 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
             items = activation_items(name, spec.activation_style, centres, anchor, d, theme)
             if spec.activation_style == "name":
                 own = [b for b in (c.bbox() for c in group.children) if b is not None]
-                items = [clear_of(item, taken + own, place, lay.u)
+                a, b = place(lay.u, 0.0), place(lay.u, 1.0)
+                away = (a[0] - b[0], a[1] - b[1])  # towards smaller v: away from the layer
+                items = [moved_clear(item, taken + own, away) if isinstance(item, Text) else item
                          for item in items]
             group.children.extend(items)
         taken.extend(c.bbox() for c in group.children if isinstance(c, Text))

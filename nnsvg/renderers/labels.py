@@ -141,3 +141,19 @@ def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacl
         placed.add(box)
         out.append(Text(x, baseline, text, size, family, theme.text.color, "start", box, cls))
     return out
+
+
+def moved_clear(text: Text, obstacles: list[BBox], direction: tuple[float, float]) -> Text:
+    """``text`` moved along ``direction`` (a unit vector on the page) until it is a quarter of
+    its size clear of every box in ``obstacles``; half a box at a time, so it never jumps over
+    a gap it would fit in."""
+    pad = text.size * 0.25
+    shift = max(text.box.width, text.box.height) / 2 + pad
+    dx = dy = 0.0
+    box = text.box
+    for _ in range(4 * len(obstacles) + 4):
+        if not any(box.overlaps(o, pad) for o in obstacles):
+            break
+        dx, dy = dx + direction[0] * shift, dy + direction[1] * shift
+        box = BBox(text.box.x0 + dx, text.box.y0 + dy, text.box.x1 + dx, text.box.y1 + dy)
+    return Text(text.x + dx, text.y + dy, text.text, text.size, text.family, text.fill, text.anchor, box, text.cls)

@@ -16,14 +16,17 @@ from ..text import looks_like_path, quote
 from . import fields, files
 from .fcnn import FcnnLayer, FcnnSpec
 
-# names a user may import from here; their style's module is imported when asked for
-_LAZY = {"LenetSpec": "lenet", "MapLayer": "lenet", "DenseLayer": "lenet",
-         "AlexnetSpec": "alexnet", "Volume": "alexnet", "Dense": "alexnet", "RnnSpec": "rnn"}
+# layer classes a user may import from here; the spec classes come from the style registry, and
+# each is imported when asked for
+_LAYERS = {"MapLayer": "lenet", "DenseLayer": "lenet", "Volume": "alexnet", "Dense": "alexnet"}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+    if name in _LAYERS:
+        return getattr(import_module(f"{__name__}.{_LAYERS[name]}"), name)
+    for style in styles.STYLES.values():
+        if style.spec_path.endswith(f":{name}"):
+            return style.spec_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -227,7 +227,11 @@ class Image:
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
 class Text:
-    """One line of text with its baseline at ``y``; ``box`` is its measured extent."""
+    """One line of text with its baseline at ``y``; ``box`` is its measured extent.
+
+    ``host`` is the one shape the text is meant to sit on (a node's "+1" in its circle, a
+    cell's name in its box, a label on its plate); it may overlap that shape and whatever the
+    host hides. Any other shape under the text is a defect the quality check reports."""
 
     x: float
     y: float
@@ -238,6 +242,7 @@ class Text:
     anchor: str
     box: BBox
     cls: str | None = None
+    host: Primitive | None = None
 
     def bbox(self) -> BBox:
         return self.box

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import nnsvg
-from nnsvg.geometry import apply_affine
+from nnsvg.geometry import BBox, apply_affine
 
 from .conftest import REPO, assert_clear, find, layer_group, parse
 
@@ -60,11 +61,17 @@ def test_filters_and_pyramids() -> None:
 
 
 def test_pyramid_pieces_are_painted_around_the_volume_faces() -> None:
-    root = parse(nnsvg.alexnet(["32x32x3:5x5", "28x28x8", 10]).svg())
+    root = parse(nnsvg.alexnet(["32x32x3:5x5", "28x28x8", 10], look="cubes").svg())
     classes = [(p.get("class") or "").split()[0] for p in find(layer_group(root, 0), "polygon")]
     first_face = classes.index("volume")
     assert "filter" in classes[:first_face]  # the filter box is inside: painted first
     assert "pyramid" in classes[:first_face] and "pyramid" in classes[first_face:]  # clipped
+    # the row look: the rod inside, the whole pyramid between the volumes, over the faces
+    root = parse(nnsvg.alexnet(["32x32x3:5x5", "28x28x8", 10]).svg())
+    classes = [(p.get("class") or "").split()[0] for p in find(layer_group(root, 0), "polygon")]
+    first_face = classes.index("volume")
+    assert "filter" in classes[:first_face] and "pyramid" not in classes[:first_face]
+    assert classes[first_face:].count("pyramid") == 4
 
 
 def test_seeded_filter_positions() -> None:
@@ -76,7 +83,7 @@ def test_seeded_filter_positions() -> None:
 
 
 def test_dims_labels_are_real_text_on_the_right_edges() -> None:
-    diagram = nnsvg.alexnet(["224x224x3", "55x55x96", 1000], dims=True)
+    diagram = nnsvg.alexnet(["224x224x3", "55x55x96", 1000], dims=True, look="cubes")
     root = parse(diagram.svg())
     texts = {(t.get("class"), t.text) for t in find(root, "text")}
     assert {("dim height", "224"), ("dim width", "224"), ("dim depth", "3"), ("dim height", "55"),
@@ -103,7 +110,7 @@ def test_font_size_from_theme_and_scale() -> None:
 
 
 def test_input_image_is_mapped_onto_the_front_face(tmp_path: Path) -> None:
-    diagram = nnsvg.alexnet(["28x28x1:5x5", "24x24x8", 10], input_image=str(DIGIT), image_opacity=0.6)
+    diagram = nnsvg.alexnet(["28x28x1:5x5", "24x24x8", 10], input_image=str(DIGIT), image_opacity=0.6, look="cubes")
     root = parse(diagram.svg())
     images = find(root, "image")
     assert len(images) == 1
@@ -236,3 +243,252 @@ def test_the_image_is_read_while_validating_not_while_rendering(tmp_path: Path) 
     path.unlink()
     assert len(find(parse(diagram.svg()), "image")) == 1
     assert "image" not in nnsvg.spec.to_dict(diagram.spec)
+
+
+# --- NN-SVG's look: the row, links on every pair, labels clear of every shape -------------
+
+PAPER = ALEXNET  # Krizhevsky et al. 2012, as in gallery/specs/alexnet-paper-dims.yaml
+NETWORKS = {
+    "nn-svg-default": ["224x224x3:11x11", "55x55x96:5x5", "27x27x256:3x3", "13x13x384:3x3", "13x13x384:3x3",
+                       "13x13x256", 2048, 2048, 1000],
+    "paper": PAPER,
+    "vgg16": ["224x224x64:3x3", "112x112x128:3x3", "56x56x256:3x3", "28x28x512:3x3", "14x14x512:3x3",
+              "7x7x512", 4096, 4096, 1000],
+    "zfnet": ["224x224x3:7x7", "110x110x96:3x3", "55x55x96:5x5", "26x26x256:3x3", "13x13x256:3x3",
+              "13x13x384:3x3", "13x13x384:3x3", "13x13x256", "6x6x256", 4096, 4096, 1000],
+    "cifar": ["32x32x3:5x5", "28x28x32", "14x14x64", 10],
+    "lenet5": ["32x32x1:5x5", "28x28x6:2x2", "14x14x6:5x5", "10x10x16:2x2", "5x5x16", 120, 84, 10],
+}
+VGG_PLAIN = ["224x224x64", "112x112x128", "56x56x256", "28x28x512", "14x14x512", "7x7x512", 4096, 4096, 1000]
+
+
+def shapes(diagram: object) -> list[tuple[str, list[tuple[float, float]], bool]]:
+    """Every drawn shape as (class, page points, closed): polygons, arrow and leader paths."""
+    from nnsvg.scene import LineTo, MoveTo, Polygon
+    from nnsvg.scene import Path as ScenePath
+
+    out = []
+    for prim in diagram.scene.walk():  # type: ignore[attr-defined]
+        if isinstance(prim, Polygon):
+            out.append((prim.cls or "", list(prim.points), True))
+        elif isinstance(prim, ScenePath):
+            pts = [(s.x, s.y) for s in prim.data if isinstance(s, MoveTo | LineTo)]  # type: ignore[union-attr]
+            out.append((prim.cls or "", pts, prim.fill != "none"))
+    return out
+
+
+def _inside(p: tuple[float, float], poly: list[tuple[float, float]]) -> bool:
+    hit = False
+    for (ax, ay), (bx, by) in zip(poly, poly[1:] + poly[:1]):
+        if (ay > p[1]) != (by > p[1]) and p[0] < ax + (p[1] - ay) * (bx - ax) / (by - ay):
+            hit = not hit
+    return hit
+
+
+def _cross(p: tuple[float, float], q: tuple[float, float], r: tuple[float, float], s: tuple[float, float]) -> bool:
+    def side(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> float:
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    return side(p, q, r) * side(p, q, s) < 0 and side(r, s, p) * side(r, s, q) < 0
+
+
+def text_hits(box: object, points: list[tuple[float, float]], closed: bool) -> bool:
+    """Whether a shape's outline or area meets a text's box."""
+    x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1  # type: ignore[attr-defined]
+    corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    if any(x0 < x < x1 and y0 < y < y1 for x, y in points):
+        return True
+    if closed and any(_inside(c, points) for c in corners):
+        return True
+    edges = list(zip(points, points[1:] + (points[:1] if closed else [])))
+    return any(_cross(a, b, c, d) for a, b in edges for c, d in zip(corners, corners[1:] + corners[:1]))
+
+
+def labels_on_shapes(diagram: object) -> list[str]:
+    from nnsvg.scene import Text
+
+    found = []
+    drawn = shapes(diagram)
+    for text in (p for p in diagram.scene.walk() if isinstance(p, Text)):  # type: ignore[attr-defined]
+        for cls, points, closed in drawn:
+            if text_hits(text.box, points, closed) and text.host is None:
+                found.append(f"{text.text!r} ({text.cls}) on {cls}")
+    return found
+
+
+def outlines(diagram: object) -> list[list[tuple[float, float]]]:
+    """Each layer's outline on the page: the points of its box's faces."""
+    out = []
+    for i in range(len(diagram.spec.layers)):  # type: ignore[attr-defined]
+        group = next(g for g in diagram.scene.groups if g.id == f"layer-{i}")  # type: ignore[attr-defined]
+        out.append([pt for p in group.children if (getattr(p, "cls", "") or "").split()[0] in ("volume", "dense")
+                    for pt in p.points])  # type: ignore[union-attr]
+    return out
+
+
+def on_outline(p: tuple[float, float], points: list[tuple[float, float]], tolerance: float = 0.05) -> bool:
+    """Whether p lies on the boundary of the convex hull of ``points``: inside or on every
+    supporting line, and on one of them."""
+    from nnsvg.renderers.alexnet import convex_hull
+
+    hull = convex_hull(points)
+    cx, cy = sum(x for x, _ in hull) / len(hull), sum(y for _, y in hull) / len(hull)
+    distances = []
+    for (ax, ay), (bx, by) in zip(hull, hull[1:] + hull[:1]):
+        nx, ny = by - ay, ax - bx
+        length = (nx * nx + ny * ny) ** 0.5
+        nx, ny = nx / length, ny / length
+        if nx * (cx - ax) + ny * (cy - ay) > 0:
+            nx, ny = -nx, -ny
+        distances.append(nx * (p[0] - ax) + ny * (p[1] - ay))  # > 0 outside this edge
+    return max(distances) <= tolerance and max(distances) >= -tolerance
+
+
+def arrows(diagram: object, layer: int) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The arrows (shaft start, head tip) painted into a layer's group."""
+    from nnsvg.scene import LineTo, MoveTo
+    from nnsvg.scene import Path as ScenePath
+
+    group = next(g for g in diagram.scene.groups if g.id == f"layer-{layer}")  # type: ignore[attr-defined]
+    paths = [p for p in group.children if isinstance(p, ScenePath) and (p.cls or "").startswith("arrow")]
+    shafts = [p for p in paths if p.cls == "arrow"]
+    heads = [p for p in paths if p.cls == "arrow arrowhead"]
+    assert len(shafts) == len(heads)
+    out = []
+    for shaft, head in zip(shafts, heads):
+        start = next(s for s in shaft.data if isinstance(s, MoveTo))  # type: ignore[union-attr]
+        tip = [s for s in head.data if isinstance(s, MoveTo | LineTo)][1]  # type: ignore[union-attr]
+        out.append(((start.x, start.y), (tip.x, tip.y)))
+    return out
+
+
+def pyramid_layers(diagram: object) -> list[int]:
+    """The layers whose filter sends a pyramid to the next layer."""
+    return sorted(int(g.id.split("-")[1]) for g in diagram.scene.groups  # type: ignore[attr-defined]
+                  if (g.id or "").startswith("layer-")
+                  and any((getattr(c, "cls", "") or "") == "filter front" for c in g.children))
+
+
+@pytest.mark.parametrize("look", ["row", "cubes"])
+@pytest.mark.parametrize("view", [[21, 21.4], [50, 25], [35, 20], [30, 30]])
+def test_paper_dims_labels_sit_on_no_shape(look: str, view: list[float]) -> None:
+    """The issue's case: '96', '256', '384', '27', '13' on the pyramids, '256' on the arrow."""
+    diagram = nnsvg.alexnet(PAPER, dims=True, view=view, look=look)
+    assert labels_on_shapes(diagram) == []
+    assert len(assert_clear(diagram)) == 6 * 3 + 3
+
+
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_real_networks_labels_sit_on_no_shape(name: str) -> None:
+    diagram = nnsvg.alexnet(NETWORKS[name], dims=True, filter_dims=True)
+    assert labels_on_shapes(diagram) == []
+    assert_clear(diagram)
+
+
+def test_captions_sit_on_no_shape() -> None:
+    layers = [{"size": t, "label": f"conv{k}"} if isinstance(t, str) else {"size": t, "label": "fc"}
+              for k, t in enumerate(PAPER)]
+    diagram = nnsvg.alexnet(layers, dims=True)
+    assert labels_on_shapes(diagram) == []
+    assert sum(1 for t in find(parse(diagram.svg()), "text") if t.get("class") == "caption") == 9
+
+
+@pytest.mark.parametrize("look", ["row", "cubes"])
+def test_arrows_start_and_end_on_outlines(look: str) -> None:
+    diagram = nnsvg.alexnet(PAPER, dims=True, look=look)
+    boxes = outlines(diagram)
+    for layer in (6, 7, 8):  # 13x13x256 -> 4096 -> 4096 -> 1000
+        [(start, tip)] = arrows(diagram, layer)
+        assert on_outline(start, boxes[layer - 1]), (layer, start)  # not in the middle of a face
+        assert on_outline(tip, boxes[layer]), (layer, tip)
+
+
+def test_every_consecutive_pair_is_linked_once() -> None:
+    diagram = nnsvg.alexnet(VGG_PLAIN)  # no filter anywhere: an arrow for each pair
+    assert [len(arrows(diagram, k)) for k in range(9)] == [0] + [1] * 8
+    assert pyramid_layers(diagram) == []
+    mixed = nnsvg.alexnet(["32x32x3:5x5", "28x28x32", "14x14x64:3x3", "12x12x64", 10])
+    assert [len(arrows(mixed, k)) for k in range(5)] == [0, 0, 1, 0, 1]
+    assert pyramid_layers(mixed) == [0, 2]
+    # a filter on the last volume before a dense layer: its pyramid is the only link
+    last = nnsvg.alexnet(["13x13x256:3x3", 4096, 1000])
+    assert [len(arrows(last, k)) for k in range(3)] == [0, 0, 1]
+    assert pyramid_layers(last) == [0]
+    assert sum(1 for p in find(parse(last.svg()), "polygon") if p.get("class") == "pyramid") == 4
+
+
+@pytest.mark.parametrize("view", [[21, 21.4], [50, 25], [35, 20], [80, 60], [5, 0]])
+def test_the_row_reads_left_to_right_on_one_line(view: list[float]) -> None:
+    diagram = nnsvg.alexnet(NETWORKS["nn-svg-default"], view=view)
+    boxes = [BBox.around(points) for points in outlines(diagram)]
+    page = diagram.scene.page()
+    xs = [b.center_x for b in boxes]
+    ys = [b.center_y for b in boxes]
+    assert xs == sorted(xs) and all(a.x1 < b.x0 for a, b in itertools.pairwise(boxes))  # left to right, apart
+    assert max(ys) - min(ys) < 0.02 * page.width
+    assert page.height < 0.5 * page.width
+    old = nnsvg.alexnet(NETWORKS["nn-svg-default"], view=view, look="cubes")
+    old_ys = [BBox.around(points).center_y for points in outlines(old)]
+    if view[1] > 0:
+        assert max(old_ys) - min(old_ys) > 5 * (max(ys) - min(ys))  # the diagonal the row replaced
+
+
+def test_deeper_layers_are_longer() -> None:
+    diagram = nnsvg.alexnet(NETWORKS["nn-svg-default"])
+    widths = [BBox.around(points).width for points in outlines(diagram)]
+    assert widths[0] < widths[1] < widths[2] < widths[3]  # 3, 96, 256, 384 channels
+    root = parse(diagram.svg())
+    front = [points(p) for p in polygons(root, "volume") if p.get("class") == "volume front"]
+    long_ = [max(x for x, _ in f) - min(x for x, _ in f) for f in front]
+    tall = [max(y for _, y in f) - min(y for _, y in f) for f in front]
+    assert long_[3] > 1.5 * tall[3]  # 13x13x384: a long box along the row
+
+
+def test_cubes_look_is_unchanged() -> None:
+    """The nnsvg 1.x look, chosen with look=cubes, draws what it drew (main before the row look)."""
+    expected = (Path(__file__).parent / "data" / "alexnet-cubes-main.svg").read_text()
+    diagram = nnsvg.alexnet(["32x32x3:5x5", "28x28x8:3x3", "14x14x16:3x3", "12x12x32"], look="cubes")
+    assert diagram.svg() == expected
+
+
+def test_look_option_from_cli_and_spec_file(cli: Cli, tmp_path: Path) -> None:
+    code, _, err = cli("alexnet", "32x32x3:5x5", "28x28x8:3x3", "14x14x16:3x3", "12x12x32", "--look", "cubes",
+                       "-o", tmp_path / "a.svg")
+    assert code == 0, err
+    assert (tmp_path / "a.svg").read_text() == (Path(__file__).parent / "data" / "alexnet-cubes-main.svg").read_text()
+    spec_file = tmp_path / "s.yaml"
+    spec_file.write_text("style: alexnet\nlayers: [32x32x3, 10]\nlook: cube\n")
+    code, _, err = cli("render", spec_file, "-o", tmp_path / "b.svg")
+    assert code == 2 and err.startswith("error: ") and "look" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_default_scaling_keeps_real_networks_page_sized(name: str) -> None:
+    diagram = nnsvg.alexnet(NETWORKS[name], dims=True)
+    page = diagram.scene.page()
+    widths = [BBox.around(points).width for points in outlines(diagram)]
+    assert max(widths) <= 0.4 * page.width
+    assert page.width < 120 * diagram.theme.text.size
+    assert diagram.notes == []
+
+
+@pytest.mark.parametrize(("options", "option"), [
+    ({"depth_size": "linear"}, "depth_size"),
+    ({"spacing": 2000}, "spacing"),
+    ({"side_size": "linear", "side_scale": 3}, "side_scale"),
+])
+def test_a_huge_figure_gets_a_note_naming_the_option(options: dict[str, object], option: str) -> None:
+    diagram = nnsvg.alexnet(PAPER, **options)
+    assert diagram.notes and any(option in note for note in diagram.notes), diagram.notes
+
+
+def test_the_input_image_lies_on_the_map_face_in_the_row_look() -> None:
+    diagram = nnsvg.alexnet(["28x28x1:5x5", "24x24x8", 10], input_image=str(DIGIT))
+    root = parse(diagram.svg())
+    image = find(root, "image")[0]
+    matrix = tuple(float(v) for v in re.findall(r"-?[\d.e+-]+", image.get("transform")))
+    w, h = float(image.get("width")), float(image.get("height"))
+    right = next(p for p in find(layer_group(root, 0), "polygon") if (p.get("class") or "") == "volume right")
+    corners = points(right)
+    for corner in ((0, 0), (w, 0), (0, h), (w, h)):
+        mapped = apply_affine(matrix, corner)
+        assert min(abs(mapped[0] - x) + abs(mapped[1] - y) for x, y in corners) < 0.01

@@ -12,7 +12,7 @@ from ..images import EmbeddedImage, read_image
 from ..text import clip, quote
 from . import tokens
 from .base import BaseSpec
-from .choices import MAP_SIZES, PLACEMENTS, SCALINGS
+from .choices import MAP_SIZES, PLACEMENTS, SCALINGS, VOLUME_LOOKS
 from .fcnn import parse_size
 from .fields import option
 from .tokens import Dense, layer_data, whole
@@ -82,6 +82,9 @@ class AlexnetSpec(BaseSpec):
     layer_schema: ClassVar[dict[str, Any]] = tokens.LAYER_SCHEMA
     layers: tuple[AlexnetLayer, ...] = field(
         metadata={"kind": "layers", "help": "HxWxD[:FHxFW] volumes and dense widths"})
+    look: str = option("row", "choice", "row: channels along the row, deep layers long, the row level "
+                       "across the page (NN-SVG's and PlotNeuralNet's look); cubes: channels recede into "
+                       "the page, near-cubes down a diagonal (nnsvg 1.x)", choices=VOLUME_LOOKS)
     view: list[float] = option([21.0, 21.4], "numbers", "camera azimuth,elevation in degrees: "
                                "azimuth in (0, 90), elevation in [0, 60]", low=-360, high=360)
     spacing: float = option(40.0, "number", "space between layers (NN-SVG: 20; wider leaves the pyramids room)",

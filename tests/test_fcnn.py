@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 import nnsvg
 from nnsvg.backends import svg as svg_backend
 from nnsvg.geometry import BBox
-from nnsvg.renderers.fcnn import WEIGHT_LEVELS, visible_nodes
+from nnsvg.renderers.fcnn import WEIGHT_LEVELS, column_slots, drawn_nodes
 from nnsvg.scene import Text
 
 from .conftest import NS, edge_count, find, layer_group, numbers, parse, viewbox
@@ -103,8 +104,8 @@ def test_per_layer_fill_and_stroke() -> None:
 def test_big_layers_are_elided_with_true_size_in_label() -> None:
     root = parse(svg_of([784, 512, 256, 10]))
     counts = [len(find(layer_group(root, i), "circle")) for i in range(4)]
-    assert counts == [14, 14, 14, 10]  # 7 + ellipsis + 7 with the default limit of 16
-    assert edge_count(root) == 14 * 14 * 2 + 14 * 10
+    assert counts == [15, 14, 13, 10]  # columns of 16, 15 and 14 slots (one is the ellipsis), and 10
+    assert edge_count(root) == 15 * 14 + 14 * 13 + 13 * 10
     dots = [p for p in find(root, "path") if p.get("class") == "ellipsis"]
     assert len(dots) == 3 and all(p.get("d").count("M") == 3 for p in dots)
     labels = [t.text for t in find(root, "text")]
@@ -113,13 +114,71 @@ def test_big_layers_are_elided_with_true_size_in_label() -> None:
     assert w < 800 and h < 800  # fits on a page
 
 
-def test_elided_column_is_never_taller_than_max_nodes() -> None:
-    for max_nodes in range(1, 30):
-        before, after = visible_nodes(1000, max_nodes)
-        slots = before + after + (1 if after else 0)
-        assert slots <= max(max_nodes, 3) and before == after >= 1
-    assert visible_nodes(16, 16) == (16, 0)
-    assert visible_nodes(5, 0) == (5, 0)
+def column_extent(root: object, index: int) -> float:
+    """The drawn height of a layer's column: its nodes and its ellipsis, top to bottom."""
+    group = layer_group(root, index)  # type: ignore[arg-type]
+    ys = [float(c.get("cy")) + s * float(c.get("r")) for c in find(group, "circle") for s in (-1, 1)]
+    return max(ys) - min(ys)
+
+
+def caption_sizes(root: object) -> list[str]:
+    return [t.text or "" for t in find(root, "text") if t.get("class") == "label"]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("widths", [[784, 128, 32, 128, 784], [784, 300, 100, 10], [784, 512, 256, 10]])
+def test_column_heights_order_as_the_true_widths(widths: list[int]) -> None:
+    """The issue's examples: the autoencoder's bottleneck and the classifier's taper show (on the
+    old fixed elision every column wider than 16 was the same 15 slots)."""
+    root = parse(svg_of(widths))
+    heights = [column_extent(root, i) for i in range(len(widths))]
+    for (wa, ha), (wb, hb) in itertools.combinations(zip(widths, heights), 2):
+        assert (wa > wb) == (ha > hb) and (wa == wb) == (math.isclose(ha, hb)), (widths, heights)
+    assert [c.split("ℝ")[1] for c in caption_sizes(root)] == [
+        str(w).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")) for w in widths]
+    for i, w in enumerate(widths):  # elided exactly when fewer nodes are drawn than the width
+        drawn = len(find(layer_group(root, i), "circle"))
+        ellipsis = [p for p in find(layer_group(root, i), "path") if p.get("class") == "ellipsis"]
+        assert bool(ellipsis) == (drawn < w) and drawn <= min(w, 16)
+
+
+SWEEP = [*range(1, 41), 50, 64, 100, 120, 128, 200, 256, 300, 500, 512, 784, 1000, 1024, 2048, 4096,
+         10_000, 60_000, 10**6, 10**9]
+
+
+@pytest.mark.parametrize("max_nodes", [16, 8, 5, 30])
+def test_elision_is_monotone_over_every_pair_of_a_sweep(max_nodes: int) -> None:
+    """Any two widths drawn in one figure: the wider one is strictly taller (until max_nodes
+    stops it), equal widths are equal; a layer of at most max_nodes keeps all its nodes when no
+    wider layer needs the room; an elided column hides at least one node behind its ellipsis."""
+    cap = max(max_nodes, 3)
+    for a, b in itertools.combinations(SWEEP, 2):  # a < b
+        heights = column_slots([a, b, a], max_nodes)
+        assert heights[a] < heights[b] <= max(cap, b if b <= max_nodes else 0), (a, b, heights)
+        for size, (before, after) in zip((a, b), drawn_nodes([a, b], max_nodes)):
+            shown = before + after
+            if after:  # elided: nodes on both sides, at least one behind the ellipsis
+                assert before >= after >= 1 and shown < size and shown + 1 == heights[size]
+            else:
+                assert shown == size == heights[size]
+        if b <= max_nodes:
+            assert heights == {a: a, b: b}
+    sweep = column_slots(SWEEP, max_nodes)  # more distinct widths than heights: never inverted
+    assert all(sweep[a] <= sweep[b] for a, b in itertools.pairwise(SWEEP))
+    assert max(sweep.values()) == cap
+
+
+def test_elision_keeps_small_layers_and_spreads_wide_ones() -> None:
+    assert column_slots([16, 12, 10, 1], 16) == {16: 16, 12: 12, 10: 10, 1: 1}  # NN-SVG's default
+    assert column_slots([784, 10], 16)[10] == 10  # 10 stays 10 beside 784
+    mnist = column_slots([784, 512, 256, 10], 16)
+    assert len(set(mnist.values())) == 4 and mnist[784] == 16  # log-ish: 784, 512, 256 all differ
+    auto = column_slots([784, 128, 32, 128, 784], 16)
+    assert auto[784] - auto[32] >= 5  # the bottleneck is a third shorter, not a slot
+    assert column_slots([784, 16, 10], 16) == {784: 16, 16: 15, 10: 10}  # 16 gives up nodes for 784
+    assert column_slots([5, 1000], 0) == {5: 5, 1000: 1000}  # 0 draws every node
+    for max_nodes in range(1, 30):  # never taller than max_nodes (3 at the least: 2 nodes and ⋮)
+        ((before, after),) = drawn_nodes([1000], max_nodes)
+        assert before + after + 1 <= max(max_nodes, 3) and before >= after >= 1
 
 
 def test_max_nodes_zero_draws_every_node() -> None:
@@ -237,3 +296,4 @@ def test_every_theme_renders(theme: str) -> None:
     root = parse(diagram.svg())
     assert len(circles(root)) == 11
     assert {c.get("stroke") for c in circles(root)} == {diagram.theme.node.stroke}
+

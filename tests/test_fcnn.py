@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 import nnsvg
 from nnsvg.backends import svg as svg_backend
 from nnsvg.geometry import BBox
-from nnsvg.renderers.fcnn import WEIGHT_LEVELS, column_slots, drawn_nodes
+from nnsvg.renderers.fcnn import PAGE_BLOCK, PAGE_SHRINK, WEIGHT_LEVELS, column_slots, drawn_nodes
 from nnsvg.scene import Text
 
 from .conftest import NS, edge_count, find, layer_group, numbers, parse, viewbox
@@ -297,3 +300,57 @@ def test_every_theme_renders(theme: str) -> None:
     assert len(circles(root)) == 11
     assert {c.get("stroke") for c in circles(root)} == {diagram.theme.node.stroke}
 
+
+# --- size budget --------------------------------------------------------------------------
+
+BUDGET = (PAGE_BLOCK[0] / PAGE_SHRINK, PAGE_BLOCK[1] / PAGE_SHRINK)
+
+REAL_NETWORKS = [  # MLPs from papers and tutorials, at the default options
+    [784, 512, 256, 10], [784, 300, 100, 10], [784, 128, 32, 128, 784], [784, 1000, 500, 250, 30],
+    [784, 2500, 2000, 1500, 1000, 500, 10], [16, 12, 10, 1], [4, 10, 3], [3072, 1024, 512, 10],
+    [8, 12, 8], [2, 3, 1], [784, 800, 800, 10]]
+
+
+@pytest.mark.parametrize("layers", REAL_NETWORKS)
+@pytest.mark.parametrize("direction", ["right", "up"])
+def test_real_networks_stay_page_sized_without_a_note(layers: list[int], direction: str) -> None:
+    diagram = nnsvg.fcnn(layers, direction=direction, bias=True)
+    page = diagram.scene.page()
+    along, across = (page.height, page.width) if direction == "up" else (page.width, page.height)
+    assert along <= (BUDGET[1] if direction == "up" else BUDGET[0])
+    assert across <= (BUDGET[0] if direction == "up" else BUDGET[1])
+    assert diagram.notes == []
+
+
+SuggestCase = tuple[list[int], dict[str, object], str]
+
+
+@pytest.mark.parametrize("case", [
+    ([784, 512, 10], {"max_nodes": 2000}, "--max-nodes"),
+    ([784, 512, 10], {"max_nodes": 0, "bias": True}, "--max-nodes"),
+    ([784, 100, 10], {"max_nodes": 200, "direction": "up"}, "--max-nodes"),
+    ([8, 8, 8], {"layer_spacing": 2000}, "--layer-spacing"),
+    ([8, 8, 8], {"layer_spacing": 2000, "node_gap": 400}, "--layer-spacing"),
+    ([8, 30, 8], {"node_gap": 300}, "--node-gap"),
+    ([8, 8], {"node_diameter": 1000}, "--node-diameter"),
+])
+def test_a_huge_figure_gets_a_note_naming_the_option_that_shrinks_it(case: SuggestCase) -> None:
+    layers, options, option = case
+    diagram = nnsvg.fcnn(layers, **options)
+    page = diagram.scene.page()
+    assert page.width > BUDGET[0] or page.height > BUDGET[1]
+    (note,) = diagram.notes
+    fixes = dict(re.findall(r"(--[a-z-]+) (\d+)", note.split(";")[1]))
+    assert option in fixes
+    assert f"{page.width:,.0f} × {page.height:,.0f} px" in note
+    # the suggested values do fit it: no note, inside the budget
+    fixed = nnsvg.fcnn(layers, **{**options, **{k[2:].replace("-", "_"): int(v) for k, v in fixes.items()}})
+    page = fixed.scene.page()
+    assert page.width <= BUDGET[0] and page.height <= BUDGET[1] and fixed.notes == []
+
+
+def test_size_note_is_printed_on_stderr(cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+    code, _, err = cli("fcnn", "784", "128", "10", "--max-nodes", "2000", "-o", tmp_path / "big.svg")
+    assert code == 0 and (tmp_path / "big.svg").exists()
+    assert re.fullmatch(r"note: the figure is [\d,]+ × [\d,]+ px, too big for a page at its text size "
+                        r"\(at most 1,248 × 1,728 px\); --max-nodes \d+ would fit it\n", err), err

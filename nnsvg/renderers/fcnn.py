@@ -35,7 +35,7 @@ from ..scene import (
     Stars,
     Text,
 )
-from ..spec.fcnn import FcnnSpec
+from ..spec.fcnn import MAX_NODES, FcnnSpec
 from ..theme import Theme
 from .anatomy import (
     WEIGHT_LABEL_LIMIT,
@@ -60,6 +60,13 @@ PLACERS: dict[str, Placer] = {
 }
 
 WEIGHT_LEVELS = 16  # |weight| is quantised to this many steps: a bounded number of paths
+
+# The size budget: a figure is drawn with its text at the true size, and a reader's page holds
+# a text block of 6.5 × 9 in (624 × 864 px at 96 px/in). A figure may be shrunk to half to fit
+# it (11 px text is then 4 pt, the least a printed label can be); a bigger one gets a note that
+# names the option which shrinks it, with a value that makes it fit.
+PAGE_BLOCK = (624.0, 864.0)
+PAGE_SHRINK = 0.5
 
 
 @dataclass
@@ -456,7 +463,56 @@ def render(spec: FcnnSpec, theme: Theme) -> Scene:
     scene.groups.extend(layer_groups(spec, theme, layouts, place))
     if spec.show_weights:
         add_weight_labels(spec, theme, layouts, place, scene)
+    note = size_note(spec, layouts, scene.page())
+    if note is not None:
+        scene.notes.append(note)
     return scene
+
+
+def size_note(spec: FcnnSpec, layouts: list[LayerLayout], box: BBox) -> str | None:
+    """A note when the drawing is more than a page takes at its text size (see
+    ``PAGE_BLOCK``), naming for each axis that is too long the option that shortens it and a
+    value that makes it fit: ``--layer-spacing`` (else ``--node-diameter``) along the layers;
+    across them ``--max-nodes`` when a column is taller than the default limit draws it, else
+    ``--node-gap``, else ``--node-diameter``."""
+    budget_w, budget_h = (side / PAGE_SHRINK for side in PAGE_BLOCK)
+    upright = spec.direction in ("up", "down")  # the layers follow each other down the page
+    along, across = (box.height, box.width) if upright else (box.width, box.height)
+    room_along, room_across = (budget_h, budget_w) if upright else (budget_w, budget_h)
+    if along <= room_along and across <= room_across:
+        return None
+    d = spec.node_diameter
+    fixes: dict[str, int] = {}
+    if along > room_along:
+        free = room_along - (along - (layouts[-1].u - layouts[0].u + d))  # captions' overhang aside
+        steps = len(layouts) - 1
+        spacing = math.floor((free - d) / steps - d) if steps else -1
+        if spacing >= 0:
+            fixes["--layer-spacing"] = spacing
+        else:
+            fixes["--node-diameter"] = math.floor((free - steps * spec.layer_spacing) / (steps + 1))
+    if across > room_across:
+        def extent(lay: LayerLayout) -> float:
+            return max(lay.node_v) - min(lay.node_v) + d
+        tallest = max(range(len(layouts)), key=lambda i: extent(layouts[i]))
+        lay, gap = layouts[tallest], spec.layer_gaps()[tallest]
+        slots = len(lay.nodes) + int(lay.ellipsis_v is not None)
+        free = room_across - (across - extent(lay))
+        fit = math.floor((free + gap) / (d + gap)) - int(lay.has_bias)  # node slots, the bias unit aside
+        new_gap = math.floor((free - slots * d) / (slots - 1)) if slots > 1 else -1
+        if slots - int(lay.has_bias) > MAX_NODES and fit >= 3:
+            fixes["--max-nodes"] = fit
+        elif new_gap >= 0:
+            fixes["--node-gap"] = new_gap
+        else:
+            diameter = math.floor((free - (slots - 1) * gap) / slots)
+            fixes["--node-diameter"] = min(diameter, fixes.get("--node-diameter", diameter))
+    if fixes.get("--node-diameter", 1) < 1:
+        advice = "fewer layers or nodes would fit it"
+    else:
+        advice = " and ".join(f"{name} {value}" for name, value in fixes.items()) + " would fit it"
+    return (f"the figure is {box.width:,.0f} × {box.height:,.0f} px, too big for a page at its text size "
+            f"(at most {budget_w:,.0f} × {budget_h:,.0f} px); {advice}")
 
 
 def add_weight_labels(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], place: Placer,

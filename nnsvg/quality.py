@@ -535,8 +535,10 @@ def min_width(points: list[Point] | tuple[Point, ...]) -> float:
 
 
 def _tiny(scene: Scene, items: list[_Item]) -> list[Problem]:
-    limit = tiny_limit(scene)
-    problems = []
+    """Shapes meant to be seen whose smallest width is under the limit; one problem per kind of
+    shape in a group (a stack of 96 tiny maps is one problem, with its count)."""
+    limit, page = tiny_limit(scene), scene.page()
+    found: dict[str, list[tuple[float, BBox]]] = {}  # description -> (size, box) of each
     boxes: dict[tuple[str, str], tuple[float, _Item]] = {}  # (group, kind) -> largest face's width
     for item in items:
         prim = item.prim
@@ -553,20 +555,23 @@ def _tiny(scene: Scene, items: list[_Item]) -> list[Problem]:
             size = min_width(_image_points(prim))
         else:
             size = min_width(prim.points)
-            face = words & FACES
-            if face:
+            if words & FACES:
                 key = (item.where, " ".join(sorted(words - FACES)))
                 if key not in boxes or boxes[key][0] < size:
                     boxes[key] = (size, item)
                 continue
-        if (_visible(getattr(prim, "fill", None)) or _visible(getattr(prim, "stroke", None))
-                or isinstance(prim, Image)) and size < limit:
-            problems.append(Problem("tiny", f"{_describe(item)} at {_at(prim.bbox())} is {size:.2g} px "
-                                            f"across (at least {limit:.2g})"))
-    for (_, kind), (size, item) in boxes.items():
+        seen = isinstance(prim, Image) or _visible(prim.fill) or _visible(prim.stroke)
+        if seen and size < limit:
+            found.setdefault(_describe(item), []).append((size, prim.bbox()))
+    for (where, kind), (size, item) in boxes.items():
         if size < limit:
-            problems.append(Problem("tiny", f"{kind} box ({item.where}) at {_at(item.prim.bbox())} is "
-                                            f"{size:.2g} px across (at least {limit:.2g})"))
+            found.setdefault(f"{kind} box ({where})", []).append((size, item.prim.bbox()))
+    problems = []
+    for name, sizes in found.items():
+        size, box = min(sizes, key=lambda s: s[0])
+        count = f"{len(sizes)} × " if len(sizes) > 1 else ""
+        problems.append(Problem("tiny", f"{count}{name} at {_at(box)} is {size:.2g} px across "
+                                        f"(at least {limit:.2g} in a {page.width:.0f}x{page.height:.0f} px figure)"))
     return problems
 
 

@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 import nnsvg
+from nnsvg import quality
 from nnsvg.backends import svg as svg_backend
 from nnsvg.geometry import BBox
 from nnsvg.renderers.fcnn import PAGE_BLOCK, PAGE_SHRINK, WEIGHT_LEVELS, column_slots, drawn_nodes
-from nnsvg.scene import Text
+from nnsvg.scene import Circle, Rect, Text
 
+from . import corpus
 from .conftest import NS, edge_count, find, layer_group, numbers, parse, viewbox
 
 
@@ -354,3 +356,42 @@ def test_size_note_is_printed_on_stderr(cli: Callable[..., tuple[int, str, str]]
     assert code == 0 and (tmp_path / "big.svg").exists()
     assert re.fullmatch(r"note: the figure is [\d,]+ × [\d,]+ px, too big for a page at its text size "
                         r"\(at most 1,248 × 1,728 px\); --max-nodes \d+ would fit it\n", err), err
+
+
+# --- figure quality -----------------------------------------------------------------------
+
+FCNN_GALLERY = sorted((Path(__file__).parent.parent / "gallery" / "specs").glob("fcnn-*.yaml"))
+QUALITY_CASES: list[tuple[str, list[int], dict[str, object]]] = [
+    *((name, tokens, options) for name, _, tokens, options in corpus.FCNN),
+    ("autoencoder-bias-up", [784, 128, 32, 128, 784], {"bias": True, "direction": "up", "theme": "paper"}),
+    ("mlp-activations-bias", [784, 300, 100, 10], {"activations": ["relu", "relu", "softmax"],
+                                                   "formulas": True, "bias": True}),
+    ("mlp-activation-names", [784, 300, 100, 10], {"activations": ["relu", "relu", "softmax"],
+                                                   "activation_style": "name"}),
+    ("784-16-10-bias", [784, 16, 10], {"bias": True}),
+    ("weights-bias", [3, 4, 2], {"show_weights": True, "bias": True, "layer_spacing": 220}),
+]
+
+
+@pytest.mark.parametrize("case", QUALITY_CASES, ids=[c[0] for c in QUALITY_CASES])
+def test_real_networks_pass_the_quality_check(case: tuple[str, list[int], dict[str, object]]) -> None:
+    """No text on a foreign shape (a '+1' sits on its bias unit, a weight on its plate), no text
+    on text, nothing clipped, tiny or dominant."""
+    _, tokens, options = case
+    assert [str(p) for p in quality.check(nnsvg.fcnn(tokens, **options).scene)] == []
+
+
+@pytest.mark.parametrize("path", FCNN_GALLERY, ids=[p.stem for p in FCNN_GALLERY])
+def test_fcnn_gallery_passes_the_quality_check(path: Path) -> None:
+    assert [str(p) for p in quality.check(nnsvg.load(str(path)).scene)] == []
+
+
+def test_bias_label_and_weight_labels_name_their_host() -> None:
+    scene = nnsvg.fcnn([3, 4, 2], show_weights=True, bias=True).scene
+    texts = [p for p in scene.walk() if isinstance(p, Text)]
+    ones = [t for t in texts if t.cls == "bias"]
+    weights = [t for t in texts if t.cls == "weight"]
+    assert len(ones) == 2 and all(isinstance(t.host, Circle) and t.host.cls == "bias" for t in ones)
+    assert all(t.host.bbox().contains(t.box) for t in ones)  # type: ignore[union-attr]
+    assert weights and all(isinstance(t.host, Rect) and t.host.cls == "weight-bg" for t in weights)
+    assert all(t.host.bbox().contains(t.box) for t in weights)  # type: ignore[union-attr]

@@ -390,11 +390,12 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
         group = Group(f"layer-{lay.index}", "layer")
         for k, (x, y) in enumerate(lay.nodes):
             if lay.has_bias and k == 0:
-                group.add(Circle(x, y, d / 2, bias.fill, bias.stroke, node.stroke_width, "bias"))
+                unit = Circle(x, y, d / 2, bias.fill, bias.stroke, node.stroke_width, "bias")
+                group.add(unit)
                 size = d * 0.45
                 base = baseline_for_center(y, size, theme.text.family)
                 group.add(Text(x, base, "+1", size, theme.text.family, bias.text, "middle",
-                               text_box("+1", x, base, size, theme.text.family, "middle"), "bias"))
+                               text_box("+1", x, base, size, theme.text.family, "middle"), "bias", host=unit))
             else:
                 dropped = k in lay.dropped
                 group.add(Circle(x, y, d / 2, layer.fill or node.fill, layer.stroke or node.stroke,

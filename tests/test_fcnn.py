@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nnsvg
 from nnsvg import quality
@@ -170,6 +172,25 @@ def test_elision_is_monotone_over_every_pair_of_a_sweep(max_nodes: int) -> None:
     sweep = column_slots(SWEEP, max_nodes)  # more distinct widths than heights: never inverted
     assert all(sweep[a] <= sweep[b] for a, b in itertools.pairwise(SWEEP))
     assert max(sweep.values()) == cap
+
+
+@settings(max_examples=300, deadline=None)
+@given(sizes=st.lists(st.integers(1, 10**6) | st.integers(1, 40), min_size=1, max_size=12),
+       max_nodes=st.integers(0, 40))
+def test_elision_keeps_the_order_of_widths_in_any_figure(sizes: list[int], max_nodes: int) -> None:
+    heights = column_slots(sizes, max_nodes)
+    widths = sorted(heights)
+    cap = max(max_nodes, 3)
+    assert all(heights[a] <= heights[b] for a, b in itertools.pairwise(widths))
+    if len(widths) <= cap - 2:  # room for one height per distinct width: strictly taller
+        assert all(heights[a] < heights[b] for a, b in itertools.pairwise(widths))
+    if max_nodes == 0 or widths[-1] <= max_nodes:
+        assert all(heights[w] == w for w in widths)
+    for size, (before, after) in zip(sizes, drawn_nodes(sizes, max_nodes)):
+        if after:  # elided: never over the limit, 2 nodes at least, 1 or more hidden
+            assert heights[size] <= cap and before >= after >= 1 and before + after < size
+        else:
+            assert before == size
 
 
 def test_elision_keeps_small_layers_and_spreads_wide_ones() -> None:

@@ -414,6 +414,12 @@ def test_h0_enters_the_first_step(options: dict[str, object]) -> None:
     assert starts[0].box.y0 < y0 < starts[0].box.y1
 
 
+def test_h0_without_captions_is_an_unnamed_arrow() -> None:
+    scene = nnsvg.rnn([3, 5, 2], unroll=3, labels=False).scene
+    assert [t for t in scene.walk() if isinstance(t, Text)] == []
+    assert len([p for p in _arrows(scene, "recurrent") if "initial" in (p.cls or "")]) == 1
+
+
 def test_folded_has_no_h0() -> None:
     scene = nnsvg.rnn([3, 5, 2]).scene
     assert [t for t in scene.walk() if isinstance(t, Text) and "initial" in (t.cls or "")] == []
@@ -477,3 +483,5 @@ def test_huge_figure_gets_a_note(cli: Cli, tmp_path: Path) -> None:
     code, _, err = cli("rnn", "3", "5", "2", "--unroll", "40", "-o", tmp_path / "big.svg")
     assert code == 0 and err.startswith("note: the figure is ") and (tmp_path / "big.svg").exists()
     assert nnsvg.rnn([3, 5, 2], unroll=6).notes == []
+    tall = nnsvg.rnn([3, 64, 2], layer_spacing=3000).notes
+    assert len(tall) == 1 and tall[0].endswith("pt; a smaller layer_spacing would keep it readable")

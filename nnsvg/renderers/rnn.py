@@ -323,7 +323,7 @@ def element_shapes(spec: RnnSpec, element: Element, theme: Theme) -> list[Primit
 
 def initial_state(spec: RnnSpec, theme: Theme, m: Measures, first: Element, lane: float, letter: str,
                   right: float) -> list[Primitive]:
-    """h₀ (or c₀) before the first step, with an arrow into it: the text ends at ``right``, the
+    """h₀ (or c₀) before the first step, with an arrow into it: the text (a caption) ends at ``right``, the
     arrow runs at height ``lane`` (relative to the element's centre) to the element's edge."""
     y = first.box.center_y + lane
     name = state_name(spec, first.layer, 0, letter)
@@ -334,7 +334,7 @@ def initial_state(spec: RnnSpec, theme: Theme, m: Measures, first: Element, lane
     shaft = max(theme.edge.width * theme.arrow.shaft_scale, 1.0)
     arrow = straight_arrow((right + m.pad, y), (first.box.x0, y), theme.edge.recurrent, shaft, theme,
                            f"{cls} initial", theme.edge.recurrent_dasharray())
-    return [*arrow, text]
+    return [*arrow, text] if spec.labels else arrow  # without captions, the state comes in unnamed
 
 
 def render(spec: RnnSpec, theme: Theme) -> Scene:
@@ -427,8 +427,9 @@ def notes(spec: RnnSpec, scene: Scene, theme: Theme) -> list[str]:
     fit = min(1.0, PAGE_TEXT[0] / page.width, PAGE_TEXT[1] / page.height)
     printed = theme.text.size * 0.75 * fit  # px to pt
     if printed < SMALLEST_PT:
-        hints = ["fewer steps (unroll)"] if spec.unroll else []
-        hints += ["a smaller step_spacing" if spec.unroll else "", "layer_spacing", "node_gap"]
+        spacings = ["step_spacing"] * bool(spec.unroll) + ["layer_spacing"] + ["node_gap"] * (not spec.use_blocks())
+        smaller = "a smaller " + (f"{', '.join(spacings[:-1])} or " if len(spacings) > 1 else "") + spacings[-1]
         out.append(f"the figure is {page.width:.0f} × {page.height:.0f} px: fitted to a 6.5 × 9 in text block its "
-                   f"text prints at {printed:.1f} pt; {', '.join(h for h in hints if h)} make it smaller")
+                   f"text prints at {printed:.1f} pt; " + ("fewer steps (unroll) or " if spec.unroll else "")
+                   + f"{smaller} would keep it readable")
     return out

@@ -381,7 +381,7 @@ def render(spec: RnnSpec, theme: Theme) -> Scene:
                 y = e.box.center_y + lane
                 group.children.extend(straight_arrow((e.box.x1, y), (nxt.box.x0, y), edge.recurrent, shaft, theme,
                                                      cls, edge.recurrent_dasharray()))
-    scene = Scene("rnn", theme.background, theme.margin,
+    scene = Scene("rnn", theme.background, theme.margin, flow="y",  # layers bottom to top; time runs across
                   title=f"rnn {' '.join(str(layer.size) for layer in spec.layers)} {spec.cell}"
                         + (f" unrolled {spec.unroll}" if spec.unroll else ""))
     scene.groups.extend([edges, recurrent, *([cell_state] if cell_state.children else []), *layer_groups])

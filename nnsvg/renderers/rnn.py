@@ -332,8 +332,8 @@ def initial_state(spec: RnnSpec, theme: Theme, m: Measures, first: Element, lane
     text = Text(right, base, name, m.size, m.family, theme.text.color, "end",
                 text_box(name, right, base, m.size, m.family, "end"), f"{cls} initial")
     shaft = max(theme.edge.width * theme.arrow.shaft_scale, 1.0)
-    arrow = straight_arrow((right + m.pad, y), (first.box.x0, y), theme.edge.recurrent, shaft, theme,
-                           f"{cls} initial", theme.edge.recurrent_dasharray())
+    arrow: list[Primitive] = [*straight_arrow((right + m.pad, y), (first.box.x0, y), theme.edge.recurrent, shaft,
+                                              theme, f"{cls} initial", theme.edge.recurrent_dasharray())]
     return [*arrow, text] if spec.labels else arrow  # without captions, the state comes in unnamed
 
 

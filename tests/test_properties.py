@@ -54,7 +54,6 @@ from nnsvg.spec.lenet import MAX_SIDE as LENET_MAX_SIDE
 from nnsvg.theme import builtin_names, load_theme, theme_keys
 
 from .conftest import REPO, assert_clear, edge_count, find, parse
-from .test_rnn import texts_on_shapes
 
 Layers = list[Any]
 Options = dict[str, Any]
@@ -565,6 +564,10 @@ def rnn_limit(spec: Any) -> str | None:
 @settings(PROPERTY)
 @given(example=EXAMPLES["rnn"])
 def test_rnn_valid_input_renders_with_its_structure(example: Example) -> None:
+    from nnsvg import quality
+
+    from .test_rnn import texts_on_shapes
+
     layers, options = example
     diagram = render_or_limit("rnn", layers, options, rnn_limit)
     assert diagram is not None
@@ -602,6 +605,7 @@ def test_rnn_valid_input_renders_with_its_structure(example: Example) -> None:
     starts = sorted(text_of(t) for t in of_class(root, "text", "initial"))
     assert len(starts) == (len(initial) + len([p for p in states if has_class(p, "initial")]) if spec.labels else 0)
     assert texts_on_shapes(diagram.scene) == []  # every text clear of every shape but its host
+    assert [str(p) for p in quality.check(diagram.scene) if p.kind != "tiny"] == []  # tiny: a drawn node_diameter
     if spec.set.get("edge.recurrent_dash") != "none":  # a theme may ask for solid lines
         assert all(p.get("stroke-dasharray") for p in loops)  # dashed: apart from feed-forward in greyscale
     assert len(of_class(root, "text", "delay")) == (n - 2 if not spec.unroll and spec.delay else 0)
@@ -895,6 +899,8 @@ def test_activation_names_overlap(options: dict[str, Any]) -> None:
 @pytest.mark.parametrize("options", [{"layer_spacing": 0, "node_diameter": 1}, {"unroll": 2, "step_spacing": 0}],
                          ids=["rows", "steps"])
 def test_rnn_names_overlap(options: dict[str, Any]) -> None:
+    from .test_rnn import texts_on_shapes
+
     diagram = nnsvg.rnn([1, 1, 1, 1], **options)
     assert_clear(diagram)
     assert texts_on_shapes(diagram.scene) == []

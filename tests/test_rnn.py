@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 import nnsvg
+from nnsvg import quality
 from nnsvg.geometry import BBox
 from nnsvg.renderers.anatomy import sub
 from nnsvg.scene import Circle, Close, CubicTo, Fan, Image, LineTo, MoveTo, Polygon, Primitive, Rect, Scene, Text
 from nnsvg.scene import Path as Path_
 
 from .conftest import NS, assert_clear, edge_count, find, layer_group, parse
+from .corpus import CORPUS
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -322,6 +324,8 @@ REAL = {  # real recurrent networks, as a paper would draw them
     "tight folded blocks": ([4, 64, 64, 4], {"cell": "gru", "layer_spacing": 0}),
     "big text": ([3, 5, 5, 2], {"cell": "lstm", "unroll": 3, "set": {"text.size": 24}}),
     "per-layer gap": ([3, {"size": 4, "gap": 40}, 2], {"unroll": 2}),
+    "big strokes, blocks": ([3, 64, 64, 2], {"cell": "lstm", "unroll": 3, "set": {"edge.width": 19}}),
+    "big strokes, folded nodes": ([1, 1, 1], {"layer_spacing": 0, "node_diameter": 1, "set": {"edge.width": 13}}),
 }
 
 
@@ -329,8 +333,18 @@ REAL = {  # real recurrent networks, as a paper would draw them
 def test_every_text_is_clear_of_every_foreign_shape(name: str) -> None:
     layers, options = REAL[name]
     diagram = nnsvg.rnn(layers, **options)
-    assert texts_on_shapes(diagram.scene) == []
+    assert texts_on_shapes(diagram.scene) == []  # line boxes, stricter than the quality check's ink
+    assert [str(p) for p in quality.check(diagram.scene) if p.kind != "tiny"] == []  # tiny: node_diameter=1
     assert_clear(diagram)
+
+
+@pytest.mark.parametrize("network", [n for n in CORPUS if n[1] == "rnn"], ids=lambda n: n[0])
+def test_corpus_passes_the_quality_check(network: tuple[str, str, list[object], dict[str, object]]) -> None:
+    _, _, layers, options = network
+    diagram = nnsvg.rnn(layers, **options)  # type: ignore[arg-type]
+    assert [str(p) for p in quality.check(diagram.scene)] == []
+    assert texts_on_shapes(diagram.scene) == []
+    assert diagram.notes == []
 
 
 @pytest.mark.parametrize("name", [n for n in REAL if not n.startswith(("tight", "big"))])

@@ -332,7 +332,8 @@ def initial_state(spec: RnnSpec, theme: Theme, m: Measures, first: Element, lane
     text = Text(right, base, name, m.size, m.family, theme.text.color, "end",
                 text_box(name, right, base, m.size, m.family, "end"), f"{cls} initial")
     shaft = max(theme.edge.width * theme.arrow.shaft_scale, 1.0)
-    arrow: list[Primitive] = [*straight_arrow((right + m.pad, y), (first.box.x0, y), theme.edge.recurrent, shaft,
+    start = right + m.pad + shaft / 2  # a thick shaft's end stays clear of the text too
+    arrow: list[Primitive] = [*straight_arrow((start, y), (first.box.x0, y), theme.edge.recurrent, shaft,
                                               theme, f"{cls} initial", theme.edge.recurrent_dasharray())]
     return [*arrow, text] if spec.labels else arrow  # without captions, the state comes in unnamed
 
@@ -369,7 +370,7 @@ def render(spec: RnnSpec, theme: Theme) -> Scene:
         for letter, lane in ways.items():
             group, cls = (cell_state, "cell-state") if letter == "c" else (recurrent, "recurrent")
             if e.step == 1:  # the initial state, left of the row's name and the edges at its height
-                end = e.box.x0 - max(m.min_arrow, min(plan.pitch_x - e.box.width, INITIAL_ARROW)) - m.pad
+                end = e.box.x0 - max(m.min_arrow, min(plan.pitch_x - e.box.width, INITIAL_ARROW)) - m.pad - m.shaft / 2
                 y = e.box.center_y + lane
                 end = min(end, e.box.center_x + plan.column.left_edge(y - m.line / 2 - m.pad, y + m.line / 2 + m.pad)
                           - m.pad)

@@ -54,6 +54,11 @@ def test_windows_are_inferred_from_sizes() -> None:
     assert lenet_spec.infer_window(a, b) == ((5, 5), "Convolution")
     assert lenet_spec.infer_window(b, lenet_spec.MapLayer(3, 20, 20)) == ((3, 3), "Max-Pool")
     assert lenet_spec.infer_window(b, b) == (None, "Convolution")
+    # AlexNet's strided 227 -> 55 is no 173x173 kernel: a convolution without a window
+    assert lenet_spec.infer_window(lenet_spec.MapLayer(3, 227, 227), lenet_spec.MapLayer(96, 55, 55)) \
+        == (None, "Convolution")
+    assert lenet_spec.infer_window(lenet_spec.MapLayer(3, 32, 32), lenet_spec.MapLayer(6, 22, 22)) \
+        == ((11, 11), "Convolution")
     assert lenet_spec.infer_window(lenet_spec.MapLayer(1, 8, 8), lenet_spec.MapLayer(1, 16, 16)) == (None, "")
 
 

@@ -18,6 +18,7 @@ from .tokens import Dense, layer_data, whole
 
 MAX_SIDE = 100_000
 MAX_MAPS = 1_000_000
+MAX_INFERRED_KERNEL = 11  # the largest kernel of common CNNs (AlexNet's first layer)
 _MAP = re.compile(r"(?P<n>[^@:]+)@(?P<h>[^x@:]+)x(?P<w>[^x@:]+)(?::(?P<fh>[^x@:]+)x(?P<fw>[^x@:]+))?")
 
 
@@ -138,12 +139,16 @@ class Step:
 def infer_window(a: MapLayer, b: MapLayer) -> tuple[tuple[int, int] | None, str]:
     """The window and op a size change implies: pooling when the next map's height and width
     divide this one's by whole factors (a window of those factors), else a valid convolution
-    H−k+1 (a k×k window); an equal or larger next map implies no window."""
+    H−k+1 (a k×k window, if k is at most MAX_INFERRED_KERNEL: a bigger drop is a strided
+    convolution whose kernel cannot be known); an equal or larger next map implies no window."""
     if b.height < a.height and a.height % b.height == 0 and a.width % b.width == 0 \
             and b.width < a.width:
         return (a.height // b.height, a.width // b.width), "Max-Pool"
     if b.height <= a.height and b.width <= a.width and (b.height, b.width) != (a.height, a.width):
-        return (a.height - b.height + 1, a.width - b.width + 1), "Convolution"
+        window = (a.height - b.height + 1, a.width - b.width + 1)
+        if max(window) > MAX_INFERRED_KERNEL:  # a strided convolution (AlexNet's 227→55): size unknown
+            return None, "Convolution"
+        return window, "Convolution"
     return None, "Convolution" if (b.height, b.width) == (a.height, a.width) else ""
 
 

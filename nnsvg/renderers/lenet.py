@@ -33,10 +33,11 @@ MIN_DENSE = 4.0  # px: the shortest dense parallelogram
 STEP_SHARE = 0.5  # the diagonal step is at most this share of a map's side: small maps still stack
 AUTO_MAP = 128  # units: auto map sides are linear while the largest side is at most this (NN-SVG's input)
 AUTO_DENSE = 256  # units: auto dense lengths are linear while the longest layer is at most this
-PAGE_WIDTH = 2000.0  # px: fit shrinks a wider figure (125 em of 16 px text)
+PAGE_WIDTH = 1600.0  # px: fit shrinks a wider figure (at 6.5 in, 12 px text prints at 3.5 pt)
 MAX_SHARE = 0.4  # no layer should take more of the figure's width than this
 FIT_STEP = 0.5  # fit shortens the diagonal step to at least this share of map_offset
-FIT_SIZE = 0.5  # and then draws the layers at least this share of their size
+FIT_SIZE = 0.5  # and then draws the layers (and the gaps) at least this share of their size
+MIN_FIT_STEP = 3.0  # px: fit never makes the diagonal step shorter (1 px outlines would merge)
 
 
 def compressed(units: float, largest: float, knee: float, strength: float) -> float:
@@ -113,7 +114,8 @@ def stack_of(layer: MapLayer, largest: int, spec: LenetSpec, factors: Factors) -
     one) that holds a compact ⋱ in the staircase's notch, then the front maps. A small map's
     step is at most half its side, so its maps overlap and read as one stack."""
     w, h = side(layer.width, largest, spec, factors), side(layer.height, largest, spec, factors)
-    step = min(spec.map_offset * factors.step * factors.size, max(1.5, STEP_SHARE * min(w, h)))
+    fit_step = max(spec.map_offset * factors.step * factors.size, min(spec.map_offset, MIN_FIT_STEP))
+    step = min(fit_step, max(1.5, STEP_SHARE * min(w, h)))
     back, front = drawn_slots(layer.maps, spec.max_maps)
     offsets = [j * step for j in range(back)]
     if not front:
@@ -141,7 +143,7 @@ def widths(spec: LenetSpec, factors: Factors) -> tuple[list[float], float]:
     for i, width in enumerate(each):
         lo, hi = min(lo, x), max(hi, x + width)
         if i < len(each) - 1:
-            x += width + spec.gap_list()[i]
+            x += width + spec.gap_list()[i] * factors.size
     return each, hi - lo
 
 
@@ -288,7 +290,7 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
         raise SpecError(f"this drawing has {drawn:,} feature maps; draw fewer with --max-maps "
                         f"(at most {MAX_DRAWN_MAPS:,} are drawn)")
     factors = fitted(spec)
-    gaps = spec.gap_list()
+    gaps = [gap * factors.size for gap in spec.gap_list()]
     groups: list[Group] = []
     placed: list[Placed] = []
     x = 0.0

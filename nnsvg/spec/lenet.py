@@ -102,8 +102,8 @@ class LenetSpec(BaseSpec):
                              "(n x dense_scale / 100) or sqrt (sqrt(n) x dense_scale / 10)",
                              choices=DENSE_SIZES)
     dense_scale: float = option(100.0, "number", "scale of dense lengths, in percent", low=0.01, high=10_000)
-    fit: bool = option(True, "bool", "keep a big network on a page: a figure wider than 2000 px "
-                       "gets a shorter diagonal map step, then smaller layers (text keeps its size)")
+    fit: bool = option(True, "bool", "keep a big network on a page: a figure wider than 1600 px "
+                       "gets a shorter diagonal map step, then smaller layers and gaps (text keeps its size)")
     filters: str = option("infer", "choice", "filter windows: as given and inferred from the next "
                           "layer's size (infer), only as given, or none", choices=FILTERS)
     filter_position: str = option("seeded", "choice", "where a filter window sits on its map: a "

@@ -411,7 +411,7 @@ def render(spec: FcnnSpec, theme: Theme) -> Scene:
             "draw fewer nodes per layer (--max-nodes) or raise --max-edges")
     place = PLACERS[spec.direction]
     layouts = layout(spec, place)
-    scene = Scene("fcnn", theme.background, theme.margin,
+    scene = Scene("fcnn", theme.background, theme.margin, flow="x" if spec.direction in ("right", "left") else "y",
                   title="fcnn " + " ".join(str(layer.size) for layer in spec.layers))
     scene.groups.extend(edge_groups(spec, theme, layouts, place))
     scene.groups.extend(layer_groups(spec, theme, layouts, place))

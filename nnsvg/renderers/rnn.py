@@ -154,7 +154,7 @@ def render(spec: RnnSpec, theme: Theme) -> Scene:
                 recurrent.children.extend(straight_arrow((e.box.x1, e.box.center_y), (nxt.box.x0, nxt.box.center_y),
                                                 edge.recurrent, shaft, theme, "recurrent",
                                                 edge.recurrent_dasharray()))
-    scene = Scene("rnn", theme.background, theme.margin,
+    scene = Scene("rnn", theme.background, theme.margin, flow="y",  # layers bottom to top; time runs across
                   title=f"rnn {' '.join(str(layer.size) for layer in spec.layers)} {spec.cell}"
                         + (f" unrolled {spec.unroll}" if spec.unroll else ""))
     scene.groups.extend([edges, recurrent, *layer_groups])

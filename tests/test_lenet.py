@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import nnsvg
+from nnsvg import quality
 from nnsvg.geometry import BBox
 from nnsvg.renderers import lenet as lenet_renderer
 from nnsvg.renderers.lenet import drawn_slots
@@ -17,6 +18,7 @@ from nnsvg.scene import Path as ScenePath
 from nnsvg.spec import lenet as lenet_spec
 
 from .conftest import NS, assert_clear, find, layer_group, numbers, parse
+from .corpus import LENET as LENET_CORPUS
 
 LENET5 = ["1@32x32", "6@28x28", "6@14x14", "16@10x10", "16@5x5", 120, 84, 10]
 NN_SVG_DEFAULT = ["8@128x128", "8@64x64", "24@48x48", "24@16x16", 256, 128]
@@ -444,3 +446,12 @@ def test_op_labels_stay_near_the_stacks_they_name() -> None:
         assert op.box.y1 <= stacks_bottom + 3 * size
     assert len({round(o.y, 6) for o in ops[:5]}) == 1  # one row
     assert ops[-1].box.y0 > shapes[-2].y1  # the dense step's label stays under its big layer
+
+
+@pytest.mark.parametrize(("name", "tokens", "options"),
+                         [(n, t, o) for n, _, t, o in LENET_CORPUS] + [(n, t, {}) for n, t in sorted(REAL.items())])
+def test_real_networks_pass_the_quality_check(name: str, tokens: list[object], options: dict[str, object]) -> None:
+    """No text on a foreign shape or on text, nothing clipped, no tiny window (VGG's 4 px
+    windows were under the 0.25 % floor of a 1622 px figure), no dominant layer."""
+    diagram = nnsvg.lenet(tokens, **options)
+    assert [str(p) for p in quality.check(diagram.scene)] == []

@@ -101,6 +101,9 @@ class _Near:
         return [item for item in self.items[lo:hi] if self.span(item)[1] >= x0]
 
 
+Near = _Near  # the same index for other label placement (LeNet's op labels)
+
+
 def _box_span(box: BBox) -> tuple[float, float]:
     return box.x0, box.x1
 
@@ -145,6 +148,8 @@ def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacl
                 box = text_box(text, x, baseline, size, family)
             if best is None or baseline > best[1] + 1e-9:
                 best = (x, baseline, box)
+            if baseline == top - size * 0.35:  # not lifted: no alternative can do better
+                break
         assert best is not None
         x, baseline, box = best
         placed.add(box)

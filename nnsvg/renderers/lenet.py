@@ -23,12 +23,13 @@ from ..geometry import BBox, Point, text_box, text_width
 from ..scene import Dots, Group, LineTo, MoveTo, Path, Polygon, Rect, Scene, Segments, Text
 from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, Step, steps
 from ..theme import Theme
-from .labels import captions_above
+from .labels import Near, captions_above
 
 DENSE_DEPTH = 10.0  # NN-SVG's thickness of a dense parallelogram
 MAX_DRAWN_MAPS = 100_000  # refuse drawings with more map rectangles than this
 MIN_SIDE = 6.0  # px: a map side drawn smaller is a dot at column width
 MIN_WINDOW = 4.0  # px: the smallest filter window side (a 2x2 pooling window on a log-scaled map)
+WINDOW_SHARE = 0.003  # and at least this share of the figure's longer side (0.75 pt at column width)
 MIN_DENSE = 4.0  # px: the shortest dense parallelogram
 STEP_SHARE = 0.5  # the diagonal step is at most this share of a map's side: small maps still stack
 AUTO_MAP = 128  # units: auto map sides are linear while the largest side is at most this (NN-SVG's input)
@@ -139,11 +140,11 @@ def extents(spec: LenetSpec, factors: Factors) -> list[Stack | float]:
 def widths(spec: LenetSpec, factors: Factors) -> tuple[list[float], float]:
     """Each layer's width and the figure's (layers and gaps, captions aside)."""
     each = [e.w + e.run if isinstance(e, Stack) else e + DENSE_DEPTH for e in extents(spec, factors)]
+    gaps = [*spec.gap_list(), 0.0]
     lo = hi = x = 0.0
-    for i, width in enumerate(each):
+    for width, gap in zip(each, gaps):
         lo, hi = min(lo, x), max(hi, x + width)
-        if i < len(each) - 1:
-            x += width + spec.gap_list()[i] * factors.size
+        x += width + gap * factors.size
     return each, hi - lo
 
 
@@ -256,14 +257,15 @@ def _line(a: Point, b: Point) -> Segments:
 
 
 def window_and_lines(window: tuple[int, int], layer: MapLayer, here: Placed, there: Placed,
-                     spec: LenetSpec, theme: Theme, rng: random.Random) -> tuple[Rect, Segments, Point]:
-    """The filter window on this layer's front map (never smaller than MIN_WINDOW, so a 2×2
+                     spec: LenetSpec, theme: Theme, rng: random.Random,
+                     smallest: float = MIN_WINDOW) -> tuple[Rect, Segments, Point]:
+    """The filter window on this layer's front map (never smaller than ``smallest``, so a 2×2
     pooling window on a compressed map stays a square, not a dot) and the two lines to the
     next layer."""
     front = here.front
     assert front is not None
-    ww = min(front.width, max(MIN_WINDOW, front.width * window[1] / layer.width))
-    wh = min(front.height, max(MIN_WINDOW, front.height * window[0] / layer.height))
+    ww = min(front.width, max(smallest, front.width * window[1] / layer.width))
+    wh = min(front.height, max(smallest, front.height * window[0] / layer.height))
     if spec.filter_position == "center":
         u = v = 0.5
     else:
@@ -308,6 +310,9 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
 
     rng = random.Random(spec.seed)
     link = theme.link
+    extent = max(max(p.right for p in placed) - min(p.left for p in placed),
+                 max(p.box.y1 for p in placed) - min(p.box.y0 for p in placed))
+    smallest = max(MIN_WINDOW, WINDOW_SHARE * extent)
     links: list[Group] = []
     dense_links: list[tuple[Point, Point]] = []  # the captions keep clear of these
     segments: list[tuple[Point, Point]] = []  # every line, for the op labels
@@ -318,7 +323,7 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
         points: list[Point] = []
         layer = spec.layers[i]
         if step.window is not None and isinstance(layer, MapLayer):
-            rect, data, target = window_and_lines(step.window, layer, a, b, spec, theme, rng)
+            rect, data, target = window_and_lines(step.window, layer, a, b, spec, theme, rng, smallest)
             groups[i].add(rect)
             corners = [(rect.x + rect.width, rect.y), (rect.x + rect.width, rect.y + rect.height)]
             points += [*corners, target]
@@ -438,27 +443,34 @@ def op_labels(spec: LenetSpec, theme: Theme, placed: list[Placed], all_steps: li
     size, family = theme.text.size, theme.text.family
     probe = text_box("Hg", 0.0, 0.0, size, family)
     pad, space = size * 0.5, size * 0.6
+    layers = Near(placed, lambda p: (p.box.x0, p.box.x1))  # only what shares a label's x-range
+    lines = Near(segments, lambda s: (min(s[0][0], s[1][0]), max(s[0][0], s[1][0])))
+    lowest = max(p.box.y1 for p in placed)
     tops = []
     spans = []
     for i, op in chosen:
         center = (placed[i].right + placed[i + 1].left) / 2
         half = text_width(op, size, family) / 2
         x0, x1 = center - half - space / 2, center + half + space / 2
-        floors = [f for f in (p.floor(x0, x1) for p in placed) if f is not None]
-        floors += [f for f in (_segment_floor(s, x0, x1) for s in segments) if f is not None]
-        tops.append((max(floors) if floors else max(p.box.y1 for p in placed)) + pad)
+        floors = [f for f in (p.floor(x0, x1) for p in layers.meeting(x0, x1)) if f is not None]
+        floors += [f for f in (_segment_floor(s, x0, x1) for s in lines.meeting(x0, x1)) if f is not None]
+        tops.append((max(floors) if floors else lowest) + pad)
         spans.append(center)
     tallest = max((p.box.height for p in placed if p.corners is None), default=0.0)
     tops = rows(tops, max(3 * size, tallest / 2))
     texts: list[Text] = []
+    near: Near = Near([], lambda t: (t.box.x0, t.box.x1))
     for (_, op), center, top in zip(chosen, spans, tops):
         baseline = top - probe.y0
         box = text_box(op, center, baseline, size, family, "middle")
-        for _ in range(len(texts) + 1):  # below every label it would touch (a word space apart)
-            hit = [t.box.y1 for t in texts if box.overlaps(t.box, space / 2)]
+        others = near.meeting(box.x0 - space, box.x1 + space)
+        for _ in range(len(others) + 1):  # below every label it would touch (a word space apart)
+            hit = [t.box.y1 for t in others if box.overlaps(t.box, space / 2)]
             if not hit:
                 break
             baseline += max(hit) - box.y0 + size * 0.15
             box = text_box(op, center, baseline, size, family, "middle")
-        texts.append(Text(center, baseline, op, size, family, theme.text.color, "middle", box, "op"))
+        text = Text(center, baseline, op, size, family, theme.text.color, "middle", box, "op")
+        texts.append(text)
+        near.add(text)
     return [Group("ops", "ops", list(texts))]

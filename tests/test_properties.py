@@ -28,6 +28,7 @@ Known bugs are pinned by strict-xfail tests at the end, and the valid strategies
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import re
 import tempfile
@@ -46,6 +47,7 @@ import nnsvg
 from nnsvg import spec as specs
 from nnsvg import styles
 from nnsvg.geometry import BBox, text_width
+from nnsvg.renderers import fcnn as fcnn_renderer
 from nnsvg.scene import Rect
 from nnsvg.spec import fields
 from nnsvg.spec.fcnn import MAX_LAYER_SIZE
@@ -356,18 +358,29 @@ def text_of(element: ET.Element) -> str:
 # --- FCNN -------------------------------------------------------------------------------------
 
 
-def drawn_nodes(size: int, max_nodes: int) -> int:
-    """README: a layer wider than max_nodes is drawn as its first and last (max_nodes−1)//2
-    nodes (at least one each) around a ⋮; 0 draws every node."""
-    kept = 2 * max(1, (max_nodes - 1) // 2)
-    if max_nodes == 0 or size <= max_nodes or kept >= size:  # an ellipsis always stands for a node
-        return size
-    return kept
+def drawn_nodes(spec: Any) -> list[int]:
+    """README: the nodes drawn per layer. Elision is proportional, so the counts come from the
+    renderer's rule, and the rule's promises are checked here: every node when no layer is
+    wider than max_nodes (or it is 0); the column heights (the ellipsis a slot) in the order of
+    the true widths, never over max_nodes (3 at the least); an ellipsis stands for a node."""
+    sizes = [layer.size for layer in spec.layers]
+    pairs = fcnn_renderer.drawn_nodes(sizes, spec.max_nodes)
+    drawn = [before + after for before, after in pairs]
+    if spec.max_nodes == 0 or max(sizes) <= spec.max_nodes:
+        assert drawn == sizes
+    slots = {size: n + int(n < size) for size, n in zip(sizes, drawn)}
+    for size, n in zip(sizes, drawn):
+        assert n <= size and (n == size or (2 <= n and slots[size] <= max(spec.max_nodes, 3)))
+    widths = sorted(slots)
+    assert all(slots[a] <= slots[b] for a, b in itertools.pairwise(widths))
+    if len(widths) <= max(spec.max_nodes, 3) - 2:  # room for a height per distinct width
+        assert all(slots[a] < slots[b] for a, b in itertools.pairwise(widths))
+    return drawn
 
 
 def fcnn_limit(spec: Any) -> str | None:
     """max_edges counts the edges of the drawn nodes (bias units included, before dropout)."""
-    drawn = [drawn_nodes(layer.size, spec.max_nodes) for layer in spec.layers]
+    drawn = drawn_nodes(spec)
     senders = [n + int(spec.bias and i < len(drawn) - 1) for i, n in enumerate(drawn)]
     edges = sum(a * b for a, b in zip(senders, drawn[1:]))
     return "max_edges" if edges > spec.max_edges else None
@@ -384,7 +397,7 @@ def test_fcnn_valid_input_renders_with_its_structure(example: Example) -> None:
     spec = diagram.spec
     n = len(spec.layers)
     assert [layer.size for layer in spec.layers] == [int(x["size"] if isinstance(x, dict) else x) for x in layers]
-    drawn = [drawn_nodes(layer.size, spec.max_nodes) for layer in spec.layers]
+    drawn = drawn_nodes(spec)
     bias = [int(spec.bias and i < n - 1) for i in range(n)]
     fractions = spec.dropout if isinstance(spec.dropout, list) else [spec.dropout or 0.0]
     fractions = fractions * n if len(fractions) == 1 else fractions

@@ -13,6 +13,7 @@ import pytest
 import nnsvg
 from nnsvg.geometry import BBox, apply_affine
 
+from . import corpus
 from .conftest import REPO, assert_clear, find, layer_group, parse
 
 ALEXNET = ["224x224x3:11x11", "55x55x96:5x5", "27x27x256:3x3", "13x13x384:3x3", "13x13x384:3x3",
@@ -66,12 +67,15 @@ def test_pyramid_pieces_are_painted_around_the_volume_faces() -> None:
     first_face = classes.index("volume")
     assert "filter" in classes[:first_face]  # the filter box is inside: painted first
     assert "pyramid" in classes[:first_face] and "pyramid" in classes[first_face:]  # clipped
-    # the row look: the rod inside, the whole pyramid between the volumes, over the faces
+    # the row look: the rod inside, the whole pyramid between the volumes, in its own group
+    # painted between the two layers
     root = parse(nnsvg.alexnet(["32x32x3:5x5", "28x28x8", 10]).svg())
     classes = [(p.get("class") or "").split()[0] for p in find(layer_group(root, 0), "polygon")]
-    first_face = classes.index("volume")
-    assert "filter" in classes[:first_face] and "pyramid" not in classes[:first_face]
-    assert classes[first_face:].count("pyramid") == 4
+    assert "filter" in classes[:classes.index("volume")] and "pyramid" not in classes
+    ids = [g.get("id") for g in find(root, "g") if (g.get("id") or "")[:5] in ("layer", "link-")]
+    assert ids == ["layer-0", "link-0", "layer-1", "link-1", "layer-2"]
+    link = next(g for g in find(root, "g") if g.get("id") == "link-0")
+    assert [p.get("class") for p in find(link, "polygon")] == ["pyramid"] * 4
 
 
 def test_seeded_filter_positions() -> None:
@@ -344,12 +348,14 @@ def on_outline(p: tuple[float, float], points: list[tuple[float, float]], tolera
 
 
 def arrows(diagram: object, layer: int) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-    """The arrows (shaft start, head tip) painted into a layer's group."""
+    """The arrows (shaft start, head tip) into a layer: in the link group before it (row), or
+    in its own group (cubes)."""
     from nnsvg.scene import LineTo, MoveTo
     from nnsvg.scene import Path as ScenePath
 
-    group = next(g for g in diagram.scene.groups if g.id == f"layer-{layer}")  # type: ignore[attr-defined]
-    paths = [p for p in group.children if isinstance(p, ScenePath) and (p.cls or "").startswith("arrow")]
+    ids = (f"link-{layer - 1}",) if diagram.spec.look == "row" else (f"layer-{layer}",)  # type: ignore[attr-defined]
+    paths = [p for g in diagram.scene.groups if g.id in ids  # type: ignore[attr-defined]
+             for p in g.children if isinstance(p, ScenePath) and (p.cls or "").startswith("arrow")]
     shafts = [p for p in paths if p.cls == "arrow"]
     heads = [p for p in paths if p.cls == "arrow arrowhead"]
     assert len(shafts) == len(heads)
@@ -492,3 +498,17 @@ def test_the_input_image_lies_on_the_map_face_in_the_row_look() -> None:
     for corner in ((0, 0), (w, 0), (0, h), (w, h)):
         mapped = apply_affine(matrix, corner)
         assert min(abs(mapped[0] - x) + abs(mapped[1] - y) for x, y in corners) < 0.01
+
+
+@pytest.mark.parametrize("look", ["row", "cubes"])
+@pytest.mark.parametrize("network", corpus.ALEXNET, ids=[n[0] for n in corpus.ALEXNET])
+def test_corpus_passes_the_quality_check(network: tuple[str, str, list[object], dict[str, object]],
+                                         look: str) -> None:
+    """Real networks: no label on a shape or a label, nothing clipped, no filter too small to
+    see (a 3x3 window on VGG), no layer spanning more than 40 % of the row."""
+    from nnsvg import quality
+
+    _, _, layers, options = network
+    for view in ([21, 21.4], [50, 25]):
+        diagram = nnsvg.alexnet(layers, look=look, view=view, **options)
+        assert [str(p) for p in quality.check(diagram.scene)] == []

@@ -552,7 +552,9 @@ def test_alexnet_valid_input_renders_with_its_structure(example: Example) -> Non
         has_filter = kind == "volume" and layer.filter is not None and i < n - 1
         filters += has_filter
         assert bool(of_class(group, "polygon", "filter")) == has_filter
-        arrows = [p for p in of_class(group, "path", "arrow") if not has_class(p, "arrowhead")]
+        links = {g.get("id"): g for g in find(root, "g") if (g.get("id") or "").startswith("link-")}
+        link = links.get(f"link-{i - 1}") if spec.look == "row" else group  # row: links between layers
+        arrows = [p for p in of_class(link, "path", "arrow") if not has_class(p, "arrowhead")] if link else []
         before = spec.layers[i - 1] if i > 0 else None
         windowed = isinstance(before, specs.Volume) and before.filter is not None
         assert len(arrows) == (i > 0 and not windowed)  # README: every pair linked, by a pyramid or an arrow

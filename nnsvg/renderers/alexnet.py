@@ -55,6 +55,8 @@ MAX_EXTENT = 1e6  # world units: refuse linear scales that would draw kilometres
 MAX_SHARE = 0.4  # a layer wider than this share of the figure gets a note
 HUGE_WIDTH, HUGE_HEIGHT = 150.0, 60.0  # a figure this many label heights wide (high) gets a note
 LAYOUT_ROUNDS = 4
+MIN_FILTER_SHARE = 0.0045  # a filter window's least side, of the figure's larger side
+MIN_FILTER = 3.0  # page units: and at least this
 MIN_ARROW = 6.0  # page units: the shortest arrow between two layers  # re-layouts that widen crowded gaps
 
 
@@ -143,9 +145,10 @@ def layout_row(spec: AlexnetSpec, camera: Camera, extra: list[float]) -> list[Pl
     return out
 
 
-def place_filters(spec: AlexnetSpec, placed: list[Placed], rng: random.Random) -> None:
+def place_filters(spec: AlexnetSpec, placed: list[Placed], rng: random.Random, least: float = 0.0) -> None:
     """A filter box on each volume that has a filter and a next layer: its window on the
-    H×W face (seeded position, within ±0.4 of the face as NN-SVG), through all the channels."""
+    H×W face (seeded position, within ±0.4 of the face as NN-SVG), through all the channels;
+    a window side is at least ``least`` (so a 3x3 window stays visible on a VGG-sized figure)."""
     for i, layer in enumerate(spec.layers[:-1]):
         if not isinstance(layer, Volume) or layer.filter is None:
             continue
@@ -155,16 +158,16 @@ def place_filters(spec: AlexnetSpec, placed: list[Placed], rng: random.Random) -
         else:
             u, v = 0.1 + 0.8 * rng.random(), 0.1 + 0.8 * rng.random()
         h = box.y1 - box.y0
-        fh = min(filter_side(layer.filter[0], spec), h * 0.9)
+        fh = min(max(filter_side(layer.filter[0], spec), least), h * 0.9)
         fy = box.y0 + (h - fh) * v
         if spec.look == "row":  # the map's width runs across (z); seen from +x its left is z1
             w = box.z1 - box.z0
-            fw = min(filter_side(layer.filter[1], spec), w * 0.9)
+            fw = min(max(filter_side(layer.filter[1], spec), least), w * 0.9)
             fz = box.z1 - (w - fw) * u
             placed[i].filter_box = Box3(box.x0, fy, fz - fw, box.x1, fy + fh, fz)
         else:
             w = box.x1 - box.x0
-            fw = min(filter_side(layer.filter[1], spec), w * 0.9)
+            fw = min(max(filter_side(layer.filter[1], spec), least), w * 0.9)
             fx = box.x0 + (w - fw) * u
             placed[i].filter_box = Box3(fx, fy, box.z0, fx + fw, fy + fh, box.z1)
 
@@ -548,15 +551,6 @@ def label_groups(spec: AlexnetSpec, theme: Theme, placed: list[Placed], camera: 
         top, bottom = _column_extent(hull, cx)
         if spec.labels and layer.label is not None:
             texts.append(labeller.place(i, layer.label, [Spot((cx, top), (0.0, -1.0))], "caption"))
-        if spec.dims:
-            if isinstance(layer, Volume):
-                spots = volume_spots(spec, box, camera, i, count)
-                for name in ("height", "width", "depth"):
-                    value = getattr(layer, name)
-                    texts.append(labeller.place(i, str(value), spots[name], f"dim {name}"))
-            else:
-                texts.append(labeller.place(i, str(layer.size), [Spot((cx, bottom), (0.0, 1.0)),
-                                                                 Spot((cx, top), (0.0, -1.0))], "dim size"))
         if spec.filter_dims and here.filter_box is not None and isinstance(layer, Volume):
             assert layer.filter is not None
             window = [camera.project(q) for q in filter_window(spec, here.filter_box)]
@@ -571,6 +565,15 @@ def label_groups(spec: AlexnetSpec, theme: Theme, placed: list[Placed], camera: 
             # the leader runs from the label to the window's nearer side
             labeller._leader(i, label.box, target_top if label.box.y1 <= wtop else target_bottom)
             texts.append(label)
+        if spec.dims:
+            if isinstance(layer, Volume):
+                spots = volume_spots(spec, box, camera, i, count)
+                for name in ("height", "width", "depth"):
+                    value = getattr(layer, name)
+                    texts.append(labeller.place(i, str(value), spots[name], f"dim {name}"))
+            else:
+                texts.append(labeller.place(i, str(layer.size), [Spot((cx, bottom), (0.0, 1.0)),
+                                                                 Spot((cx, top), (0.0, -1.0))], "dim size"))
         children: list[Primitive | Group] = []
         children.extend(labeller.leaders.pop(i, []))
         children.extend(texts)
@@ -593,13 +596,17 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
         placed = layout_row(spec, camera, extra)
     else:
         placed = layout(spec, label_room(spec, theme), extra)
-    place_filters(spec, placed, random.Random(spec.seed))
-    volume = theme.volume
     hulls = [outline(p.box, camera) for p in placed]
+    extent = BBox.around([q for hull in hulls for q in hull])
+    least = max(MIN_FILTER, MIN_FILTER_SHARE * max(extent.width, extent.height))
+    place_filters(spec, placed, random.Random(spec.seed), least)
+    volume = theme.volume
     obstacles: list[list[Point]] = list(hulls)
     crowded: dict[int, float] = {}
     groups: dict[int, Group] = {}
     after_faces: dict[int, list[Primitive]] = {i: [] for i in range(len(placed))}
+    links: dict[int, list[Primitive]] = {i: [] for i in range(len(placed))}  # between i and i + 1
+    between = links if spec.look == "row" else after_faces  # cubes: in the layer, as 1.x drew it
     before: dict[int, list[Primitive]] = {i: [] for i in range(len(placed))}
     shaft = theme.link.width * theme.arrow.shaft_scale
     for i, here in enumerate(placed[:-1]):
@@ -610,18 +617,22 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
                                        "filter"))
             inner, middle, beyond = pyramid_pieces(here.filter_box, here.box, there.box, camera, theme, spec.look)
             before[i].extend(inner)
-            after_faces[i].extend(middle)
+            between[i].extend(middle)
             before[i + 1][:0] = beyond
             obstacles.extend(list(poly.points) for poly in inner + middle + beyond)
             continue
         start, end, length = link_ends(hulls[i], hulls[i + 1])  # on the two outlines
         shortest = max(theme.arrow.length * 2.5, MIN_ARROW)
-        if length < shortest:  # too short for its head, or the outlines overlap
-            crowded[i] = shortest + theme.arrow.length - length
-        if length < 1e-9:
+        gap = min(q[0] for q in hulls[i + 1]) - max(q[0] for q in hulls[i])  # the outlines' gap on the page
+        if min(gap, length) < shortest:  # too short for its head, or the outlines overlap
+            crowded[i] = shortest + theme.arrow.length - min(gap, length, 0.0)
+        if gap <= 0 or length < 1e-9:
             continue
         paths = straight_arrow(start, end, theme.link.color, shaft, theme, "arrow")
-        before[i + 1][:0] = paths
+        if spec.look == "row":
+            links[i].extend(paths)
+        else:
+            before[i + 1][:0] = paths
         head = paths[1].extent
         obstacles.append(thick_segment(start, end, shaft + 0.5))
         obstacles.append(rect(head))
@@ -645,7 +656,12 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
 
     scene = Scene("alexnet", theme.background, theme.margin,
                   title="alexnet " + " ".join(layer.token for layer in spec.layers))
-    scene.groups.extend(groups[i] for i in order)
+    for k, i in enumerate(order):  # the links between two layers are painted between them
+        scene.groups.append(groups[i])
+        if links[i]:
+            assert k + 1 < len(order) and order[k + 1] == i + 1  # the camera sees the +x faces
+            children: list[Primitive | Group] = list(links[i])
+            scene.groups.append(Group(f"link-{i}", "link", children))
     size = theme.text.size * spec.font_scale
     grid = Obstacles(size * 4)
     for polygon in obstacles:

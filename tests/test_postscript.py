@@ -1,5 +1,5 @@
 """PostScript and EPS are vector with real text (no raster fallback: translucent paint is composed
-into opaque colours)."""
+into opaque colours), and PNGs say their resolution (pHYs)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import io
 import math
 import re
 import shutil
+import struct
 import subprocess
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -227,3 +230,49 @@ def test_eps_renders_like_the_pdf(tmp_path: Path, name: str) -> None:
     pixels = reference.size[0] * reference.size[1]
     assert sum(histogram[32:]) / pixels < 0.025
     assert sum(v * n for v, n in enumerate(histogram)) / pixels < 2.0
+
+
+# --- PNG resolution -----------------------------------------------------------------------
+
+def phys(png: bytes) -> tuple[int, int, int]:
+    """The pHYs chunk: pixels per unit across and down, and the unit (1 = metre)."""
+    at = png.index(b"pHYs")
+    assert png.index(b"IHDR") < at < png.index(b"IDAT")
+    length = struct.unpack(">I", png[at - 4:at])[0]
+    assert length == 9
+    assert struct.unpack(">I", png[at + 13:at + 17])[0] == zlib.crc32(png[at:at + 13])
+    return struct.unpack(">IIB", png[at + 4:at + 13])  # type: ignore[return-value]
+
+
+def test_dpi_300_writes_11811_pixels_per_metre_and_sizes_the_image(
+        tmp_path: Path, cli: Callable[..., tuple[int, str, str]]) -> None:
+    from PIL import Image as PILImage
+
+    diagram = nnsvg.fcnn([3, 4, 2])
+    page = diagram.scene.page()
+    out = tmp_path / "x.png"
+    code, _, err = cli("fcnn", "3", "4", "2", "-o", out, "--dpi", "300")
+    assert code == 0, err
+    data = out.read_bytes()
+    assert phys(data) == (11811, 11811, 1)
+    with PILImage.open(out) as picture:
+        assert picture.size == (round(page.width * 300 / 96), round(page.height * 300 / 96))
+        assert picture.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+
+
+@pytest.mark.parametrize(("scale", "per_metre"), [(None, 3780), (2.0, 7559), (3.125, 11811)])
+def test_scale_writes_96_dpi_per_unit_of_scale(scale: float | None, per_metre: int) -> None:
+    data = nnsvg.fcnn([2, 2]).to_bytes("png", scale=scale)
+    assert phys(data) == (per_metre, per_metre, 1)
+
+
+@pytest.mark.parametrize("fmt", ["eps", "ps", "pdf", "svg"])
+@pytest.mark.parametrize("flag", ["--dpi", "--scale"])
+def test_raster_options_on_a_vector_format_say_why(tmp_path: Path, fmt: str, flag: str,
+                                                   cli: Callable[..., tuple[int, str, str]]) -> None:
+    code, out, err = cli("fcnn", "2", "2", "-o", tmp_path / f"x.{fmt}", flag, "3")
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert f"{flag} applies to PNG output only, not {fmt.upper()}" in lines[0] and "is vector" in lines[0]
+    assert not (tmp_path / f"x.{fmt}").exists()

@@ -13,7 +13,9 @@ import io
 import math
 import os
 import re
+import struct
 import time
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -418,8 +420,27 @@ def render(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:
             _draw(ctx, cairo, group, raster=fmt == "png")
     if fmt == "png":
         surface.write_to_png(out)
+        surface.finish()
+        return with_dpi(out.getvalue(), scale * CSS_DPI)
     surface.finish()
     return reproducible(out.getvalue(), fmt)
+
+
+CSS_DPI = 96.0  # a px is 1/96 in: a PNG at scale s is 96 × s dots per inch
+INCH_M = 0.0254
+
+
+def with_dpi(png: bytes, dpi: float) -> bytes:
+    """The PNG with a pHYs chunk saying ``dpi`` dots per inch (in dots per metre, as PNG stores
+    it: 300 dpi = 11811), right after the header chunk, so programs that place images (Word,
+    PowerPoint, LaTeX, Inkscape) size it as drawn: 96 × scale dpi, or --dpi N."""
+    per_metre = round(dpi / INCH_M)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    end_of_header = 8 + 8 + 13 + 4  # signature, IHDR length and type, IHDR data, CRC
+    if png[12:16] != b"IHDR":
+        raise ExportError("PNG drawing failed: cairo wrote no PNG header")
+    return png[:end_of_header] + chunk + png[end_of_header:]
 
 
 def build_time() -> int:

@@ -139,6 +139,18 @@ def test_a_stack_of_translucent_maps_grows_with_its_overlaps_not_their_subsets()
     assert fills(24) < 4 * fills(12)  # measured: 268 and 820; 2^n would be 4096 times
 
 
+def test_ps_too_has_no_raster() -> None:
+    ps = nnsvg.load(REPO / "gallery" / "specs" / "lenet-5.yaml").to_bytes("ps")
+    assert ps.startswith(b"%!PS-Adobe-3.0\n") and b"Fallback" not in ps and image_count(ps) == 0
+
+
+def test_a_big_translucent_figure_is_written() -> None:
+    """784-100-10 with the dark theme's see-through edges: cairo's fallback bitmap for it was too
+    big for cairo ("invalid size"); composed, it is lines."""
+    eps = nnsvg.fcnn([784, 100, 10], theme="dark", max_nodes=0).to_bytes("eps")
+    assert image_count(eps) == 0 and b"Fallback" not in eps
+
+
 def test_eps_is_reproducible() -> None:
     source = REPO / "gallery" / "specs" / "lenet-5.yaml"
     assert nnsvg.load(source).to_bytes("eps") == nnsvg.load(source).to_bytes("eps")

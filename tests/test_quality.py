@@ -244,6 +244,15 @@ def test_a_layer_longer_than_40_percent_of_the_figure_along_the_flow_dominates()
     assert "dominant" in kinds(scene(*rows, flow="x"))
 
 
+def test_a_layer_is_measured_without_what_joins_it_to_its_neighbours() -> None:
+    bars = layers([300.0, 300.0, 300.0, 40.0])
+    # the arrow into the last layer lives in its group (as alexnet draws it): 700 of 1340 px long
+    bars[3].children.insert(0, line((600.0, 20.0), (1300.0, 20.0)))
+    bars[3].children.insert(0, Polygon(((640.0, 0.0), (1300.0, 20.0), (640.0, 40.0)), "#fbb", "#f00", 0.5,
+                                       cls="pyramid"))
+    assert kinds(scene(*bars)) == []
+
+
 def test_one_or_two_layers_are_never_dominant() -> None:
     assert kinds(scene(*layers([1000.0, 40.0]))) == []
 

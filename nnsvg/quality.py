@@ -159,6 +159,8 @@ def _describe(item: _Item) -> str:
     prim = item.prim
     kind = type(prim).__name__.lower()
     cls = getattr(prim, "cls", None) or getattr(prim, "id", None)
+    if cls is not None and item.where.endswith(cls):  # an id that repeats its group's
+        cls = None
     return f"{kind} ({item.where}{', ' + cls if cls else ''})"
 
 

@@ -12,6 +12,7 @@ from nnsvg.scene import (
     Dots,
     Fan,
     Group,
+    Image,
     LineTo,
     MoveTo,
     Path,
@@ -122,6 +123,14 @@ def test_circles_rings_and_filled_polygons_are_tested_as_drawn() -> None:
     outline = Rect(-30.0, -30.0, 60.0, 60.0, "none", "#000", 1.0)
     assert kinds(scene([outline], [label])) == []
     assert kinds(scene([Rect(-30.0, -30.0, 60.0, 60.0, "#eee")], [label])) == ["text-on-shape"]
+
+
+def test_an_image_is_tested_as_the_parallelogram_it_is_mapped_to() -> None:
+    # a 10x10 picture sheared onto a face: x' = 4x, y' = 2x + 4y (corners (0,0) (40,20) (40,60) (0,40))
+    picture = Image("data:image/png;base64,", 10.0, 10.0, (4.0, 2.0, 0.0, 4.0, 0.0, 0.0), 0.5,
+                    BBox(0.0, 0.0, 40.0, 60.0), "input-image")
+    assert kinds(scene([picture], [text("ab", 14.0, 34.0)])) == ["text-on-shape"]  # inside it
+    assert kinds(scene([picture], [text("ab", 22.0, 9.0)])) == []  # in its box, above its sheared top edge
 
 
 def test_bulk_path_kinds_are_tested_edge_by_edge() -> None:

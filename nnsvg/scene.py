@@ -284,6 +284,8 @@ class Scene:
     groups: list[Group] = field(default_factory=list)
     title: str = ""
     notes: list[str] = field(default_factory=list)  # things the user should know (not errors)
+    flow: str = "x"  # the page axis the network reads along ("x" or "y"): the quality check's
+    # size budget (no layer longer than ~40 % of the figure) is measured along it
 
     def bbox(self) -> BBox:
         box = union_all([b for b in (g.bbox() for g in self.groups) if b is not None])

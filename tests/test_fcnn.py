@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nnsvg
+from nnsvg import quality
 from nnsvg.backends import svg as svg_backend
 from nnsvg.geometry import BBox
-from nnsvg.renderers.fcnn import WEIGHT_LEVELS, visible_nodes
-from nnsvg.scene import Text
+from nnsvg.renderers.fcnn import PAGE_BLOCK, PAGE_SHRINK, WEIGHT_LEVELS, column_slots, drawn_nodes
+from nnsvg.scene import Circle, Rect, Text
 
+from . import corpus
 from .conftest import NS, edge_count, find, layer_group, numbers, parse, viewbox
 
 
@@ -103,8 +111,8 @@ def test_per_layer_fill_and_stroke() -> None:
 def test_big_layers_are_elided_with_true_size_in_label() -> None:
     root = parse(svg_of([784, 512, 256, 10]))
     counts = [len(find(layer_group(root, i), "circle")) for i in range(4)]
-    assert counts == [14, 14, 14, 10]  # 7 + ellipsis + 7 with the default limit of 16
-    assert edge_count(root) == 14 * 14 * 2 + 14 * 10
+    assert counts == [15, 14, 13, 10]  # columns of 16, 15 and 14 slots (one is the ellipsis), and 10
+    assert edge_count(root) == 15 * 14 + 14 * 13 + 13 * 10
     dots = [p for p in find(root, "path") if p.get("class") == "ellipsis"]
     assert len(dots) == 3 and all(p.get("d").count("M") == 3 for p in dots)
     labels = [t.text for t in find(root, "text")]
@@ -113,13 +121,90 @@ def test_big_layers_are_elided_with_true_size_in_label() -> None:
     assert w < 800 and h < 800  # fits on a page
 
 
-def test_elided_column_is_never_taller_than_max_nodes() -> None:
-    for max_nodes in range(1, 30):
-        before, after = visible_nodes(1000, max_nodes)
-        slots = before + after + (1 if after else 0)
-        assert slots <= max(max_nodes, 3) and before == after >= 1
-    assert visible_nodes(16, 16) == (16, 0)
-    assert visible_nodes(5, 0) == (5, 0)
+def column_extent(root: object, index: int) -> float:
+    """The drawn height of a layer's column: its nodes and its ellipsis, top to bottom."""
+    group = layer_group(root, index)  # type: ignore[arg-type]
+    ys = [float(c.get("cy")) + s * float(c.get("r")) for c in find(group, "circle") for s in (-1, 1)]
+    return max(ys) - min(ys)
+
+
+def caption_sizes(root: object) -> list[str]:
+    return [t.text or "" for t in find(root, "text") if t.get("class") == "label"]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("widths", [[784, 128, 32, 128, 784], [784, 300, 100, 10], [784, 512, 256, 10]])
+def test_column_heights_order_as_the_true_widths(widths: list[int]) -> None:
+    """The issue's examples: the autoencoder's bottleneck and the classifier's taper show (on the
+    old fixed elision every column wider than 16 was the same 15 slots)."""
+    root = parse(svg_of(widths))
+    heights = [column_extent(root, i) for i in range(len(widths))]
+    for (wa, ha), (wb, hb) in itertools.combinations(zip(widths, heights), 2):
+        assert (wa > wb) == (ha > hb) and (wa == wb) == (math.isclose(ha, hb)), (widths, heights)
+    assert [c.split("ℝ")[1] for c in caption_sizes(root)] == [
+        str(w).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")) for w in widths]
+    for i, w in enumerate(widths):  # elided exactly when fewer nodes are drawn than the width
+        drawn = len(find(layer_group(root, i), "circle"))
+        ellipsis = [p for p in find(layer_group(root, i), "path") if p.get("class") == "ellipsis"]
+        assert bool(ellipsis) == (drawn < w) and drawn <= min(w, 16)
+
+
+SWEEP = [*range(1, 41), 50, 64, 100, 120, 128, 200, 256, 300, 500, 512, 784, 1000, 1024, 2048, 4096,
+         10_000, 60_000, 10**6, 10**9]
+
+
+@pytest.mark.parametrize("max_nodes", [16, 8, 5, 30])
+def test_elision_is_monotone_over_every_pair_of_a_sweep(max_nodes: int) -> None:
+    """Any two widths drawn in one figure: the wider one is strictly taller (until max_nodes
+    stops it), equal widths are equal; a layer of at most max_nodes keeps all its nodes when no
+    wider layer needs the room; an elided column hides at least one node behind its ellipsis."""
+    cap = max(max_nodes, 3)
+    for a, b in itertools.combinations(SWEEP, 2):  # a < b
+        heights = column_slots([a, b, a], max_nodes)
+        assert heights[a] < heights[b] <= max(cap, b if b <= max_nodes else 0), (a, b, heights)
+        for size, (before, after) in zip((a, b), drawn_nodes([a, b], max_nodes)):
+            shown = before + after
+            if after:  # elided: nodes on both sides, at least one behind the ellipsis
+                assert before >= after >= 1 and shown < size and shown + 1 == heights[size]
+            else:
+                assert shown == size == heights[size]
+        if b <= max_nodes:
+            assert heights == {a: a, b: b}
+    sweep = column_slots(SWEEP, max_nodes)  # more distinct widths than heights: never inverted
+    assert all(sweep[a] <= sweep[b] for a, b in itertools.pairwise(SWEEP))
+    assert max(sweep.values()) == cap
+
+
+@settings(max_examples=300, deadline=None)
+@given(sizes=st.lists(st.integers(1, 10**6) | st.integers(1, 40), min_size=1, max_size=12),
+       max_nodes=st.integers(0, 40))
+def test_elision_keeps_the_order_of_widths_in_any_figure(sizes: list[int], max_nodes: int) -> None:
+    heights = column_slots(sizes, max_nodes)
+    widths = sorted(heights)
+    cap = max(max_nodes, 3)
+    assert all(heights[a] <= heights[b] for a, b in itertools.pairwise(widths))
+    if len(widths) <= cap - 2:  # room for one height per distinct width: strictly taller
+        assert all(heights[a] < heights[b] for a, b in itertools.pairwise(widths))
+    if max_nodes == 0 or widths[-1] <= max_nodes:
+        assert all(heights[w] == w for w in widths)
+    for size, (before, after) in zip(sizes, drawn_nodes(sizes, max_nodes)):
+        if after:  # elided: never over the limit, 2 nodes at least, 1 or more hidden
+            assert heights[size] <= cap and before >= after >= 1 and before + after < size
+        else:
+            assert before == size
+
+
+def test_elision_keeps_small_layers_and_spreads_wide_ones() -> None:
+    assert column_slots([16, 12, 10, 1], 16) == {16: 16, 12: 12, 10: 10, 1: 1}  # NN-SVG's default
+    assert column_slots([784, 10], 16)[10] == 10  # 10 stays 10 beside 784
+    mnist = column_slots([784, 512, 256, 10], 16)
+    assert len(set(mnist.values())) == 4 and mnist[784] == 16  # log-ish: 784, 512, 256 all differ
+    auto = column_slots([784, 128, 32, 128, 784], 16)
+    assert auto[784] - auto[32] >= 5  # the bottleneck is a third shorter, not a slot
+    assert column_slots([784, 16, 10], 16) == {784: 16, 16: 15, 10: 10}  # 16 gives up nodes for 784
+    assert column_slots([5, 1000], 0) == {5: 5, 1000: 1000}  # 0 draws every node
+    for max_nodes in range(1, 30):  # never taller than max_nodes (3 at the least: 2 nodes and ⋮)
+        ((before, after),) = drawn_nodes([1000], max_nodes)
+        assert before + after + 1 <= max(max_nodes, 3) and before >= after >= 1
 
 
 def test_max_nodes_zero_draws_every_node() -> None:
@@ -237,3 +322,97 @@ def test_every_theme_renders(theme: str) -> None:
     root = parse(diagram.svg())
     assert len(circles(root)) == 11
     assert {c.get("stroke") for c in circles(root)} == {diagram.theme.node.stroke}
+
+
+# --- size budget --------------------------------------------------------------------------
+
+BUDGET = (PAGE_BLOCK[0] / PAGE_SHRINK, PAGE_BLOCK[1] / PAGE_SHRINK)
+
+REAL_NETWORKS = [  # MLPs from papers and tutorials, at the default options
+    [784, 512, 256, 10], [784, 300, 100, 10], [784, 128, 32, 128, 784], [784, 1000, 500, 250, 30],
+    [784, 2500, 2000, 1500, 1000, 500, 10], [16, 12, 10, 1], [4, 10, 3], [3072, 1024, 512, 10],
+    [8, 12, 8], [2, 3, 1], [784, 800, 800, 10]]
+
+
+@pytest.mark.parametrize("layers", REAL_NETWORKS)
+@pytest.mark.parametrize("direction", ["right", "up"])
+def test_real_networks_stay_page_sized_without_a_note(layers: list[int], direction: str) -> None:
+    diagram = nnsvg.fcnn(layers, direction=direction, bias=True)
+    page = diagram.scene.page()
+    along, across = (page.height, page.width) if direction == "up" else (page.width, page.height)
+    assert along <= (BUDGET[1] if direction == "up" else BUDGET[0])
+    assert across <= (BUDGET[0] if direction == "up" else BUDGET[1])
+    assert diagram.notes == []
+
+
+SuggestCase = tuple[list[int], dict[str, object], str]
+
+
+@pytest.mark.parametrize("case", [
+    ([784, 512, 10], {"max_nodes": 2000}, "--max-nodes"),
+    ([784, 512, 10], {"max_nodes": 0, "bias": True}, "--max-nodes"),
+    ([784, 100, 10], {"max_nodes": 200, "direction": "up"}, "--max-nodes"),
+    ([8, 8, 8], {"layer_spacing": 2000}, "--layer-spacing"),
+    ([8, 8, 8], {"layer_spacing": 2000, "node_gap": 400}, "--layer-spacing"),
+    ([8, 30, 8], {"node_gap": 300}, "--node-gap"),
+    ([8, 8], {"node_diameter": 1000}, "--node-diameter"),
+])
+def test_a_huge_figure_gets_a_note_naming_the_option_that_shrinks_it(case: SuggestCase) -> None:
+    layers, options, option = case
+    diagram = nnsvg.fcnn(layers, **options)
+    page = diagram.scene.page()
+    assert page.width > BUDGET[0] or page.height > BUDGET[1]
+    (note,) = diagram.notes
+    fixes = dict(re.findall(r"(--[a-z-]+) (\d+)", note.split(";")[1]))
+    assert option in fixes
+    assert f"{page.width:,.0f} × {page.height:,.0f} px" in note
+    # the suggested values do fit it: no note, inside the budget
+    fixed = nnsvg.fcnn(layers, **{**options, **{k[2:].replace("-", "_"): int(v) for k, v in fixes.items()}})
+    page = fixed.scene.page()
+    assert page.width <= BUDGET[0] and page.height <= BUDGET[1] and fixed.notes == []
+
+
+def test_size_note_is_printed_on_stderr(cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+    code, _, err = cli("fcnn", "784", "128", "10", "--max-nodes", "2000", "-o", tmp_path / "big.svg")
+    assert code == 0 and (tmp_path / "big.svg").exists()
+    assert re.fullmatch(r"note: the figure is [\d,]+ × [\d,]+ px, too big for a page at its text size "
+                        r"\(at most 1,248 × 1,728 px\); --max-nodes \d+ would fit it\n", err), err
+
+
+# --- figure quality -----------------------------------------------------------------------
+
+FCNN_GALLERY = sorted((Path(__file__).parent.parent / "gallery" / "specs").glob("fcnn-*.yaml"))
+QUALITY_CASES: list[tuple[str, list[int], dict[str, object]]] = [
+    *((name, tokens, options) for name, _, tokens, options in corpus.FCNN),
+    ("autoencoder-bias-up", [784, 128, 32, 128, 784], {"bias": True, "direction": "up", "theme": "paper"}),
+    ("mlp-activations-bias", [784, 300, 100, 10], {"activations": ["relu", "relu", "softmax"],
+                                                   "formulas": True, "bias": True}),
+    ("mlp-activation-names", [784, 300, 100, 10], {"activations": ["relu", "relu", "softmax"],
+                                                   "activation_style": "name"}),
+    ("784-16-10-bias", [784, 16, 10], {"bias": True}),
+    ("weights-bias", [3, 4, 2], {"show_weights": True, "bias": True, "layer_spacing": 220}),
+]
+
+
+@pytest.mark.parametrize("case", QUALITY_CASES, ids=[c[0] for c in QUALITY_CASES])
+def test_real_networks_pass_the_quality_check(case: tuple[str, list[int], dict[str, object]]) -> None:
+    """No text on a foreign shape (a '+1' sits on its bias unit, a weight on its plate), no text
+    on text, nothing clipped, tiny or dominant."""
+    _, tokens, options = case
+    assert [str(p) for p in quality.check(nnsvg.fcnn(tokens, **options).scene)] == []
+
+
+@pytest.mark.parametrize("path", FCNN_GALLERY, ids=[p.stem for p in FCNN_GALLERY])
+def test_fcnn_gallery_passes_the_quality_check(path: Path) -> None:
+    assert [str(p) for p in quality.check(nnsvg.load(str(path)).scene)] == []
+
+
+def test_bias_label_and_weight_labels_name_their_host() -> None:
+    scene = nnsvg.fcnn([3, 4, 2], show_weights=True, bias=True).scene
+    texts = [p for p in scene.walk() if isinstance(p, Text)]
+    ones = [t for t in texts if t.cls == "bias"]
+    weights = [t for t in texts if t.cls == "weight"]
+    assert len(ones) == 2 and all(isinstance(t.host, Circle) and t.host.cls == "bias" for t in ones)
+    assert all(t.host.bbox().contains(t.box) for t in ones)  # type: ignore[union-attr]
+    assert weights and all(isinstance(t.host, Rect) and t.host.cls == "weight-bg" for t in weights)
+    assert all(t.host.bbox().contains(t.box) for t in weights)  # type: ignore[union-attr]

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import nnsvg
+from nnsvg import quality
+from nnsvg.geometry import BBox
+from nnsvg.renderers import lenet as lenet_renderer
 from nnsvg.renderers.lenet import drawn_slots
-from nnsvg.scene import Rect, Text
+from nnsvg.scene import Dots, Polygon, Rect, Text
+from nnsvg.scene import Path as ScenePath
 from nnsvg.spec import lenet as lenet_spec
 
 from .conftest import NS, assert_clear, find, layer_group, numbers, parse
+from .corpus import LENET as LENET_CORPUS
 
 LENET5 = ["1@32x32", "6@28x28", "6@14x14", "16@10x10", "16@5x5", 120, 84, 10]
 NN_SVG_DEFAULT = ["8@128x128", "8@64x64", "24@48x48", "24@16x16", 256, 128]
@@ -50,6 +56,11 @@ def test_windows_are_inferred_from_sizes() -> None:
     assert lenet_spec.infer_window(a, b) == ((5, 5), "Convolution")
     assert lenet_spec.infer_window(b, lenet_spec.MapLayer(3, 20, 20)) == ((3, 3), "Max-Pool")
     assert lenet_spec.infer_window(b, b) == (None, "Convolution")
+    # AlexNet's strided 227 -> 55 is no 173x173 kernel: a convolution without a window
+    assert lenet_spec.infer_window(lenet_spec.MapLayer(3, 227, 227), lenet_spec.MapLayer(96, 55, 55)) \
+        == (None, "Convolution")
+    assert lenet_spec.infer_window(lenet_spec.MapLayer(3, 32, 32), lenet_spec.MapLayer(6, 22, 22)) \
+        == ((11, 11), "Convolution")
     assert lenet_spec.infer_window(lenet_spec.MapLayer(1, 8, 8), lenet_spec.MapLayer(1, 16, 16)) == (None, "")
 
 
@@ -57,7 +68,8 @@ def test_window_sizes_and_lines() -> None:
     diagram = nnsvg.lenet(["1@32x32", "6@28x28", "6@14x14", 10])
     root = parse(diagram.svg())
     windows = of_class(root, "rect", "window")
-    assert [(float(w.get("width")), float(w.get("height"))) for w in windows] == [(5, 5), (2, 2)]
+    # the 2x2 pooling window is drawn at the 4 px minimum, not as a 2 px dot
+    assert [(float(w.get("width")), float(w.get("height"))) for w in windows] == [(5, 5), (4, 4)]
     fronts = [[r for r in find(layer_group(root, i), "rect") if r.get("class") == "map"][-1] for i in range(3)]
     for window, front in zip(windows, fronts):  # inside the front map
         wx, wy, fx, fy = (float(v) for v in (window.get("x"), window.get("y"), front.get("x"), front.get("y")))
@@ -121,7 +133,8 @@ def test_gaps_per_gap_and_negative() -> None:
 def test_small_maps_step_less_than_the_offset() -> None:
     diagram = nnsvg.lenet(["16@5x5", 10])
     xs = sorted(p.x for p in diagram.scene.groups[0].walk() if isinstance(p, Rect))
-    assert xs[1] - xs[0] == pytest.approx(3)  # 60 % of 5: the stack stays connected
+    assert xs[1] - xs[0] == pytest.approx(3)  # half the 6 px minimum side: the stack stays connected
+    assert xs[-1] - xs[0] == pytest.approx(45)
 
 
 def test_log_scale_keeps_big_inputs_on_a_page() -> None:
@@ -138,9 +151,11 @@ def test_dense_lengths() -> None:
         polygon = nnsvg.lenet(["1@4x4", 400], **options).scene.groups[1].children[0]
         (_x0, y0), _, _, (_x3, y3) = polygon.points  # type: ignore[union-attr]
         return y3 - y0
-    assert length() == pytest.approx(400)
-    assert length(dense_scale=50) == pytest.approx(200)
+    assert length(dense_size="linear") == pytest.approx(400)
+    assert length(dense_size="linear", dense_scale=50) == pytest.approx(200)
     assert length(dense_size="sqrt") == pytest.approx(200)  # sqrt(400) x 100 / 10
+    assert length() == pytest.approx(256)  # auto: the longest layer past 256 is drawn at 256
+    assert length(dense_scale=50) == pytest.approx(128)
 
 
 @pytest.mark.parametrize("layers", [LENET5, NN_SVG_DEFAULT, ["1@28x28:5x5", "20@24x24", 500, 10]])
@@ -216,7 +231,7 @@ def test_cli_examples(cli: Cli, tmp_path: Path) -> None:
     (["10", "6@28x28"], "dense layers go last"),
     (["6@28x28:30x30", "10"], "larger than its 28x28 maps"),
     (["1@8x8", "4", "--ops", "a,b"], "2 op labels for 1 gaps"),
-    (["1@8x8", "4", "--map-size", "cubic"], "--map-size: expected one of linear, log, got 'cubic'"),
+    (["1@8x8", "4", "--map-size", "cubic"], "--map-size: expected one of auto, linear, log, got 'cubic'"),
 ])
 def test_cli_errors(cli: Cli, tmp_path: Path, args: list[str], message: str) -> None:
     target = tmp_path / "x.pdf"
@@ -239,3 +254,204 @@ def test_round_trip_with_overrides(tmp_path: Path) -> None:
 def test_every_format(tmp_path: Path, suffix: str) -> None:
     path = nnsvg.lenet(LENET5).save(tmp_path / f"l{suffix}")
     assert path.stat().st_size > 500
+
+
+# --- size budget, elided stacks, captions and op labels ------------------------------------
+
+ISSUE = ["3@224x224", "64@224x224", "64@112x112", "128@112x112", "128@56x56", "256@56x56", 4096, 1000]
+VGG16 = ["3@224x224", "64@224x224", "64@112x112", "128@112x112", "128@56x56", "256@56x56", "256@28x28",
+         "512@28x28", "512@14x14", "512@7x7", 4096, 4096, 1000]
+ALEXNET = ["3@227x227:11x11", "96@55x55:5x5", "256@27x27:3x3", "384@13x13:3x3", "384@13x13:3x3",
+           "256@13x13", 4096, 4096, 1000]
+CIFAR = ["3@32x32", "32@32x32", "32@16x16", "64@16x16", "64@8x8", 512, 10]
+MNIST = ["1@28x28", "32@26x26", "64@24x24", "64@12x12", 128, 10]
+REAL = {"lenet5": LENET5, "issue": ISSUE, "vgg16": VGG16, "alexnet": ALEXNET, "cifar": CIFAR, "mnist": MNIST}
+
+
+def layer_shapes(diagram: nnsvg.Diagram) -> list[BBox]:
+    """The box of each layer's maps or parallelogram (captions and windows aside)."""
+    out = []
+    for group in diagram.scene.groups:
+        if group.id.startswith("layer-"):
+            boxes = [p.bbox() for p in group.walk() if isinstance(p, Rect | Polygon) and p.cls in ("map", "dense")]
+            out.append(BBox(min(b.x0 for b in boxes), min(b.y0 for b in boxes),
+                            max(b.x1 for b in boxes), max(b.y1 for b in boxes)))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_real_networks_fit_a_page(name: str) -> None:
+    """The issue: VGG's 4096 layer made a 7138x4162 px page (12170 px for all of VGG-16), one
+    layer took 58 % of the width and 2x2 pooling windows were 1-2 px dots."""
+    diagram = nnsvg.lenet(REAL[name])
+    page = diagram.scene.page()
+    assert page.width <= 1700 and page.height <= 700
+    assert page.width / page.height <= 9
+    shapes = layer_shapes(diagram)
+    figure = shapes[0].union(shapes[-1])
+    for box in shapes:
+        figure = figure.union(box)
+    assert max(box.width for box in shapes) <= 0.4 * figure.width
+    windows = [p for p in diagram.scene.walk() if isinstance(p, Rect) and p.cls == "window"]
+    assert windows and min(min(w.width, w.height) for w in windows) >= lenet_renderer.MIN_WINDOW
+    assert diagram.scene.notes == []
+
+
+def test_small_networks_keep_nn_svg_sizes() -> None:
+    """auto sizes are linear below the knees: NN-SVG's default and LeNet-5 draw px = units."""
+    diagram = nnsvg.lenet(NN_SVG_DEFAULT)
+    shapes = layer_shapes(diagram)
+    assert shapes[0].height == pytest.approx(128 + 7 * 8 + 1)  # 8 maps of 128 px, 8 px apart, 1 px stroke
+    assert shapes[4].height == pytest.approx(256 + 1)  # the 1x256 parallelogram
+    lenet5 = layer_shapes(nnsvg.lenet(LENET5))
+    assert lenet5[0].width == pytest.approx(32 + 1)
+
+
+def test_auto_sizes_compress_only_past_the_knee() -> None:
+    compressed = lenet_renderer.compressed
+    assert compressed(56, 128, 128, 1.0) == 56  # at the knee: linear
+    assert compressed(56, 129, 128, 1.0) == pytest.approx(56, rel=0.02)  # continuous past it
+    sides = [compressed(u, 224, 128, 1.0) for u in (7, 14, 28, 56, 112, 224)]
+    assert sides[-1] == pytest.approx(128) and sides == sorted(sides) and sides[0] > 15
+    assert compressed(4096, 4096, 256, 0.5) == pytest.approx(256)
+
+
+def test_fit_shrinks_the_step_then_the_layers() -> None:
+    spec = nnsvg.lenet(VGG16).spec
+    factors = lenet_renderer.fitted(spec)
+    assert factors.step == pytest.approx(lenet_renderer.FIT_STEP) and 0.5 <= factors.size < 1
+    assert lenet_renderer.widths(spec, factors)[1] == pytest.approx(lenet_renderer.PAGE_WIDTH, abs=1)
+    diagram = nnsvg.lenet(VGG16)
+    shapes = layer_shapes(diagram)
+    assert shapes[2].x0 - shapes[1].x1 == pytest.approx(40 * factors.size, abs=1.01)  # gaps shrink too
+    for group in diagram.scene.groups[1:10]:
+        maps = [p for p in group.walk() if isinstance(p, Rect) and p.cls == "map"]
+        assert min(b.x - a.x for a, b in itertools.pairwise(maps)) >= lenet_renderer.MIN_FIT_STEP - 1e-9
+    nofit = nnsvg.lenet(VGG16, fit=False)
+    assert nofit.scene.page().width > 3000
+    assert lenet_renderer.fitted(nnsvg.lenet(LENET5).spec) == lenet_renderer.Factors()
+
+
+@pytest.mark.parametrize(("options", "words"), [
+    ({"map_size": "linear", "dense_size": "linear"}, ["layer 7 (1x4096) takes 60%", "--dense-size auto",
+                                                      "px wide", "--map-size auto"]),
+    ({"fit": False, "dense_size": "linear"}, ["--fit", "--dense-size auto"]),
+    ({"dense_scale": 1000}, ["a smaller --dense-scale"]),
+])
+def test_a_note_names_the_option_that_shrinks_a_huge_figure(options: dict[str, object], words: list[str]) -> None:
+    notes = " ".join(nnsvg.lenet(ISSUE, **options).notes)
+    for word in words:
+        assert word in notes, (word, notes)
+
+
+def test_the_note_reaches_the_cli(cli: Cli, tmp_path: Path) -> None:
+    code, _, err = cli("lenet", *ISSUE, "--dense-size", "linear", "--map-size", "linear", "-o", tmp_path / "a.svg")
+    assert code == 0 and err.startswith("note: layer 7 (1x4096)") and "--dense-size auto" in err
+
+
+def test_an_elided_stack_is_one_continuous_run() -> None:
+    """Before: back maps, three empty slots, front maps and a ⋱ outside the stack read as two
+    stacks. Now every drawn map is one step from the next except one gap of two steps, and the
+    three dots sit in that gap's notch, on no map."""
+    diagram = nnsvg.lenet(["3@32x32", "512@16x16", 10])
+    group = diagram.scene.groups[1]
+    maps = [p for p in group.walk() if isinstance(p, Rect) and p.cls == "map"]
+    steps_x = [b.x - a.x for a, b in itertools.pairwise(maps)]
+    step = min(steps_x)
+    assert step == pytest.approx(8)
+    assert sorted(steps_x)[-1] == pytest.approx(2 * step) and sorted(steps_x)[-2] == pytest.approx(step)
+    assert [b.y - a.y for a, b in itertools.pairwise(maps)] == steps_x  # a 45° run
+    dots = next(p for p in group.walk() if isinstance(p, ScenePath) and p.cls == "ellipsis")
+    assert isinstance(dots.data, Dots) and len(dots.data.centers) == 3
+    k = steps_x.index(max(steps_x))  # the gap follows map k
+    for x, y in dots.data.centers:
+        assert maps[k].x + maps[k].width < x < maps[k + 1].x + maps[k + 1].width + 2
+        assert maps[k].y - 2 < y < maps[k + 1].y
+        assert not any(m.x - dots.data.r < x < m.x + m.width + dots.data.r
+                       and m.y - dots.data.r < y < m.y + m.height + dots.data.r for m in maps)
+
+
+def test_small_maps_keep_a_visible_size_and_step() -> None:
+    diagram = nnsvg.lenet(["16@2x2", "16@1x1", 4])
+    for group in diagram.scene.groups[:2]:
+        maps = [p for p in group.walk() if isinstance(p, Rect) and p.cls == "map"]
+        assert min(m.width for m in maps) == lenet_renderer.MIN_SIDE
+        assert maps[1].x - maps[0].x == pytest.approx(lenet_renderer.MIN_SIDE * lenet_renderer.STEP_SHARE)
+
+
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_captions_sit_close_above_their_layers(name: str) -> None:
+    """Before: LeNet-5's 16@5x5 caption sat 22 px above its stack (a link line lifted it), VGG's
+    up to 781 px. Now every caption's bottom is within half a line of its layer's top."""
+    diagram = nnsvg.lenet(REAL[name])
+    size = diagram.theme.text.size
+    # VGG's 512@7x7 caption is lifted by the line into 1x4096: its neighbour's caption leaves no
+    # room to the left of that line (main: 781 px above)
+    limit = 2 * size if name == "vgg16" else 0.5 * size
+    for box, group in zip(layer_shapes(diagram), [g for g in diagram.scene.groups if g.id.startswith("layer-")]):
+        (text,) = [p for p in group.walk() if isinstance(p, Text)]
+        assert 0 <= box.y0 - text.box.y1 <= limit, (text.text, box.y0 - text.box.y1)
+        assert text.box.x1 >= box.x0 and text.box.x0 <= box.x1  # over its own layer
+
+
+def _crosses(box: BBox, a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Whether the segment a-b meets the box (Liang-Barsky clipping)."""
+    (x0, y0), (x1, y1) = a, b
+    lo, hi = 0.0, 1.0
+    for p, q in ((x0 - x1, x0 - box.x0), (x1 - x0, box.x1 - x0), (y0 - y1, y0 - box.y0), (y1 - y0, box.y1 - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+        elif p < 0:
+            lo = max(lo, q / p)
+        else:
+            hi = min(hi, q / p)
+    return lo <= hi
+
+
+@pytest.mark.parametrize("name", [*sorted(REAL), "huge", "nn-svg"])
+def test_labels_are_on_no_foreign_shape(name: str) -> None:
+    """No caption or op label meets a map, a window, a parallelogram's edges or a link line."""
+    if name == "huge":
+        diagram = nnsvg.lenet(ISSUE, map_size="linear", dense_size="linear", fit=False)
+    elif name == "nn-svg":
+        diagram = nnsvg.load(Path(__file__).parent.parent / "gallery/specs/lenet-nn-svg-default.yaml")
+    else:
+        diagram = nnsvg.lenet(REAL[name])
+    texts = [p for p in diagram.scene.walk() if isinstance(p, Text)]
+    rects = [p for p in diagram.scene.walk() if isinstance(p, Rect) and p.cls in ("map", "window")]
+    edges = []
+    for p in diagram.scene.walk():
+        if isinstance(p, Polygon):
+            edges += list(zip(p.points, p.points[1:] + p.points[:1]))
+        elif isinstance(p, ScenePath) and isinstance(p.data, tuple):
+            points = [(s.x, s.y) for s in p.data]
+            edges += [(points[i], points[i + 1]) for i in range(0, len(points), 2)]
+    for text in texts:
+        assert not any(text.box.overlaps(r.bbox()) for r in rects), text.text
+        assert not any(_crosses(text.box, a, b) for a, b in edges), text.text
+
+
+def test_op_labels_stay_near_the_stacks_they_name() -> None:
+    """Before: with a 4096 px dense layer every op label sat in one row ~2000 px under the
+    stacks. Now a label sits just under what is drawn in its own x-range."""
+    diagram = nnsvg.lenet(ISSUE, map_size="linear", dense_size="linear", fit=False)
+    shapes = layer_shapes(diagram)
+    size = diagram.theme.text.size
+    ops = [p for p in diagram.scene.walk() if isinstance(p, Text) and p.cls == "op"]
+    assert [o.text for o in ops][:5] == ["Convolution", "Max-Pool", "Convolution", "Max-Pool", "Convolution"]
+    stacks_bottom = max(b.y1 for b in shapes[:6])
+    assert shapes[6].y1 - stacks_bottom > 1500  # the 1x4096 layer reaches far lower
+    for op in ops[:5]:
+        assert op.box.y1 <= stacks_bottom + 3 * size
+    assert len({round(o.y, 6) for o in ops[:5]}) == 1  # one row
+    assert ops[-1].box.y0 > shapes[-2].y1  # the dense step's label stays under its big layer
+
+
+@pytest.mark.parametrize(("name", "tokens", "options"),
+                         [(n, t, o) for n, _, t, o in LENET_CORPUS] + [(n, t, {}) for n, t in sorted(REAL.items())])
+def test_real_networks_pass_the_quality_check(name: str, tokens: list[object], options: dict[str, object]) -> None:
+    """No text on a foreign shape or on text, nothing clipped, no tiny window (VGG's 4 px
+    windows were under the 0.25 % floor of a 1622 px figure), no dominant layer."""
+    diagram = nnsvg.lenet(tokens, **options)
+    assert [str(p) for p in quality.check(diagram.scene)] == []

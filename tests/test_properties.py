@@ -28,6 +28,7 @@ Known bugs are pinned by strict-xfail tests at the end, and the valid strategies
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import re
 import tempfile
@@ -46,6 +47,7 @@ import nnsvg
 from nnsvg import spec as specs
 from nnsvg import styles
 from nnsvg.geometry import BBox, text_width
+from nnsvg.renderers import fcnn as fcnn_renderer
 from nnsvg.scene import Rect
 from nnsvg.spec import fields
 from nnsvg.spec.fcnn import MAX_LAYER_SIZE
@@ -274,18 +276,6 @@ def rnn_examples(draw: DrawFn) -> Example:
     layers = [as_layer(draw, draw(size), keys) for _ in range(n)]
     options = draw_options(draw, "rnn", {"cell": None, "form": None})
     options.update({k: v for k, v in (("cell", cell), ("form", form)) if v is not None})
-    form = options.get("form", "auto")
-    max_width = options.get("max_nodes", default("rnn", "max_nodes"))
-    sizes = [x["size"] if isinstance(x, dict) else x for x in layers]
-    if form == "nodes" or (form == "auto" and options.get("cell", "rnn") == "rnn" and max(sizes) <= max_width):
-        # Known bug (test_rnn_names_overlap): the names beside rows of nodes are not kept apart,
-        # so here rows are two text lines apart and time steps a name's width apart
-        theme = load_theme(options.get("theme", "nnsvg"), options.get("set"))
-        size = theme.text.size
-        steps = str(options.get("unroll", 0)).translate(SUBSCRIPT)
-        name = text_width(f"h{steps}⁽{str(n - 2).translate(SUPERSCRIPT)}⁾", size, theme.text.family)
-        options["layer_spacing"] = max(options.get("layer_spacing", 0.0), 2.5 * size)
-        options["step_spacing"] = max(options.get("step_spacing", 0.0), name + size)
     return layers, options
 
 
@@ -356,18 +346,29 @@ def text_of(element: ET.Element) -> str:
 # --- FCNN -------------------------------------------------------------------------------------
 
 
-def drawn_nodes(size: int, max_nodes: int) -> int:
-    """README: a layer wider than max_nodes is drawn as its first and last (max_nodes−1)//2
-    nodes (at least one each) around a ⋮; 0 draws every node."""
-    kept = 2 * max(1, (max_nodes - 1) // 2)
-    if max_nodes == 0 or size <= max_nodes or kept >= size:  # an ellipsis always stands for a node
-        return size
-    return kept
+def drawn_nodes(spec: Any) -> list[int]:
+    """README: the nodes drawn per layer. Elision is proportional, so the counts come from the
+    renderer's rule, and the rule's promises are checked here: every node when no layer is
+    wider than max_nodes (or it is 0); the column heights (the ellipsis a slot) in the order of
+    the true widths, never over max_nodes (3 at the least); an ellipsis stands for a node."""
+    sizes = [layer.size for layer in spec.layers]
+    pairs = fcnn_renderer.drawn_nodes(sizes, spec.max_nodes)
+    drawn = [before + after for before, after in pairs]
+    if spec.max_nodes == 0 or max(sizes) <= spec.max_nodes:
+        assert drawn == sizes
+    slots = {size: n + int(n < size) for size, n in zip(sizes, drawn)}
+    for size, n in zip(sizes, drawn):
+        assert n <= size and (n == size or (2 <= n and slots[size] <= max(spec.max_nodes, 3)))
+    widths = sorted(slots)
+    assert all(slots[a] <= slots[b] for a, b in itertools.pairwise(widths))
+    if len(widths) <= max(spec.max_nodes, 3) - 2:  # room for a height per distinct width
+        assert all(slots[a] < slots[b] for a, b in itertools.pairwise(widths))
+    return drawn
 
 
 def fcnn_limit(spec: Any) -> str | None:
     """max_edges counts the edges of the drawn nodes (bias units included, before dropout)."""
-    drawn = [drawn_nodes(layer.size, spec.max_nodes) for layer in spec.layers]
+    drawn = drawn_nodes(spec)
     senders = [n + int(spec.bias and i < len(drawn) - 1) for i, n in enumerate(drawn)]
     edges = sum(a * b for a, b in zip(senders, drawn[1:]))
     return "max_edges" if edges > spec.max_edges else None
@@ -384,7 +385,7 @@ def test_fcnn_valid_input_renders_with_its_structure(example: Example) -> None:
     spec = diagram.spec
     n = len(spec.layers)
     assert [layer.size for layer in spec.layers] == [int(x["size"] if isinstance(x, dict) else x) for x in layers]
-    drawn = [drawn_nodes(layer.size, spec.max_nodes) for layer in spec.layers]
+    drawn = drawn_nodes(spec)
     bias = [int(spec.bias and i < n - 1) for i in range(n)]
     fractions = spec.dropout if isinstance(spec.dropout, list) else [spec.dropout or 0.0]
     fractions = fractions * n if len(fractions) == 1 else fractions
@@ -475,6 +476,10 @@ def test_lenet_valid_input_renders_with_its_structure(example: Example) -> None:
             nxt = spec.layers[i + 1]
             implied = isinstance(nxt, specs.MapLayer) and nxt.height <= layer.height \
                 and nxt.width <= layer.width and (nxt.height, nxt.width) != (layer.height, layer.width)
+            pooled = isinstance(nxt, specs.MapLayer) and nxt.height < layer.height and nxt.width < layer.width \
+                and layer.height % nxt.height == 0 and layer.width % nxt.width == 0
+            if implied and not pooled:  # README: a valid convolution's kernel, up to 11x11
+                implied = max(layer.height - nxt.height, layer.width - nxt.width) + 1 <= 11
             assert len(windows) == (given_window or implied)
         if windows:  # on the front map, the last one drawn (outlines aside)
             front = [p for p in scene_groups[f"layer-{i}"].walk() if isinstance(p, Rect) and p.cls == "map"][-1]
@@ -576,6 +581,10 @@ def rnn_limit(spec: Any) -> str | None:
 @settings(PROPERTY)
 @given(example=EXAMPLES["rnn"])
 def test_rnn_valid_input_renders_with_its_structure(example: Example) -> None:
+    from nnsvg import quality
+
+    from .test_rnn import texts_on_shapes
+
     layers, options = example
     diagram = render_or_limit("rnn", layers, options, rnn_limit)
     assert diagram is not None
@@ -605,7 +614,15 @@ def test_rnn_valid_input_renders_with_its_structure(example: Example) -> None:
             sum(spec.layers[i].size * spec.layers[i + 1].size for i, _ in pairs)
     recurrent = next(g for g in find(root, "g") if g.get("id") == "recurrent")
     loops = [p for p in of_class(recurrent, "path", "recurrent") if not has_class(p, "arrowhead")]
-    assert len(loops) == (n - 2) * (len(steps) - 1 if spec.unroll else 1)
+    initial = [p for p in loops if has_class(p, "initial")]  # h₀ into the first step
+    assert len(loops) - len(initial) == (n - 2) * (len(steps) - 1 if spec.unroll else 1)
+    assert len(initial) == (n - 2 if spec.unroll else 0)
+    states = [p for p in of_class(root, "path", "cell-state") if not has_class(p, "arrowhead")]
+    assert len(states) == (n - 2) * len(steps) if spec.unroll and blocks and spec.cell == "lstm" else not states
+    starts = sorted(text_of(t) for t in of_class(root, "text", "initial"))
+    assert len(starts) == (len(initial) + len([p for p in states if has_class(p, "initial")]) if spec.labels else 0)
+    assert texts_on_shapes(diagram.scene) == []  # every text clear of every shape but its host
+    assert [str(p) for p in quality.check(diagram.scene) if p.kind != "tiny"] == []  # tiny: a drawn node_diameter
     if spec.set.get("edge.recurrent_dash") != "none":  # a theme may ask for solid lines
         assert all(p.get("stroke-dasharray") for p in loops)  # dashed: apart from feed-forward in greyscale
     assert len(of_class(root, "text", "delay")) == (n - 2 if not spec.unroll and spec.delay else 0)
@@ -896,12 +913,14 @@ def test_activation_names_overlap(options: dict[str, Any]) -> None:
     assert_clear(nnsvg.fcnn(layers, activations=["identity"] * len(layers), activation_style="name", **options))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: RNN names beside rows of nodes are placed without measuring them: "
-                   "rows closer than a text line, or time steps closer than a name, get overlapping names")
 @pytest.mark.parametrize("options", [{"layer_spacing": 0, "node_diameter": 1}, {"unroll": 2, "step_spacing": 0}],
                          ids=["rows", "steps"])
 def test_rnn_names_overlap(options: dict[str, Any]) -> None:
-    assert_clear(nnsvg.rnn([1, 1, 1, 1], **options))
+    from .test_rnn import texts_on_shapes
+
+    diagram = nnsvg.rnn([1, 1, 1, 1], **options)
+    assert_clear(diagram)
+    assert texts_on_shapes(diagram.scene) == []
 
 
 @settings(max_examples=200, deadline=None)

@@ -105,9 +105,10 @@ def weight_labels(edges: list[Edge], obstacles: list[BBox], theme: Theme,
             box = text_box(label, x, base, size, family, "middle").grow(pad)
             if not any(box.overlaps(b) for b in obstacles) and not any(box.overlaps(b) for b in placed):
                 placed.append(box)
-                out.append(Rect(box.x0, box.y0, box.width, box.height, fill, opacity=opacity, cls="weight-bg"))
+                plate = Rect(box.x0, box.y0, box.width, box.height, fill, opacity=opacity, cls="weight-bg")
+                out.append(plate)  # the label sits on its plate, which hides the edges under it
                 out.append(Text(x, base, label, size, family, theme.text.color, "middle",
-                                text_box(label, x, base, size, family, "middle"), "weight"))
+                                text_box(label, x, base, size, family, "middle"), "weight", host=plate))
                 break
         else:
             missing += 1

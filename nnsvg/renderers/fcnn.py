@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import gc
 import itertools
+import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -34,7 +35,7 @@ from ..scene import (
     Stars,
     Text,
 )
-from ..spec.fcnn import FcnnSpec
+from ..spec.fcnn import MAX_NODES, FcnnSpec
 from ..theme import Theme
 from .anatomy import (
     WEIGHT_LABEL_LIMIT,
@@ -59,6 +60,13 @@ PLACERS: dict[str, Placer] = {
 }
 
 WEIGHT_LEVELS = 16  # |weight| is quantised to this many steps: a bounded number of paths
+
+# The size budget: a figure is drawn with its text at the true size, and a reader's page holds
+# a text block of 6.5 × 9 in (624 × 864 px at 96 px/in). A figure may be shrunk to half to fit
+# it (11 px text is then 4 pt, the least a printed label can be); a bigger one gets a note that
+# names the option which shrinks it, with a value that makes it fit.
+PAGE_BLOCK = (624.0, 864.0)
+PAGE_SHRINK = 0.5
 
 
 @dataclass
@@ -91,15 +99,53 @@ class LayerLayout:
         return [slot for slot in self.senders() if not (self.has_bias and slot[0] == 0)]
 
 
-def visible_nodes(size: int, max_nodes: int) -> tuple[int, int]:
-    """How many nodes to draw before and after the ellipsis (after = 0: no ellipsis).
+FULL_AT = 50  # an elided column is max_nodes tall from 50 × max_nodes wide (784 at the default 16)
 
-    A layer wider than ``max_nodes`` keeps its first and last k nodes, k = (max_nodes-1)//2,
-    so with the ellipsis slot it is never taller than ``max_nodes`` nodes."""
-    keep = max(1, (max_nodes - 1) // 2)
-    if max_nodes == 0 or size <= max_nodes or 2 * keep >= size:  # an ellipsis must stand for a node
-        return size, 0
-    return keep, keep
+
+def _elided_slots(size: int, max_nodes: int) -> float:
+    """The column height (in node slots, the ellipsis one of them) an elided layer would have
+    on its own: half of ``max_nodes`` just above it, all of it at ``FULL_AT`` times it, the
+    log of the width in between, so 32, 128, 256, 512 and 784 all differ."""
+    share = min(1.0, math.log(size / max_nodes) / math.log(FULL_AT))
+    return max_nodes / 2 * (1 + share)
+
+
+def column_slots(sizes: Sequence[int], max_nodes: int) -> dict[int, int]:
+    """The height of each width's column in node slots (an ellipsis is one slot): the shape of
+    the network on the page. A layer of at most ``max_nodes`` keeps its height (all its nodes);
+    a wider one is taller than every narrower layer of the figure, log-scaled, and never taller
+    than ``max_nodes`` (3 when that is less: two nodes and the ellipsis). Ranks across the
+    figure's distinct widths are kept: equal widths, equal columns; a wider layer, a taller
+    column, so a small layer gives up nodes when a wider one needs the room above it (784 next
+    to 16); only when the figure has more distinct widths than ``max_nodes`` has heights do
+    the narrowest wide ones tie."""
+    distinct = sorted(set(sizes))
+    if max_nodes == 0 or not distinct or distinct[-1] <= max_nodes:
+        return {w: w for w in distinct}
+    heights: list[int] = []
+    for w in distinct:  # all nodes when small; else log-scaled and above every narrower column
+        ideal = w if w <= max_nodes else min(w, max(3, math.floor(_elided_slots(w, max_nodes) + 0.5)))
+        heights.append(ideal if w <= max_nodes or not heights else max(ideal, heights[-1] + 1))
+    ceiling = max(max_nodes, 3)
+    for i in reversed(range(len(heights))):  # never over the limit, below every wider column
+        heights[i] = min(heights[i], ceiling)
+        ceiling = heights[i] - 1
+    for i, w in enumerate(distinct):  # an elided column shows 2 nodes at least; 1-3 stay whole
+        heights[i] = max(heights[i], min(w, 3), heights[i - 1] if i else 0)
+    return dict(zip(distinct, heights))
+
+
+def drawn_nodes(sizes: Sequence[int], max_nodes: int) -> list[tuple[int, int]]:
+    """Per layer, how many nodes to draw before and after the ellipsis (after = 0: none, every
+    node drawn). An elided layer draws one node fewer than its column's slots, so its
+    ellipsis always stands for at least one node."""
+    slots = column_slots(sizes, max_nodes)
+    out = []
+    for size in sizes:
+        height = slots[size]
+        shown = height - 1
+        out.append((size, 0) if height >= size else ((shown + 1) // 2, shown // 2))
+    return out
 
 
 def layout(spec: FcnnSpec, place: Placer) -> list[LayerLayout]:
@@ -108,8 +154,8 @@ def layout(spec: FcnnSpec, place: Placer) -> list[LayerLayout]:
     last = len(spec.layers) - 1
     dropout = spec.layer_dropout()
     layouts = []
-    for i, (layer, gap) in enumerate(zip(spec.layers, spec.layer_gaps())):
-        before, after = visible_nodes(layer.size, spec.max_nodes)
+    drawn = drawn_nodes([layer.size for layer in spec.layers], spec.max_nodes)
+    for i, (layer, gap, (before, after)) in enumerate(zip(spec.layers, spec.layer_gaps(), drawn)):
         has_bias = spec.bias and i < last
         slots = int(has_bias) + before + (after + 1 if after else 0)
         pitch_v = d + gap
@@ -129,7 +175,7 @@ def layout(spec: FcnnSpec, place: Placer) -> list[LayerLayout]:
 def count_edges(spec: FcnnSpec) -> int:
     """The number of edges that would be drawn, from the sizes alone (nothing is allocated)."""
     last = len(spec.layers) - 1
-    drawn = [sum(visible_nodes(layer.size, spec.max_nodes)) for layer in spec.layers]
+    drawn = [sum(pair) for pair in drawn_nodes([layer.size for layer in spec.layers], spec.max_nodes)]
     sources = [n + int(spec.bias and i < last) for i, n in enumerate(drawn)]
     return sum(a * b for a, b in zip(sources, drawn[1:]))
 
@@ -344,11 +390,12 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
         group = Group(f"layer-{lay.index}", "layer")
         for k, (x, y) in enumerate(lay.nodes):
             if lay.has_bias and k == 0:
-                group.add(Circle(x, y, d / 2, bias.fill, bias.stroke, node.stroke_width, "bias"))
+                unit = Circle(x, y, d / 2, bias.fill, bias.stroke, node.stroke_width, "bias")
+                group.add(unit)
                 size = d * 0.45
                 base = baseline_for_center(y, size, theme.text.family)
                 group.add(Text(x, base, "+1", size, theme.text.family, bias.text, "middle",
-                               text_box("+1", x, base, size, theme.text.family, "middle"), "bias"))
+                               text_box("+1", x, base, size, theme.text.family, "middle"), "bias", host=unit))
             else:
                 dropped = k in lay.dropped
                 group.add(Circle(x, y, d / 2, layer.fill or node.fill, layer.stroke or node.stroke,
@@ -411,13 +458,62 @@ def render(spec: FcnnSpec, theme: Theme) -> Scene:
             "draw fewer nodes per layer (--max-nodes) or raise --max-edges")
     place = PLACERS[spec.direction]
     layouts = layout(spec, place)
-    scene = Scene("fcnn", theme.background, theme.margin,
+    scene = Scene("fcnn", theme.background, theme.margin, flow="x" if spec.direction in ("right", "left") else "y",
                   title="fcnn " + " ".join(str(layer.size) for layer in spec.layers))
     scene.groups.extend(edge_groups(spec, theme, layouts, place))
     scene.groups.extend(layer_groups(spec, theme, layouts, place))
     if spec.show_weights:
         add_weight_labels(spec, theme, layouts, place, scene)
+    note = size_note(spec, layouts, scene.page())
+    if note is not None:
+        scene.notes.append(note)
     return scene
+
+
+def size_note(spec: FcnnSpec, layouts: list[LayerLayout], box: BBox) -> str | None:
+    """A note when the drawing is more than a page takes at its text size (see
+    ``PAGE_BLOCK``), naming for each axis that is too long the option that shortens it and a
+    value that makes it fit: ``--layer-spacing`` (else ``--node-diameter``) along the layers;
+    across them ``--max-nodes`` when a column is taller than the default limit draws it, else
+    ``--node-gap``, else ``--node-diameter``."""
+    budget_w, budget_h = (side / PAGE_SHRINK for side in PAGE_BLOCK)
+    upright = spec.direction in ("up", "down")  # the layers follow each other down the page
+    along, across = (box.height, box.width) if upright else (box.width, box.height)
+    room_along, room_across = (budget_h, budget_w) if upright else (budget_w, budget_h)
+    if along <= room_along and across <= room_across:
+        return None
+    d = spec.node_diameter
+    fixes: dict[str, int] = {}
+    if along > room_along:
+        free = room_along - (along - (layouts[-1].u - layouts[0].u + d))  # captions' overhang aside
+        steps = len(layouts) - 1
+        spacing = math.floor((free - d) / steps - d) if steps else -1
+        if spacing >= 0:
+            fixes["--layer-spacing"] = spacing
+        else:
+            fixes["--node-diameter"] = math.floor((free - steps * spec.layer_spacing) / (steps + 1))
+    if across > room_across:
+        def extent(lay: LayerLayout) -> float:
+            return max(lay.node_v) - min(lay.node_v) + d
+        tallest = max(range(len(layouts)), key=lambda i: extent(layouts[i]))
+        lay, gap = layouts[tallest], spec.layer_gaps()[tallest]
+        slots = len(lay.nodes) + int(lay.ellipsis_v is not None)
+        free = room_across - (across - extent(lay))
+        fit = math.floor((free + gap) / (d + gap)) - int(lay.has_bias)  # node slots, the bias unit aside
+        new_gap = math.floor((free - slots * d) / (slots - 1)) if slots > 1 else -1
+        if slots - int(lay.has_bias) > MAX_NODES and fit >= 3:
+            fixes["--max-nodes"] = fit
+        elif new_gap >= 0:
+            fixes["--node-gap"] = new_gap
+        else:
+            diameter = math.floor((free - (slots - 1) * gap) / slots)
+            fixes["--node-diameter"] = min(diameter, fixes.get("--node-diameter", diameter))
+    if fixes.get("--node-diameter", 1) < 1:
+        advice = "fewer layers or nodes would fit it"
+    else:
+        advice = " and ".join(f"{name} {value}" for name, value in fixes.items()) + " would fit it"
+    return (f"the figure is {box.width:,.0f} × {box.height:,.0f} px, too big for a page at its text size "
+            f"(at most {budget_w:,.0f} × {budget_h:,.0f} px); {advice}")
 
 
 def add_weight_labels(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], place: Placer,

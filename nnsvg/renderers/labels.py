@@ -101,6 +101,9 @@ class _Near:
         return [item for item in self.items[lo:hi] if self.span(item)[1] >= x0]
 
 
+Near = _Near  # the same index for other label placement (LeNet's op labels)
+
+
 def _box_span(box: BBox) -> tuple[float, float]:
     return box.x0, box.x1
 
@@ -111,33 +114,44 @@ def _segment_span(segment: Segment) -> tuple[float, float]:
 
 
 def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacles: list[BBox],
-                   theme: Theme, cls: str = "caption", lines: Sequence[Segment] = ()) -> list[Text]:
+                   theme: Theme, cls: str = "caption", lines: Sequence[Segment] = (),
+                   alternatives: Sequence[Sequence[float]] | None = None) -> list[Text]:
     """Left-aligned captions just above points (a layer's top-left corner). ``obstacles[i]`` is
     the box of caption i's own layer; a caption that would overlap another layer or an earlier
     caption is lifted until it is clear of both, and of the line segments ``lines``. A caption
-    only ever meets what shares its x-range, so only that is looked at."""
+    only ever meets what shares its x-range, so only that is looked at. ``alternatives[i]``
+    (optional) are further left edges for caption i: the one that needs the least lift wins,
+    the anchor on a tie."""
     size, family = theme.text.size, theme.text.family
     pad = size * 0.25
     layers = _Near(list(range(len(obstacles))), lambda k: _box_span(obstacles[k]))
     segments = _Near(list(lines), _segment_span)
     placed = _Near([], _box_span)
     out = []
-    for i, (text, (x, top)) in enumerate(zip(texts, anchors)):
-        baseline = top - size * 0.35
-        box = text_box(text, x, baseline, size, family)
-        lo, hi = box.x0 - 2 * pad, box.x1 + 2 * pad  # lifting changes y only: the x-range stays
-        others = [obstacles[k] for k in layers.meeting(lo, hi) if k != i]
-        near_lines = segments.meeting(lo, hi)
-        near_placed = placed.meeting(lo, hi)
-        for _ in range(len(others) + len(near_placed) + len(near_lines) + 1):
-            tops = [b.y0 for b in others if box.overlaps(b, pad)]
-            tops += [b.y0 for b in near_placed if box.overlaps(b, 2 * pad)]  # captions: a word space apart
-            tops += [t for t in (_segment_top(box, seg, pad) for seg in near_lines) if t is not None]
-            if not tops:
-                break
-            lift = box.y1 - min(tops) + pad
-            baseline -= lift
+    for i, (text, (x0, top)) in enumerate(zip(texts, anchors)):
+        best: tuple[float, float, BBox] | None = None
+        for x in (x0, *(alternatives[i] if alternatives is not None else ())):
+            baseline = top - size * 0.35
             box = text_box(text, x, baseline, size, family)
+            lo, hi = box.x0 - 2 * pad, box.x1 + 2 * pad  # lifting changes y only: the x-range stays
+            others = [obstacles[k] for k in layers.meeting(lo, hi) if k != i]
+            near_lines = segments.meeting(lo, hi)
+            near_placed = placed.meeting(lo, hi)
+            for _ in range(len(others) + len(near_placed) + len(near_lines) + 1):
+                tops = [b.y0 for b in others if box.overlaps(b, pad)]
+                tops += [b.y0 for b in near_placed if box.overlaps(b, 2 * pad)]  # captions: a word space apart
+                tops += [t for t in (_segment_top(box, seg, pad) for seg in near_lines) if t is not None]
+                if not tops:
+                    break
+                lift = box.y1 - min(tops) + pad
+                baseline -= lift
+                box = text_box(text, x, baseline, size, family)
+            if best is None or baseline > best[1] + 1e-9:
+                best = (x, baseline, box)
+            if baseline == top - size * 0.35:  # not lifted: no alternative can do better
+                break
+        assert best is not None
+        x, baseline, box = best
         placed.add(box)
         out.append(Text(x, baseline, text, size, family, theme.text.color, "start", box, cls))
     return out
@@ -156,4 +170,5 @@ def moved_clear(text: Text, obstacles: list[BBox], direction: tuple[float, float
             break
         dx, dy = dx + direction[0] * shift, dy + direction[1] * shift
         box = BBox(text.box.x0 + dx, text.box.y0 + dy, text.box.x1 + dx, text.box.y1 + dy)
-    return Text(text.x + dx, text.y + dy, text.text, text.size, text.family, text.fill, text.anchor, box, text.cls)
+    return Text(text.x + dx, text.y + dy, text.text, text.size, text.family, text.fill, text.anchor, box,
+                text.cls, text.host)

@@ -3,53 +3,89 @@
 Layers run left to right, each centred on y = 0. A stack's maps step down and right by the
 map offset; a filter window sits on the front map with two lines to the matching point on the
 next layer; dense layers are 45° parallelograms joined corner to corner.
+
+Size budget: the ``auto`` sizes (the defaults) draw small networks exactly as NN-SVG does and
+compress the sides of big maps and the lengths of long dense layers, so that one 224×224 input
+or one 4096-wide layer cannot swallow the figure; ``fit`` then shrinks a figure still wider
+than a page (the diagonal map step first, then the layers; text keeps its size). What the
+user's own options leave over budget is reported as a note that names the option to change.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ..errors import SpecError
-from ..geometry import BBox, Point
-from ..scene import Dots, Group, LineTo, MoveTo, Path, Polygon, Rect, Scene, Segments
+from ..geometry import BBox, Point, text_box, text_width
+from ..scene import Dots, Group, LineTo, MoveTo, Path, Polygon, Rect, Scene, Segments, Text
 from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, Step, steps
 from ..theme import Theme
-from .labels import captions_above, row_of_captions
+from .labels import Near, captions_above
 
 DENSE_DEPTH = 10.0  # NN-SVG's thickness of a dense parallelogram
 MAX_DRAWN_MAPS = 100_000  # refuse drawings with more map rectangles than this
+MIN_SIDE = 6.0  # px: a map side drawn smaller is a dot at column width
+MIN_WINDOW = 4.0  # px: the smallest filter window side (a 2x2 pooling window on a log-scaled map)
+WINDOW_SHARE = 0.003  # and at least this share of the figure's longer side (0.75 pt at column width)
+MIN_DENSE = 4.0  # px: the shortest dense parallelogram
+STEP_SHARE = 0.5  # the diagonal step is at most this share of a map's side: small maps still stack
+AUTO_MAP = 128  # units: auto map sides are linear while the largest side is at most this (NN-SVG's input)
+AUTO_DENSE = 256  # units: auto dense lengths are linear while the longest layer is at most this
+PAGE_WIDTH = 1600.0  # px: fit shrinks a wider figure (at 6.5 in, 12 px text prints at 3.5 pt)
+MAX_SHARE = 0.4  # no layer should take more of the figure's width than this
+FIT_STEP = 0.5  # fit shortens the diagonal step to at least this share of map_offset
+FIT_SIZE = 0.5  # and then draws the layers (and the gaps) at least this share of their size
+MIN_FIT_STEP = 3.0  # px: fit never makes the diagonal step shorter (1 px outlines would merge)
 
 
-@dataclass
-class Placed:
-    """A layer's place on the page: its left edge, extent and (for maps) the front map."""
+def compressed(units: float, largest: float, knee: float, strength: float) -> float:
+    """``units`` itself while ``largest`` is at most ``knee``; else a power law that draws
+    ``largest`` at ``knee`` and keeps the order of every size. The exponent falls with how far
+    ``largest`` is past the knee, so a 224 input next to 7×7 maps keeps both visible; the
+    result is continuous in ``largest`` at the knee."""
+    if largest <= knee:
+        return units
+    power = 1 / (1 + strength * math.log2(largest / knee))
+    return float(knee * (units / largest) ** power)
 
-    index: int
-    left: float
-    right: float
-    box: BBox
-    front: BBox | None = None  # the front map square
-    corners: tuple[Point, Point, Point, Point] | None = None  # dense: TL, TR, BR, BL
+
+@dataclass(frozen=True)
+class Factors:
+    """What ``fit`` applied: the share of the diagonal step and of the layer sizes."""
+
+    step: float = 1.0
+    size: float = 1.0
 
 
-def side(units: int, spec: LenetSpec) -> float:
+def side(units: int, largest: int, spec: LenetSpec, factors: Factors = Factors()) -> float:
+    """A map side in px: the spec's formula (``largest`` is the largest side of any map),
+    ``fit``'s factor, then the minimum visible size."""
     if spec.map_size == "log":
-        return 12.0 * spec.map_scale * math.log2(1 + units)
-    return units * spec.map_scale
+        px = 12.0 * spec.map_scale * math.log2(1 + units)
+    elif spec.map_size == "linear":
+        px = units * spec.map_scale
+    else:
+        px = compressed(units, largest, AUTO_MAP, 1.0) * spec.map_scale
+    return max(MIN_SIDE, px * factors.size)
 
 
-def dense_length(size: int, spec: LenetSpec) -> float:
+def dense_length(size: int, longest: int, spec: LenetSpec, factors: Factors = Factors()) -> float:
     if spec.dense_size == "sqrt":
-        return math.sqrt(size) * spec.dense_scale / 10
-    return size * spec.dense_scale / 100
+        px = math.sqrt(size) * spec.dense_scale / 10
+    elif spec.dense_size == "linear":
+        px = size * spec.dense_scale / 100
+    else:
+        px = compressed(size, longest, AUTO_DENSE, 0.5) * spec.dense_scale / 100
+    return max(MIN_DENSE, px * factors.size)
 
 
 def drawn_slots(maps: int, max_maps: int) -> tuple[int, int]:
     """(maps drawn at the back, maps drawn at the front); front = 0 means all are drawn.
-    A deeper stack keeps its back and front maps around a three-slot diagonal ellipsis, so
-    it is never longer than ``max_maps`` slots."""
+    A deeper stack keeps its back and front maps around a small diagonal ellipsis, so it is
+    never longer than ``max_maps`` slots."""
     back = max(1, (max_maps - 3) // 2)
     front = max(1, max_maps - 3 - back)
     if max_maps == 0 or maps <= max_maps or back + front >= maps:  # an ellipsis must stand for a map
@@ -57,41 +93,154 @@ def drawn_slots(maps: int, max_maps: int) -> tuple[int, int]:
     return back, front
 
 
-def map_offset(spec: LenetSpec, w: float, h: float) -> float:
-    """The diagonal step: the spec's, but never more than 60 % of a small map, so a stack of
-    tiny maps still reads as a stack rather than a dotted line (an NN-SVG weakness)."""
-    return min(spec.map_offset, max(1.5, 0.6 * min(w, h)))
+@dataclass(frozen=True)
+class Stack:
+    """A stack's geometry relative to its back map's top-left corner: the diagonal offset of
+    each drawn map, and the centres of the ellipsis dots (elided stacks)."""
+
+    w: float
+    h: float
+    step: float
+    offsets: tuple[float, ...]
+    dots: tuple[float, ...] = ()
+    dot_r: float = 0.0
+
+    @property
+    def run(self) -> float:
+        return self.offsets[-1]
 
 
-def map_group(layer: MapLayer, index: int, x: float, spec: LenetSpec,
-              theme: Theme) -> tuple[Group, Placed]:
-    w, h = side(layer.width, spec), side(layer.height, spec)
+def stack_of(layer: MapLayer, largest: int, spec: LenetSpec, factors: Factors) -> Stack:
+    """One continuous diagonal run: the back maps, a gap of two steps (at least 6 px more than
+    one) that holds a compact ⋱ in the staircase's notch, then the front maps. A small map's
+    step is at most half its side, so its maps overlap and read as one stack."""
+    w, h = side(layer.width, largest, spec, factors), side(layer.height, largest, spec, factors)
+    fit_step = max(spec.map_offset * factors.step * factors.size, min(spec.map_offset, MIN_FIT_STEP))
+    step = min(fit_step, max(1.5, STEP_SHARE * min(w, h)))
     back, front = drawn_slots(layer.maps, spec.max_maps)
-    slots = back + (front + 3 if front else 0)
-    step = map_offset(spec, w, h)
-    top = -(h + (slots - 1) * step) / 2
+    offsets = [j * step for j in range(back)]
+    if not front:
+        return Stack(w, h, step, tuple(offsets))
+    gap = max(2 * step, step + 6.0)
+    start = offsets[-1] + gap
+    offsets += [start + j * step for j in range(front)]
+    dots = tuple(offsets[back - 1] + gap * t for t in (0.25, 0.5, 0.75))
+    r = max(0.6, min(1.5, gap * 0.08))
+    return Stack(w, h, step, tuple(offsets), dots, r)
+
+
+def extents(spec: LenetSpec, factors: Factors) -> list[Stack | float]:
+    """Each layer's stack (maps) or length (dense) under ``factors``."""
+    largest = max((max(m.height, m.width) for m in spec.layers if isinstance(m, MapLayer)), default=1)
+    longest = max((d.size for d in spec.layers if isinstance(d, DenseLayer)), default=1)
+    return [stack_of(layer, largest, spec, factors) if isinstance(layer, MapLayer)
+            else dense_length(layer.size, longest, spec, factors) for layer in spec.layers]
+
+
+def widths(spec: LenetSpec, factors: Factors) -> tuple[list[float], float]:
+    """Each layer's width and the figure's (layers and gaps, captions aside)."""
+    each = [e.w + e.run if isinstance(e, Stack) else e + DENSE_DEPTH for e in extents(spec, factors)]
+    gaps = [*spec.gap_list(), 0.0]
+    lo = hi = x = 0.0
+    for width, gap in zip(each, gaps):
+        lo, hi = min(lo, x), max(hi, x + width)
+        x += width + gap * factors.size
+    return each, hi - lo
+
+
+def _largest_within(low: float, high: float, width: Callable[[float], float]) -> float:
+    """The largest factor in [low, 1] whose figure is at most PAGE_WIDTH wide (``width`` falls
+    with the factor), or ``low`` if none is."""
+    if width(low) > PAGE_WIDTH:
+        return low
+    for _ in range(30):
+        mid = (low + high) / 2
+        low, high = (mid, high) if width(mid) <= PAGE_WIDTH else (low, mid)
+    return low
+
+
+def fitted(spec: LenetSpec) -> Factors:
+    """The factors that keep the figure within PAGE_WIDTH: first a shorter diagonal step (the
+    run of a deep stack is the most elastic part), then smaller layers."""
+    if not spec.fit or widths(spec, Factors())[1] <= PAGE_WIDTH:
+        return Factors()
+    step = _largest_within(FIT_STEP, 1.0, lambda f: widths(spec, Factors(f, 1.0))[1])
+    if widths(spec, Factors(step, 1.0))[1] <= PAGE_WIDTH:
+        return Factors(step, 1.0)
+    size = _largest_within(FIT_SIZE, 1.0, lambda f: widths(spec, Factors(step, f))[1])
+    return Factors(step, size)
+
+
+def budget_notes(spec: LenetSpec, factors: Factors) -> list[str]:
+    """What is still over budget after fit, with the option that shrinks it."""
+    each, total = widths(spec, factors)
+    notes = []
+    if len(each) >= 3:
+        k = max(range(len(each)), key=lambda i: each[i])
+        share = each[k] / total
+        if share > MAX_SHARE:
+            layer = spec.layers[k]
+            if isinstance(layer, DenseLayer):
+                fix = "--dense-size auto" if spec.dense_size != "auto" else "a smaller --dense-scale"
+            else:
+                fix = "--map-size auto" if spec.map_size != "auto" else "a smaller --map-scale or --max-maps"
+            notes.append(f"layer {k + 1} ({caption(layer)}) takes {share:.0%} of the figure's width; "
+                         f"{fix} shrinks it")
+    if total > PAGE_WIDTH * 1.05:
+        fixes = [f for f, on in (("--fit", not spec.fit), ("--map-size auto", spec.map_size != "auto"),
+                                 ("--dense-size auto", spec.dense_size != "auto")) if on]
+        fixes = fixes or ["a smaller --max-maps, --map-offset or --gaps"]
+        notes.append(f"the figure is {total:,.0f} px wide (a page holds about {PAGE_WIDTH:,.0f}); "
+                     f"{' or '.join(fixes)} shrinks it")
+    return notes
+
+
+@dataclass
+class Placed:
+    """A layer's place on the page: its left edge, extent, drawn shapes and (for maps) the
+    front map."""
+
+    index: int
+    left: float
+    right: float
+    box: BBox
+    front: BBox | None = None  # the front map square
+    corners: tuple[Point, Point, Point, Point] | None = None  # dense: TL, TR, BR, BL
+    maps: list[BBox] = field(default_factory=list)
+
+    def floor(self, x0: float, x1: float) -> float | None:
+        """The lowest y this layer's shapes reach between x0 and x1 (None: none there)."""
+        if self.corners is not None:
+            (x, top), _, (xr, bottom), _ = self.corners
+            if x1 < x or x0 > xr:
+                return None
+            return top + min(bottom - top, min(x1, xr) - x)  # the lower-left edge runs at 45°
+        lows = [m.y1 for m in self.maps if m.x0 <= x1 and x0 <= m.x1]
+        return max(lows) if lows else None
+
+
+def map_group(layer: MapLayer, stack: Stack, index: int, x: float, theme: Theme) -> tuple[Group, Placed]:
+    w, h = stack.w, stack.h
+    top = -(h + stack.run) / 2
     style = theme.map
     group = Group(f"layer-{index}", "layer")
-    positions = list(range(back)) + list(range(back + 3, slots)) if front else list(range(back))
-    for k, j in enumerate(positions):
+    maps = []
+    for k, d in enumerate(stack.offsets):
         fill = layer.fill or (style.fill if k % 2 == 0 else style.fill_alt)
-        group.add(Rect(x + j * step, top + j * step, w, h, fill, style.stroke, style.stroke_width,
-                       style.opacity, "map"))
-    if front:
-        r = max(0.7, min(2.0, step * 0.22))
-        dots = [(x + j * step + w + step * 0.5, top + j * step - step * 0.5)
-                for j in (back, back + 1, back + 2)]
-        group.add(Path(Dots(tuple(dots), r), BBox.around(dots, r), fill=theme.text.ellipsis, cls="ellipsis"))
-    last = slots - 1
-    front_box = BBox(x + last * step, top + last * step, x + last * step + w, top + last * step + h)
-    right = x + w + last * step
-    box = BBox(x, top, right, top + h + last * step)
-    return group, Placed(index, x, right, box, front=front_box)
+        group.add(Rect(x + d, top + d, w, h, fill, style.stroke, style.stroke_width, style.opacity, "map"))
+        maps.append(BBox(x + d, top + d, x + d + w, top + d + h))
+    if stack.dots:  # in the notch of the staircase where the left-out maps' corners would be
+        out = stack.dot_r * 0.7
+        dots = [(x + w + d + out, top + d - out) for d in stack.dots]
+        group.add(Path(Dots(tuple(dots), stack.dot_r), BBox.around(dots, stack.dot_r),
+                       fill=theme.text.ellipsis, cls="ellipsis"))
+    right = x + w + stack.run
+    box = BBox(x, top, right, top + h + stack.run)
+    return group, Placed(index, x, right, box, front=maps[-1], maps=maps)
 
 
-def dense_group(layer: DenseLayer, index: int, x: float, spec: LenetSpec,
+def dense_group(layer: DenseLayer, length: float, index: int, x: float,
                 theme: Theme) -> tuple[Group, Placed]:
-    length = dense_length(layer.size, spec)
     top = -length / 2
     corners = ((x, top), (x + DENSE_DEPTH, top), (x + DENSE_DEPTH + length, top + length),
                (x + length, top + length))
@@ -108,12 +257,15 @@ def _line(a: Point, b: Point) -> Segments:
 
 
 def window_and_lines(window: tuple[int, int], layer: MapLayer, here: Placed, there: Placed,
-                     spec: LenetSpec, theme: Theme, rng: random.Random) -> tuple[Rect, Segments, Point]:
-    """The filter window on this layer's front map and the two lines to the next layer."""
+                     spec: LenetSpec, theme: Theme, rng: random.Random,
+                     smallest: float = MIN_WINDOW) -> tuple[Rect, Segments, Point]:
+    """The filter window on this layer's front map (never smaller than ``smallest``, so a 2×2
+    pooling window on a compressed map stays a square, not a dot) and the two lines to the
+    next layer."""
     front = here.front
     assert front is not None
-    ww = front.width * window[1] / layer.width
-    wh = front.height * window[0] / layer.height
+    ww = min(front.width, max(smallest, front.width * window[1] / layer.width))
+    wh = min(front.height, max(smallest, front.height * window[0] / layer.height))
     if spec.filter_position == "center":
         u = v = 0.5
     else:
@@ -139,13 +291,18 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
     if drawn > MAX_DRAWN_MAPS:
         raise SpecError(f"this drawing has {drawn:,} feature maps; draw fewer with --max-maps "
                         f"(at most {MAX_DRAWN_MAPS:,} are drawn)")
-    gaps = spec.gap_list()
+    factors = fitted(spec)
+    gaps = [gap * factors.size for gap in spec.gap_list()]
     groups: list[Group] = []
     placed: list[Placed] = []
     x = 0.0
-    for i, layer in enumerate(spec.layers):
-        build = map_group if isinstance(layer, MapLayer) else dense_group
-        group, where = build(layer, i, x, spec, theme)  # type: ignore[arg-type]
+    for i, (layer, extent) in enumerate(zip(spec.layers, extents(spec, factors))):
+        if isinstance(layer, MapLayer):
+            assert isinstance(extent, Stack)
+            group, where = map_group(layer, extent, i, x, theme)
+        else:
+            assert isinstance(extent, float)
+            group, where = dense_group(layer, extent, i, x, theme)
         groups.append(group)
         placed.append(where)
         if i < len(gaps):
@@ -153,8 +310,12 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
 
     rng = random.Random(spec.seed)
     link = theme.link
+    extent = max(max(p.right for p in placed) - min(p.left for p in placed),
+                 max(p.box.y1 for p in placed) - min(p.box.y0 for p in placed))
+    smallest = max(MIN_WINDOW, WINDOW_SHARE * extent)
     links: list[Group] = []
-    segments: list[tuple[Point, Point]] = []
+    dense_links: list[tuple[Point, Point]] = []  # the captions keep clear of these
+    segments: list[tuple[Point, Point]] = []  # every line, for the op labels
     all_steps = steps(spec)
     for i, step in enumerate(all_steps):
         a, b = placed[i], placed[i + 1]
@@ -162,9 +323,11 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
         points: list[Point] = []
         layer = spec.layers[i]
         if step.window is not None and isinstance(layer, MapLayer):
-            rect, data, target = window_and_lines(step.window, layer, a, b, spec, theme, rng)
+            rect, data, target = window_and_lines(step.window, layer, a, b, spec, theme, rng, smallest)
             groups[i].add(rect)
-            points += [(rect.x + rect.width, rect.y), (rect.x + rect.width, rect.y + rect.height), target]
+            corners = [(rect.x + rect.width, rect.y), (rect.x + rect.width, rect.y + rect.height)]
+            points += [*corners, target]
+            segments += [(c, target) for c in corners]
         if b.corners is not None:  # joins into a dense layer, corner to corner as NN-SVG
             if a.corners is not None:
                 starts = (a.corners[1], a.corners[2])
@@ -173,7 +336,7 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
                 starts = ((a.box.x0 + a.front.width, a.box.y0), (a.front.x1, a.front.y1))
             ends = (b.corners[0], b.corners[3])
             data += _line(starts[0], ends[0]) + _line(starts[1], ends[1])
-            segments += [(starts[0], ends[0]), (starts[1], ends[1])]
+            dense_links += [(starts[0], ends[0]), (starts[1], ends[1])]
             points += [*starts, *ends]
         if data:
             links.append(Group(f"links-{i}-{i + 1}", "links", [Path(
@@ -182,12 +345,13 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
 
     scene = Scene("lenet", theme.background, theme.margin,
                   title="lenet " + " ".join(layer.token for layer in spec.layers))
+    scene.notes.extend(budget_notes(spec, factors))
     if spec.labels:
-        add_captions(spec, theme, groups, placed, segments)
+        add_captions(spec, theme, groups, placed, dense_links)
     scene.groups.extend(groups)
     scene.groups.extend(links)
     if spec.labels:
-        scene.groups.extend(op_labels(spec, theme, placed, all_steps))
+        scene.groups.extend(op_labels(spec, theme, placed, all_steps, segments + dense_links))
     return scene
 
 
@@ -202,20 +366,111 @@ def caption(layer: MapLayer | DenseLayer) -> str:
 def add_captions(spec: LenetSpec, theme: Theme, groups: list[Group], placed: list[Placed],
                  segments: list[tuple[Point, Point]]) -> None:
     """Each layer's caption above its top-left corner, clear of other layers and of the lines
-    into dense layers."""
+    into dense layers. Where a line rises from the layer's top-right (the link from a small
+    stack into a taller dense layer), the caption may instead end at the back map's (or the
+    parallelogram's top edge's) right end, or sit centred on it: whichever keeps it closest."""
     texts = [caption(layer) for layer in spec.layers]
-    anchors = [(p.left, p.box.y0) for p in placed]
-    boxes = [p.box for p in placed]
-    for group, text in zip(groups, captions_above(texts, anchors, boxes, theme, lines=segments)):
-        group.add(text)
+    above = max(theme.map.stroke_width, theme.dense.stroke_width) / 2 + 0.5  # clear of the outline
+    anchors = [(p.left, p.box.y0 - above) for p in placed]
+    size, family = theme.text.size, theme.text.family
+    boxes, lines = [], list(segments)
+    alternatives = []
+    for text, p in zip(texts, placed):
+        top_edge = p.front.width if p.front is not None else DENSE_DEPTH
+        end = p.left + top_edge - size * 0.3  # a line may rise from the top edge's right end
+        width = text_width(text, size, family)
+        alternatives.append((end - width, p.left + (top_edge - width) / 2))
+        box, edges = outline(p, size * 0.5)
+        boxes.append(box)
+        lines += edges
+    for group, placed_text in zip(groups, captions_above(texts, anchors, boxes, theme, lines=lines,
+                                                         alternatives=alternatives)):
+        group.add(placed_text)
 
 
-def op_labels(spec: LenetSpec, theme: Theme, placed: list[Placed], all_steps: list[Step]) -> list[Group]:
-    """The op labels, one row below the drawing, centred on their gaps (staggered if close)."""
+def outline(p: Placed, below: float) -> tuple[BBox, list[tuple[Point, Point]]]:
+    """A layer's shape as the captions see it: the box of its top (the back map, the top edge
+    of a parallelogram) and the edges that fall from it to the lower right, from ``below`` px
+    under its top on (so they never lift the layer's own caption). A diagonal stack or a 45°
+    parallelogram leaves most of its bounding box empty; a neighbour's caption may use that."""
+    if p.corners is not None:
+        tl, tr, br, bl = p.corners
+        return BBox(tl[0], tl[1], tr[0], tl[1]), [((tl[0] + below, tl[1] + below), bl),
+                                                   ((tr[0] + below, tr[1] + below), br)]
+    back, front = p.maps[0], p.maps[-1]
+    if front.y0 - back.y0 < below:
+        return p.box, []
+    return back, [((back.x1 + below, back.y0 + below), (front.x1, front.y0)),
+                  ((back.x0 + below, back.y1 + below), (front.x0, front.y1))]
+
+
+def _segment_floor(segment: tuple[Point, Point], x0: float, x1: float) -> float | None:
+    """The lowest y of a line segment between x0 and x1 (None: it is not there)."""
+    (ax, ay), (bx, by) = segment
+    lo, hi = max(min(ax, bx), x0), min(max(ax, bx), x1)
+    if lo > hi:
+        return None
+    if ax == bx:
+        return max(ay, by)
+    return max(ay + (by - ay) * (x - ax) / (bx - ax) for x in (lo, hi))
+
+
+def rows(tops: list[float], within: float) -> list[float]:
+    """Each top moved down to the lowest of its cluster: tops that follow each other (sorted)
+    by at most ``within`` are one cluster, so labels share a row unless a big layer parts them."""
+    order = sorted(range(len(tops)), key=lambda k: tops[k])
+    out = list(tops)
+    cluster: list[int] = []
+    for k in [*order, -1]:
+        if cluster and (k < 0 or tops[k] - tops[cluster[-1]] > within):
+            for m in cluster:
+                out[m] = tops[cluster[-1]]
+            cluster = []
+        cluster.append(k)
+    return out
+
+
+def op_labels(spec: LenetSpec, theme: Theme, placed: list[Placed], all_steps: list[Step],
+              segments: list[tuple[Point, Point]]) -> list[Group]:
+    """The op labels, centred on their gaps, each just below whatever is drawn above it (the
+    stacks, parallelograms and lines in its own x-range, not the lowest point of the figure).
+    Labels whose places are within three lines (or half the tallest stack) of each other share
+    one row (NN-SVG's single row, where the figure allows it); a label that would touch
+    another drops a line."""
     chosen = [(i, s.op) for i, s in enumerate(all_steps) if s.op]
     if not chosen:
         return []
-    bottom = max(p.box.y1 for p in placed) + theme.text.size * 1.2
-    centers = [(placed[i].right + placed[i + 1].left) / 2 for i, _ in chosen]
-    texts = row_of_captions([op for _, op in chosen], centers, bottom, theme, cls="op")
+    size, family = theme.text.size, theme.text.family
+    probe = text_box("Hg", 0.0, 0.0, size, family)
+    pad, space = size * 0.5, size * 0.6
+    layers = Near(placed, lambda p: (p.box.x0, p.box.x1))  # only what shares a label's x-range
+    lines = Near(segments, lambda s: (min(s[0][0], s[1][0]), max(s[0][0], s[1][0])))
+    lowest = max(p.box.y1 for p in placed)
+    tops = []
+    spans = []
+    for i, op in chosen:
+        center = (placed[i].right + placed[i + 1].left) / 2
+        half = text_width(op, size, family) / 2
+        x0, x1 = center - half - space / 2, center + half + space / 2
+        floors = [f for f in (p.floor(x0, x1) for p in layers.meeting(x0, x1)) if f is not None]
+        floors += [f for f in (_segment_floor(s, x0, x1) for s in lines.meeting(x0, x1)) if f is not None]
+        tops.append((max(floors) if floors else lowest) + pad)
+        spans.append(center)
+    tallest = max((p.box.height for p in placed if p.corners is None), default=0.0)
+    tops = rows(tops, max(3 * size, tallest / 2))
+    texts: list[Text] = []
+    near: Near = Near([], lambda t: (t.box.x0, t.box.x1))
+    for (_, op), center, top in zip(chosen, spans, tops):
+        baseline = top - probe.y0
+        box = text_box(op, center, baseline, size, family, "middle")
+        others = near.meeting(box.x0 - space, box.x1 + space)
+        for _ in range(len(others) + 1):  # below every label it would touch (a word space apart)
+            hit = [t.box.y1 for t in others if box.overlaps(t.box, space / 2)]
+            if not hit:
+                break
+            baseline += max(hit) - box.y0 + size * 0.15
+            box = text_box(op, center, baseline, size, family, "middle")
+        text = Text(center, baseline, op, size, family, theme.text.color, "middle", box, "op")
+        texts.append(text)
+        near.add(text)
     return [Group("ops", "ops", list(texts))]

@@ -1,17 +1,24 @@
 """RNN: recurrent networks, folded (each recurrent layer with a loop back into itself) or
-unrolled through time (one column per step, h(t-1) → h(t) edges).
+unrolled through time (one column per step, h(t-1) → h(t) edges, h₀ entering the first step;
+an LSTM also carries its cell state c(t-1) → c(t) along the top of its cells).
 
 Within a time step the layers run bottom to top (x, the recurrent layers, y); time runs left
 to right. Each layer is drawn as a row of nodes (small plain RNNs) or as a block (big layers,
 LSTM and GRU cells). Feed-forward connections are grey; recurrent ones take the theme's
 ``edge.recurrent`` colour and are dashed, so they read apart even in greyscale.
+
+Every text is measured before anything is placed: the spacing between rows and between time
+steps grows where the names beside rows of nodes, the arrows, the h₀ (c₀) texts and the loops
+need it, so a name never sits on an arrowhead, an edge, a node or another name. A text inside
+a block names that block (``Text.host``).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, unit
+from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, union_all, unit
 from ..scene import Circle, CubicTo, Fan, Group, MoveTo, Path, Primitive, Rect, Scene, Text
 from ..spec.rnn import RnnSpec
 from ..theme import Theme
@@ -20,6 +27,10 @@ from .arrows import solid_head, straight_arrow
 from .labels import superscript
 
 BLOCK_HEIGHT = 36.0
+INITIAL_ARROW = 40.0  # the longest arrow from h₀ (c₀) into the first step
+# A figure is too big when, fitted to a page's text block, its text prints smaller than this.
+PAGE_TEXT = (6.5 * 96, 9.0 * 96)  # a paper's text block (6.5 × 9 in), in px
+SMALLEST_PT = 4.0
 
 
 @dataclass
@@ -32,8 +43,70 @@ class Element:
     nodes: list[Point]
 
 
-def state_name(spec: RnnSpec, layer: int, step: int | None) -> str:
-    """x, h, y with the time step as a subscript (and the layer as (l) when stacked)."""
+@dataclass(frozen=True)
+class Measures:
+    """The sizes the layout reserves room with, from the theme."""
+
+    size: float  # text size
+    family: str
+    line: float  # height of a line of text (ascent + descent)
+    pad: float  # the clearance around a text
+    shaft: float  # the stroke width of an arrow's shaft (and a loop)
+    half_arrow: float  # half the widest part of an arrow (its head)
+    min_arrow: float  # the shortest arrow drawn: a head and as much shaft
+
+
+def measures(theme: Theme) -> Measures:
+    size, family = theme.text.size, theme.text.family
+    shaft = max(theme.edge.width * theme.arrow.shaft_scale, 1.0)
+    return Measures(size, family, text_box("Hg", 0.0, 0.0, size, family).height, size * 0.25, shaft,
+                    max(theme.arrow.width, shaft) / 2, 2.0 * theme.arrow.length)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One step's layers relative to the step's centre x and the input's centre y: row i is
+    ``widths[i]`` wide, ``height`` tall, centred on x = 0 at y = -i·pitch."""
+
+    widths: list[float]
+    height: float
+    pitch: float
+    inset: float  # from a row's left edge to the centre of its first node (nodes only)
+    stroke: float  # half an edge's stroke
+
+    def cy(self, i: int) -> float:
+        return -i * self.pitch
+
+    def left_edge(self, y0: float, y1: float) -> float:
+        """The leftmost x of the rows and feed-forward edges drawn between y0 and y1 (rows of
+        nodes: a fan's left boundary is the line between the two rows' first nodes)."""
+        x = math.inf
+        half = self.height / 2
+        for k, w in enumerate(self.widths):
+            if self.cy(k) - half < y1 and y0 < self.cy(k) + half:
+                x = min(x, -w / 2)
+        for k in range(len(self.widths) - 1):
+            a = (-self.widths[k] / 2 + self.inset, self.cy(k))
+            b = (-self.widths[k + 1] / 2 + self.inset, self.cy(k + 1))
+            x = min(x, _segment_left(a, b, y0, y1) - self.stroke)
+        return x
+
+
+def _segment_left(a: Point, b: Point, y0: float, y1: float) -> float:
+    """The smallest x of segment a-b between heights y0 and y1 (inf when it does not get there)."""
+    (ax, ay), (bx, by) = (a, b) if a[1] <= b[1] else (b, a)
+    lo, hi = max(y0, ay), min(y1, by)
+    if lo > hi:
+        return math.inf
+    if by == ay:
+        return min(ax, bx)
+    xs = [ax + (bx - ax) * (y - ay) / (by - ay) for y in (lo, hi)]
+    return min(xs)
+
+
+def state_name(spec: RnnSpec, layer: int, step: int | None, letter: str = "h") -> str:
+    """x, h (or c, an LSTM's cell state), y with the time step as a subscript (and the layer as
+    (l) when stacked)."""
     count = len(spec.layers)
     t = "" if step is None else sub(step)
     if layer == 0:
@@ -41,52 +114,166 @@ def state_name(spec: RnnSpec, layer: int, step: int | None) -> str:
     if layer == count - 1:
         return f"y{t}"
     stacked = count > 3
-    return f"h{t}" + (f"⁽{superscript(layer)}⁾" if stacked else "")
+    return f"{letter}{t}" + (f"⁽{superscript(layer)}⁾" if stacked else "")
+
+
+def is_recurrent(spec: RnnSpec, layer: int) -> bool:
+    return 0 < layer < len(spec.layers) - 1
+
+
+def carries_cell_state(spec: RnnSpec) -> bool:
+    """An unrolled LSTM drawn as blocks carries c along the top of its cells."""
+    return spec.cell == "lstm" and spec.unroll > 0 and spec.use_blocks()
+
+
+def block_name(spec: RnnSpec, layer: int, step: int) -> str:
+    return state_name(spec, layer, step or None) if spec.unroll else \
+        (spec.layers[layer].label or state_name(spec, layer, None))
 
 
 def block_width(spec: RnnSpec, theme: Theme) -> float:
     size, family = theme.text.size, theme.text.family
-    names = [state_name(spec, i, spec.unroll or None) for i in range(len(spec.layers))]
+    steps = range(1, spec.unroll + 1) if spec.unroll else [0]
+    names = [block_name(spec, i, t) for i in range(len(spec.layers)) for t in (steps[0], steps[-1])]
     widest = max(text_width(n, size, family) for n in [*names, spec.cell.upper()])
     return max(48.0, widest + 2.2 * size)
 
 
-def elements(spec: RnnSpec, theme: Theme) -> tuple[list[Element], float]:
-    """Every element's box (and nodes), and the half-width of a step column."""
-    d, gap = spec.node_diameter, spec.node_gap
-    blocks = spec.use_blocks()
-    widths = [block_width(spec, theme) if blocks else layer.size * d + (layer.size - 1) * gap
-              for layer in spec.layers]
-    height = BLOCK_HEIGHT if blocks else d
-    column = max(widths)
-    pitch_x = column + spec.step_spacing
-    pitch_y = height + spec.layer_spacing
-    steps = range(1, spec.unroll + 1) if spec.unroll else [0]
-    last = len(spec.layers) - 1
-    out = []
-    for t in steps:
-        cx = (t - 1 if t else 0) * pitch_x
-        for i, layer in enumerate(spec.layers):
-            if i == last and spec.unroll and spec.outputs == "last" and t != spec.unroll:
-                continue
-            cy = -i * pitch_y
-            w = widths[i]
-            box = BBox(cx - w / 2, cy - height / 2, cx + w / 2, cy + height / 2)
-            nodes = [] if blocks else [(cx - w / 2 + d / 2 + k * (d + gap), cy) for k in range(layer.size)]
-            out.append(Element(i, t, box, nodes))
-    return out, column / 2
+def block_height(spec: RnnSpec, m: Measures) -> float:
+    """Tall enough for a cell's two lines (its type and state), and for an LSTM's two lanes
+    (c above h) with their c₀ and h₀ a line apart."""
+    height = max(BLOCK_HEIGHT, m.line + 1.05 * m.size + 2 * m.pad)
+    if carries_cell_state(spec):
+        height = max(height, 2 * (m.line + m.pad))
+    return height
 
 
-def loop(element: Element, theme: Theme, delay: bool) -> list[Primitive]:
-    """A feedback loop on the element's right side: out of it, round, and back in below."""
-    box = element.box
+def lanes(spec: RnnSpec, height: float) -> dict[str, float]:
+    """Where the recurrent arrows run, relative to a cell's centre: h, and an LSTM's c above."""
+    if carries_cell_state(spec):
+        return {"c": -height / 4, "h": height / 4}
+    return {"h": 0.0}
+
+
+def row_name(spec: RnnSpec, layer: int, step: int) -> str:
+    caption = spec.layers[layer].label
+    return caption if caption and not spec.unroll else state_name(spec, layer, step or None)
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A folded layer's feedback loop on its right side, relative to the box's right edge and
+    centre: out of it, round, and back in below."""
+
+    start: Point
+    c1: Point
+    c2: Point
+    end: Point
+
+
+def loop_shape(box: BBox) -> Loop:
     h = box.height
     start = (box.x1, box.center_y - h * 0.22)
     end = (box.x1 + 0.5, box.center_y + h * 0.22)
     reach = max(h * 1.3, 44.0)
     bulge = max(h * 0.9, 16.0)
-    c1 = (box.x1 + reach, start[1] - bulge)
-    c2 = (box.x1 + reach, end[1] + bulge)
+    return Loop(start, (box.x1 + reach, start[1] - bulge), (box.x1 + reach, end[1] + bulge), end)
+
+
+def name_band(spec: RnnSpec, layer: int, m: Measures) -> tuple[float, float]:
+    """Top and bottom of a row's name relative to the row's centre: beside the row, or (a
+    recurrent row unrolled, whose arrow comes in at mid-height) lifted clear of the arrowhead."""
+    if spec.unroll and is_recurrent(spec, layer):
+        bottom = -(m.half_arrow + m.pad)
+        return bottom - m.line, bottom
+    return -m.line / 2, m.line / 2
+
+
+@dataclass
+class Layout:
+    elements: list[Element]
+    column: Column
+    pitch_x: float
+    names: dict[tuple[int, int], Text]  # the names beside rows of nodes, by (layer, step)
+
+
+def layout(spec: RnnSpec, theme: Theme, m: Measures) -> Layout:
+    """Every element's box (and nodes), with the pitches between rows and steps grown to
+    whatever the texts and arrows between them need."""
+    d = spec.node_diameter
+    blocks = spec.use_blocks()
+    count = len(spec.layers)
+    gaps = [spec.node_gap if layer.gap is None else layer.gap for layer in spec.layers]
+    if blocks:
+        widths = [block_width(spec, theme)] * count
+        height = block_height(spec, m)
+    else:
+        widths = [layer.size * d + (layer.size - 1) * g for layer, g in zip(spec.layers, gaps)]
+        height = d
+    named = spec.labels and not blocks
+    bands = []  # what each row has beside it (its name, arrows, a loop), from top to bottom
+    for i in range(count):
+        lo, hi = name_band(spec, i, m) if named else (0.0, 0.0)
+        if is_recurrent(spec, i):
+            if spec.unroll:  # the arrows in, and h₀ (c₀) before the first step
+                reach = max(m.half_arrow, m.line / 2)
+                lo, hi = min(lo, -reach), max(hi, reach)
+            else:  # the loop (its control points bound it) and z⁻¹
+                shape = loop_shape(BBox(0.0, -height / 2, 0.0, height / 2))
+                lo, hi = min(lo, shape.c1[1] - m.shaft / 2, -m.line / 2), max(hi, shape.c2[1] + m.shaft / 2, m.line / 2)
+        bands.append((lo, hi))
+    pitch = max(height + spec.layer_spacing, height + m.min_arrow if blocks else 0.0,
+                *(bands[i + 1][1] - bands[i][0] + m.pad for i in range(count - 1)))
+    column = Column(widths, height, pitch, 0.0 if blocks else d / 2, theme.edge.width / 2)
+
+    widest = max(widths)
+    pitch_x = widest + spec.step_spacing
+    steps = range(1, spec.unroll + 1) if spec.unroll else [0]
+    name_widths = [max(text_width(row_name(spec, i, t), m.size, m.family) for t in (steps[0], steps[-1]))
+                   for i in range(count)]
+    sides = []  # where each row's name ends on the right, relative to its step's centre
+    for i in range(count):
+        top, bottom = name_band(spec, i, m)
+        edge = column.left_edge(column.cy(i) + top - m.pad, column.cy(i) + bottom + m.pad)
+        if is_recurrent(spec, i) and not spec.unroll:  # a thick loop's stroke reaches back over its row
+            edge = min(edge, widths[i] / 2 - m.shaft / 2)
+        sides.append((min(edge, -widths[i] / 2) - m.size / 2, top, bottom))  # half a size: as far as a word space
+    if spec.unroll:
+        for i in range(count):
+            if is_recurrent(spec, i):  # room for the arrow from the step before
+                pitch_x = max(pitch_x, widths[i] + m.min_arrow)
+            if named:  # room for the name, clear of the step before (its mirror image)
+                pitch_x = max(pitch_x, name_widths[i] + m.pad - 2 * sides[i][0])
+
+    last = count - 1
+    out = []
+    names = {}
+    for t in steps:
+        cx = (t - 1 if t else 0) * pitch_x
+        for i, layer in enumerate(spec.layers):
+            if i == last and spec.unroll and spec.outputs == "last" and t != spec.unroll:
+                continue
+            cy = column.cy(i)
+            w = widths[i]
+            box = BBox(cx - w / 2, cy - height / 2, cx + w / 2, cy + height / 2)
+            nodes = [] if blocks else [(cx - w / 2 + d / 2 + k * (d + gaps[i]), cy) for k in range(layer.size)]
+            out.append(Element(i, t, box, nodes))
+            if named:
+                right, top, _ = sides[i]
+                name = row_name(spec, i, t)
+                base = cy + top - text_box(name, 0.0, 0.0, m.size, m.family).y0
+                x = cx + right
+                names[(i, t)] = Text(x, base, name, m.size, m.family, theme.text.color, "end",
+                                     text_box(name, x, base, m.size, m.family, "end"), "state")
+    return Layout(out, column, pitch_x, names)
+
+
+def loop(element: Element, theme: Theme, delay: bool, clear_x: float) -> list[Primitive]:
+    """A feedback loop on the element's right side, with z⁻¹ beyond it (and right of
+    ``clear_x``, where the rest of the drawing at that height ends)."""
+    box = element.box
+    shape = loop_shape(box)
+    start, c1, c2, end = shape.start, shape.c1, shape.c2, shape.end
     color, width = theme.edge.recurrent, max(theme.edge.width * theme.arrow.shaft_scale, 1.0)
     head, back = solid_head(end, unit(end[0] - c2[0], end[1] - c2[1]), color, theme, "recurrent")
     curve = Path((MoveTo(*start), CubicTo(*c1, *c2, *back)), BBox.around([start, c1, c2, back]), stroke=color,
@@ -94,28 +281,35 @@ def loop(element: Element, theme: Theme, delay: bool) -> list[Primitive]:
     items: list[Primitive] = [curve, head]
     if delay:  # the one-step delay, at the loop's far side
         size, family = theme.text.size * 0.85, theme.text.family
-        x = box.x1 + reach * 0.75 + size * 0.5
+        far = max(_cubic_x(start[0], c1[0], c2[0], back[0], k / 32) for k in range(33))  # the loop's far side
+        x = max(far + width / 2 + size * 0.45, clear_x)
         base = baseline_for_center(box.center_y, size, family)
         items.append(Text(x, base, "z⁻¹", size, family, color, "start",
                           text_box("z⁻¹", x, base, size, family), "delay"))
     return items
 
 
+def _cubic_x(a: float, b: float, c: float, d: float, t: float) -> float:
+    u = 1 - t
+    return u * u * u * a + 3 * u * u * t * b + 3 * u * t * t * c + t * t * t * d
+
+
 def element_shapes(spec: RnnSpec, element: Element, theme: Theme) -> list[Primitive]:
-    """A row of nodes, or a block with its text (cell name and state for a recurrent layer)."""
+    """A row of nodes, or a block with its text (cell name and state for a recurrent layer),
+    the text hosted by the block."""
     layer = spec.layers[element.layer]
-    recurrent = 0 < element.layer < len(spec.layers) - 1
+    recurrent = is_recurrent(spec, element.layer)
     if element.nodes:
         node = theme.node
         return [Circle(x, y, spec.node_diameter / 2, layer.fill or node.fill, layer.stroke or node.stroke,
                        node.stroke_width, "node") for x, y in element.nodes]
     block, box = theme.block, element.box
     fill = layer.fill or (block.cell_fill if recurrent else block.fill)
-    out: list[Primitive] = [Rect(box.x0, box.y0, box.width, box.height, fill, block.stroke, block.stroke_width,
-                                 cls="cell" if recurrent else "block", radius=block.radius)]
+    rect = Rect(box.x0, box.y0, box.width, box.height, fill, block.stroke, block.stroke_width,
+                cls="cell" if recurrent else "block", radius=block.radius)
+    out: list[Primitive] = [rect]
     size, family = theme.text.size, theme.text.family
-    name = state_name(spec, element.layer, element.step or None) if spec.unroll else \
-        (layer.label or state_name(spec, element.layer, None))
+    name = block_name(spec, element.layer, element.step)
     lines = [spec.cell.upper(), name] if recurrent else [name]
     for k, text in enumerate(lines):
         cy = box.center_y + (k - (len(lines) - 1) / 2) * size * 1.05
@@ -123,19 +317,40 @@ def element_shapes(spec: RnnSpec, element: Element, theme: Theme) -> list[Primit
         base = baseline_for_center(cy, small, family)
         out.append(Text(box.center_x, base, text, small, family, theme.text.color, "middle",
                         text_box(text, box.center_x, base, small, family, "middle"),
-                        "cell-type" if recurrent and k == 0 else "state"))
+                        "cell-type" if recurrent and k == 0 else "state", host=rect))
     return out
 
 
+def initial_state(spec: RnnSpec, theme: Theme, m: Measures, first: Element, lane: float, letter: str,
+                  right: float) -> list[Primitive]:
+    """h₀ (or c₀) before the first step, with an arrow into it: the text (a caption) ends at ``right``, the
+    arrow runs at height ``lane`` (relative to the element's centre) to the element's edge."""
+    y = first.box.center_y + lane
+    name = state_name(spec, first.layer, 0, letter)
+    cls = "cell-state" if letter == "c" else "recurrent"
+    base = baseline_for_center(y, m.size, m.family)
+    text = Text(right, base, name, m.size, m.family, theme.text.color, "end",
+                text_box(name, right, base, m.size, m.family, "end"), f"{cls} initial")
+    shaft = max(theme.edge.width * theme.arrow.shaft_scale, 1.0)
+    start = right + m.pad + shaft / 2  # a thick shaft's end stays clear of the text too
+    arrow: list[Primitive] = [*straight_arrow((start, y), (first.box.x0, y), theme.edge.recurrent, shaft,
+                                              theme, f"{cls} initial", theme.edge.recurrent_dasharray())]
+    return [*arrow, text] if spec.labels else arrow  # without captions, the state comes in unnamed
+
+
 def render(spec: RnnSpec, theme: Theme) -> Scene:
-    items, _ = elements(spec, theme)
+    m = measures(theme)
+    plan = layout(spec, theme, m)
+    items = plan.elements
     by = {(e.layer, e.step): e for e in items}
     count = len(spec.layers)
     layer_groups = [Group(f"layer-{i}", "layer") for i in range(count)]
     edges = Group("edges", "edges")
     recurrent = Group("recurrent", "recurrent")
+    cell_state = Group("cell-state", "cell-state")
     edge, width = theme.edge, theme.edge.width
     shaft = max(width * theme.arrow.shaft_scale, 1.0)
+    ways = lanes(spec, plan.column.height) if spec.use_blocks() else {"h": 0.0}
     for e in items:
         layer_groups[e.layer].children.extend(element_shapes(spec, e, theme))
         above = by.get((e.layer + 1, e.step))
@@ -145,48 +360,77 @@ def render(spec: RnnSpec, theme: Theme) -> Scene:
                                stroke=edge.color, stroke_width=width, cls="feedforward"))
             else:
                 edges.children.extend(straight_arrow((e.box.center_x, e.box.y0), (above.box.center_x, above.box.y1),
-                                            edge.color, shaft, theme, "feedforward"))
-        if 0 < e.layer < count - 1:  # recurrent
-            if not spec.unroll:
-                recurrent.children.extend(loop(e, theme, spec.delay))
-            elif (e.layer, e.step + 1) in by:
-                nxt = by[(e.layer, e.step + 1)]
-                recurrent.children.extend(straight_arrow((e.box.x1, e.box.center_y), (nxt.box.x0, nxt.box.center_y),
-                                                edge.recurrent, shaft, theme, "recurrent",
-                                                edge.recurrent_dasharray()))
-    scene = Scene("rnn", theme.background, theme.margin,
+                                                     edge.color, shaft, theme, "feedforward"))
+        if not is_recurrent(spec, e.layer):
+            continue
+        if not spec.unroll:
+            right = -plan.column.left_edge(e.box.center_y - m.line / 2, e.box.center_y + m.line / 2)
+            recurrent.children.extend(loop(e, theme, spec.delay, e.box.center_x + right + m.pad))
+            continue
+        for letter, lane in ways.items():
+            group, cls = (cell_state, "cell-state") if letter == "c" else (recurrent, "recurrent")
+            if e.step == 1:  # the initial state, left of the row's name and the edges at its height
+                end = e.box.x0 - max(m.min_arrow, min(plan.pitch_x - e.box.width, INITIAL_ARROW)) - m.pad - m.shaft / 2
+                y = e.box.center_y + lane
+                end = min(end, e.box.center_x + plan.column.left_edge(y - m.line / 2 - m.pad, y + m.line / 2 + m.pad)
+                          - m.pad)
+                if (e.layer, 1) in plan.names:
+                    end = min(end, plan.names[(e.layer, 1)].box.x0 - 2 * m.pad)
+                group.children.extend(initial_state(spec, theme, m, e, lane, letter, end))
+            nxt = by.get((e.layer, e.step + 1))
+            if nxt is not None:
+                y = e.box.center_y + lane
+                group.children.extend(straight_arrow((e.box.x1, y), (nxt.box.x0, y), edge.recurrent, shaft, theme,
+                                                     cls, edge.recurrent_dasharray()))
+    scene = Scene("rnn", theme.background, theme.margin, flow="y",  # layers bottom to top; time runs across
                   title=f"rnn {' '.join(str(layer.size) for layer in spec.layers)} {spec.cell}"
                         + (f" unrolled {spec.unroll}" if spec.unroll else ""))
-    scene.groups.extend([edges, recurrent, *layer_groups])
+    scene.groups.extend([edges, recurrent, *([cell_state] if cell_state.children else []), *layer_groups])
     if spec.labels:
-        scene.groups.append(captions(spec, theme, items, scene))
+        scene.groups.append(captions(spec, theme, list(plan.names.values()), scene))
+    scene.notes.extend(notes(spec, scene, theme))
     return scene
 
 
-def captions(spec: RnnSpec, theme: Theme, items: list[Element], scene: Scene) -> Group:
+def captions(spec: RnnSpec, theme: Theme, names: list[Text], scene: Scene) -> Group:
     """Node rows get their names on the left; a legend under the drawing gives every layer's
     size (x ∈ ℝ³, h ∈ ℝ⁵, …) and, unrolled, the number of steps."""
     size, family = theme.text.size, theme.text.family
     group = Group("captions", "captions")
-    count = len(spec.layers)
-    for e in items:
-        if e.nodes:
-            caption = spec.layers[e.layer].label
-            name = caption if caption and not spec.unroll else state_name(spec, e.layer, e.step or None)
-            x = e.box.x0 - size * 0.5
-            base = baseline_for_center(e.box.center_y, size, family)
-            if spec.unroll and 0 < e.layer < count - 1:  # clear of the recurrent arrow at mid-height
-                base = e.box.center_y - size * 0.35
-            group.add(Text(x, base, name, size, family, theme.text.color, "end",
-                           text_box(name, x, base, size, family, "end"), "state"))
-    parts = [f"{state_name(spec, i, None)} ∈ ℝ{superscript(layer.size)}" for i, layer in enumerate(spec.layers)]
+    group.children.extend(names)
+    def state(i: int) -> str:  # an LSTM's cell state is as wide as its hidden state
+        both = carries_cell_state(spec) and is_recurrent(spec, i)
+        return state_name(spec, i, None) + (f", {state_name(spec, i, None, 'c')}" if both else "")
+
+    parts = [f"{state(i)} ∈ ℝ{superscript(layer.size)}" for i, layer in enumerate(spec.layers)]
     if spec.unroll:
         parts.append(f"T = {spec.unroll}")
     legend = ",  ".join(parts)
-    drawn = scene.bbox()
+    drawn = union_all([scene.bbox(), *(t.box for t in names)]) or scene.bbox()
     x = (drawn.x0 + drawn.x1) / 2
     top = drawn.y1 + size * 1.2
     base = top - text_box("Hg", 0, 0, size, family).y0
     group.add(Text(x, base, legend, size, family, theme.text.color, "middle",
                    text_box(legend, x, base, size, family, "middle"), "legend"))
     return group
+
+
+def notes(spec: RnnSpec, scene: Scene, theme: Theme) -> list[str]:
+    """What the user should know: a per-layer gap that blocks cannot show, and a figure so big
+    that its text would be unreadable once fitted to a page."""
+    out = []
+    if spec.use_blocks():
+        for i, layer in enumerate(spec.layers):
+            if layer.gap is not None:
+                out.append(f"layer {i + 1}: gap spaces a row of nodes; this figure draws blocks (form=nodes draws "
+                           "nodes)")
+    page = scene.page()
+    fit = min(1.0, PAGE_TEXT[0] / page.width, PAGE_TEXT[1] / page.height)
+    printed = theme.text.size * 0.75 * fit  # px to pt
+    if printed < SMALLEST_PT:
+        spacings = ["step_spacing"] * bool(spec.unroll) + ["layer_spacing"] + ["node_gap"] * (not spec.use_blocks())
+        smaller = "a smaller " + (f"{', '.join(spacings[:-1])} or " if len(spacings) > 1 else "") + spacings[-1]
+        out.append(f"the figure is {page.width:.0f} × {page.height:.0f} px: fitted to a 6.5 × 9 in text block its "
+                   f"text prints at {printed:.1f} pt; " + ("fewer steps (unroll) or " if spec.unroll else "")
+                   + f"{smaller} would keep it readable")
+    return out

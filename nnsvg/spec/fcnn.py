@@ -17,6 +17,7 @@ from .fields import option
 from .tokens import check_layer_list
 
 MAX_LAYER_SIZE = 1_000_000_000
+MAX_NODES = 16  # max_nodes' default: NN-SVG's page default (16 12 10 1) is drawn whole
 _WHOLE = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: str.isdigit() accepts '²'
 
 
@@ -122,8 +123,9 @@ class FcnnSpec(BaseSpec):
                              choices=EDGE_MODES)
     edge_opacity: str = option("fixed", "choice", "edge opacity: the theme's, or by |weight|",
                                choices=EDGE_MODES)
-    max_nodes: int = option(16, "int", "draw a wider layer as its first and last nodes around "
-                            "an ellipsis; 0 draws every node", low=0, high=MAX_LAYER_SIZE)
+    max_nodes: int = option(MAX_NODES, "int", "the tallest column: wider layers are drawn as their first "
+                            "and last nodes around an ellipsis, in columns whose heights keep the order "
+                            "of the true widths (log-scaled); 0 draws every node", low=0, high=MAX_LAYER_SIZE)
     max_edges: int = option(5_000_000, "int", "refuse drawings with more edges than this",
                             low=1, high=10**9)
     activations: list[str] | None = option(None, "texts", "activation of each layer after the input "

@@ -11,13 +11,14 @@ from ..errors import SpecError
 from ..text import clip, quote
 from . import tokens
 from .base import BaseSpec
-from .choices import DENSE_SIZES, FILTERS, MAP_SIZES, PLACEMENTS
+from .choices import DENSE_SIZES, FILTERS, LENET_MAP_SIZES, PLACEMENTS
 from .fcnn import parse_size
 from .fields import option
 from .tokens import Dense, layer_data, whole
 
 MAX_SIDE = 100_000
 MAX_MAPS = 1_000_000
+MAX_INFERRED_KERNEL = 11  # the largest kernel of common CNNs (AlexNet's first layer)
 _MAP = re.compile(r"(?P<n>[^@:]+)@(?P<h>[^x@:]+)x(?P<w>[^x@:]+)(?::(?P<fh>[^x@:]+)x(?P<fw>[^x@:]+))?")
 
 
@@ -89,14 +90,20 @@ class LenetSpec(BaseSpec):
     gaps: float | list[float] = option(40.0, "numbers", "space between layers: one value or one per "
                                        "gap; negative overlaps", low=-10_000, high=10_000)
     map_offset: float = option(8.0, "number", "diagonal step between stacked maps", low=0, high=1000)
-    max_maps: int = option(24, "int", "draw a deeper stack as its back and front maps around a "
-                           "diagonal ellipsis; 0 draws every map", low=0, high=MAX_MAPS)
-    map_size: str = option("linear", "choice", "map side: linear (px = units x map_scale) or log "
-                           "(px = 12 x map_scale x log2(1 + units))", choices=MAP_SIZES)
+    max_maps: int = option(24, "int", "draw a deeper stack as its back and front maps with a "
+                           "small diagonal ellipsis between them; 0 draws every map", low=0, high=MAX_MAPS)
+    map_size: str = option("auto", "choice", "map side: auto (linear while the largest side is at "
+                           "most 128, else compressed so it is drawn at 128 px), linear (px = units x "
+                           "map_scale) or log (px = 12 x map_scale x log2(1 + units))",
+                           choices=LENET_MAP_SIZES)
     map_scale: float = option(1.0, "number", "scale of map sides", low=0.01, high=100)
-    dense_size: str = option("linear", "choice", "dense length: linear (n x dense_scale / 100) or "
-                             "sqrt (sqrt(n) x dense_scale / 10)", choices=DENSE_SIZES)
+    dense_size: str = option("auto", "choice", "dense length: auto (linear while the longest layer "
+                             "is at most 256, else compressed so it is drawn at 256 px), linear "
+                             "(n x dense_scale / 100) or sqrt (sqrt(n) x dense_scale / 10)",
+                             choices=DENSE_SIZES)
     dense_scale: float = option(100.0, "number", "scale of dense lengths, in percent", low=0.01, high=10_000)
+    fit: bool = option(True, "bool", "keep a big network on a page: a figure wider than 1600 px "
+                       "gets a shorter diagonal map step, then smaller layers and gaps (text keeps its size)")
     filters: str = option("infer", "choice", "filter windows: as given and inferred from the next "
                           "layer's size (infer), only as given, or none", choices=FILTERS)
     filter_position: str = option("seeded", "choice", "where a filter window sits on its map: a "
@@ -132,12 +139,16 @@ class Step:
 def infer_window(a: MapLayer, b: MapLayer) -> tuple[tuple[int, int] | None, str]:
     """The window and op a size change implies: pooling when the next map's height and width
     divide this one's by whole factors (a window of those factors), else a valid convolution
-    H−k+1 (a k×k window); an equal or larger next map implies no window."""
+    H−k+1 (a k×k window, if k is at most MAX_INFERRED_KERNEL: a bigger drop is a strided
+    convolution whose kernel cannot be known); an equal or larger next map implies no window."""
     if b.height < a.height and a.height % b.height == 0 and a.width % b.width == 0 \
             and b.width < a.width:
         return (a.height // b.height, a.width // b.width), "Max-Pool"
     if b.height <= a.height and b.width <= a.width and (b.height, b.width) != (a.height, a.width):
-        return (a.height - b.height + 1, a.width - b.width + 1), "Convolution"
+        window = (a.height - b.height + 1, a.width - b.width + 1)
+        if max(window) > MAX_INFERRED_KERNEL:  # a strided convolution (AlexNet's 227→55): size unknown
+            return None, "Convolution"
+        return window, "Convolution"
     return None, "Convolution" if (b.height, b.width) == (a.height, a.width) else ""
 
 

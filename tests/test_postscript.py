@@ -222,8 +222,8 @@ def poppler(pdf: bytes, folder: Path, name: str) -> object:
                                   "fcnn-colorblind-up", "fcnn-weights"])
 def test_eps_renders_like_the_pdf(tmp_path: Path, name: str) -> None:
     """The EPS (through ps2pdf) and cairo's PDF (true transparency), both drawn by poppler at
-    192 dpi: measured, the gallery differs by at most 2.0 % of pixels by more than 32/255
-    (a figure with nothing translucent, rnn-folded: 0.3 %, glyph edges), mean under 1.5/255."""
+    192 dpi: measured, the gallery differs by at most 2.2 % of pixels by more than 32/255
+    (a figure with nothing translucent, rnn-folded: 0.4 %, glyph edges), mean under 1.6/255."""
     from PIL import ImageChops
 
     diagram = nnsvg.load(REPO / "gallery" / "specs" / f"{name}.yaml")

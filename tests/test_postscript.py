@@ -105,6 +105,24 @@ def test_see_through_face_over_a_line_keeps_the_line_visible() -> None:
     assert any(near(c, (1, 1, 1)) for c in found)  # 40 % white over the white page
 
 
+def test_a_clipped_piece_keeps_its_clip_when_painted_over_again() -> None:
+    """A translucent outline crossing a red square, all under a translucent white sheet: the
+    outline's piece on the square is clipped to the square, also when the sheet replays it, so
+    the outline beside the square stays grey (not tinted by the square's colour)."""
+    red = Rect(0, 0, 40, 40, "#ff0000")
+    outline = Rect(20, -10, 60, 60, "none", "#000000", 2.0, opacity=0.5)
+    sheet = Rect(-5, -5, 100, 100, "#ffffff", opacity=0.5)
+    figure = scene(red, outline, sheet)
+    eps = export.draw(figure, "eps")
+    assert image_count(eps) == 0
+    pixels = rasterised(figure, eps)
+    if pixels is not None:
+        page = figure.page()
+        x, y = round((80 - page.x0) * 2), round((20 - page.y0) * 2)  # the outline's right side
+        assert_close(pixels.getpixel((x, y)), (191, 191, 191))
+        assert_close(pixels.getpixel((round((10 - page.x0) * 2), y)), (255, 128, 128))  # the square
+
+
 def test_translucent_background_free_figure_is_composed_on_white() -> None:
     blue = Rect(0, 0, 10, 10, "#0000ff", opacity=0.25)
     found = colors(export.draw(scene(blue, background="none"), "eps"))

@@ -12,7 +12,9 @@ It measures, each as a whole process (Python start-up and imports included):
 4. peak memory (RSS) of the full render, against the SVG's size;
 5. LeNet-5 and AlexNet (the papers' dimensions), SVG and PDF;
 6. render + SVG time against the layer count (10, 100, 1,000 layers) for every style, in one
-   process (no start-up), to show the growth is near-linear.
+   process (no start-up), to show the growth is near-linear;
+7. the figure-quality check (nnsvg.quality) on the full FCNN with bias units (a "+1" inside
+   every layer pair's edges: the check walks them), against rendering it, in one process.
 """
 
 from __future__ import annotations
@@ -72,6 +74,29 @@ def layer_scaling(style: str, runs: int) -> list[float]:
     done = subprocess.run([PY, "-c", SCALING_PROBE, style, SCALING_TOKENS[style], str(runs)],
                           capture_output=True, text=True, check=True)
     return [float(line) for line in done.stdout.split()]
+
+
+QUALITY_PROBE = """
+import statistics, sys, time, nnsvg
+from nnsvg import quality
+runs = int(sys.argv[1])
+renders, checks = [], []
+for _ in range(runs):
+    start = time.perf_counter()
+    scene = nnsvg.fcnn([784, 512, 256, 10], max_nodes=0, bias=True).scene
+    middle = time.perf_counter()
+    quality.check(scene)
+    renders.append(middle - start)
+    checks.append(time.perf_counter() - middle)
+print(statistics.median(renders), statistics.median(checks))
+"""
+
+
+def quality_check_time(runs: int) -> tuple[float, float]:
+    """Median seconds to render the full FCNN with bias units, and to check its quality."""
+    done = subprocess.run([PY, "-c", QUALITY_PROBE, str(runs)], capture_output=True, text=True, check=True)
+    render, check = (float(v) for v in done.stdout.split())
+    return render, check
 
 
 def peak_rss_kb(command: list[str]) -> int:
@@ -174,6 +199,10 @@ def main() -> None:
             rows.append((f"{style}: 10 / 100 / 1,000 layers → SVG (in process)",
                          f"{t10:.3f} / {t100:.3f} / {t1000:.3f} s", f"layer `{SCALING_TOKENS[style]}`",
                          f"1,000 vs 100 layers: {t1000 / t100:.1f}× (linear: 10×)"))
+
+        render, check = quality_check_time(runs)
+        rows.append(("quality.check, full FCNN with --bias (535,818 edges, in process)", f"{check:.3f} s",
+                     f"rendering it {render:.3f} s", f"{check / render:.2f}× the render"))
 
         # last: minutes long, and nothing after it is timed
         if not args.quick:

@@ -127,7 +127,8 @@ def themes(
 
 
 def gallery(
-    check: Annotated[bool, typer.Option("--check", help="fail if a gallery file is stale; write nothing")] = False,
+    check: Annotated[bool, typer.Option("--check", help="fail if a gallery file is stale or a figure has a "
+                                                        "quality problem; write nothing")] = False,
     folder: Annotated[Path, typer.Option("--dir", help="the gallery folder, with its specs/")] = Path("gallery"),
 ) -> None:
     """Rebuild gallery/*.svg and *.png from gallery/specs/ (or check that they are current)."""
@@ -136,8 +137,10 @@ def gallery(
     problems = build(folder, check=check)
     if problems:
         for problem in problems:
-            typer.echo(f"stale: {problem}", err=True)
-        typer.echo(f"error: {len(problems)} gallery file(s) out of date; run `nnsvg gallery`", err=True)
+            typer.echo(problem, err=True)
+        stale = sum(p.startswith("stale:") for p in problems)
+        typer.echo(f"error: {stale} gallery file(s) out of date (run `nnsvg gallery`), "
+                   f"{len(problems) - stale} quality problem(s) in the figures", err=True)
         raise typer.Exit(1)
     typer.echo("gallery is current" if check else f"gallery rebuilt in {folder}")
 

@@ -27,7 +27,7 @@ _NONE: frozenset[str] = frozenset()
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("svg", (".svg",), "svg", False, _NONE, "SVG, written by svgwrite (the default on standard output)"),
     Format("pdf", (".pdf",), "cairo", True, _NONE, "PDF, vector, page = the drawing (1 px = 0.75 pt)"),
-    Format("png", (".png",), "cairo", True, _RASTER, "PNG, width × scale pixels (--dpi 96 = scale 1)"),
+    Format("png", (".png",), "cairo", True, _RASTER, "PNG, width × scale pixels, 96 × scale dpi in its pHYs"),
     Format("eps", (".eps",), "cairo", True, _NONE, "Encapsulated PostScript"),
     Format("ps", (".ps",), "cairo", True, _NONE, "PostScript"),
 )}

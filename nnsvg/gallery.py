@@ -1,11 +1,12 @@
 """The gallery: every spec in ``gallery/specs/`` rendered to ``gallery/<name>.svg`` and
-``gallery/<name>.png``, by the project's own code, and checked for staleness in CI."""
+``gallery/<name>.png``, by the project's own code, and checked in CI: for staleness, and each
+figure against the figure-quality check (``nnsvg.quality``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import export
+from . import export, quality
 from . import spec as specs
 from .diagram import Diagram
 from .errors import NnsvgError
@@ -30,7 +31,9 @@ def spec_files(folder: Path) -> list[Path]:
 
 
 def build(folder: Path, check: bool = False) -> list[str]:
-    """Render the gallery; with ``check`` write nothing and return the stale files instead."""
+    """Render the gallery; with ``check`` write nothing and return its problems instead, one line
+    each: "stale: …" for a file that does not match its spec, "quality: …" for a figure with a
+    problem the quality check finds."""
     sources = spec_files(folder)
     if not sources:
         raise NnsvgError(f"gallery: no spec files in '{folder / 'specs'}'")
@@ -41,16 +44,17 @@ def build(folder: Path, check: bool = False) -> list[str]:
         svg_path, png_path = folder / f"{source.stem}.svg", folder / f"{source.stem}.png"
         if check:
             if not svg_path.is_file() or svg_path.read_text("utf-8") != svg:
-                problems.append(f"{svg_path} does not match {source}")
+                problems.append(f"stale: {svg_path} does not match {source}")
             page = diagram.scene.page()
             wanted = (round(page.width * PNG_SCALE), round(page.height * PNG_SCALE))
             if png_size(png_path) != wanted:
-                problems.append(f"{png_path} is missing or not {wanted[0]}x{wanted[1]} px")
+                problems.append(f"stale: {png_path} is missing or not {wanted[0]}x{wanted[1]} px")
+            problems.extend(f"quality: {svg_path}: {problem}" for problem in quality.check(diagram.scene))
             continue
         export.write_atomic(svg_path, svg.encode("utf-8"))
         export.write_atomic(png_path, diagram.to_bytes("png", scale=PNG_SCALE))
     known = {s.stem for s in sources}
     for orphan in sorted(folder.glob("*.svg")):
         if orphan.stem not in known:
-            problems.append(f"{orphan} has no spec in {folder / 'specs'}")
+            problems.append(f"stale: {orphan} has no spec in {folder / 'specs'}")
     return problems

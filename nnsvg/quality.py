@@ -159,6 +159,8 @@ def _describe(item: _Item) -> str:
     prim = item.prim
     kind = type(prim).__name__.lower()
     cls = getattr(prim, "cls", None) or getattr(prim, "id", None)
+    if cls is not None and item.where.endswith(cls):  # an id that repeats its group's
+        cls = None
     return f"{kind} ({item.where}{', ' + cls if cls else ''})"
 
 
@@ -584,7 +586,17 @@ def _layers(group: Group) -> Iterator[Group]:
             yield from _layers(child)
 
 
+def _body(prim: Primitive) -> bool:
+    """Whether ``prim`` is part of a layer's body (what the size budget measures): not its text,
+    not the lines and arrows that join it to its neighbours (alexnet keeps the arrow and pyramid
+    piece that arrive at a layer in that layer's group), not its small marks."""
+    if isinstance(prim, (Text, Path)):
+        return False
+    return not set((prim.cls or "").split()) & SMALL_BY_DESIGN
+
+
 def _dominant(scene: Scene) -> list[Problem]:
+    """Layers whose body spans more than ``DOMINANT_SHARE`` of the figure along ``scene.flow``."""
     layers = [layer for group in scene.groups for layer in _layers(group)]
     if len(layers) < DOMINANT_MIN_LAYERS:
         return []
@@ -593,7 +605,8 @@ def _dominant(scene: Scene) -> list[Problem]:
     total = figure.width if axis == "x" else figure.height
     problems = []
     for layer in layers:
-        boxes = [p.bbox() for p in layer.walk() if not isinstance(p, Text)]
+        boxes = [p.bbox() for p in layer.walk() if _body(p)] or [p.bbox() for p in layer.walk()
+                                                                  if not isinstance(p, Text)]
         if not boxes or total <= 0:
             continue
         lo = min(b.x0 if axis == "x" else b.y0 for b in boxes)

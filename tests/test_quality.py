@@ -12,6 +12,7 @@ from nnsvg.scene import (
     Dots,
     Fan,
     Group,
+    Image,
     LineTo,
     MoveTo,
     Path,
@@ -122,6 +123,14 @@ def test_circles_rings_and_filled_polygons_are_tested_as_drawn() -> None:
     outline = Rect(-30.0, -30.0, 60.0, 60.0, "none", "#000", 1.0)
     assert kinds(scene([outline], [label])) == []
     assert kinds(scene([Rect(-30.0, -30.0, 60.0, 60.0, "#eee")], [label])) == ["text-on-shape"]
+
+
+def test_an_image_is_tested_as_the_parallelogram_it_is_mapped_to() -> None:
+    # a 10x10 picture sheared onto a face: x' = 4x, y' = 2x + 4y (corners (0,0) (40,20) (40,60) (0,40))
+    picture = Image("data:image/png;base64,", 10.0, 10.0, (4.0, 2.0, 0.0, 4.0, 0.0, 0.0), 0.5,
+                    BBox(0.0, 0.0, 40.0, 60.0), "input-image")
+    assert kinds(scene([picture], [text("ab", 14.0, 34.0)])) == ["text-on-shape"]  # inside it
+    assert kinds(scene([picture], [text("ab", 22.0, 9.0)])) == []  # in its box, above its sheared top edge
 
 
 def test_bulk_path_kinds_are_tested_edge_by_edge() -> None:
@@ -242,6 +251,15 @@ def test_a_layer_longer_than_40_percent_of_the_figure_along_the_flow_dominates()
             for k, width in enumerate([1200.0, 400.0, 4000.0, 84.0, 40.0])]
     assert kinds(scene(*rows, flow="y")) == []
     assert "dominant" in kinds(scene(*rows, flow="x"))
+
+
+def test_a_layer_is_measured_without_what_joins_it_to_its_neighbours() -> None:
+    bars = layers([300.0, 300.0, 300.0, 40.0])
+    # the arrow into the last layer lives in its group (as alexnet draws it): 700 of 1340 px long
+    bars[3].children.insert(0, line((600.0, 20.0), (1300.0, 20.0)))
+    bars[3].children.insert(0, Polygon(((640.0, 0.0), (1300.0, 20.0), (640.0, 40.0)), "#fbb", "#f00", 0.5,
+                                       cls="pyramid"))
+    assert kinds(scene(*bars)) == []
 
 
 def test_one_or_two_layers_are_never_dominant() -> None:

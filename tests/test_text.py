@@ -153,3 +153,16 @@ def test_check_text_quotes_the_text_cut_short() -> None:
     with pytest.raises(SpecError) as info:
         check_text("A" * 100_000 + "\uffff", "x")
     assert len(str(info.value)) < 200
+
+
+def test_moved_clear_keeps_the_host() -> None:
+    """A text moved clear of obstacles still names the shape it sits on."""
+    from nnsvg.geometry import BBox, text_box
+    from nnsvg.renderers.labels import moved_clear
+    from nnsvg.scene import Circle, Text
+
+    host = Circle(0.0, 0.0, 10.0, "white", "black", 1.0)
+    text = Text(0.0, 0.0, "+1", 9.0, "sans-serif", "black", "middle",
+                text_box("+1", 0.0, 0.0, 9.0, "sans-serif", "middle"), "bias", host)
+    moved = moved_clear(text, [BBox(-20.0, -20.0, 20.0, 20.0)], (0.0, 1.0))
+    assert moved.y > text.y and moved.host is host

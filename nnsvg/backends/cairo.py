@@ -13,7 +13,9 @@ import io
 import math
 import os
 import re
+import struct
 import time
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -241,17 +243,26 @@ def _rounded(ctx: Any, item: Rect) -> None:
     ctx.close_path()
 
 
-def _image(ctx: Any, cairo: Any, item: Image) -> None:
+def _png(item: Image) -> bytes:
+    """The image's bytes as PNG (cairo reads PNG only: others are converted with Pillow)."""
     head, _, payload = item.href.partition(",")
     data = base64.b64decode(payload)
-    if "image/png" not in head:  # cairo reads PNG only: convert (Pillow comes with cairosvg)
+    if "image/png" not in head:
         from PIL import Image as PILImage
 
         buffer = io.BytesIO()
         with PILImage.open(io.BytesIO(data)) as picture:
             picture.convert("RGBA").save(buffer, "PNG")
         data = buffer.getvalue()
-    surface = cairo.ImageSurface.create_from_png(io.BytesIO(data))
+    return data
+
+
+def _image_surface(cairo: Any, png: bytes) -> Any:
+    return cairo.ImageSurface.create_from_png(io.BytesIO(png))
+
+
+def _image(ctx: Any, cairo: Any, item: Image) -> None:
+    surface = _image_surface(cairo, _png(item))
     ctx.save()
     ctx.transform(cairo.Matrix(*item.matrix))
     ctx.scale(item.width / surface.get_width(), item.height / surface.get_height())
@@ -260,16 +271,79 @@ def _image(ctx: Any, cairo: Any, item: Image) -> None:
     ctx.restore()
 
 
-def _text(ctx: Any, cairo: Any, item: Text) -> None:
+def _show_text(ctx: Any, cairo: Any, item: Text, rgb: tuple[float, float, float]) -> None:
     family = item.family.split(",")[0].strip().strip("'\"")
     ctx.select_font_face(family, cairo.FONT_SLANT_NORMAL, cairo.FONT_WEIGHT_NORMAL)
     ctx.set_font_size(item.size)
     advance = ctx.text_extents(item.text)[4]
     x = item.x - {"start": 0.0, "middle": advance / 2, "end": advance}[item.anchor]
-    _rgba(ctx, item.fill, 1.0)
+    ctx.set_source_rgb(*rgb)
     ctx.move_to(x, item.y)
     ctx.show_text(item.text)
     ctx.new_path()
+
+
+def _text(ctx: Any, cairo: Any, item: Text) -> None:
+    r, g, b = colors.to_rgb(item.fill)
+    _show_text(ctx, cairo, item, (r / 255, g / 255, b / 255))
+
+
+# --- opaque drawing for PostScript (backends.opaque): each shape as a tracer of its path ----
+
+def _polygon_tracer(item: Polygon) -> Callable[[Any], None]:
+    def trace(ctx: Any) -> None:
+        ctx.move_to(*item.points[0])
+        for point in item.points[1:]:
+            ctx.line_to(*point)
+        ctx.close_path()
+    return trace
+
+
+def _rect_tracer(item: Rect) -> Callable[[Any], None]:
+    def trace(ctx: Any) -> None:
+        if item.radius:
+            _rounded(ctx, item)
+        else:
+            ctx.rectangle(item.x, item.y, item.width, item.height)
+    return trace
+
+
+def _circle_tracer(item: Circle) -> Callable[[Any], None]:
+    def trace(ctx: Any) -> None:
+        ctx.new_sub_path()
+        ctx.arc(item.cx, item.cy, item.r, 0, 2 * math.pi)
+    return trace
+
+
+def _path_tracer(item: Path) -> Callable[[Any], None]:
+    def trace(ctx: Any) -> None:
+        _trace(ctx, item.data)
+    return trace
+
+
+def _stroke_style(cairo: Any) -> Callable[..., Callable[[Any], None]]:
+    """A maker of stroke settings: width, cap and join (SVG's defaults when None), dashes."""
+    caps = {"round": cairo.LINE_CAP_ROUND, "square": cairo.LINE_CAP_SQUARE}
+    joins = {"round": cairo.LINE_JOIN_ROUND, "bevel": cairo.LINE_JOIN_BEVEL}
+
+    def style(width: float, cap: str | None, join: str | None,
+              dash: tuple[float, ...] | None) -> Callable[[Any], None]:
+        def apply(ctx: Any) -> None:
+            ctx.set_line_width(width)
+            ctx.set_line_cap(caps.get(cap or "", cairo.LINE_CAP_BUTT))
+            ctx.set_line_join(joins.get(join or "", cairo.LINE_JOIN_MITER))
+            ctx.set_dash(list(dash) if dash else [])
+        return apply
+    return style
+
+
+def _draw_opaque(ctx: Any, cairo: Any, scene: Scene, background: str) -> None:
+    from . import opaque
+
+    tracers: dict[str, Callable[..., Callable[[Any], None]]] = {
+        "polygon": _polygon_tracer, "rect": _rect_tracer, "circle": _circle_tracer, "path": _path_tracer}
+    opaque.draw_scene(ctx, cairo, scene, opaque.rgb(background), _stroke_style(cairo), tracers, _show_text,
+                      _image_surface, _png)
 
 
 def _draw(ctx: Any, cairo: Any, item: Any, raster: bool) -> None:
@@ -339,12 +413,34 @@ def render(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:
         ctx.rectangle(page.x0, page.y0, page.width, page.height)
         _rgba(ctx, scene.background, 1.0)
         ctx.fill()
-    for group in scene.groups:
-        _draw(ctx, cairo, group, raster=fmt == "png")
+    if fmt in ("ps", "eps"):  # PostScript draws opaque paint only: compose it (backends.opaque)
+        _draw_opaque(ctx, cairo, scene, scene.background if scene.background != "none" else "#ffffff")
+    else:
+        for group in scene.groups:
+            _draw(ctx, cairo, group, raster=fmt == "png")
     if fmt == "png":
         surface.write_to_png(out)
+        surface.finish()
+        return with_dpi(out.getvalue(), scale * CSS_DPI)
     surface.finish()
     return reproducible(out.getvalue(), fmt)
+
+
+CSS_DPI = 96.0  # a px is 1/96 in: a PNG at scale s is 96 × s dots per inch
+INCH_M = 0.0254
+
+
+def with_dpi(png: bytes, dpi: float) -> bytes:
+    """The PNG with a pHYs chunk saying ``dpi`` dots per inch (in dots per metre, as PNG stores
+    it: 300 dpi = 11811), right after the header chunk, so programs that place images (Word,
+    PowerPoint, LaTeX, Inkscape) size it as drawn: 96 × scale dpi, or --dpi N."""
+    per_metre = round(dpi / INCH_M)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    end_of_header = 8 + 8 + 13 + 4  # signature, IHDR length and type, IHDR data, CRC
+    if png[12:16] != b"IHDR":
+        raise ExportError("PNG drawing failed: cairo wrote no PNG header")
+    return png[:end_of_header] + chunk + png[end_of_header:]
 
 
 def build_time() -> int:

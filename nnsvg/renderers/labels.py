@@ -170,4 +170,5 @@ def moved_clear(text: Text, obstacles: list[BBox], direction: tuple[float, float
             break
         dx, dy = dx + direction[0] * shift, dy + direction[1] * shift
         box = BBox(text.box.x0 + dx, text.box.y0 + dy, text.box.x1 + dx, text.box.y1 + dy)
-    return Text(text.x + dx, text.y + dy, text.text, text.size, text.family, text.fill, text.anchor, box, text.cls)
+    return Text(text.x + dx, text.y + dy, text.text, text.size, text.family, text.fill, text.anchor, box,
+                text.cls, text.host)

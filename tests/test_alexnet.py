@@ -512,3 +512,15 @@ def test_corpus_passes_the_quality_check(network: tuple[str, str, list[object], 
     for view in ([21, 21.4], [50, 25]):
         diagram = nnsvg.alexnet(layers, look=look, view=view, **options)
         assert [str(p) for p in quality.check(diagram.scene)] == []
+
+
+def test_a_filter_window_on_the_end_face_is_wide_enough_to_see() -> None:
+    """Seen on the end face, a window is foreshortened by sin(azimuth): its side across the row
+    is widened so the drawn window stays above the quality check's visible floor."""
+    from nnsvg import quality
+
+    diagram = nnsvg.alexnet(["28x28x1:5x5", "24x24x32:2x2", "12x12x32:5x5", "8x8x64", 10],
+                            input_image=str(DIGIT), dims=True, filter_dims=True)
+    assert [str(p) for p in quality.check(diagram.scene)] == []
+    window = next(p for p in diagram.scene.walk() if getattr(p, "cls", "") == "filter window")
+    assert quality.min_width(window.points) >= quality.tiny_limit(diagram.scene)  # type: ignore[union-attr]

@@ -162,7 +162,9 @@ def place_filters(spec: AlexnetSpec, placed: list[Placed], rng: random.Random, l
         fy = box.y0 + (h - fh) * v
         if spec.look == "row":  # the map's width runs across (z); seen from +x its left is z1
             w = box.z1 - box.z0
-            fw = min(max(filter_side(layer.filter[1], spec), least), w * 0.9)
+            # the window is seen on the end face, foreshortened by sin(azimuth)
+            across = least / max(math.sin(math.radians(spec.view[0])), 0.25)
+            fw = min(max(filter_side(layer.filter[1], spec), across), w * 0.9)
             fz = box.z1 - (w - fw) * u
             placed[i].filter_box = Box3(box.x0, fy, fz - fw, box.x1, fy + fh, fz)
         else:

@@ -82,14 +82,27 @@ class Column:
         nodes: a fan's left boundary is the line between the two rows' first nodes)."""
         x = math.inf
         half = self.height / 2
-        for k, w in enumerate(self.widths):
+        first, last = self._rows_between(y0 - half, y1 + half)
+        for k in range(first, last):
             if self.cy(k) - half < y1 and y0 < self.cy(k) + half:
-                x = min(x, -w / 2)
-        for k in range(len(self.widths) - 1):
+                x = min(x, -self.widths[k] / 2)
+        for k in range(max(first - 1, 0), min(last, len(self.widths) - 1)):
             a = (-self.widths[k] / 2 + self.inset, self.cy(k))
             b = (-self.widths[k + 1] / 2 + self.inset, self.cy(k + 1))
             x = min(x, _segment_left(a, b, y0, y1) - self.stroke)
         return x
+
+
+    def _rows_between(self, y0: float, y1: float) -> tuple[int, int]:
+        """The rows k (first ≤ k < last) whose centre may lie between y0 and y1, with a row to
+        spare either side: rows sit at y = -k·pitch, so this is arithmetic, not a scan (a
+        1,000-layer figure asks for every row)."""
+        count = len(self.widths)
+        if self.pitch <= 0 or not math.isfinite(y0) or not math.isfinite(y1):
+            return 0, count
+        first = max(math.floor(-y1 / self.pitch) - 1, 0)
+        last = min(math.ceil(-y0 / self.pitch) + 2, count)
+        return first, max(first, last)
 
 
 def _segment_left(a: Point, b: Point, y0: float, y1: float) -> float:

@@ -114,7 +114,7 @@ def font_file(path: str) -> tuple[Font | None, str]:
     try:
         tt = _ttfont(str(file.resolve()), 0)
         name = tt["name"].getBestFamilyName() or file.stem
-        tt["hmtx"]
+        tt["hmtx"]  # a font without advance widths cannot be measured: fail here, not while drawing
     except Exception as exc:  # fontTools reports bad files as assorted exception types
         return None, f"not a font fontTools can read ({type(exc).__name__})"
     family = str(name)

@@ -328,3 +328,20 @@ def test_text_as_paths_is_deterministic_and_a_spec_key(tmp_path: Path) -> None:
     assert b"<text" not in (tmp_path / "d.svg").read_bytes()
     assert isinstance(next(i for i in nnsvg.fcnn([3, 2], text_as_paths=True).scene.walk()
                            if getattr(i, "cls", None) == "label"), PathPrim)
+
+
+@needs_fc
+def test_png_draws_the_fallback_glyphs_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PNG (and so PS, drawn by the same code) sets ℝ and ∈ from the fallback font: each label
+    of the text PNG matches its glyph outlines; drawn in the label font alone, as cairo's toy
+    font API did, the missing glyphs make the labels differ far beyond that tolerance."""
+    lacking = next((f for f in (LM, "Nimbus Roman") if installed(f)), None)
+    if lacking is None:
+        pytest.skip("neither Latin Modern Roman nor Nimbus Roman is installed")
+    family = {"text.family": f"{lacking}, serif"}
+    text = nnsvg.fcnn([8, 12, 8], set=family)
+    outlines = nnsvg.fcnn([8, 12, 8], set=family, text_as_paths=True).to_bytes("png", scale=2)
+    assert label_difference(text.to_bytes("png", scale=2), outlines, text, 2) < 0.03  # measured: 0.009
+    monkeypatch.setattr(fonts.FontList, "runs", lambda self, text: [(self.primary, text)])
+    alone = nnsvg.fcnn([8, 12, 8], set=family).to_bytes("png", scale=2)
+    assert label_difference(alone, outlines, text, 2) > 0.08  # measured: 0.13

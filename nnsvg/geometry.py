@@ -5,12 +5,12 @@ arrowheads and curves. Pure math: knows nothing about layers, styles or SVG.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-from typing import NamedTuple, TypedDict
+from typing import NamedTuple
+
+from . import fonts
 
 Point = tuple[float, float]
 
@@ -71,11 +71,6 @@ def union_all(boxes: list[BBox]) -> BBox | None:
 
 # --- text ---------------------------------------------------------------------------------
 
-# Generic CSS families and the measured font that stands for each.
-_GENERIC = {"serif": "DejaVu Serif", "monospace": "DejaVu Sans Mono", "sans-serif": "DejaVu Sans"}
-_MISSING_GLYPH_EM = 1.0  # a character no measured font has: assume a full em (errs wide)
-
-
 @dataclass(frozen=True)
 class FontMetrics:
     family: str
@@ -84,65 +79,42 @@ class FontMetrics:
     widths: dict[int, float]  # advance per code point, in em
 
 
-class _FontEntry(TypedDict):
-    """One font of ``data/font_metrics.json`` (see ``tools/make_font_metrics.py``)."""
-
-    units_per_em: int
-    ascent: int
-    descent: int
-    runs: list[tuple[int, list[float]]]  # (first code point, advance widths of a run)
-
-
-@cache
-def _table() -> dict[str, _FontEntry]:
-    text = (Path(__file__).parent / "data" / "font_metrics.json").read_text("utf-8")
-    table: dict[str, _FontEntry] = json.loads(text)
-    return table
-
-
 @cache
 def font_metrics(families: str, bold: bool = False) -> FontMetrics:
-    """The metrics of the first measured font in a CSS family list (DejaVu stands in for the
-    generic families), so text is measured in the font a renderer on this machine uses."""
-    table = _table()
-    chosen = "DejaVu Sans"
-    for name in (n.strip().strip("'\"") for n in families.split(",")):
-        if name in table:
-            chosen = name
-            break
-        if name.lower() in _GENERIC:
-            chosen = _GENERIC[name.lower()]
-            break
-    if bold and f"{chosen} Bold" in table:
-        chosen = f"{chosen} Bold"
-    entry = table[chosen]
-    upm = float(entry["units_per_em"])
-    widths: dict[int, float] = {}
-    for first, run in entry["runs"]:
-        for offset, advance in enumerate(run):
-            widths[first + offset] = advance / upm
-    return FontMetrics(chosen, float(entry["ascent"]) / upm, -float(entry["descent"]) / upm, widths)
+    """The metrics of a CSS family list's label font (``nnsvg.fonts``: the first family that
+    is installed or a font file; DejaVu's own table for the DejaVu families). ``bold`` picks
+    DejaVu Sans Bold's table for DejaVu Sans."""
+    font = fonts.resolve(families).primary
+    if bold and font.table is not None and f"{font.table} Bold" in _table():
+        font = fonts.Font(f"{font.table} Bold", None, 0, f"{font.table} Bold")
+    m = font.metrics
+    return FontMetrics(font.family, m.ascent, m.descent, m.widths)
+
+
+def _table() -> dict[str, object]:
+    return dict(fonts._table())
 
 
 def text_width(text: str, size: float, family: str) -> float:
-    """The advance width of ``text`` set at ``size`` in the first measured font of ``family``."""
-    widths = font_metrics(family).widths
-    return size * sum(widths.get(ord(ch), _MISSING_GLYPH_EM) for ch in text)
+    """The advance width of ``text`` set at ``size`` in ``family``: each character in the font
+    that draws it (the label font, or the fallback that has the glyph; ``nnsvg.fonts``)."""
+    return size * fonts.resolve(family).advance(text)
 
 
 def text_box(text: str, x: float, y: float, size: float, family: str,
              anchor: str = "start") -> BBox:
     """The box a line of text occupies with its baseline at ``y``; ``anchor`` as SVG's
-    text-anchor (start, middle, end). Height is the font's ascent and descent."""
-    metrics = font_metrics(family)
-    width = text_width(text, size, family)
+    text-anchor (start, middle, end). Height is the label font's ascent and descent."""
+    found = fonts.resolve(family)
+    metrics = found.primary.metrics
+    width = size * found.advance(text)
     left = x - {"start": 0.0, "middle": width / 2, "end": width}[anchor]
     return BBox(left, y - metrics.ascent * size, left + width, y + metrics.descent * size)
 
 
 def baseline_for_center(center_y: float, size: float, family: str) -> float:
     """The baseline that centres a line's ascent-descent box on ``center_y``."""
-    metrics = font_metrics(family)
+    metrics = fonts.resolve(family).primary.metrics
     return center_y + (metrics.ascent - metrics.descent) * size / 2
 
 

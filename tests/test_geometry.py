@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from nnsvg import fonts
 from nnsvg.backends.svg import fmt
 from nnsvg.geometry import (
     BBox,
@@ -36,20 +37,29 @@ def test_bbox_union_grow_overlap() -> None:
     assert BBox(0, 0, 20, 30).contains(a)
 
 
-def test_text_width_uses_real_advances() -> None:
+def test_text_width_uses_real_advances(monkeypatch: pytest.MonkeyPatch) -> None:
     # DejaVu Sans: 'H' is 1540 and 'x' 1212 units of 2048; a wide and a narrow letter differ.
     assert text_width("H", 2048, "DejaVu Sans") == pytest.approx(1540)
     assert text_width("x", 2048, "DejaVu Sans") == pytest.approx(1212)
     assert text_width("iiii", 12, "sans-serif") < text_width("MMMM", 12, "sans-serif")
     # the serif family is measured with the serif font
     assert text_width("H", 2048, "DejaVu Serif, serif") == pytest.approx(1786)
-    assert font_metrics("Times New Roman, serif").family == "DejaVu Serif"
-    assert font_metrics("Helvetica").family == "DejaVu Sans"
+    # a machine without fontconfig: the generic families stand on nnsvg's DejaVu table
+    # (tests/test_fonts.py tests the families fontconfig finds)
+    monkeypatch.setattr(fonts, "FC_MATCH", "/nonexistent/fc-match")
+    fonts.forget()
+    try:
+        assert font_metrics("Times New Roman, serif").family == "DejaVu Serif"
+        assert font_metrics("Helvetica").family == "DejaVu Sans"
+    finally:
+        monkeypatch.undo()
+        fonts.forget()
+        font_metrics.cache_clear()
 
 
 def test_text_width_scales_and_handles_unknown_glyphs() -> None:
     assert text_width("abc", 24, "DejaVu Sans") == pytest.approx(2 * text_width("abc", 12, "DejaVu Sans"))
-    assert text_width("\U0001f600", 10, "DejaVu Sans") == pytest.approx(10)  # not measured: 1 em
+    assert text_width("\u0378", 10, "DejaVu Sans") == pytest.approx(10)  # unassigned, in no font: 1 em
 
 
 @pytest.mark.parametrize("anchor", ["start", "middle", "end"])

@@ -142,6 +142,11 @@ CAPS: dict[str, dict[str, tuple[float | None, float | None]]] = {
 }
 
 
+# options these tests leave at their default: text_as_paths turns the <text> elements they count
+# into paths (tests/test_fonts.py tests the outlines)
+NOT_DRAWN = {"text_as_paths"}
+
+
 def draw_options(draw: DrawFn, style: str, special: dict[str, SearchStrategy[Any] | None],
                  lengths: dict[str, tuple[int, ...]] | None = None) -> Options:
     """Any subset of the style's options: the ``special`` ones from their given strategies (None:
@@ -150,6 +155,8 @@ def draw_options(draw: DrawFn, style: str, special: dict[str, SearchStrategy[Any
     common: dict[str, SearchStrategy[Any]] = {"theme": THEMES, "set": SET}
     strategies: dict[str, SearchStrategy[Any]] = {}
     for name, meta in declared(style).items():
+        if name in NOT_DRAWN:
+            continue
         if name in special:
             if (strategy := special[name]) is not None:
                 strategies[name] = strategy

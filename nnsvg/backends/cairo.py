@@ -271,15 +271,101 @@ def _image(ctx: Any, cairo: Any, item: Image) -> None:
     ctx.restore()
 
 
+_FT: list[Any] = []  # [(cffi, fontconfig, cairo)] once loaded, [None] when unavailable
+
+
+def _ft_libraries() -> Any:
+    """fontconfig and cairo's FreeType functions through cffi, to draw a font from its file
+    (None where cairo has no FreeType backend: then fonts are found by family name)."""
+    if not _FT:
+        try:
+            import cffi
+
+            ffi = cffi.FFI()
+            ffi.cdef("""
+                typedef struct _FcPattern FcPattern;
+                FcPattern *FcPatternCreate(void);
+                int FcPatternAddString(FcPattern *p, const char *object, const unsigned char *s);
+                int FcPatternAddInteger(FcPattern *p, const char *object, int i);
+                void FcPatternDestroy(FcPattern *p);
+                void *cairo_ft_font_face_create_for_pattern(FcPattern *pattern);
+            """)
+            fc = _dlopen(ffi, ("libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconfig-1.dll", "fontconfig"))
+            lib = _dlopen(ffi, ("libcairo.so.2", "libcairo.2.dylib", "libcairo-2.dll", "cairo"))
+            lib.cairo_ft_font_face_create_for_pattern  # noqa: B018  (absent without FreeType)
+            _FT.append((ffi, fc, lib))
+        except Exception:  # no cffi, no fontconfig, or a cairo without FreeType
+            _FT.append(None)
+    return _FT[0]
+
+
+def _dlopen(ffi: Any, names: tuple[str, ...]) -> Any:
+    import ctypes.util
+
+    for name in names:
+        try:
+            return ffi.dlopen(name)
+        except OSError:
+            continue
+    found = ctypes.util.find_library(names[-1])
+    if found is None:
+        raise OSError(names[-1])
+    return ffi.dlopen(found)
+
+
+_FACES: dict[tuple[str, int], Any] = {}
+
+
+def _file_face(cairo: Any, path: str, index: int) -> Any:
+    """A cairo font face of one font file (None when cairo cannot open files)."""
+    key = (path, index)
+    if key not in _FACES:
+        libs = _ft_libraries()
+        face = None
+        if libs is not None:
+            ffi, fc, lib = libs
+            pattern = fc.FcPatternCreate()
+            fc.FcPatternAddString(pattern, b"file", os.fsencode(path))
+            fc.FcPatternAddInteger(pattern, b"index", index)
+            pointer = lib.cairo_ft_font_face_create_for_pattern(pattern)
+            fc.FcPatternDestroy(pattern)
+            if pointer != ffi.NULL:
+                address = int(ffi.cast("uintptr_t", pointer))
+                face = cairo.FontFace._from_pointer(cairo.ffi.cast("cairo_font_face_t *", address), incref=False)
+        _FACES[key] = face
+    return _FACES[key]
+
+
+def _select_font(ctx: Any, cairo: Any, font: Any) -> None:
+    """Set the font of one run: from its file when known (the exact font nnsvg measured), else
+    by family name (cairo's toy API, as cairosvg does)."""
+    face = _file_face(cairo, font.path, font.index) if font.path is not None else None
+    if face is not None:
+        ctx.set_font_face(face)
+    else:
+        ctx.select_font_face(font.family, cairo.FONT_SLANT_NORMAL, cairo.FONT_WEIGHT_NORMAL)
+
+
 def _show_text(ctx: Any, cairo: Any, item: Text, rgb: tuple[float, float, float]) -> None:
-    family = item.family.split(",")[0].strip().strip("'\"")
-    ctx.select_font_face(family, cairo.FONT_SLANT_NORMAL, cairo.FONT_WEIGHT_NORMAL)
-    ctx.set_font_size(item.size)
-    advance = ctx.text_extents(item.text)[4]
-    x = item.x - {"start": 0.0, "middle": advance / 2, "end": advance}[item.anchor]
+    """A text, each run of characters in the font that has them (``nnsvg.fonts``: the label
+    font, or the fallback with the glyph), so no glyph is missing in PDF, PNG or PostScript."""
+    from .. import fonts
+
+    runs = fonts.resolve(item.family).runs(item.text)
+    advances = []
+    for font, run in runs:
+        _select_font(ctx, cairo, font)
+        ctx.set_font_size(item.size)
+        advances.append(ctx.text_extents(run)[4])
+    total = sum(advances)
+    x = item.x - {"start": 0.0, "middle": total / 2, "end": total}[item.anchor]
     ctx.set_source_rgb(*rgb)
-    ctx.move_to(x, item.y)
-    ctx.show_text(item.text)
+    for (font, run), advance in zip(runs, advances):
+        _select_font(ctx, cairo, font)
+        ctx.set_font_size(item.size)
+        ctx.move_to(x, item.y)
+        ctx.show_text(run)
+        x += advance
     ctx.new_path()
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 from xml.etree import ElementTree
 
+from .. import fonts
 from ..geometry import Point
 from ..scene import (
     ArcTo,
@@ -305,7 +306,7 @@ def _element(dwg: Any, item: Any, writer: PathWriter, spliced: list[str | PathDa
         image["transform"] = "matrix(" + " ".join(f"{v:.6g}" for v in item.matrix) + ")"
         return image
     if isinstance(item, Text):
-        kw = {"font_family": item.family, "font_size": fmt(item.size), "fill": item.fill}
+        kw = {"font_family": fonts.resolve(item.family).css(item.text), "font_size": fmt(item.size), "fill": item.fill}
         if item.anchor != "start":
             kw["text_anchor"] = item.anchor
         if item.cls:

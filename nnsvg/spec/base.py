@@ -23,3 +23,5 @@ class BaseSpec:
     seed: int = option(0, "int", "seed of every random choice (FCNN weights and dropout, filter positions)",
                        low=0, high=2**63 - 1)
     labels: bool = option(True, "bool", "draw the captions")
+    text_as_paths: bool = option(False, "bool", "draw every label as its glyph outlines (SVG, PDF, EPS, PS; PNG "
+                                 "looks the same either way): no fonts in the file, the same look on every machine")

@@ -23,3 +23,8 @@ class BaseSpec:
     seed: int = option(0, "int", "seed of every random choice (FCNN weights and dropout, filter positions)",
                        low=0, high=2**63 - 1)
     labels: bool = option(True, "bool", "draw the captions")
+    width: str | None = option(None, "length", "printed width: 3.5in, 8.4cm, 90mm, 252pt, 336px, or column (3.5 in), "
+                               "page (7 in), slide (13.33 in); the layout is solved for it with text and strokes at "
+                               "their true size", axis="width")
+    height: str | None = option(None, "length", "printed height, as width (presets page: 9 in, slide: 7.5 in); with "
+                                "width the figure fits inside both", axis="height")

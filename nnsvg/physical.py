@@ -285,10 +285,30 @@ def finish(fits: Trial, target: Target, theme: Theme) -> Scene:
     # the renderers' notes on the figure's size against a page are about its own px size; the
     # printed size is now given, and what it leaves too small is said below
     scene.notes[:] = [n for n in scene.notes if not n.startswith("the figure is ")]
-    note = small_shapes(scene, target, theme, fits)
-    if note is not None:
-        scene.notes.append(note)
+    for note in (small_shapes(scene, target, theme, fits), too_long(target, fits.side, width, height)):
+        if note is not None:
+            scene.notes.append(note)
     return scene
+
+
+def too_long(target: Target, side: str, width: float, height: float) -> str | None:
+    """A note when the side left free (a long network at a given width) is longer than a page:
+    the height of a paper's text block (9 in), or a slide's width for a figure fitted to a height."""
+    if side == "width" and target.height is None:
+        free, name, limit = height, "height", PRESETS["height"]["page"]
+    elif side == "height" and target.width is None:
+        free, name, limit = width, "width", PRESETS["width"]["slide"]
+    else:
+        return None
+    page = Length(*limit, "")
+    if free <= page.px * 1.001:
+        return None
+    binding = target.width if side == "width" else target.height
+    assert binding is not None
+    adjective = "high" if name == "height" else "wide"
+    return (f"at --{side} {binding.text} the figure is {binding.shown(free)} {adjective}, more than a page "
+            f"({page.value:g} {page.unit}); add --{name} {page.value:g}{page.unit} to fit it inside both, or draw "
+            f"fewer nodes or layers")
 
 
 def small_shapes(scene: Scene, target: Target, theme: Theme, fits: Trial) -> str | None:

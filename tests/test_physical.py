@@ -276,3 +276,15 @@ def test_eps_box_is_the_page_on_a_transparent_page() -> None:
     assert f"%%BoundingBox: 0 0 252 {math.ceil(height * 0.75)}" in header
     assert f"%%HiResBoundingBox: 0 0 252.0000 {height * 0.75:.4f}" in header
     assert f"%%PageBoundingBox: 0 0 252 {math.ceil(height * 0.75)}".encode() in eps
+
+
+def test_a_figure_longer_than_a_page_at_its_width_gets_a_note() -> None:
+    """Every node of a 784-512-256-10 network at 7 in is hundreds of inches high: a note says so
+    (the renderer's note about its px size is dropped) and names --height, which fits it."""
+    tall = nnsvg.fcnn([784, 512, 256, 10], max_nodes=0, width="page")
+    note = next(n for n in tall.notes if "more than a page" in n)
+    assert note.startswith("at --width page the figure is ") and "add --height 9in" in note
+    assert tall.scene.size()[1] > 100 * 96
+    fitted = nnsvg.fcnn([784, 512, 256, 10], max_nodes=0, width="page", height="9in")
+    assert fitted.scene.size()[1] == pytest.approx(9 * 96) and not any("more than a page" in n for n in fitted.notes)
+    assert not any("more than a page" in n for n in nnsvg.fcnn([784, 512, 256, 10], width="page").notes)

@@ -218,20 +218,21 @@ def render(spec: Spec, theme: Theme) -> Scene:
         need, side = target.fill(box)
         return Trial(k, scene, box, need, side)
 
-    fits, best = solve(trial)
+    fits, last, natural = solve(trial)
     if fits is None:
-        raise SpecError(too_narrow(target, theme, best, trial(1.0)))
-    return finish(fits, target, theme)
+        raise SpecError(too_narrow(target, theme, last, natural))
+    return finish(fits, target, theme, natural)
 
 
-def solve(trial: Any) -> tuple[Trial | None, Trial]:
+def solve(trial: Any) -> tuple[Trial | None, Trial, Trial]:
     """The smallest ``k`` whose drawing fits the target (within ``TOLERANCE`` of filling it, or
     at a jump of the layout), by secant steps kept inside the bracket; None when no ``k`` up to
-    ``K_LIMIT`` fits. Also returns the last trial."""
+    ``K_LIMIT`` fits. Also returns the last trial and the first (``k = 1``, the figure at its own
+    proportions)."""
     small: Trial | None = None  # the largest k found whose drawing is too big
     fits: Trial | None = None  # the smallest k found whose drawing fits
     previous: Trial | None = None
-    current = trial(1.0)
+    natural = current = trial(1.0)
     for round_ in range(MAX_ROUNDS):
         if current.ratio <= 1.0:
             if fits is None or current.k < fits.k:
@@ -258,10 +259,10 @@ def solve(trial: Any) -> tuple[Trial | None, Trial]:
             # outside the bracket, or every other step once the layout has shown it jumps: halve it
             guess = math.sqrt(low * high) if bracketed else (low * 4 if low > 0 else high / 4)
         previous, current = current, trial(min(guess, K_LIMIT))
-    return fits, current
+    return fits, current, natural
 
 
-def finish(fits: Trial, target: Target, theme: Theme) -> Scene:
+def finish(fits: Trial, target: Target, theme: Theme, natural: Trial) -> Scene:
     """The scene of the fitting trial with its page: the binding side exactly the target (the
     drawing centred on it), the other the drawing's; its notes for this size. The page's corners
     are rounded outwards to the SVG's 1/100 unit (so the viewBox is the page), and the scale is
@@ -290,10 +291,53 @@ def finish(fits: Trial, target: Target, theme: Theme) -> Scene:
     # the renderers' notes on the figure's size against a page are about its own px size; the
     # printed size is now given, and what it leaves too small is said below
     scene.notes[:] = [n for n in scene.notes if not n.startswith("the figure is ")]
-    for note in (small_shapes(scene, target, theme, fits), too_long(target, fits.side, width, height)):
+    for note in (small_shapes(scene, target, theme, fits), crowded(target, fits, natural),
+                 too_long(target, fits.side, width, height)):
         if note is not None:
             scene.notes.append(note)
     return scene
+
+
+CHECK_LINES = 20_000  # the quality check tests each label against each line: skip it for more
+_CROWDING = ("text-on-text", "text-on-shape", "clipped")
+
+
+def _lines(scene: Scene) -> int:
+    """About how many lines and shapes the scene draws (a fan of n × m edges is n·m)."""
+    from .scene import CurvedStars, Fan, Path, Stars
+
+    count = 0
+    for prim in scene.walk():
+        data = prim.data if isinstance(prim, Path) else None
+        if isinstance(data, Fan):
+            count += len(data.starts) * len(data.ends)
+        elif isinstance(data, Stars | CurvedStars):
+            count += sum(len(ends) for _, ends in data.stars)
+        else:
+            count += 1
+    return count
+
+
+def crowded(target: Target, fits: Trial, natural: Trial) -> str | None:
+    """A note when the labels, at their size next to a drawing shrunk to fit, meet lines, shapes
+    or each other (the quality check) where the figure at its own proportions has no such
+    problem; with the size that keeps those proportions."""
+    from . import quality
+
+    if fits.k <= 1.0 or fits.scene is natural.scene or _lines(fits.scene) > CHECK_LINES:
+        return None
+    now = sum(p.kind in _CROWDING for p in quality.check(fits.scene))
+    if now == 0:
+        return None
+    more = now - sum(p.kind in _CROWDING for p in quality.check(natural.scene))
+    if more <= 0:
+        return None
+    side = target.width if fits.side == "width" and target.width is not None else target.height
+    assert side is not None
+    own = side.shown(side.px * natural.ratio).replace(" ", "")
+    return (f"at {target.described()} the labels crowd the drawing (drawn at {1 / fits.k:.2g} of its own size "
+            f"next to them): {more} label{'s' * (more > 1)} meet lines, shapes or other labels; --{fits.side} "
+            f"{own} keeps its own proportions, or a smaller text.size or fewer labels")
 
 
 def too_long(target: Target, side: str, width: float, height: float) -> str | None:

@@ -288,3 +288,20 @@ def test_a_figure_longer_than_a_page_at_its_width_gets_a_note() -> None:
     fitted = nnsvg.fcnn([784, 512, 256, 10], max_nodes=0, width="page", height="9in")
     assert fitted.scene.size()[1] == pytest.approx(9 * 96) and not any("more than a page" in n for n in fitted.notes)
     assert not any("more than a page" in n for n in nnsvg.fcnn([784, 512, 256, 10], width="page").notes)
+
+
+def test_labels_crowding_a_shrunk_drawing_get_a_note_with_its_own_proportions() -> None:
+    """AlexNet's dimension labels at 7 in: the volumes are drawn at a fifth of their size and the
+    labels, moved away with leaders, cross other leaders (the quality check finds it, the figure at
+    its own proportions has no such problem): a note names the width of its own proportions,
+    where the check is clean."""
+    alexnet = ["224x224x3:11x11", "55x55x96:5x5", "27x27x256:3x3", "13x13x384:3x3", "13x13x384:3x3",
+               "13x13x256", 4096, 4096, 1000]
+    page = nnsvg.alexnet(alexnet, dims=True, width="page")
+    note = next(n for n in page.notes if "the labels crowd the drawing" in n)
+    assert any(p.kind == "text-on-shape" for p in quality.check(page.scene))
+    own = re.search(r"--width ([0-9.]+in) keeps its own proportions", note)
+    assert own is not None
+    wide = nnsvg.alexnet(alexnet, dims=True, width=own.group(1))
+    assert not any("crowd" in n for n in wide.notes)
+    assert not [p for p in quality.check(wide.scene) if p.kind in ("text-on-text", "text-on-shape", "clipped")]

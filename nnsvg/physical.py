@@ -377,7 +377,8 @@ def small_shapes(scene: Scene, target: Target, theme: Theme, fits: Trial) -> str
     total = sum(c for _, c, _ in small)
     pt = theme.text.size * PT_PER_PX
     return (f"at {target.described()} the drawing is {scene.unit_scale():.2g} of its own size next to its "
-            f"{pt:g} pt labels: {total} shape{'s' * (total > 1)} print under {quality.TINY_PT:g} pt (the "
+            f"{pt:g} pt labels: {total} shape{'s' * (total > 1)} print{'s' * (total == 1)} under "
+            f"{quality.TINY_PT:g} pt (the "
             f"smallest: {name}, {printed_pt:.2g} pt); --{fits.side} {side.shown(side.px * factor).replace(' ', '')} "
             f"or a smaller text.size keeps them visible")
 

@@ -217,7 +217,7 @@ def test_shapes_too_small_to_print_get_a_note_with_a_width_that_keeps_them() -> 
     assert wider is not None
     assert quality.tiny(diagram.scene)
     again = nnsvg.lenet(vgg, map_size="log", dense_size="sqrt", width=wider.group(1))
-    assert not quality.tiny(again.scene) and not any("print under" in n for n in again.notes)
+    assert not quality.tiny(again.scene) and not any("under 0.6 pt" in n for n in again.notes)
 
 
 def test_quality_floor_is_physical_for_a_printed_scene() -> None:

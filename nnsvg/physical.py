@@ -115,8 +115,8 @@ def parse(value: object, axis: str = "width", name: str | None = None) -> Length
     unit = match.group(3)
     low, high = SMALLEST_IN * 96 / PX_PER[unit], LARGEST_IN * 96 / PX_PER[unit]
     if not low <= number <= high:
-        raise SpecError(f"{name}: expected a length from {low:g} to {high:g} {unit} "
-                        f"({SMALLEST_IN:g} in to {LARGEST_IN:g} in), got {quote(value)}")
+        inches = f" ({SMALLEST_IN:g} in to {LARGEST_IN:g} in)" if unit != "in" else ""
+        raise SpecError(f"{name}: expected a length from {low:g} to {high:g} {unit}{inches}, got {quote(value)}")
     return Length(number, unit, f"{number:.10g}{unit}")
 
 

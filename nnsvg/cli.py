@@ -85,7 +85,7 @@ def style_command(style: styles.Style) -> Callable[..., None]:
 
 def render_command() -> Callable[..., None]:
     """``nnsvg render SPEC``: a spec file, with the shared spec options as overrides."""
-    overrides = ("theme", "set", "seed", "labels", "text_as_paths")
+    overrides = ("theme", "set", "seed", "labels", "text_as_paths", "width", "height")
 
     def command(spec_file: str, **values: Any) -> None:
         if values["save_spec"] is not None and reading.same_file(spec_file, values["save_spec"]):
@@ -102,9 +102,8 @@ def render_command() -> Callable[..., None]:
     source = Annotated[str, typer.Argument(help="a spec file: .yaml .yml .toml .json", show_default=False)]
     parameters = [positional("spec_file", source), *EMIT, *spec_parameters(BaseSpec, only=overrides)]
     return generated(command, parameters,
-                     "Render a spec file (as written by --save-spec); --theme, --set, --seed, --labels and "
-                     "--text-as-paths "
-                     "override it.")
+                     "Render a spec file (as written by --save-spec); --theme, --set, --seed, --labels, "
+                     "--text-as-paths, --width and --height override it.")
 
 
 # --- the other commands -----------------------------------------------------------------------

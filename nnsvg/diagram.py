@@ -6,9 +6,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import export, formats
+from . import export, formats, physical
 from . import spec as specs
-from .renderers import render as render_scene
 from .scene import Scene
 from .styles import Spec
 from .theme import Theme, load_theme
@@ -27,7 +26,7 @@ class Diagram:
     @property
     def scene(self) -> Scene:
         if self._scene is None:
-            self._scene = render_scene(self.spec, self.theme)
+            self._scene = physical.render(self.spec, self.theme)
         return self._scene
 
     @property

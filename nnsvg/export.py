@@ -68,14 +68,14 @@ def check_raster(scene: Scene, fmt: str | Format, scale: float) -> tuple[int, in
     """The pixel size of ``scene`` as a raster at ``scale``, refused (before anything is drawn)
     when it is under 1 px or over the pixel budget, with the largest scale that would fit."""
     f = formats.get(fmt)
-    page = scene.page()
-    width, height = round(page.width * scale), round(page.height * scale)
+    page_width, page_height = scene.size()
+    width, height = round(page_width * scale), round(page_height * scale)
     if width < 1 or height < 1:
         raise ExportError(f"a {f.name.upper()} at scale {scale:g} would be {width} × {height} px; "
-                          f"raise --scale/--dpi (scale 1 = {page.width:g} × {page.height:g} px)")
+                          f"raise --scale/--dpi (scale 1 = {page_width:g} × {page_height:g} px)")
     if width > MAX_SIDE_PX or height > MAX_SIDE_PX or width * height > MAX_PIXELS:
-        fit = min(MAX_SIDE_PX / page.width, MAX_SIDE_PX / page.height,
-                  (MAX_PIXELS / (page.width * page.height)) ** 0.5)
+        fit = min(MAX_SIDE_PX / page_width, MAX_SIDE_PX / page_height,
+                  (MAX_PIXELS / (page_width * page_height)) ** 0.5)
         raise ExportError(f"a {f.name.upper()} of {width:,} × {height:,} px is more than nnsvg draws (at most "
                           f"{MAX_SIDE_PX:,} px a side and {MAX_PIXELS // 10**6} megapixels); use --scale "
                           f"{fit:.3g} or less (--dpi {fit * 96:.0f}), or write SVG or PDF")

@@ -16,7 +16,7 @@ from .spec.base import BaseSpec
 from .spec.fields import coerce, options
 from .text import nearest
 
-METAVARS = {"int": "INTEGER", "number": "NUMBER", "numbers": "N[,N...]", "text": "TEXT",
+METAVARS = {"int": "INTEGER", "number": "NUMBER", "numbers": "N[,N...]", "text": "TEXT", "length": "LENGTH",
             "texts": "TEXT[,TEXT...]"}
 
 

@@ -45,8 +45,8 @@ def build(folder: Path, check: bool = False) -> list[str]:
         if check:
             if not svg_path.is_file() or svg_path.read_text("utf-8") != svg:
                 problems.append(f"stale: {svg_path} does not match {source}")
-            page = diagram.scene.page()
-            wanted = (round(page.width * PNG_SCALE), round(page.height * PNG_SCALE))
+            width, height = diagram.scene.size()  # px of the output: the page, or its physical size
+            wanted = (round(width * PNG_SCALE), round(height * PNG_SCALE))
             if png_size(png_path) != wanted:
                 problems.append(f"stale: {png_path} is missing or not {wanted[0]}x{wanted[1]} px")
             problems.extend(f"quality: {svg_path}: {problem}" for problem in quality.check(diagram.scene))

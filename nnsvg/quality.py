@@ -74,6 +74,8 @@ _DESCENDING = frozenset("gjpqyQ,;()[]{}|@_$µβγζημξρςφχψ₀₁₂₃�
 # side. On screen, at 1:1, the floor is 2 px. The limit is the larger of the two.
 TINY_SHARE = 0.0025
 TINY_PX = 2.0
+TINY_PT = 0.6  # the floor itself, for a figure laid out for its printed size (--width 3.5in)
+PT_PER_PX = 0.75
 DOMINANT_SHARE = 0.40  # of the figure's extent along the reading axis
 DOMINANT_MIN_LAYERS = 3  # with one or two layers a layer is necessarily a large share
 # A host whose fill shows what lies under it at no more than 15 % (the weight label's plate,
@@ -122,6 +124,11 @@ def ink_box(text: Text) -> BBox | None:
 
 
 def tiny_limit(scene: Scene) -> float:
+    """The smallest width of a shape meant to be seen, in drawing units: for a figure laid out
+    for a physical size (``--width``), ``TINY_PT`` as printed; otherwise the larger of
+    ``TINY_PX`` and ``TINY_SHARE`` of the figure's longer side (its print at column width)."""
+    if scene.printed is not None:
+        return TINY_PT / PT_PER_PX / scene.printed.scale
     page = scene.page()
     return max(TINY_PX, TINY_SHARE * max(page.width, page.height))
 
@@ -536,10 +543,14 @@ def min_width(points: list[Point] | tuple[Point, ...]) -> float:
     return 0.0 if best is math.inf else best
 
 
-def _tiny(scene: Scene, items: list[_Item]) -> list[Problem]:
-    """Shapes meant to be seen whose smallest width is under the limit; one problem per kind of
-    shape in a group (a stack of 96 tiny maps is one problem, with its count)."""
-    limit, page = tiny_limit(scene), scene.page()
+def tiny(scene: Scene) -> list[tuple[str, int, float]]:
+    """Shapes meant to be seen whose smallest width is under ``tiny_limit``: (what, how many,
+    the smallest width in drawing units) per kind of shape in a group."""
+    return [(name, len(sizes), min(s for s, _ in sizes)) for name, sizes in _tiny_shapes(scene, _items(scene)).items()]
+
+
+def _tiny_shapes(scene: Scene, items: list[_Item]) -> dict[str, list[tuple[float, BBox]]]:
+    limit = tiny_limit(scene)
     found: dict[str, list[tuple[float, BBox]]] = {}  # description -> (size, box) of each
     boxes: dict[tuple[str, str], tuple[float, _Item]] = {}  # (group, kind) -> largest face's width
     for item in items:
@@ -568,12 +579,24 @@ def _tiny(scene: Scene, items: list[_Item]) -> list[Problem]:
     for (where, kind), (size, item) in boxes.items():
         if size < limit:
             found.setdefault(f"{kind} box ({where})", []).append((size, item.prim.bbox()))
+    return found
+
+
+def _tiny(scene: Scene, items: list[_Item]) -> list[Problem]:
+    """Shapes meant to be seen whose smallest width is under the limit; one problem per kind of
+    shape in a group (a stack of 96 tiny maps is one problem, with its count)."""
+    limit, page = tiny_limit(scene), scene.page()
     problems = []
-    for name, sizes in found.items():
+    for name, sizes in _tiny_shapes(scene, items).items():
         size, box = min(sizes, key=lambda s: s[0])
         count = f"{len(sizes)} × " if len(sizes) > 1 else ""
-        problems.append(Problem("tiny", f"{count}{name} at {_at(box)} is {size:.2g} px across "
-                                        f"(at least {limit:.2g} in a {page.width:.0f}x{page.height:.0f} px figure)"))
+        if scene.printed is not None:
+            pt = PT_PER_PX * scene.printed.scale
+            limit_text = f"prints {size * pt:.2g} pt across (at least {TINY_PT:g} pt)"
+        else:
+            limit_text = (f"is {size:.2g} px across (at least {limit:.2g} in a "
+                          f"{page.width:.0f}x{page.height:.0f} px figure)")
+        problems.append(Problem("tiny", f"{count}{name} at {_at(box)} {limit_text}"))
     return problems
 
 

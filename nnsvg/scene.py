@@ -274,6 +274,20 @@ class Group:
                 yield child
 
 
+@dataclass(frozen=True, slots=True)
+class Printed:
+    """A scene laid out for a physical size (``nnsvg.physical``): its page in drawing units, how
+    many CSS px of the printed page (1/96 in) one drawing unit is, the unit the SVG's width and
+    height are written in (in, cm, mm, pt, px), and the page's printed size in CSS px (exactly
+    what the SVG says in its unit)."""
+
+    frame: BBox
+    scale: float
+    unit: str
+    width: float
+    height: float
+
+
 @dataclass(slots=True)
 class Scene:
     """A finished drawing: top-level groups painted in order, the page background and margin."""
@@ -286,6 +300,7 @@ class Scene:
     notes: list[str] = field(default_factory=list)  # things the user should know (not errors)
     flow: str = "x"  # the page axis the network reads along ("x" or "y"): the quality check's
     # size budget (no layer longer than ~40 % of the figure) is measured along it
+    printed: Printed | None = None  # set when laid out for a physical size (--width / --height)
 
     def bbox(self) -> BBox:
         box = union_all([b for b in (g.bbox() for g in self.groups) if b is not None])
@@ -293,9 +308,25 @@ class Scene:
 
     def page(self) -> BBox:
         """The page: the drawing's box plus the margin, widened outwards to whole units so the
-        page size is an integer number of px (exact PNG sizes, exact PDF points)."""
+        page size is an integer number of px (exact PNG sizes, exact PDF points). A scene laid
+        out for a physical size has its page fixed by that size instead (``printed.frame``)."""
+        if self.printed is not None:
+            return self.printed.frame
         box = self.bbox().grow(self.margin)
         return BBox(math.floor(box.x0), math.floor(box.y0), math.ceil(box.x1), math.ceil(box.y1))
+
+    def unit_scale(self) -> float:
+        """CSS px of the output (1/96 in; 0.75 pt) per drawing unit: 1 unless laid out for a
+        physical size."""
+        return self.printed.scale if self.printed is not None else 1.0
+
+    def size(self) -> tuple[float, float]:
+        """The page's size in CSS px of the output (1 px = 1/96 in = 0.75 pt): the PDF page is
+        this × 0.75 pt, a PNG at scale 1 this many pixels."""
+        if self.printed is not None:
+            return self.printed.width, self.printed.height
+        page = self.page()
+        return page.width, page.height
 
     def walk(self) -> Iterator[Primitive]:
         for group in self.groups:

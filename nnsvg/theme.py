@@ -51,6 +51,14 @@ def _number(default: float, doc: str, *, high: float, low: float = 0.0) -> Any:
     return field(default=default, metadata={"kind": "number", "low": low, "high": high, "doc": doc})
 
 
+def _length(default: float, doc: str, *, high: float, low: float = 0.0) -> Any:
+    """A length in px (a stroke width, a text size, the margin, an arrowhead): with a physical
+    size (``--width 3.5in``) it keeps its printed size (1 px = 0.75 pt) whatever the scale of
+    the drawing (``nnsvg.physical``)."""
+    return field(default=default, metadata={"kind": "number", "length": True, "low": low, "high": high,
+                                            "doc": doc})
+
+
 def _text(default: str, doc: str, longest: int = TEXT_LENGTH) -> Any:
     return field(default=default, metadata={"kind": "text", "longest": longest, "doc": doc})
 
@@ -64,7 +72,7 @@ def _dash(default: str, doc: str, high: float = DASH) -> Any:
 class NodeStyle:
     fill: str = _color("#ffffff", "fill of a node circle", none=True)
     stroke: str = _color("#333333", "outline of a node circle", none=True)
-    stroke_width: float = _number(1.0, "outline width of a node circle", high=STROKE)
+    stroke_width: float = _length(1.0, "outline width of a node circle", high=STROKE)
 
 
 @dataclass(frozen=True)
@@ -77,8 +85,8 @@ class BiasStyle:
 @dataclass(frozen=True)
 class EdgeStyle:
     color: str = _color("#505050", "edge colour when it is not proportional to the weight")
-    width: float = _number(0.5, "edge width when it is not proportional to the weight", high=STROKE)
-    max_width: float = _number(2.0, "width of an edge of weight ±1 when width is proportional", high=STROKE)
+    width: float = _length(0.5, "edge width when it is not proportional to the weight", high=STROKE)
+    max_width: float = _length(2.0, "width of an edge of weight ±1 when width is proportional", high=STROKE)
     opacity: float = _number(1.0, "edge opacity (the maximum when proportional)", high=OPACITY)
     negative: str = _color("#0000ff", "weight ramp colour at weight -1")
     zero: str = _color("#ffffff", "weight ramp colour at weight 0")
@@ -96,8 +104,8 @@ class EdgeStyle:
 
 @dataclass(frozen=True)
 class ArrowStyle:
-    length: float = _number(7.0, "arrowhead length, tip to base", high=ARROW)
-    width: float = _number(5.0, "arrowhead width across its base", high=ARROW)
+    length: float = _length(7.0, "arrowhead length, tip to base", high=ARROW)
+    width: float = _length(5.0, "arrowhead width across its base", high=ARROW)
     shaft_scale: float = _number(2.0, "width of a block-to-block arrow's shaft (RNN arrows and loops, AlexNet "
                                  "arrows into dense layers) as a multiple of edge.width (RNN, never under 1 px) "
                                  "or link.width (AlexNet)", low=0.25, high=10.0)
@@ -107,7 +115,7 @@ class ArrowStyle:
 class TextStyle:
     family: str = _text("DejaVu Sans, Helvetica, Arial, sans-serif", "label font families (CSS)",
                         longest=FAMILY_LENGTH)
-    size: float = _number(12.0, "label font size", low=TEXT_SIZE[0], high=TEXT_SIZE[1])
+    size: float = _length(12.0, "label font size", low=TEXT_SIZE[0], high=TEXT_SIZE[1])
     color: str = _color("#000000", "label colour")
     ellipsis: str = _color("#333333", "colour of the dots that stand for elided nodes")
 
@@ -117,7 +125,7 @@ class MapStyle:
     fill: str = _color("#a0a0a0", "fill of the back feature map and every second one after it")
     fill_alt: str = _color("#e0e0e0", "fill of the other feature maps (they alternate)")
     stroke: str = _color("#000000", "outline of a feature map", none=True)
-    stroke_width: float = _number(1.0, "outline width of a feature map", high=STROKE)
+    stroke_width: float = _length(1.0, "outline width of a feature map", high=STROKE)
     opacity: float = _number(0.8, "opacity of a feature map", high=OPACITY)
 
 
@@ -125,21 +133,21 @@ class MapStyle:
 class DenseStyle:
     fill: str = _color("#e0e0e0", "fill of a dense layer's parallelogram", none=True)
     stroke: str = _color("#000000", "outline of a dense layer", none=True)
-    stroke_width: float = _number(1.0, "outline width of a dense layer", high=STROKE)
+    stroke_width: float = _length(1.0, "outline width of a dense layer", high=STROKE)
     opacity: float = _number(0.8, "opacity of a dense layer", high=OPACITY)
 
 
 @dataclass(frozen=True)
 class WindowStyle:
     stroke: str = _color("#000000", "outline of a filter window on a feature map")
-    stroke_width: float = _number(1.0, "outline width of a filter window", high=STROKE)
+    stroke_width: float = _length(1.0, "outline width of a filter window", high=STROKE)
     fill: str = _color("none", "fill of a filter window", none=True)
 
 
 @dataclass(frozen=True)
 class LinkStyle:
     color: str = _color("#000000", "lines from filter windows and between dense layers")
-    width: float = _number(0.5, "width of those lines", high=STROKE)
+    width: float = _length(0.5, "width of those lines", high=STROKE)
     opacity: float = _number(0.8, "opacity of those lines", high=OPACITY)
 
 
@@ -147,7 +155,7 @@ class LinkStyle:
 class VolumeStyle:
     fill: str = _color("#eeeeee", "fill of a 3D volume or dense box (AlexNet style)")
     stroke: str = _color("#000000", "edges of a volume or dense box", none=True)
-    stroke_width: float = _number(0.6, "edge width of a volume or dense box", high=STROKE)
+    stroke_width: float = _length(0.6, "edge width of a volume or dense box", high=STROKE)
     opacity: float = _number(0.4, "opacity of a volume's faces (its edges stay solid)", high=OPACITY)
     shade: float = _number(0.08, "how much darker the side face and lighter the top face are", high=OPACITY)
 
@@ -157,8 +165,8 @@ class FilterStyle:
     fill: str = _color("#99ddff", "fill of a filter box inside a volume")
     stroke: str = _color("#3a7ca5", "edges of a filter box", none=True)
     opacity: float = _number(0.4, "opacity of a filter box's faces", high=OPACITY)
-    stroke_width: float = _number(0.5, "edge width of a filter box", high=STROKE_THIN)
-    window_stroke_width: float = _number(0.8, "outline width of the filter's window drawn over an input image",
+    stroke_width: float = _length(0.5, "edge width of a filter box", high=STROKE_THIN)
+    window_stroke_width: float = _length(0.8, "outline width of the filter's window drawn over an input image",
                                          high=STROKE_THIN)
 
 
@@ -167,15 +175,15 @@ class PyramidStyle:
     fill: str = _color("#ffbbbb", "fill of the pyramid from a filter box to the next volume")
     stroke: str = _color("#c06060", "edges of the pyramid", none=True)
     opacity: float = _number(0.4, "opacity of the pyramid's faces", high=OPACITY)
-    stroke_width: float = _number(0.4, "edge width of the pyramid", high=STROKE_THIN)
+    stroke_width: float = _length(0.4, "edge width of the pyramid", high=STROKE_THIN)
 
 
 @dataclass(frozen=True)
 class BlockStyle:
     fill: str = _color("#f4f4f4", "fill of a block (a layer or cell drawn as a box)", none=True)
     stroke: str = _color("#333333", "outline of a block", none=True)
-    stroke_width: float = _number(1.0, "outline width of a block", high=STROKE)
-    radius: float = _number(4.0, "corner radius of a block", high=RADIUS)
+    stroke_width: float = _length(1.0, "outline width of a block", high=STROKE)
+    radius: float = _length(4.0, "corner radius of a block", high=RADIUS)
     cell_fill: str = _color("#fde9c9", "fill of a recurrent cell block (rnn, lstm, gru)", none=True)
 
 
@@ -198,7 +206,7 @@ class Theme:
     name: str = _text("nnsvg", "the theme's name")
     description: str = _text("", "one line shown by `nnsvg themes`")
     background: str = _color("#ffffff", "page background; 'none' is transparent", none=True)
-    margin: float = _number(10.0, "space around the drawing, in px", high=MARGIN)
+    margin: float = _length(10.0, "space around the drawing, in px", high=MARGIN)
     node: NodeStyle = field(default_factory=NodeStyle)
     bias: BiasStyle = field(default_factory=BiasStyle)
     edge: EdgeStyle = field(default_factory=EdgeStyle)

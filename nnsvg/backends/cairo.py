@@ -472,27 +472,29 @@ def _draw(ctx: Any, cairo: Any, item: Any, raster: bool) -> None:
 
 def render(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:
     """The scene as PDF, PNG, PS or EPS bytes: the page is the scene's page (PDF/PS in points,
-    1 px = 0.75 pt; PNG width × scale pixels)."""
+    1 px = 0.75 pt; PNG width × scale pixels), or the physical size it was laid out for."""
     cairo = _cairo()
     page = scene.page()
+    width, height = scene.size()  # output px: the page, or the physical size it was laid out for
     out = io.BytesIO()
     if fmt == "png":
-        surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, round(page.width * scale), round(page.height * scale))
+        surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, round(width * scale), round(height * scale))
         units = scale
     elif fmt == "pdf":
-        surface = cairo.PDFSurface(out, page.width * PT_PER_PX, page.height * PT_PER_PX)
+        surface = cairo.PDFSurface(out, width * PT_PER_PX, height * PT_PER_PX)
         if hasattr(surface, "set_metadata"):  # cairo 1.16+; older ones get the date replaced below
             stamp = time.gmtime(build_time())
             surface.set_metadata(cairo.PDF_METADATA_CREATE_DATE, time.strftime("%Y-%m-%dT%H:%M:%SZ", stamp))
         units = PT_PER_PX
     elif fmt in ("ps", "eps"):
-        surface = cairo.PSSurface(out, page.width * PT_PER_PX, page.height * PT_PER_PX)
+        surface = cairo.PSSurface(out, width * PT_PER_PX, height * PT_PER_PX)
         surface.set_eps(fmt == "eps")
         units = PT_PER_PX
     else:
         raise ExportError(f"the cairo backend does not write '{fmt}'")
     ctx = cairo.Context(surface)
     ctx.set_miter_limit(SVG_MITER_LIMIT)
+    units *= scene.unit_scale()
     ctx.scale(units, units)
     ctx.translate(-page.x0, -page.y0)
     if scene.background != "none":
@@ -509,7 +511,8 @@ def render(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:
         surface.finish()
         return with_dpi(out.getvalue(), scale * CSS_DPI)
     surface.finish()
-    return reproducible(out.getvalue(), fmt)
+    data = reproducible(out.getvalue(), fmt)
+    return with_page_box(data, width * PT_PER_PX, height * PT_PER_PX) if fmt in ("ps", "eps") else data
 
 
 CSS_DPI = 96.0  # a px is 1/96 in: a PNG at scale s is 96 × s dots per inch
@@ -527,6 +530,25 @@ def with_dpi(png: bytes, dpi: float) -> bytes:
     if png[12:16] != b"IHDR":
         raise ExportError("PNG drawing failed: cairo wrote no PNG header")
     return png[:end_of_header] + chunk + png[end_of_header:]
+
+
+_BOX = re.compile(rb"^%%(Page)?BoundingBox: [^\n]*$", re.MULTILINE)
+
+
+def with_page_box(data: bytes, width: float, height: float) -> bytes:
+    """PostScript whose bounding box is the page (``width`` × ``height`` pt), as a PDF's page is:
+    cairo writes the box of the ink, which on a transparent page leaves out the margin (and
+    would make a figure laid out for 3.5 in a little narrower). The exact size follows in
+    ``%%HiResBoundingBox``."""
+    box = f"0 0 {math.ceil(width - 1e-6)} {math.ceil(height - 1e-6)}".encode()
+    exact = f"0 0 {width:.4f} {height:.4f}".encode()
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        if match.group(1):
+            return b"%%PageBoundingBox: " + box
+        return b"%%BoundingBox: " + box + b"\n%%HiResBoundingBox: " + exact
+
+    return _BOX.sub(replace, data)
 
 
 def build_time() -> int:

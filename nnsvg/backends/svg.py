@@ -319,6 +319,22 @@ _SPLICE = re.compile(r"@@nnsvg-path-(\d+)@@")
 SPLICE_ABOVE = 4096  # path data longer than this is spliced in, not escaped by the XML writer
 
 
+def page_size(scene: Scene) -> tuple[str, str]:
+    """The SVG's width and height with their unit: the page in px, or the physical size the
+    scene was laid out for in the unit the user gave it in (width="3.5in")."""
+    from ..physical import PX_PER, UNIT_DECIMALS
+
+    width, height = scene.size()
+    unit = scene.printed.unit if scene.printed is not None else "px"
+    digits = UNIT_DECIMALS[unit]
+
+    def text(px: float) -> str:
+        value = f"{px / PX_PER[unit]:.{digits}f}".rstrip("0").rstrip(".")
+        return f"{value}{unit}"
+
+    return text(width), text(height)
+
+
 def svg_parts(scene: Scene, debug: bool = False) -> Iterator[str]:
     """The scene as a standalone SVG document, in pieces. The document's structure is built
     with svgwrite; long path data (digits, commas and path commands, so nothing to escape) is
@@ -328,7 +344,7 @@ def svg_parts(scene: Scene, debug: bool = False) -> Iterator[str]:
 
     page = scene.page()
     width, height = fmt(page.width), fmt(page.height)
-    dwg = svgwrite.Drawing(size=(f"{width}px", f"{height}px"), profile="full", debug=debug)
+    dwg = svgwrite.Drawing(size=page_size(scene), profile="full", debug=debug)
     dwg.attribs["viewBox"] = " ".join(fmt(v) for v in (page.x0, page.y0, page.width, page.height))
     if scene.title:
         dwg.set_desc(title=scene.title)

@@ -25,3 +25,8 @@ class BaseSpec:
     labels: bool = option(True, "bool", "draw the captions")
     text_as_paths: bool = option(False, "bool", "draw every label as its glyph outlines (SVG, PDF, EPS, PS; PNG "
                                  "looks the same either way): no fonts in the file, the same look on every machine")
+    width: str | None = option(None, "length", "printed width: 3.5in, 8.4cm, 90mm, 252pt, 336px, or column (3.5 in), "
+                               "page (7 in), slide (13.33 in); the layout is solved for it with text and strokes at "
+                               "their true size", axis="width")
+    height: str | None = option(None, "length", "printed height, as width (presets page: 9 in, slide: 7.5 in); with "
+                                "width the figure fits inside both", axis="height")

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 from ..errors import SpecError
 from ..text import check_text, nearest, quote
 
-KINDS = ("bool", "int", "number", "choice", "numbers", "text", "texts", "settings", "layers")
+KINDS = ("bool", "int", "number", "choice", "numbers", "text", "texts", "settings", "layers", "length")
 
 
 def option(default: Any, kind: str, help: str, **constraints: Any) -> Any:
@@ -103,6 +103,10 @@ def coerce(name: str, value: object, meta: dict[str, Any]) -> Any:
         if not isinstance(items, list | tuple) or not all(isinstance(t, str) for t in items):
             raise SpecError(f"{name}: expected a list of texts (or one comma-separated text), got {quote(value)}")
         return [check_text(t, f"{name}[{i}]") for i, t in enumerate(items)]
+    if kind == "length":  # a physical size: 3.5in, 8.4cm, column (nnsvg.physical)
+        from ..physical import canonical
+
+        return canonical(name, value, meta.get("axis", "width"))
     if kind == "settings":
         if not isinstance(value, dict):
             raise SpecError(f"{name}: expected a mapping of theme keys to values, got {quote(value)}")
@@ -152,6 +156,13 @@ def json_type(meta: dict[str, Any]) -> dict[str, Any]:
         return {"type": "string"}
     if kind == "texts":
         return {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+    if kind == "length":
+        from ..physical import PRESETS
+
+        units = "|".join(("in", "cm", "mm", "pt", "px"))
+        presets = "|".join(PRESETS["height" if meta.get("axis") == "height" else "width"])
+        number = r"([0-9]+(\.[0-9]*)?|\.[0-9]+)(e[+-]?[0-9]+)?"
+        return {"type": "string", "pattern": rf"^\s*(({presets})|{number}\s*({units}))\s*$"}
     if kind == "settings":
         return {"type": "object", "additionalProperties": {"type": ["string", "number"]}}
     raise AssertionError(kind)

@@ -1,0 +1,400 @@
+"""Physical size as layout input: ``--width 3.5in`` and ``--height 6cm`` (spec keys ``width`` and
+``height``).
+
+A renderer lays a figure out in drawing units; the theme's lengths (text size, stroke widths,
+arrowheads, dash patterns, the margin: the fields declared with ``theme._length``) are px of the
+printed page, 1 px = 1/96 in = 0.75 pt. For a target size the figure is drawn at a scale ``s``
+(printed px per drawing unit) and every theme length is divided by ``s`` before the layout, so
+that once the page is scaled to the target each is back at its own size: 12 px text prints at
+9 pt, a 0.35 px edge at 0.26 pt, however big the network. The layout sees its true text size,
+so captions are staggered, lifted and given room as they need at that size.
+
+The scale is a fixed point. With ``k = 1/s`` (the theme's lengths multiplied by ``k``), a layout
+of ``D(k)`` drawing units fills the target ``W`` when ``D(k) = k·W``. Where the layout is affine
+in ``k`` (``D = a + b·k``: shapes of fixed size ``a``, text and strokes ``b·k``) the root is
+``k = a / (W − b)``, which exists exactly when ``b < W``: when the labels alone fit in ``W``.
+The secant method on ``D(k)/W − k`` finds it after two renders in that case. Renderers are
+affine only piecewise (a caption moves to a second row, a gap widens for a label), so every step
+is kept inside the bracket of the largest ``k`` found too big and the smallest found to fit:
+geometric bisection when the secant leaves it, and on every other step from the fifth, so the
+bracket closes even where ``D`` jumps. It stops when the drawing fills the target to within
+``TOLERANCE``, or when the bracket is that narrow (at a jump), or after ``MAX_ROUNDS`` renders,
+taking the smallest ``k`` found that fits; the page is then ``k·W`` wide with the drawing
+centred, so it is exactly the target and the text its size. Measured on the test corpus at
+3.5, 5 and 7 in: 3 to 5 renders, 13 for AlexNet with dimension labels (its gaps widen in steps).
+When nothing up to ``K_LIMIT`` fits (``D(k)/k`` stays above ``W``: the labels alone are wider)
+the target is refused with the width the figure has at its own proportions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import SpecError
+from .geometry import BBox
+from .scene import Printed, Scene
+from .styles import Spec
+from .text import quote
+from .theme import Theme, theme_keys
+
+PX_PER = {"in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 96 / 72, "px": 1.0}  # CSS px per unit
+PT_PER_PX = 0.75
+UNIT_DECIMALS = {"px": 2, "pt": 2, "mm": 3, "cm": 4, "in": 4}  # an SVG's width and height: 1/100 pt or finer
+
+# Named targets: the page sizes a figure most often goes into. A two-column paper's column and
+# full text width (IEEEtran: \columnwidth 252 pt = 3.5 in, \textwidth 7.16 in; ACM's acmart:
+# 3.33 in and 7 in), its text height, and a 16:9 slide (PowerPoint's and Keynote's default,
+# 13.333 × 7.5 in).
+PRESETS: dict[str, dict[str, tuple[float, str]]] = {
+    "width": {"column": (3.5, "in"), "page": (7.0, "in"), "slide": (960.0, "pt")},
+    "height": {"page": (9.0, "in"), "slide": (540.0, "pt")},
+}
+SMALLEST_IN, LARGEST_IN = 0.25, 200.0  # 18 pt; 14,400 pt is the largest page a PDF may have
+
+_LENGTH = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:e([+-]?[0-9]{1,3}))?\s*([a-z]+)")
+
+MAX_ROUNDS = 16  # renders at most; two to six are usual
+TOLERANCE = 1e-3  # the drawing fills the target to within 0.1 % (the rest is even padding)
+K_LIMIT = 1000.0  # theme lengths × 1000: a drawing 1000 times smaller than its own proportions
+TEXT_FLOOR_PT = 7.0  # smallest text a reader should be asked to read in print
+
+
+@dataclass(frozen=True)
+class Length:
+    """A physical length: its value in ``unit`` and in CSS px; ``text`` is its canonical
+    spelling (``3.5in``, or a preset's name)."""
+
+    value: float
+    unit: str
+    text: str
+
+    @property
+    def px(self) -> float:
+        return self.value * PX_PER[self.unit]
+
+    def shown(self, px: float | None = None) -> str:
+        """``px`` (default: this length) in this length's unit: '3.5 in', '8.4 cm'."""
+        value = (self.px if px is None else px) / PX_PER[self.unit]
+        return f"{value:.3g} {self.unit}" if value < 100 else f"{value:,.0f} {self.unit}"
+
+
+def _expected(axis: str) -> str:
+    names = ", ".join(f"{name} ({value:g}{unit})" for name, (value, unit) in PRESETS[axis].items())
+    return f"a length with a unit (3.5in, 8.4cm, 90mm, 252pt, 336px) or {names}"
+
+
+def parse(value: object, axis: str = "width", name: str | None = None) -> Length:
+    """A length from its text (``3.5in``, ``8.4 cm``, ``column``) for ``axis`` (width or
+    height), or a SpecError naming the option (``name``, default the axis) and the value."""
+    name = name or axis
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise SpecError(f"{name}: expected {_expected(axis)}, got {quote(value)}")
+    if not isinstance(value, str):
+        if math.isfinite(value) and 0 < value < 1e9:
+            raise SpecError(f"{name}: {value:g} needs a unit (in, cm, mm, pt, px): {value:g}pt, {value:g}in, …")
+        raise SpecError(f"{name}: expected {_expected(axis)}, got {quote(value)}")
+    text = value.strip().lower()
+    if text in PRESETS[axis]:
+        number, unit = PRESETS[axis][text]
+        return Length(number, unit, text)
+    other = "height" if axis == "width" else "width"
+    if text in PRESETS[other]:
+        raise SpecError(f"{name}: {quote(value)} is a {other}, not a {axis}; expected {_expected(axis)}")
+    if text.startswith("-"):
+        raise SpecError(f"{name}: a size is above 0, got {quote(value)}")
+    match = _LENGTH.fullmatch(text) if len(text) <= 40 else None
+    if match is None or match.group(3) not in PX_PER:
+        if re.fullmatch(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)(e[+-]?[0-9]+)?", text):
+            raise SpecError(f"{name}: {quote(value)} needs a unit (in, cm, mm, pt, px): {text}in, {text}pt, …")
+        raise SpecError(f"{name}: expected {_expected(axis)}, got {quote(value)}")
+    number = float(match.group(1) + (f"e{match.group(2)}" if match.group(2) else ""))
+    unit = match.group(3)
+    low, high = SMALLEST_IN * 96 / PX_PER[unit], LARGEST_IN * 96 / PX_PER[unit]
+    if not low <= number <= high:
+        inches = f" ({SMALLEST_IN:g} in to {LARGEST_IN:g} in)" if unit != "in" else ""
+        raise SpecError(f"{name}: expected a length from {low:g} to {high:g} {unit}{inches}, got {quote(value)}")
+    return Length(number, unit, f"{number:.10g}{unit}")
+
+
+def canonical(name: str, value: object, axis: str) -> str:
+    """The spec value of a length option: its canonical text (checked by ``parse``)."""
+    return parse(value, axis, name).text
+
+
+# --- the layout at a physical size -----------------------------------------------------------
+
+def length_keys() -> list[str]:
+    """The theme keys that are lengths on the printed page (kept at their size at any scale)."""
+    return [key for key, meta in theme_keys().items() if meta.get("length") or meta["kind"] == "dash"]
+
+
+def scaled(theme: Theme, k: float) -> Theme:
+    """``theme`` with every length multiplied by ``k``: drawn at a scale of ``1/k`` they print
+    at their own size. (Not validated again: a length past its theme bound here is still the
+    bound at print size.)"""
+    if k == 1.0:
+        return theme
+    sections: dict[str, dict[str, Any]] = {}
+    top: dict[str, Any] = {}
+    for key in length_keys():
+        section, _, name = key.rpartition(".")
+        holder = getattr(theme, section) if section else theme
+        value = getattr(holder, name)
+        if isinstance(value, str):  # a dash pattern, "5 3" or "none"
+            value = value if value == "none" else " ".join(f"{float(v) * k:.6g}" for v in value.split())
+        else:
+            value = value * k
+        (sections.setdefault(section, {}) if section else top)[name] = value
+    for section, values in sections.items():
+        top[section] = dataclasses.replace(getattr(theme, section), **values)
+    return dataclasses.replace(theme, **top)
+
+
+@dataclass
+class Target:
+    """The size to fit: a width, a height or both (the figure keeps its aspect and fits inside
+    both)."""
+
+    width: Length | None
+    height: Length | None
+
+    @classmethod
+    def of(cls, spec: Spec) -> Target | None:
+        width, height = getattr(spec, "width", None), getattr(spec, "height", None)
+        if width is None and height is None:
+            return None
+        return cls(parse(width, "width") if width is not None else None,
+                   parse(height, "height") if height is not None else None)
+
+    @property
+    def unit(self) -> str:
+        return (self.width or self.height or Length(1, "px", "1px")).unit
+
+    def fill(self, box: BBox) -> tuple[float, str]:
+        """The k at which a drawing of ``box`` (drawing units) exactly fills the target, and the
+        side that binds."""
+        sides = []
+        if self.width is not None:
+            sides.append((box.width / self.width.px, "width"))
+        if self.height is not None:
+            sides.append((box.height / self.height.px, "height"))
+        return max(sides)
+
+    def described(self) -> str:
+        parts = [f"{name} {length.text}" for name, length in (("--width", self.width), ("--height", self.height))
+                 if length is not None]
+        return " and ".join(parts)
+
+
+@dataclass
+class Trial:
+    k: float
+    scene: Scene
+    box: BBox  # the drawing plus its margin, in drawing units
+    need: float  # the k at which this drawing would fill the target
+    side: str
+
+    @property
+    def ratio(self) -> float:  # printed size over target: at most 1 fits
+        return self.need / self.k
+
+
+def render(spec: Spec, theme: Theme) -> Scene:
+    """The scene of ``spec``: laid out for its physical size when it has one (``width``,
+    ``height``), else as the renderer draws it."""
+    from .renderers import render as draw
+
+    target = Target.of(spec)
+    if target is None:
+        return draw(spec, theme)
+
+    def trial(k: float) -> Trial:
+        scene = draw(spec, scaled(theme, k))
+        box = scene.bbox().grow(theme.margin * k)
+        need, side = target.fill(box)
+        return Trial(k, scene, box, need, side)
+
+    fits, last, natural = solve(trial)
+    if fits is None:
+        raise SpecError(too_narrow(target, theme, last, natural))
+    return finish(fits, target, theme, natural)
+
+
+def solve(trial: Any) -> tuple[Trial | None, Trial, Trial]:
+    """The smallest ``k`` whose drawing fits the target (within ``TOLERANCE`` of filling it, or
+    at a jump of the layout), by secant steps kept inside the bracket; None when no ``k`` up to
+    ``K_LIMIT`` fits. Also returns the last trial and the first (``k = 1``, the figure at its own
+    proportions)."""
+    small: Trial | None = None  # the largest k found whose drawing is too big
+    fits: Trial | None = None  # the smallest k found whose drawing fits
+    previous: Trial | None = None
+    natural = current = trial(1.0)
+    for round_ in range(MAX_ROUNDS):
+        if current.ratio <= 1.0:
+            if fits is None or current.k < fits.k:
+                fits = current
+            if current.ratio >= 1.0 - TOLERANCE:
+                break
+        elif small is None or current.k > small.k:
+            small = current
+        if fits is not None and small is not None and fits.k / small.k < 1.0 + TOLERANCE:
+            break  # the layout jumps between them: take the one that fits, with its padding
+        if small is not None and small.k >= K_LIMIT:
+            break  # the labels do not fit however small the drawing
+        guess = current.need  # the fixed-point step: where this layout would fill the target
+        if previous is not None and previous.k != current.k:
+            slope = (current.need - previous.need) / (current.k - previous.k)
+            if slope < 1.0:  # need(k) = k where the secant line meets the diagonal
+                guess = (current.need - slope * current.k) / (1.0 - slope)
+            else:  # text grows at least as fast as the room: only a far smaller drawing can fit
+                guess = current.k * 4
+        low = small.k if small is not None else 0.0
+        high = fits.k if fits is not None else math.inf
+        bracketed = low > 0 and high < math.inf
+        if not low < guess < high or (bracketed and round_ >= 4 and round_ % 2 == 0):
+            # outside the bracket, or every other step once the layout has shown it jumps: halve it
+            guess = math.sqrt(low * high) if bracketed else (low * 4 if low > 0 else high / 4)
+        previous, current = current, trial(min(guess, K_LIMIT))
+    return fits, current, natural
+
+
+def finish(fits: Trial, target: Target, theme: Theme, natural: Trial) -> Scene:
+    """The scene of the fitting trial with its page: the binding side exactly the target (the
+    drawing centred on it), the other the drawing's; its notes for this size. The page's corners
+    are rounded outwards to the SVG's 1/100 unit (so the viewBox is the page), and the scale is
+    then the target over the page: the text is its size to within about 1/100,000."""
+    scene, k, box = fits.scene, fits.k, fits.box
+    binding = target.width if fits.side == "width" else target.height
+    assert binding is not None
+    x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
+    if fits.side == "width":
+        half = binding.px * k / 2
+        x0, x1 = (x0 + x1) / 2 - half, (x0 + x1) / 2 + half
+    else:
+        half = binding.px * k / 2
+        y0, y1 = (y0 + y1) / 2 - half, (y0 + y1) / 2 + half
+    frame = BBox(math.floor(x0 * 100) / 100, math.floor(y0 * 100) / 100,
+                 math.ceil(x1 * 100) / 100, math.ceil(y1 * 100) / 100)
+    extent, other = (frame.width, frame.height) if fits.side == "width" else (frame.height, frame.width)
+    scale = binding.px / extent
+    # the other side to the SVG's last written digit in the unit, rounded up, so the SVG, the PDF
+    # and cairosvg's PDF of the SVG all say the same size
+    unit = target.unit
+    quantum = PX_PER[unit] / 10 ** UNIT_DECIMALS[unit]
+    loose = math.ceil(other * scale / quantum - 1e-6) * quantum
+    width, height = (binding.px, loose) if fits.side == "width" else (loose, binding.px)
+    scene.printed = Printed(frame, scale, unit, width, height)
+    # the renderers' notes on the figure's size against a page are about its own px size; the
+    # printed size is now given, and what it leaves too small is said below
+    scene.notes[:] = [n for n in scene.notes if not n.startswith("the figure is ")]
+    for note in (small_shapes(scene, target, theme, fits), crowded(target, fits, natural),
+                 too_long(target, fits.side, width, height)):
+        if note is not None:
+            scene.notes.append(note)
+    return scene
+
+
+CHECK_LINES = 20_000  # the quality check tests each label against each line: skip it for more
+_CROWDING = ("text-on-text", "text-on-shape", "clipped")
+
+
+def _lines(scene: Scene) -> int:
+    """About how many lines and shapes the scene draws (a fan of n × m edges is n·m)."""
+    from .scene import CurvedStars, Fan, Path, Stars
+
+    count = 0
+    for prim in scene.walk():
+        data = prim.data if isinstance(prim, Path) else None
+        if isinstance(data, Fan):
+            count += len(data.starts) * len(data.ends)
+        elif isinstance(data, Stars | CurvedStars):
+            count += sum(len(ends) for _, ends in data.stars)
+        else:
+            count += 1
+    return count
+
+
+def crowded(target: Target, fits: Trial, natural: Trial) -> str | None:
+    """A note when the labels, at their size next to a drawing shrunk to fit, meet lines, shapes
+    or each other (the quality check) where the figure at its own proportions has no such
+    problem; with the size that keeps those proportions."""
+    from . import quality
+
+    if fits.k <= 1.0 or fits.scene is natural.scene or _lines(fits.scene) > CHECK_LINES:
+        return None
+    now = sum(p.kind in _CROWDING for p in quality.check(fits.scene))
+    if now == 0:
+        return None
+    more = now - sum(p.kind in _CROWDING for p in quality.check(natural.scene))
+    if more <= 0:
+        return None
+    side = target.width if fits.side == "width" and target.width is not None else target.height
+    assert side is not None
+    own = side.shown(side.px * natural.ratio).replace(" ", "")
+    return (f"at {target.described()} the labels crowd the drawing (drawn at {1 / fits.k:.2g} of its own size "
+            f"next to them): {more} label{'s' * (more > 1)} meet lines, shapes or other labels; --{fits.side} "
+            f"{own} keeps its own proportions, or a smaller text.size or fewer labels")
+
+
+def too_long(target: Target, side: str, width: float, height: float) -> str | None:
+    """A note when the side left free (a long network at a given width) is longer than a page:
+    the height of a paper's text block (9 in), or a slide's width for a figure fitted to a height."""
+    if side == "width" and target.height is None:
+        free, name, limit = height, "height", PRESETS["height"]["page"]
+    elif side == "height" and target.width is None:
+        free, name, limit = width, "width", PRESETS["width"]["slide"]
+    else:
+        return None
+    page = Length(*limit, "")
+    if free <= page.px * 1.001:
+        return None
+    binding = target.width if side == "width" else target.height
+    assert binding is not None
+    adjective = "high" if name == "height" else "wide"
+    return (f"at --{side} {binding.text} the figure is {binding.shown(free)} {adjective}, more than a page "
+            f"({page.value:g} {page.unit}); add --{name} {page.value:g}{page.unit} to fit it inside both, or draw "
+            f"fewer nodes or layers")
+
+
+def small_shapes(scene: Scene, target: Target, theme: Theme, fits: Trial) -> str | None:
+    """A note when shapes meant to be seen print under the quality check's floor at this size,
+    with a size that keeps them visible. The drawing's scale grows at least in proportion to the
+    target (the labels take a fixed part of it), so the target × the missing factor is enough."""
+    from . import quality
+
+    small = quality.tiny(scene)
+    if not small:
+        return None
+    name, _, size = min(small, key=lambda item: item[2])
+    printed_pt = size * scene.unit_scale() * PT_PER_PX
+    factor = quality.TINY_PT / max(printed_pt, 1e-9)
+    side = target.width if fits.side == "width" and target.width is not None else target.height
+    assert side is not None
+    total = sum(c for _, c, _ in small)
+    pt = theme.text.size * PT_PER_PX
+    return (f"at {target.described()} the drawing is {scene.unit_scale():.2g} of its own size next to its "
+            f"{pt:g} pt labels: {total} shape{'s' * (total > 1)} print{'s' * (total == 1)} under "
+            f"{quality.TINY_PT:g} pt (the "
+            f"smallest: {name}, {printed_pt:.2g} pt); --{fits.side} {side.shown(side.px * factor).replace(' ', '')} "
+            f"or a smaller text.size keeps them visible")
+
+
+def too_narrow(target: Target, theme: Theme, last: Trial, natural: Trial) -> str:
+    """Why the target is refused: the labels (and the margin) alone need more room than it has;
+    the size the figure has at its own proportions, and the least that could hold the labels."""
+    side = target.width if last.side == "width" and target.width is not None else target.height
+    assert side is not None
+    pt = theme.text.size * PT_PER_PX
+    least = side.px * last.ratio
+    own = side.px * natural.ratio
+    adjective = "wide" if last.side == "width" else "high"
+    alone = f" (the labels alone need more than {side.shown(least)})" if least < own else ""
+    return (f"--{last.side} {side.text}: the labels do not fit in {side.shown()} at {pt:g} pt (text.size "
+            f"{theme.text.size:g} px) however small the drawing; the figure is {side.shown(own)} {adjective} at its "
+            f"own proportions{alone}: give --{last.side} "
+            f"{side.shown(own).replace(' ', '')}, or a smaller text.size (at least {TEXT_FLOOR_PT:g} pt = "
+            f"{TEXT_FLOOR_PT / PT_PER_PX:.3g} px) or fewer labels")

@@ -261,9 +261,9 @@ def alexnet_examples(draw: DrawFn) -> Example:
     keys = {"label": TEXT, "fill": st.sampled_from((*COLOURS, "none"))}
     layers = [as_layer(draw, token, keys) for token in tokens]
     view = declared("alexnet")["view"]
-    # the declaration bounds each number to ±360; __post_init__ narrows azimuth to (0, 90) and
+    # the declaration bounds each number to ±360; __post_init__ narrows azimuth to [1, 89] and
     # elevation to [0, 60]
-    azimuth = st.floats(max(0, view["low"]), min(90, view["high"]), exclude_min=True, exclude_max=True)
+    azimuth = st.floats(max(1, view["low"]), min(89, view["high"]))
     elevation = st.floats(max(0, view["low"]), min(60, view["high"]))
     special = {
         "view": st.tuples(azimuth, elevation).map(list) | st.tuples(azimuth, elevation).map(lambda v: f"{v[0]},{v[1]}"),

@@ -86,7 +86,7 @@ class AlexnetSpec(BaseSpec):
                        "across the page (NN-SVG's and PlotNeuralNet's look); cubes: channels recede into "
                        "the page, near-cubes down a diagonal (nnsvg 1.x)", choices=VOLUME_LOOKS)
     view: list[float] = option([21.0, 21.4], "numbers", "camera azimuth,elevation in degrees: "
-                               "azimuth in (0, 90), elevation in [0, 60]", low=-360, high=360)
+                               "azimuth in [1, 89], elevation in [0, 60]", low=-360, high=360)
     spacing: float = option(40.0, "number", "space between layers (NN-SVG: 20; wider leaves the pyramids room)",
                             low=0, high=10_000)
     dims: bool = option(False, "bool", "dimension labels on volumes and sizes under dense layers")
@@ -116,8 +116,8 @@ class AlexnetSpec(BaseSpec):
         if len(view) != 2:
             raise SpecError(f"view: expected azimuth,elevation (two numbers), got {quote(self.view)}")
         azimuth, elevation = view
-        if not 0 < azimuth < 90:
-            raise SpecError(f"view: azimuth must be between 0 and 90 degrees (exclusive), got {azimuth:g}")
+        if not 1 <= azimuth <= 89:  # nearer 0 or 90 a face is edge-on and spacing divides by ~0
+            raise SpecError(f"view: azimuth must be from 1 to 89 degrees, got {azimuth:g}")
         if not 0 <= elevation <= 60:
             raise SpecError(f"view: elevation must be from 0 to 60 degrees, got {elevation:g}")
         if self.input_image is not None:

@@ -32,7 +32,7 @@ class Diagram:
     @property
     def notes(self) -> list[str]:
         """What the renderer left out and why (e.g. weight labels on a big network)."""
-        return list(self.scene.notes)
+        return [*self.scene.notes, *self.scene.page_notes]
 
     def svg(self) -> str:
         if self._svg is None:

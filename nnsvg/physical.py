@@ -290,7 +290,7 @@ def finish(fits: Trial, target: Target, theme: Theme, natural: Trial) -> Scene:
     scene.printed = Printed(frame, scale, unit, width, height)
     # the renderers' notes on the figure's size against a page are about its own px size; the
     # printed size is now given, and what it leaves too small is said below
-    scene.notes[:] = [n for n in scene.notes if not n.startswith("the figure is ")]
+    scene.page_notes.clear()
     for note in (small_shapes(scene, target, theme, fits), crowded(target, fits, natural),
                  too_long(target, fits.side, width, height)):
         if note is not None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .geometry import BBox, Point, apply_affine, arc_center, text_width
@@ -288,28 +288,25 @@ def subpaths(segments: tuple[object, ...]) -> Iterator[tuple[list[Point], bool]]
         yield points, closed
 
 
-def _fan_meets(r: Box, starts: tuple[Point, ...], ends: tuple[Point, ...]) -> bool:
+def _lines_meet(r: Box, lines: Iterable[tuple[Point, Point]]) -> bool:
+    """Whether any of many straight lines meets the box; the cheap box test is inline, as most
+    of a fan's lines miss it."""
     x0, y0, x1, y1 = r
-    for ax, ay in starts:
-        for bx, by in ends:
-            if (ax < x0 and bx < x0) or (ax > x1 and bx > x1) or (ay < y0 and by < y0) or (ay > y1 and by > y1):
-                continue
-            if _segment_meets(r, ax, ay, bx, by):
-                return True
+    for (ax, ay), (bx, by) in lines:
+        if (ax < x0 and bx < x0) or (ax > x1 and bx > x1) or (ay < y0 and by < y0) or (ay > y1 and by > y1):
+            continue
+        if _segment_meets(r, ax, ay, bx, by):
+            return True
     return False
+
+
+def _fan_meets(r: Box, starts: tuple[Point, ...], ends: tuple[Point, ...]) -> bool:
+    return _lines_meet(r, itertools.product(starts, ends))
 
 
 def _stars_meet(r: Box, data: Stars) -> bool:
-    x0, y0, x1, y1 = r
     ends = data.ends
-    for (ax, ay), indices in data.stars:
-        for k in indices:
-            bx, by = ends[k]
-            if (ax < x0 and bx < x0) or (ax > x1 and bx > x1) or (ay < y0 and by < y0) or (ay > y1 and by > y1):
-                continue
-            if _segment_meets(r, ax, ay, bx, by):
-                return True
-    return False
+    return _lines_meet(r, ((start, ends[k]) for start, indices in data.stars for k in indices))
 
 
 def _curved_stars_meet(r: Box, data: CurvedStars) -> bool:

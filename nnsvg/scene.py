@@ -298,6 +298,9 @@ class Scene:
     groups: list[Group] = field(default_factory=list)
     title: str = ""
     notes: list[str] = field(default_factory=list)  # things the user should know (not errors)
+    # notes on the drawing's own px size against a page ("the figure is … too big"): they no
+    # longer hold once the figure is laid out for a printed size, which says its own
+    page_notes: list[str] = field(default_factory=list)
     flow: str = "x"  # the page axis the network reads along ("x" or "y"): the quality check's
     # size budget (no layer longer than ~40 % of the figure) is measured along it
     printed: Printed | None = None  # set when laid out for a physical size (--width / --height)

@@ -19,6 +19,7 @@ from nnsvg.spec import lenet as lenet_spec
 
 from .conftest import NS, assert_clear, find, layer_group, numbers, parse
 from .corpus import LENET as LENET_CORPUS
+from .segments import crosses
 
 LENET5 = ["1@32x32", "6@28x28", "6@14x14", "16@10x10", "16@5x5", 120, 84, 10]
 NN_SVG_DEFAULT = ["8@128x128", "8@64x64", "24@48x48", "24@16x16", 256, 128]
@@ -294,7 +295,7 @@ def test_real_networks_fit_a_page(name: str) -> None:
     assert max(box.width for box in shapes) <= 0.4 * figure.width
     windows = [p for p in diagram.scene.walk() if isinstance(p, Rect) and p.cls == "window"]
     assert windows and min(min(w.width, w.height) for w in windows) >= lenet_renderer.MIN_WINDOW
-    assert diagram.scene.notes == []
+    assert diagram.notes == []
 
 
 def test_small_networks_keep_nn_svg_sizes() -> None:
@@ -394,19 +395,6 @@ def test_captions_sit_close_above_their_layers(name: str) -> None:
         assert text.box.x1 >= box.x0 and text.box.x0 <= box.x1  # over its own layer
 
 
-def _crosses(box: BBox, a: tuple[float, float], b: tuple[float, float]) -> bool:
-    """Whether the segment a-b meets the box (Liang-Barsky clipping)."""
-    (x0, y0), (x1, y1) = a, b
-    lo, hi = 0.0, 1.0
-    for p, q in ((x0 - x1, x0 - box.x0), (x1 - x0, box.x1 - x0), (y0 - y1, y0 - box.y0), (y1 - y0, box.y1 - y0)):
-        if p == 0:
-            if q < 0:
-                return False
-        elif p < 0:
-            lo = max(lo, q / p)
-        else:
-            hi = min(hi, q / p)
-    return lo <= hi
 
 
 @pytest.mark.parametrize("name", [*sorted(REAL), "huge", "nn-svg"])
@@ -429,7 +417,7 @@ def test_labels_are_on_no_foreign_shape(name: str) -> None:
             edges += [(points[i], points[i + 1]) for i in range(0, len(points), 2)]
     for text in texts:
         assert not any(text.box.overlaps(r.bbox()) for r in rects), text.text
-        assert not any(_crosses(text.box, a, b) for a, b in edges), text.text
+        assert not any(crosses(text.box, a, b) for a, b in edges), text.text
 
 
 def test_op_labels_stay_near_the_stacks_they_name() -> None:

@@ -18,6 +18,7 @@ from nnsvg.scene import Path as Path_
 
 from .conftest import NS, assert_clear, edge_count, find, layer_group, parse
 from .corpus import CORPUS
+from .segments import crosses
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -211,28 +212,13 @@ def test_paths_inside_recurrent_group_have_class() -> None:
 Seg = tuple[tuple[float, float], tuple[float, float]]
 
 
-def _crosses(seg: Seg, box: BBox) -> bool:
-    """Whether segment ``seg`` meets ``box`` (Liang-Barsky clipping)."""
-    (x0, y0), (x1, y1) = seg
-    lo, hi = 0.0, 1.0
-    for p, q in ((x0 - x1, x0 - box.x0), (x1 - x0, box.x1 - x0), (y0 - y1, y0 - box.y0), (y1 - y0, box.y1 - y0)):
-        if p == 0:
-            if q < 0:
-                return False
-        elif p < 0:
-            lo = max(lo, q / p)
-        else:
-            hi = min(hi, q / p)
-    return lo <= hi
-
-
 def _thick_crosses(seg: Seg, half: float, box: BBox) -> bool:
     """Whether a stroke of half-width ``half`` along ``seg`` (butt ends) meets ``box``: the
     separating-axis test of the stroke's rectangle and the box."""
     (x0, y0), (x1, y1) = seg
     length = math.hypot(x1 - x0, y1 - y0)
     if half == 0 or length == 0:
-        return _crosses(seg, box)
+        return crosses(box, *seg)
     ux, uy = (x1 - x0) / length, (y1 - y0) / length
     nx, ny = -uy * half, ux * half
     stroke = [(x0 + nx, y0 + ny), (x1 + nx, y1 + ny), (x1 - nx, y1 - ny), (x0 - nx, y0 - ny)]

@@ -676,8 +676,8 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
 
 
 def size_notes(spec: AlexnetSpec, theme: Theme, drawn: Drawn, camera: Camera) -> list[str]:
-    """Notes when the user's sizes make one layer dominate the row or the figure huge, naming
-    the option that shrinks it."""
+    """Notes when the user's sizes make one layer dominate the row (returned) or the figure huge
+    (added to the scene's page notes), naming the option that shrinks it."""
     notes = []
     page = drawn.scene.bbox()
     boxes = [BBox.around(outline(p.box, camera)) for p in drawn.placed]
@@ -694,11 +694,11 @@ def size_notes(spec: AlexnetSpec, theme: Theme, drawn: Drawn, camera: Camera) ->
     if page.width > HUGE_WIDTH * size:
         gaps = spec.spacing * (len(spec.layers) - 1)
         option = "spacing" if gaps > page.width / 2 else along_option
-        notes.append(f"the figure is {page.width:,.0f} units wide for {size:g}-unit labels, which will be "
-                     f"unreadable at page width; {option} shrinks it")
+        drawn.scene.page_notes.append(f"the figure is {page.width:,.0f} units wide for {size:g}-unit labels, "
+                                      f"which will be unreadable at page width; {option} shrinks it")
     elif page.height > HUGE_HEIGHT * size:
-        notes.append(f"the figure is {page.height:,.0f} units high for {size:g}-unit labels, which will be "
-                     f"unreadable at page size; side_size/side_scale shrinks it")
+        drawn.scene.page_notes.append(f"the figure is {page.height:,.0f} units high for {size:g}-unit labels, "
+                                      f"which will be unreadable at page size; side_size/side_scale shrinks it")
     return notes
 
 

@@ -466,7 +466,7 @@ def render(spec: FcnnSpec, theme: Theme) -> Scene:
         add_weight_labels(spec, theme, layouts, place, scene)
     note = size_note(spec, layouts, scene.page())
     if note is not None:
-        scene.notes.append(note)
+        scene.page_notes.append(note)
     return scene
 
 

@@ -171,8 +171,9 @@ def fitted(spec: LenetSpec) -> Factors:
     return Factors(step, size)
 
 
-def budget_notes(spec: LenetSpec, factors: Factors) -> list[str]:
-    """What is still over budget after fit, with the option that shrinks it."""
+def budget_notes(spec: LenetSpec, factors: Factors, scene: Scene) -> list[str]:
+    """What is still over budget after fit, with the option that shrinks it: a layer that
+    dominates (returned) and a figure wider than a page (added to the scene's page notes)."""
     each, total = widths(spec, factors)
     notes = []
     if len(each) >= 3:
@@ -190,7 +191,7 @@ def budget_notes(spec: LenetSpec, factors: Factors) -> list[str]:
         fixes = [f for f, on in (("--fit", not spec.fit), ("--map-size auto", spec.map_size != "auto"),
                                  ("--dense-size auto", spec.dense_size != "auto")) if on]
         fixes = fixes or ["a smaller --max-maps, --map-offset or --gaps"]
-        notes.append(f"the figure is {total:,.0f} px wide (a page holds about {PAGE_WIDTH:,.0f}); "
+        scene.page_notes.append(f"the figure is {total:,.0f} px wide (a page holds about {PAGE_WIDTH:,.0f}); "
                      f"{' or '.join(fixes)} shrinks it")
     return notes
 
@@ -345,7 +346,7 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
 
     scene = Scene("lenet", theme.background, theme.margin,
                   title="lenet " + " ".join(layer.token for layer in spec.layers))
-    scene.notes.extend(budget_notes(spec, factors))
+    scene.notes.extend(budget_notes(spec, factors, scene))
     if spec.labels:
         add_captions(spec, theme, groups, placed, dense_links)
     scene.groups.extend(groups)

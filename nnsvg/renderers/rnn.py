@@ -429,8 +429,9 @@ def captions(spec: RnnSpec, theme: Theme, names: list[Text], scene: Scene) -> Gr
 
 
 def notes(spec: RnnSpec, scene: Scene, theme: Theme) -> list[str]:
-    """What the user should know: a per-layer gap that blocks cannot show, and a figure so big
-    that its text would be unreadable once fitted to a page."""
+    """What the user should know: a per-layer gap that blocks cannot show (returned), and a
+    figure so big that its text would be unreadable once fitted to a page (added to the scene's
+    page notes)."""
     out = []
     if spec.use_blocks():
         for i, layer in enumerate(spec.layers):
@@ -443,7 +444,8 @@ def notes(spec: RnnSpec, scene: Scene, theme: Theme) -> list[str]:
     if printed < SMALLEST_PT:
         spacings = ["step_spacing"] * bool(spec.unroll) + ["layer_spacing"] + ["node_gap"] * (not spec.use_blocks())
         smaller = "a smaller " + (f"{', '.join(spacings[:-1])} or " if len(spacings) > 1 else "") + spacings[-1]
-        out.append(f"the figure is {page.width:.0f} × {page.height:.0f} px: fitted to a 6.5 × 9 in text block its "
-                   f"text prints at {printed:.1f} pt; " + ("fewer steps (unroll) or " if spec.unroll else "")
-                   + f"{smaller} would keep it readable")
+        scene.page_notes.append(f"the figure is {page.width:.0f} × {page.height:.0f} px: fitted to a 6.5 × 9 in text "
+                                f"block its text prints at {printed:.1f} pt; "
+                                + ("fewer steps (unroll) or " if spec.unroll else "")
+                                + f"{smaller} would keep it readable")
     return out

@@ -32,7 +32,7 @@ import dataclasses
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .errors import SpecError
 from .geometry import BBox
@@ -213,15 +213,85 @@ def render(spec: Spec, theme: Theme) -> Scene:
         return draw(spec, theme)
 
     def trial(k: float) -> Trial:
-        scene = draw(spec, scaled(theme, k))
-        box = scene.bbox().grow(theme.margin * k)
-        need, side = target.fill(box)
-        return Trial(k, scene, box, need, side)
+        return trial_of(spec, theme, target, k)
 
     fits, last, natural = solve(trial)
+    if fits is None and getattr(spec, "label_room", False):
+        # the labels need more room in two rows than the target has: say what gives it, and draw
+        # them stacked deeper (the layers at their own gaps) rather than refuse
+        deeper = _replaced(spec, label_room=False)
+        fits, last, natural = solve(lambda k: trial_of(deeper, theme, target, k))
+        if fits is not None:
+            scene = finish(fits, target, theme, natural)
+            scene.notes.insert(0, two_rows_note(spec, theme, target, last))
+            return scene
     if fits is None:
         raise SpecError(too_narrow(target, theme, last, natural))
     return finish(fits, target, theme, natural)
+
+
+def _replaced(spec: Spec, **changes: Any) -> Spec:
+    return cast("Spec", dataclasses.replace(cast("Any", spec), **changes))
+
+
+def trial_of(spec: Spec, theme: Theme, target: Target, k: float) -> Trial:
+    """``spec`` drawn with the theme's lengths × ``k``, measured against ``target``."""
+    from .renderers import render as draw
+
+    scene = draw(spec, scaled(theme, k))
+    box = scene.bbox().grow(theme.margin * k)
+    need, side = target.fill(box)
+    return Trial(k, scene, box, need, side)
+
+
+def fits_at(spec: Spec, theme: Theme) -> bool:
+    """Whether ``spec`` (with its size) has a layout that fits its target with this theme."""
+    target = Target.of(spec)
+    assert target is not None
+    return solve(lambda k: trial_of(spec, theme, target, k))[0] is not None
+
+
+SUGGESTION_TRIES = 6  # candidates tried for each suggestion (each one a layout solve)
+TEXT_STEP_PT = 0.5  # suggested text sizes are whole or half points
+
+
+def two_rows_note(spec: Spec, theme: Theme, target: Target, last: Trial) -> str:
+    """The note for labels that need more than two rows at the target: a wider target and a
+    smaller text size (not below ``TEXT_FLOOR_PT``) at which they fit in two, each one checked
+    by laying the figure out with it."""
+    side = target.width if last.side == "width" and target.width is not None else target.height
+    assert side is not None
+    name = last.side
+    pt = theme.text.size * PT_PER_PX
+    fixes = []
+    # a side: the labels alone need about what the figure needed at the largest k tried
+    unit = side.unit
+    quantum = {"in": 0.25, "cm": 0.5, "mm": 5.0, "pt": 10.0, "px": 10.0}[unit]
+    value = side.px * last.ratio / PX_PER[unit]
+    for _ in range(SUGGESTION_TRIES):
+        value = math.ceil(value / quantum + 1e-9) * quantum
+        wider = _replaced(spec, **{name: f"{value:g}{unit}"})
+        if fits_at(wider, theme):
+            fixes.append(f"--{name} {value:g}{unit}")
+            break
+        value += quantum
+    # a text size: the labels' room is in proportion to it
+    if pt > TEXT_FLOOR_PT:
+        size_pt = math.floor(min(pt - TEXT_STEP_PT, pt * side.px / (side.px * last.ratio)) / TEXT_STEP_PT) \
+            * TEXT_STEP_PT
+        for _ in range(SUGGESTION_TRIES):
+            size_pt = max(size_pt, TEXT_FLOOR_PT)
+            px = round(size_pt / PT_PER_PX, 2)
+            smaller = dataclasses.replace(theme, text=dataclasses.replace(theme.text, size=px))
+            if fits_at(spec, smaller):
+                fixes.append(f"--set text.size={px:g} ({size_pt:g} pt)")
+                break
+            if size_pt <= TEXT_FLOOR_PT:
+                break
+            size_pt -= TEXT_STEP_PT
+    fix = " or ".join(fixes) if fixes else "fewer or shorter labels"
+    return (f"at {target.described()} the labels at {pt:g} pt need more than two rows (drawn stacked deeper, "
+            f"the layers at their own gaps); {fix} keeps them in two")
 
 
 def solve(trial: Any) -> tuple[Trial | None, Trial, Trial]:

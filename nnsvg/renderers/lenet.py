@@ -13,6 +13,7 @@ user's own options leave over budget is reported as a note that names the option
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from ..geometry import BBox, Point, text_box, text_width
 from ..scene import Dots, Group, LineTo, MoveTo, Path, Polygon, Rect, Scene, Segments, Text
 from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, Step, steps
 from ..theme import Theme
-from .labels import Near, captions_above
+from .labels import Near, alternate, captions_above
 
 DENSE_DEPTH = 10.0  # NN-SVG's thickness of a dense parallelogram
 MAX_DRAWN_MAPS = 100_000  # refuse drawings with more map rectangles than this
@@ -39,6 +40,11 @@ MAX_SHARE = 0.4  # no layer should take more of the figure's width than this
 FIT_STEP = 0.5  # fit shortens the diagonal step to at least this share of map_offset
 FIT_SIZE = 0.5  # and then draws the layers (and the gaps) at least this share of their size
 MIN_FIT_STEP = 3.0  # px: fit never makes the diagonal step shorter (1 px outlines would merge)
+MAP_TEXT = 2.5  # at a printed width the largest map is at least this many text sizes across
+MAX_GROW = 2.5  # and grown at most this much
+STEP_STROKES = 4.0  # and its diagonal steps at least this many map outlines long
+CAPTION_SPACE = 0.6  # text sizes between a caption and the one two layers on (captions_above wants 0.5)
+OP_SPACE = 0.75  # text sizes between an op label and the one two labels on (op_labels wants 0.3)
 
 
 def compressed(units: float, largest: float, knee: float, strength: float) -> float:
@@ -58,6 +64,8 @@ class Factors:
 
     step: float = 1.0
     size: float = 1.0
+    maps: float = 1.0  # map sides only: grown next to big text at a printed width (``grown``)
+    min_step: float = 0.0  # and then a diagonal step of at least a few outline widths
 
 
 def side(units: int, largest: int, spec: LenetSpec, factors: Factors = Factors()) -> float:
@@ -69,7 +77,7 @@ def side(units: int, largest: int, spec: LenetSpec, factors: Factors = Factors()
         px = units * spec.map_scale
     else:
         px = compressed(units, largest, AUTO_MAP, 1.0) * spec.map_scale
-    return max(MIN_SIDE, px * factors.size)
+    return max(MIN_SIDE, px * factors.size * factors.maps)
 
 
 def dense_length(size: int, longest: int, spec: LenetSpec, factors: Factors = Factors()) -> float:
@@ -116,7 +124,8 @@ def stack_of(layer: MapLayer, largest: int, spec: LenetSpec, factors: Factors) -
     step is at most half its side, so its maps overlap and read as one stack."""
     w, h = side(layer.width, largest, spec, factors), side(layer.height, largest, spec, factors)
     fit_step = max(spec.map_offset * factors.step * factors.size, min(spec.map_offset, MIN_FIT_STEP))
-    step = min(fit_step, max(1.5, STEP_SHARE * min(w, h)))
+    step = min(fit_step, max(1.5, STEP_SHARE * min(w, h) / factors.maps))  # grown maps keep their run
+    step = max(step, min(fit_step, factors.min_step, STEP_SHARE * min(w, h)))  # outlines that do not merge
     back, front = drawn_slots(layer.maps, spec.max_maps)
     offsets = [j * step for j in range(back)]
     if not front:
@@ -159,9 +168,30 @@ def _largest_within(low: float, high: float, width: Callable[[float], float]) ->
     return low
 
 
-def fitted(spec: LenetSpec) -> Factors:
+def grown(spec: LenetSpec, theme: Theme | None) -> float:
+    """The factor on map sides at a printed width (``--width``, ``--height``, auto map sizes):
+    the largest map is drawn at least ``MAP_TEXT`` text sizes across (as the default LeNet at
+    its own size: 32 px next to 12 px text), at most ``MAX_GROW`` times its own size. Next to
+    text at its printed size the drawing shrinks to fit; map sides are a small part of the
+    figure's width (the diagonal runs, the dense layers and the gaps are most of it), so
+    growing them costs little width and keeps the maps and their filter windows readable
+    where the figure has height to spare. 1 at the figure's own size."""
+    if theme is None or spec.map_size != "auto" or (spec.width is None and spec.height is None):
+        return 1.0
+    largest = max((side(max(m.height, m.width), max(m.height, m.width), spec)
+                   for m in spec.layers if isinstance(m, MapLayer)), default=0.0)
+    if largest <= 0:
+        return 1.0
+    return min(MAX_GROW, max(1.0, MAP_TEXT * theme.text.size / largest))
+
+
+def fitted(spec: LenetSpec, theme: Theme | None = None) -> Factors:
     """The factors that keep the figure within PAGE_WIDTH: first a shorter diagonal step (the
-    run of a deep stack is the most elastic part), then smaller layers."""
+    run of a deep stack is the most elastic part), then smaller layers; and map sides grown
+    next to big text (``grown``)."""
+    maps = grown(spec, theme)
+    if maps != 1.0 and theme is not None:
+        return dataclasses.replace(fitted(spec), maps=maps, min_step=STEP_STROKES * theme.map.stroke_width)
     if not spec.fit or widths(spec, Factors())[1] <= PAGE_WIDTH:
         return Factors()
     step = _largest_within(FIT_STEP, 1.0, lambda f: widths(spec, Factors(f, 1.0))[1])
@@ -292,12 +322,16 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
     if drawn > MAX_DRAWN_MAPS:
         raise SpecError(f"this drawing has {drawn:,} feature maps; draw fewer with --max-maps "
                         f"(at most {MAX_DRAWN_MAPS:,} are drawn)")
-    factors = fitted(spec)
+    factors = fitted(spec, theme)
     gaps = [gap * factors.size for gap in spec.gap_list()]
+    all_steps = steps(spec)
+    room = Room(spec, theme, all_steps)
     groups: list[Group] = []
     placed: list[Placed] = []
     x = 0.0
     for i, (layer, extent) in enumerate(zip(spec.layers, extents(spec, factors))):
+        if i > 0 and gaps[i - 1] >= 0:  # layers the user overlaps keep their place
+            x = room.left(i, placed, x)
         if isinstance(layer, MapLayer):
             assert isinstance(extent, Stack)
             group, where = map_group(layer, extent, i, x, theme)
@@ -317,7 +351,6 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
     links: list[Group] = []
     dense_links: list[tuple[Point, Point]] = []  # the captions keep clear of these
     segments: list[tuple[Point, Point]] = []  # every line, for the op labels
-    all_steps = steps(spec)
     for i, step in enumerate(all_steps):
         a, b = placed[i], placed[i + 1]
         data: Segments = ()
@@ -356,6 +389,40 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
     return scene
 
 
+class Room:
+    """Horizontal room for the labels: a layer starts far enough right that its caption is
+    clear of the caption two layers back, and its op label (centred on the gap before it) of
+    the op label two back. Neighbours may still overlap; they alternate between two rows (a
+    lower and an upper one), so labels never stack three deep, however big the text is next to
+    the drawing (a figure laid out for a printed width). Where labels are short next to the
+    layers (the usual figure at its own size) nothing moves."""
+
+    def __init__(self, spec: LenetSpec, theme: Theme, all_steps: list[Step]) -> None:
+        self.size, self.family = theme.text.size, theme.text.family
+        self.on = spec.labels and spec.label_room
+        self.captions = [caption(layer) for layer in spec.layers]
+        self.ops = {i: text_width(s.op, self.size, self.family) for i, s in enumerate(all_steps) if s.op}
+        self.previous: dict[int, int] = {}  # an op's gap -> the gap of the op two labels back
+        chosen = sorted(self.ops)
+        for k in range(2, len(chosen)):
+            self.previous[chosen[k]] = chosen[k - 2]
+
+    def left(self, i: int, placed: list[Placed], x: float) -> float:
+        """The left edge of layer ``i`` (layers before it placed), at least ``x``."""
+        if not self.on:
+            return x
+        if i >= 2:
+            back = text_box(self.captions[i - 2], placed[i - 2].left, 0.0, self.size, self.family)
+            x = max(x, back.x1 + CAPTION_SPACE * self.size)
+        gap = i - 1
+        if gap in self.previous:
+            j = self.previous[gap]
+            center = (placed[j].right + placed[j + 1].left) / 2
+            need = center + (self.ops[gap] + self.ops[j]) / 2 + OP_SPACE * self.size
+            x = max(x, 2 * need - placed[gap].right)
+        return x
+
+
 def caption(layer: MapLayer | DenseLayer) -> str:
     if layer.label is not None:
         return layer.label
@@ -375,7 +442,7 @@ def add_captions(spec: LenetSpec, theme: Theme, groups: list[Group], placed: lis
     anchors = [(p.left, p.box.y0 - above) for p in placed]
     size, family = theme.text.size, theme.text.family
     boxes, lines = [], list(segments)
-    alternatives = []
+    alternatives: list[tuple[float, ...]] = []
     for text, p in zip(texts, placed):
         top_edge = p.front.width if p.front is not None else DENSE_DEPTH
         end = p.left + top_edge - size * 0.3  # a line may rise from the top edge's right end
@@ -384,8 +451,12 @@ def add_captions(spec: LenetSpec, theme: Theme, groups: list[Group], placed: lis
         box, edges = outline(p, size * 0.5)
         boxes.append(box)
         lines += edges
+    order = alternate([text_box(t, x, y, size, family) for t, (x, y) in zip(texts, anchors)], size * 0.5) \
+        if spec.label_room else None
+    if order is not None:  # two rows: a caption keeps its own layer's corner (a shifted one
+        alternatives = [() for _ in texts]  # could meet the caption two layers on)
     for group, placed_text in zip(groups, captions_above(texts, anchors, boxes, theme, lines=lines,
-                                                         alternatives=alternatives)):
+                                                         alternatives=alternatives, order=order)):
         group.add(placed_text)
 
 
@@ -459,9 +530,12 @@ def op_labels(spec: LenetSpec, theme: Theme, placed: list[Placed], all_steps: li
         spans.append(center)
     tallest = max((p.box.height for p in placed if p.corners is None), default=0.0)
     tops = rows(tops, max(3 * size, tallest / 2))
-    texts: list[Text] = []
+    texts: dict[int, Text] = {}
     near: Near = Near([], lambda t: (t.box.x0, t.box.x1))
-    for (_, op), center, top in zip(chosen, spans, tops):
+    boxes = [text_box(op, center, 0.0, size, family, "middle") for (_, op), center in zip(chosen, spans)]
+    order = (alternate(boxes, space / 2) if spec.label_room else None) or list(range(len(chosen)))
+    for k in order:
+        (_, op), center, top = chosen[k], spans[k], tops[k]
         baseline = top - probe.y0
         box = text_box(op, center, baseline, size, family, "middle")
         others = near.meeting(box.x0 - space, box.x1 + space)
@@ -472,6 +546,6 @@ def op_labels(spec: LenetSpec, theme: Theme, placed: list[Placed], all_steps: li
             baseline += max(hit) - box.y0 + size * 0.15
             box = text_box(op, center, baseline, size, family, "middle")
         text = Text(center, baseline, op, size, family, theme.text.color, "middle", box, "op")
-        texts.append(text)
+        texts[k] = text
         near.add(text)
-    return [Group("ops", "ops", list(texts))]
+    return [Group("ops", "ops", [texts[k] for k in range(len(chosen))])]

@@ -1,0 +1,93 @@
+"""A figure at a column's width (3.5 in) with text at its printed size: labels in at most two
+rows, maps drawn as large as the width allows, and a note with checked suggestions when the
+labels cannot fit in two rows."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import nnsvg
+from nnsvg.scene import Rect, Scene, Text
+
+LENET5 = ["1@32x32", "6@28x28", "6@14x14", "16@10x10", "16@5x5", 120, 84, 10]
+VGG16 = ["3@224x224", "64@224x224", "64@112x112", "128@112x112", "128@56x56", "256@56x56", "256@28x28",
+         "512@28x28", "512@14x14", "512@14x14", "512@7x7", 4096, 4096, 1000]
+
+
+def depth(scene: Scene, cls: str) -> int:
+    """How many labels of a class stack at one x at most (their x-ranges overlapping there)."""
+    boxes = [t.box for t in scene.walk() if isinstance(t, Text) and t.cls == cls]
+    edges = sorted([(b.x0, 1) for b in boxes] + [(b.x1, -1) for b in boxes], key=lambda e: (e[0], e[1]))
+    most = now = 0
+    for _, step in edges:
+        now += step
+        most = max(most, now)
+    return most
+
+
+def rows(scene: Scene, cls: str) -> int:
+    return len({round(t.y, 6) for t in scene.walk() if isinstance(t, Text) and t.cls == cls})
+
+
+def two_rows_note(notes: list[str]) -> str | None:
+    return next((n for n in notes if "need more than two rows" in n), None)
+
+
+def test_lenet5_at_a_column_keeps_captions_and_op_labels_in_two_rows() -> None:
+    scene = nnsvg.lenet(LENET5, width="3.5in").scene
+    assert depth(scene, "caption") == 2  # neighbours alternate; main stacked three
+    assert depth(scene, "op") == 2 and rows(scene, "op") == 2
+    ops = [t for t in scene.walk() if isinstance(t, Text) and t.cls == "op"]
+    assert [round(t.y, 6) for t in ops[::2]] == [round(ops[0].y, 6)] * len(ops[::2])  # alternating, evenly
+    assert [round(t.y, 6) for t in ops[1::2]] == [round(ops[1].y, 6)] * len(ops[1::2])
+    assert two_rows_note(nnsvg.lenet(LENET5, width="3.5in").notes) is None
+
+
+def test_lenet5_at_a_column_draws_its_maps_large() -> None:
+    scene = nnsvg.lenet(LENET5, width="3.5in").scene
+    front = next(p for p in scene.groups[0].walk() if isinstance(p, Rect) and p.cls == "map")
+    printed_pt = front.width * scene.unit_scale() * 0.75
+    assert printed_pt > 12  # 7.1 pt before: next to 9 pt text the 32x32 input was a speck
+    # the diagonal step stays longer than the outlines, so the maps of a stack do not merge
+    maps = [p for p in scene.groups[4].walk() if isinstance(p, Rect) and p.cls == "map"]
+    assert maps[1].x - maps[0].x >= 1.4 * maps[0].stroke_width
+
+
+def test_the_figure_at_its_own_size_is_unchanged_by_the_label_room() -> None:
+    assert nnsvg.lenet(LENET5).svg() == nnsvg.lenet(LENET5, label_room=False).svg()
+
+
+def test_labels_that_need_three_rows_move_layers_apart() -> None:
+    # long captions on small layers: without room the third caption would be lifted over two
+    layers = ["1@8x8", "1@8x8", "1@8x8", "1@8x8"]
+    labelled = [{"size": t, "label": "a rather long caption"} for t in layers]
+    packed = nnsvg.lenet(labelled, label_room=False).scene
+    roomy = nnsvg.lenet(labelled).scene
+    assert depth(packed, "caption") > 2 and depth(roomy, "caption") <= 2
+
+
+@pytest.mark.parametrize("width", ["2.5in", "3in"])
+def test_a_width_too_narrow_for_two_rows_gets_a_note_whose_suggestions_fit(width: str) -> None:
+    diagram = nnsvg.lenet(LENET5, width=width)
+    note = two_rows_note(diagram.notes)
+    assert note is not None and f"--width {width}" in note
+    wider = re.search(r"; --width ([0-9.]+in) ", note)
+    size = re.search(r"--set text\.size=([0-9.]+) \(([0-9.]+) pt\)", note)
+    assert wider is not None and size is not None
+    assert float(size.group(2)) >= 7  # never below the legible floor
+    for again in (nnsvg.lenet(LENET5, width=wider.group(1)),
+                  nnsvg.lenet(LENET5, width=width, set={"text.size": float(size.group(1))})):
+        assert two_rows_note(again.notes) is None
+        assert depth(again.scene, "caption") <= 2 and depth(again.scene, "op") <= 2
+
+
+def test_vgg16_at_a_column_is_drawn_with_a_note_not_refused() -> None:
+    diagram = nnsvg.lenet(VGG16, map_size="log", dense_size="sqrt", width="column")
+    note = two_rows_note(diagram.notes)
+    assert note is not None and "text.size" not in note  # under 7 pt it would take: not offered
+    wider = re.search(r"; --width ([0-9.]+in) ", note)
+    assert wider is not None
+    again = nnsvg.lenet(VGG16, map_size="log", dense_size="sqrt", width=wider.group(1))
+    assert two_rows_note(again.notes) is None and depth(again.scene, "caption") <= 2

@@ -265,6 +265,23 @@ def test_schema_and_help_know_the_options(capsys: pytest.CaptureFixture[str]) ->
     assert "--width LENGTH" in out and "--height LENGTH" in out
 
 
+@pytest.mark.parametrize("text", ["3.5in", "3.5IN", "8.4Cm", "Column", " 252 PT ", "1E2px", ".5in", "3.5",
+                                  "3.5 inch", "-3in", "slide", "1e1234pt"])
+def test_schema_length_pattern_agrees_with_the_parser(text: str) -> None:
+    """The parser lower-cases a length, so the schema's pattern (no regex flags in JSON Schema)
+    accepts any case too: an editor never flags a length the CLI takes, nor passes one it refuses
+    for its spelling."""
+    schema = nnsvg.spec.json_schema()
+    fcnn = next(v for v in schema["oneOf"] if v["properties"]["style"]["const"] == "fcnn")
+    pattern = re.compile(fcnn["properties"]["width"]["pattern"])
+    try:
+        physical.parse(text, "width")
+        parsed = True
+    except nnsvg.SpecError as error:
+        parsed = "expected a length from" in str(error)  # spelled right, out of range: the schema has no range
+    assert bool(pattern.match(text)) == parsed
+
+
 def test_eps_box_is_the_page_on_a_transparent_page() -> None:
     """cairo bounds an EPS by its ink, which on the paper theme's transparent page left out the
     margin (5 5 247 84 for a 252 pt page); the box is the page, exact in %%HiResBoundingBox."""

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pdfplumber
 import pytest
@@ -322,3 +323,22 @@ def test_labels_crowding_a_shrunk_drawing_get_a_note_with_its_own_proportions() 
     wide = nnsvg.alexnet(alexnet, dims=True, width=own.group(1))
     assert not any("crowd" in n for n in wide.notes)
     assert not [p for p in quality.check(wide.scene) if p.kind in ("text-on-text", "text-on-shape", "clipped")]
+
+
+def test_svg_keeps_a_hundredth_of_a_printed_px_where_a_unit_is_large() -> None:
+    """A small figure at a big width draws a unit many px large: two decimals would round its
+    strokes (0.35 px edges / 27 px per unit = 0.013 units, written 0.01: 23 % thinner) and move
+    points by up to 0.13 px; the SVG writes as many decimals as keep 1/100 px of the print."""
+    from nnsvg.backends import svg
+
+    diagram = nnsvg.fcnn([2, 2], width="30in")
+    scale = diagram.scene.unit_scale()
+    assert scale > 10
+    root = ElementTree.fromstring(diagram.svg())
+    widths = {float(e.get("stroke-width", "nan")) for e in root.iter() if e.get("class") == "edge"
+              or (e.tag.endswith("path") and e.get("stroke-width"))}
+    edge = diagram.theme.edge.width
+    assert any(abs(w * scale - edge) < 0.01 for w in widths), (widths, scale, edge)
+    assert svg.decimals_for(diagram.scene) == 2 + math.ceil(math.log10(scale))
+    assert svg.decimals_for(nnsvg.fcnn([2, 2]).scene) == 2  # a figure at its own size: as before
+    assert 'stroke-width="0.5"' in nnsvg.fcnn([2, 2]).svg()

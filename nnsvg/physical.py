@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -220,13 +221,14 @@ def render(spec: Spec, theme: Theme) -> Scene:
         # the labels need more room in two rows than the target has: say what gives it, and draw
         # them stacked deeper (the layers at their own gaps) rather than refuse
         deeper = _replaced(spec, label_room=False)
+        tight = last  # the two-row layout at the largest k tried: about what its labels need
         fits, last, natural = solve(lambda k: trial_of(deeper, theme, target, k))
         if fits is not None:
             scene = finish(fits, target, theme, natural)
-            scene.notes.insert(0, two_rows_note(spec, theme, target, last))
+            scene.notes.insert(0, two_rows_note(spec, theme, target, tight))
             return scene
     if fits is None:
-        raise SpecError(too_narrow(target, theme, last, natural))
+        raise SpecError(too_narrow(target, theme, last, natural, fixes(spec, theme, target, last)))
     return finish(fits, target, theme, natural)
 
 
@@ -255,41 +257,44 @@ SUGGESTION_TRIES = 6  # candidates tried for each suggestion (each one a layout 
 TEXT_STEP_PT = 0.5  # suggested text sizes are whole or half points
 
 
-def two_rows_note(spec: Spec, theme: Theme, target: Target, last: Trial) -> str:
-    """The note for labels that need more than two rows at the target: a wider target and a
-    smaller text size (not below ``TEXT_FLOOR_PT``) at which they fit in two, each one checked
-    by laying the figure out with it."""
+def fixes(spec: Spec, theme: Theme, target: Target, last: Trial) -> list[str]:
+    """What makes the figure fit its target, each one checked by laying the figure out with it:
+    the least side (in steps of the target's unit) and the largest text size (in half points,
+    not below ``TEXT_FLOOR_PT``). ``last`` is the trial at the largest k tried, whose size is
+    about what the labels alone need."""
     side = target.width if last.side == "width" and target.width is not None else target.height
     assert side is not None
     name = last.side
     pt = theme.text.size * PT_PER_PX
-    fixes = []
-    # a side: the labels alone need about what the figure needed at the largest k tried
+    out = []
     unit = side.unit
     quantum = {"in": 0.25, "cm": 0.5, "mm": 5.0, "pt": 10.0, "px": 10.0}[unit]
     value = side.px * last.ratio / PX_PER[unit]
     for _ in range(SUGGESTION_TRIES):
-        value = math.ceil(value / quantum + 1e-9) * quantum
-        wider = _replaced(spec, **{name: f"{value:g}{unit}"})
-        if fits_at(wider, theme):
-            fixes.append(f"--{name} {value:g}{unit}")
+        value = math.ceil(value / quantum - 1e-9) * quantum
+        if value <= LARGEST_IN * 96 / PX_PER[unit] and fits_at(_replaced(spec, **{name: f"{value:g}{unit}"}), theme):
+            out.append(f"--{name} {value:g}{unit}")
             break
         value += quantum
-    # a text size: the labels' room is in proportion to it
-    if pt > TEXT_FLOOR_PT:
-        size_pt = math.floor(min(pt - TEXT_STEP_PT, pt * side.px / (side.px * last.ratio)) / TEXT_STEP_PT) \
-            * TEXT_STEP_PT
+    if pt > TEXT_FLOOR_PT:  # the labels' room is about in proportion to the text size
+        size_pt = math.floor(min(pt - TEXT_STEP_PT, pt / last.ratio) / TEXT_STEP_PT) * TEXT_STEP_PT
         for _ in range(SUGGESTION_TRIES):
             size_pt = max(size_pt, TEXT_FLOOR_PT)
             px = round(size_pt / PT_PER_PX, 2)
-            smaller = dataclasses.replace(theme, text=dataclasses.replace(theme.text, size=px))
-            if fits_at(spec, smaller):
-                fixes.append(f"--set text.size={px:g} ({size_pt:g} pt)")
+            if fits_at(spec, dataclasses.replace(theme, text=dataclasses.replace(theme.text, size=px))):
+                out.append(f"--set text.size={px:g} ({size_pt:g} pt)")
                 break
             if size_pt <= TEXT_FLOOR_PT:
                 break
             size_pt -= TEXT_STEP_PT
-    fix = " or ".join(fixes) if fixes else "fewer or shorter labels"
+    return out
+
+
+def two_rows_note(spec: Spec, theme: Theme, target: Target, last: Trial) -> str:
+    """The note for labels that need more than two rows at the target, with ``fixes`` that keep
+    them in two."""
+    pt = theme.text.size * PT_PER_PX
+    fix = " or ".join(fixes(spec, theme, target, last)) or "fewer or shorter labels"
     return (f"at {target.described()} the labels at {pt:g} pt need more than two rows (drawn stacked deeper, "
             f"the layers at their own gaps); {fix} keeps them in two")
 
@@ -453,9 +458,10 @@ def small_shapes(scene: Scene, target: Target, theme: Theme, fits: Trial) -> str
             f"or a smaller text.size keeps them visible")
 
 
-def too_narrow(target: Target, theme: Theme, last: Trial, natural: Trial) -> str:
+def too_narrow(target: Target, theme: Theme, last: Trial, natural: Trial, found: Sequence[str] = ()) -> str:
     """Why the target is refused: the labels (and the margin) alone need more room than it has;
-    the size the figure has at its own proportions, and the least that could hold the labels."""
+    the size the figure has at its own proportions, the least that could hold the labels, and
+    ``found``: the sizes checked to fit (``fixes``)."""
     side = target.width if last.side == "width" and target.width is not None else target.height
     assert side is not None
     pt = theme.text.size * PT_PER_PX
@@ -463,8 +469,11 @@ def too_narrow(target: Target, theme: Theme, last: Trial, natural: Trial) -> str
     own = side.px * natural.ratio
     adjective = "wide" if last.side == "width" else "high"
     alone = f" (the labels alone need more than {side.shown(least)})" if least < own else ""
+    widths = [f for f in found if f.startswith("--")  and "text.size" not in f]
+    sizes = [f for f in found if "text.size" in f]
+    give = (f"give {widths[0]}" if widths else f"give --{last.side} {side.shown(own).replace(' ', '')}")
+    smaller = (f"{sizes[0]}" if sizes else f"a smaller text.size (at least {TEXT_FLOOR_PT:g} pt = "
+               f"{TEXT_FLOOR_PT / PT_PER_PX:.3g} px) with a wider --{last.side}")
     return (f"--{last.side} {side.text}: the labels do not fit in {side.shown()} at {pt:g} pt (text.size "
             f"{theme.text.size:g} px) however small the drawing; the figure is {side.shown(own)} {adjective} at its "
-            f"own proportions{alone}: give --{last.side} "
-            f"{side.shown(own).replace(' ', '')}, or a smaller text.size (at least {TEXT_FLOOR_PT:g} pt = "
-            f"{TEXT_FLOOR_PT / PT_PER_PX:.3g} px) or fewer labels")
+            f"own proportions{alone}: {give}, or {smaller}, or fewer labels")

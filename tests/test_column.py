@@ -91,3 +91,37 @@ def test_vgg16_at_a_column_is_drawn_with_a_note_not_refused() -> None:
     assert wider is not None
     again = nnsvg.lenet(VGG16, map_size="log", dense_size="sqrt", width=wider.group(1))
     assert two_rows_note(again.notes) is None and depth(again.scene, "caption") <= 2
+
+
+def test_an_lstm_legend_wraps_at_a_column_instead_of_refusing_the_width() -> None:
+    """The legend (x ∈ ℝ¹⁰⁰⁰⁰, h⁽¹⁾, c⁽¹⁾ ∈ ℝ²⁰⁰, …) is one line of text at its printed size, wider
+    than 3.5 in at 9 pt: the figure was refused. At a printed width it wraps at its commas to the
+    drawing's width; at the figure's own size it stays one line."""
+    layers, options = [10000, 200, 200, 10000], {"cell": "lstm", "unroll": 3}
+    scene = nnsvg.rnn(layers, width="column", **options).scene
+    legend = [t for t in scene.walk() if isinstance(t, Text) and t.cls == "legend"]
+    assert len(legend) == 2 and legend[0].text.endswith(",") and legend[1].text.endswith("T = 3")
+    drawn = [p.bbox() for g in scene.groups for p in g.walk() if not isinstance(p, Text)]
+    width = max(b.x1 for b in drawn) - min(b.x0 for b in drawn)
+    assert all(t.box.width <= width for t in legend)
+    assert legend[1].y > legend[0].y and legend[0].box.y1 < legend[1].box.y0  # lines apart
+    own = nnsvg.rnn(layers, **options).scene
+    assert len([t for t in own.walk() if isinstance(t, Text) and t.cls == "legend"]) == 1
+
+
+def test_a_refused_width_names_a_width_and_a_text_size_that_fit() -> None:
+    """An unrolled LSTM's blocks hold their text: 5 steps at 8.25 pt need 3.8 in. The error
+    names the least width (in quarter inches) and the largest text size (>= 7 pt) that fit, each
+    checked; both render."""
+    layers = [128, 128, 1]
+    options = {"cell": "lstm", "unroll": 5, "outputs": "last", "theme": "paper"}
+    with pytest.raises(nnsvg.SpecError) as refused:
+        _ = nnsvg.rnn(layers, width="column", **options).scene
+    message = str(refused.value)
+    wider = re.search(r"give --width ([0-9.]+in),", message)
+    size = re.search(r"--set text\.size=([0-9.]+) \(([0-9.]+) pt\)", message)
+    assert wider is not None and size is not None and float(size.group(2)) >= 7
+    assert 3.5 < float(wider.group(1).removesuffix("in")) <= 4.0  # not the 6.2 in of its own proportions
+    assert nnsvg.rnn(layers, width=wider.group(1), **options).scene.printed is not None
+    smaller = nnsvg.rnn(layers, width="column", set={"text.size": float(size.group(1))}, **options)
+    assert smaller.scene.printed is not None

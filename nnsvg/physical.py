@@ -206,17 +206,28 @@ class Trial:
 
 def render(spec: Spec, theme: Theme) -> Scene:
     """The scene of ``spec``: laid out for its physical size when it has one (``width``,
-    ``height``), else as the renderer draws it."""
+    ``height``), else as the renderer draws it. A layout that leaves shapes too small to print
+    or labels on the drawing gets a note with a text size that does not, if one of at least
+    ``TEXT_FLOOR_PT`` does (checked by laying the figure out with it)."""
     from .renderers import render as draw
 
     target = Target.of(spec)
     if target is None:
         return draw(spec, theme)
+    scene, illegible = layout(spec, theme, target)
+    if illegible == "drawing":  # (labels that need more rows have their note with a text size)
+        size = legible_size(spec, theme, target, scene)
+        if size is not None:
+            scene.notes.append(f"--set {size} keeps the shapes visible and the labels clear of the drawing at "
+                               f"{target.described()}")
+    return scene
 
-    def trial(k: float) -> Trial:
-        return trial_of(spec, theme, target, k)
 
-    fits, last, natural = solve(trial)
+def layout(spec: Spec, theme: Theme, target: Target) -> tuple[Scene, str]:
+    """The scene laid out for ``target``, and what its notes say is illegible there: "rows"
+    (labels need more than two rows), "drawing" (shapes under the print floor, labels crowding
+    the drawing) or ""."""
+    fits, last, natural = solve(lambda k: trial_of(spec, theme, target, k))
     if fits is None and getattr(spec, "label_room", False):
         # the labels need more room in two rows than the target has: say what gives it, and draw
         # them stacked deeper (the layers at their own gaps) rather than refuse
@@ -224,12 +235,34 @@ def render(spec: Spec, theme: Theme) -> Scene:
         tight = last  # the two-row layout at the largest k tried: about what its labels need
         fits, last, natural = solve(lambda k: trial_of(deeper, theme, target, k))
         if fits is not None:
-            scene = finish(fits, target, theme, natural)
+            scene, _ = finish(fits, target, theme, natural)
             scene.notes.insert(0, two_rows_note(spec, theme, target, tight))
-            return scene
+            return scene, "rows"
     if fits is None:
         raise SpecError(too_narrow(target, theme, last, natural, fixes(spec, theme, target, last)))
-    return finish(fits, target, theme, natural)
+    scene, illegible = finish(fits, target, theme, natural)
+    return scene, "drawing" if illegible else ""
+
+
+def legible_size(spec: Spec, theme: Theme, target: Target, scene: Scene) -> str | None:
+    """The largest text size (half points, from half a point under the theme's down to
+    ``TEXT_FLOOR_PT``; at most ``SUGGESTION_TRIES``) whose layout at ``target`` is legible, as
+    ``text.size=PX (PT pt)``; None if none is."""
+    pt = theme.text.size * PT_PER_PX
+    size_pt = math.ceil((pt - TEXT_STEP_PT) / TEXT_STEP_PT - 1e-9) * TEXT_STEP_PT
+    for _ in range(SUGGESTION_TRIES):
+        if size_pt < TEXT_FLOOR_PT:
+            return None
+        px = round(size_pt / PT_PER_PX, 2)
+        try:
+            _, illegible = layout(spec, dataclasses.replace(theme, text=dataclasses.replace(theme.text, size=px)),
+                                  target)
+        except SpecError:
+            illegible = "rows"
+        if not illegible:
+            return f"text.size={px:g} ({size_pt:g} pt)"
+        size_pt -= TEXT_STEP_PT
+    return None
 
 
 def _replaced(spec: Spec, **changes: Any) -> Spec:
@@ -337,7 +370,7 @@ def solve(trial: Any) -> tuple[Trial | None, Trial, Trial]:
     return fits, current, natural
 
 
-def finish(fits: Trial, target: Target, theme: Theme, natural: Trial) -> Scene:
+def finish(fits: Trial, target: Target, theme: Theme, natural: Trial) -> tuple[Scene, bool]:
     """The scene of the fitting trial with its page: the binding side exactly the target (the
     drawing centred on it), the other the drawing's; its notes for this size. The page's corners
     are rounded outwards to the SVG's 1/100 unit (so the viewBox is the page), and the scale is
@@ -366,11 +399,11 @@ def finish(fits: Trial, target: Target, theme: Theme, natural: Trial) -> Scene:
     # the renderers' notes on the figure's size against a page are about its own px size; the
     # printed size is now given, and what it leaves too small is said below
     scene.page_notes.clear()
-    for note in (small_shapes(scene, target, theme, fits), crowded(target, fits, natural),
-                 too_long(target, fits.side, width, height)):
+    illegible = [small_shapes(scene, target, theme, fits), crowded(target, fits, natural)]
+    for note in (*illegible, too_long(target, fits.side, width, height)):
         if note is not None:
             scene.notes.append(note)
-    return scene
+    return scene, any(note is not None for note in illegible)
 
 
 CHECK_LINES = 20_000  # the quality check tests each label against each line: skip it for more

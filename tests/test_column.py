@@ -125,3 +125,21 @@ def test_a_refused_width_names_a_width_and_a_text_size_that_fit() -> None:
     assert nnsvg.rnn(layers, width=wider.group(1), **options).scene.printed is not None
     smaller = nnsvg.rnn(layers, width="column", set={"text.size": float(size.group(1))}, **options)
     assert smaller.scene.printed is not None
+
+
+def test_a_crowded_figure_gets_a_checked_text_size_that_clears_it() -> None:
+    """LeNet-5 as volumes with dimension labels at 4.5 in: its labels crowd the shrunk drawing.
+    A note names the largest text size (>= 7 pt, in half points) at which they do not; drawn with
+    it the figure has no crowding or tiny-shape note and no such quality problem."""
+    from nnsvg import quality
+
+    layers = ["32x32x1:5x5", "28x28x6:2x2", "14x14x6:5x5", "10x10x16:2x2", "5x5x16", 120, 84, 10]
+    diagram = nnsvg.alexnet(layers, dims=True, width="4.5in")
+    assert any("labels crowd the drawing" in n for n in diagram.notes)
+    size = next(re.search(r"--set text\.size=([0-9.]+) \(([0-9.]+) pt\) keeps", n) for n in diagram.notes
+                if "keeps the shapes visible" in n)
+    assert size is not None and 7 <= float(size.group(2)) < 9
+    again = nnsvg.alexnet(layers, dims=True, width="4.5in", set={"text.size": float(size.group(1))})
+    assert not any("crowd" in n or "print under" in n or "keeps the shapes" in n for n in again.notes)
+    kinds = {p.kind for p in quality.check(again.scene)}
+    assert not kinds & {"text-on-text", "text-on-shape", "clipped", "tiny"}

@@ -214,7 +214,7 @@ def render(spec: Spec, theme: Theme) -> Scene:
     target = Target.of(spec)
     if target is None:
         return draw(spec, theme)
-    scene, illegible = layout(spec, theme, target)
+    scene, illegible = layout(spec, theme, target, explain=True)
     if illegible == "drawing":  # (labels that need more rows have their note with a text size)
         size = legible_size(spec, theme, target, scene)
         if size is not None:
@@ -223,10 +223,11 @@ def render(spec: Spec, theme: Theme) -> Scene:
     return scene
 
 
-def layout(spec: Spec, theme: Theme, target: Target) -> tuple[Scene, str]:
+def layout(spec: Spec, theme: Theme, target: Target, explain: bool = False) -> tuple[Scene, str]:
     """The scene laid out for ``target``, and what its notes say is illegible there: "rows"
     (labels need more than two rows), "drawing" (shapes under the print floor, labels crowding
-    the drawing) or ""."""
+    the drawing) or "". ``explain``: a note or error that says what would fit (laying the figure
+    out again for each suggestion), else a SpecError without them."""
     fits, last, natural = solve(lambda k: trial_of(spec, theme, target, k))
     if fits is None and getattr(spec, "label_room", False):
         # the labels need more room in two rows than the target has: say what gives it, and draw
@@ -236,10 +237,11 @@ def layout(spec: Spec, theme: Theme, target: Target) -> tuple[Scene, str]:
         fits, last, natural = solve(lambda k: trial_of(deeper, theme, target, k))
         if fits is not None:
             scene, _ = finish(fits, target, theme, natural)
-            scene.notes.insert(0, two_rows_note(spec, theme, target, tight))
+            if explain:
+                scene.notes.insert(0, two_rows_note(spec, theme, target, tight))
             return scene, "rows"
     if fits is None:
-        raise SpecError(too_narrow(target, theme, last, natural, fixes(spec, theme, target, last)))
+        raise SpecError(too_narrow(target, theme, last, natural, fixes(spec, theme, target, last) if explain else ()))
     scene, illegible = finish(fits, target, theme, natural)
     return scene, "drawing" if illegible else ""
 
@@ -254,12 +256,7 @@ def legible_size(spec: Spec, theme: Theme, target: Target, scene: Scene) -> str 
         if size_pt < TEXT_FLOOR_PT:
             return None
         px = round(size_pt / PT_PER_PX, 2)
-        try:
-            _, illegible = layout(spec, dataclasses.replace(theme, text=dataclasses.replace(theme.text, size=px)),
-                                  target)
-        except SpecError:
-            illegible = "rows"
-        if not illegible:
+        if fits_at(spec, dataclasses.replace(theme, text=dataclasses.replace(theme.text, size=px))):
             return f"text.size={px:g} ({size_pt:g} pt)"
         size_pt -= TEXT_STEP_PT
     return None
@@ -280,10 +277,14 @@ def trial_of(spec: Spec, theme: Theme, target: Target, k: float) -> Trial:
 
 
 def fits_at(spec: Spec, theme: Theme) -> bool:
-    """Whether ``spec`` (with its size) has a layout that fits its target with this theme."""
+    """Whether ``spec`` (with its size) has a legible layout at its target with this theme: labels
+    in at most two rows, no shape under the print floor, no label crowding the drawing."""
     target = Target.of(spec)
     assert target is not None
-    return solve(lambda k: trial_of(spec, theme, target, k))[0] is not None
+    try:
+        return layout(spec, theme, target)[1] == ""
+    except SpecError:
+        return False
 
 
 SUGGESTION_TRIES = 6  # candidates tried for each suggestion (each one a layout solve)
@@ -329,7 +330,7 @@ def two_rows_note(spec: Spec, theme: Theme, target: Target, last: Trial) -> str:
     pt = theme.text.size * PT_PER_PX
     fix = " or ".join(fixes(spec, theme, target, last)) or "fewer or shorter labels"
     return (f"at {target.described()} the labels at {pt:g} pt need more than two rows (drawn stacked deeper, "
-            f"the layers at their own gaps); {fix} keeps them in two")
+            f"the layers at their own gaps); {fix} keeps them in two, legibly")
 
 
 def solve(trial: Any) -> tuple[Trial | None, Trial, Trial]:

@@ -30,6 +30,7 @@ DENSE_DEPTH = 10.0  # NN-SVG's thickness of a dense parallelogram
 MAX_DRAWN_MAPS = 100_000  # refuse drawings with more map rectangles than this
 MIN_SIDE = 6.0  # px: a map side drawn smaller is a dot at column width
 MIN_WINDOW = 4.0  # px: the smallest filter window side (a 2x2 pooling window on a log-scaled map)
+WINDOW_STROKES = 3.0  # and at least this many of its outlines across
 WINDOW_SHARE = 0.003  # and at least this share of the figure's longer side (0.75 pt at column width)
 MIN_DENSE = 4.0  # px: the shortest dense parallelogram
 STEP_SHARE = 0.5  # the diagonal step is at most this share of a map's side: small maps still stack
@@ -43,8 +44,9 @@ MIN_FIT_STEP = 3.0  # px: fit never makes the diagonal step shorter (1 px outlin
 MAP_TEXT = 2.5  # at a printed width the largest map is at least this many text sizes across
 MAX_GROW = 2.5  # and grown at most this much
 STEP_STROKES = 4.0  # and its diagonal steps at least this many map outlines long
+GROWN_STEP_SHARE = 0.6  # (up to this share of the grown side)
 CAPTION_SPACE = 0.6  # text sizes between a caption and the one two layers on (captions_above wants 0.5)
-OP_SPACE = 0.75  # text sizes between an op label and the one two labels on (op_labels wants 0.3)
+OP_SPACE = 1.1  # text sizes between an op label and the one two labels on (op_labels wants 1)
 
 
 def compressed(units: float, largest: float, knee: float, strength: float) -> float:
@@ -125,7 +127,7 @@ def stack_of(layer: MapLayer, largest: int, spec: LenetSpec, factors: Factors) -
     w, h = side(layer.width, largest, spec, factors), side(layer.height, largest, spec, factors)
     fit_step = max(spec.map_offset * factors.step * factors.size, min(spec.map_offset, MIN_FIT_STEP))
     step = min(fit_step, max(1.5, STEP_SHARE * min(w, h) / factors.maps))  # grown maps keep their run
-    step = max(step, min(fit_step, factors.min_step, STEP_SHARE * min(w, h)))  # outlines that do not merge
+    step = max(step, min(fit_step, factors.min_step, GROWN_STEP_SHARE * min(w, h)))  # outlines that do not merge
     back, front = drawn_slots(layer.maps, spec.max_maps)
     offsets = [j * step for j in range(back)]
     if not front:
@@ -347,7 +349,8 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
     link = theme.link
     extent = max(max(p.right for p in placed) - min(p.left for p in placed),
                  max(p.box.y1 for p in placed) - min(p.box.y0 for p in placed))
-    smallest = max(MIN_WINDOW, WINDOW_SHARE * extent)
+    # at a printed width a unit may print far under a px: the window stays a few outlines across
+    smallest = max(MIN_WINDOW, WINDOW_SHARE * extent, WINDOW_STROKES * theme.window.stroke_width)
     links: list[Group] = []
     dense_links: list[tuple[Point, Point]] = []  # the captions keep clear of these
     segments: list[tuple[Point, Point]] = []  # every line, for the op labels
@@ -533,14 +536,17 @@ def op_labels(spec: LenetSpec, theme: Theme, placed: list[Placed], all_steps: li
     texts: dict[int, Text] = {}
     near: Near = Near([], lambda t: (t.box.x0, t.box.x1))
     boxes = [text_box(op, center, 0.0, size, family, "middle") for (_, op), center in zip(chosen, spans)]
-    order = (alternate(boxes, space / 2) if spec.label_room else None) or list(range(len(chosen)))
-    for k in order:
+    # neighbours closer than a text size read as one label (Dense Dense): they alternate too
+    order = alternate(boxes, size) if spec.label_room else None
+    apart = size if order is not None else space / 2  # across: as alternate() judged "meet"
+    for k in order or range(len(chosen)):
         (_, op), center, top = chosen[k], spans[k], tops[k]
         baseline = top - probe.y0
         box = text_box(op, center, baseline, size, family, "middle")
-        others = near.meeting(box.x0 - space, box.x1 + space)
+        others = near.meeting(box.x0 - max(space, apart), box.x1 + max(space, apart))
         for _ in range(len(others) + 1):  # below every label it would touch (a word space apart)
-            hit = [t.box.y1 for t in others if box.overlaps(t.box, space / 2)]
+            hit = [t.box.y1 for t in others if box.x0 < t.box.x1 + apart and t.box.x0 < box.x1 + apart
+                   and box.y0 < t.box.y1 + space / 2 and t.box.y0 < box.y1 + space / 2]
             if not hit:
                 break
             baseline += max(hit) - box.y0 + size * 0.15

@@ -309,7 +309,7 @@ def fixes(spec: Spec, theme: Theme, target: Target, last: Trial) -> list[str]:
         if value <= LARGEST_IN * 96 / PX_PER[unit] and fits_at(_replaced(spec, **{name: f"{value:g}{unit}"}), theme):
             out.append(f"--{name} {value:g}{unit}")
             break
-        value += quantum
+        value += max(quantum, value * 0.08)  # wider steps as it goes: 6 tries reach about 1.5 times
     if pt > TEXT_FLOOR_PT:  # the labels' room is about in proportion to the text size
         size_pt = math.floor(min(pt - TEXT_STEP_PT, pt / last.ratio) / TEXT_STEP_PT) * TEXT_STEP_PT
         for _ in range(SUGGESTION_TRIES):

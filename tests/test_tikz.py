@@ -376,6 +376,22 @@ def test_tikz_compiles_with_only_tikz_and_amssymb(style: str, how: list[str] | s
 
 
 @needs_pdflatex
+def test_a_colour_defined_before_input_recolours_the_figure(tmp_path: Path) -> None:
+    import pdfplumber
+
+    diagram = nnsvg.fcnn([3, 4, 2])
+    source = diagram.tikz()
+    assert "\\providecolor{nnsvgLabelText}{HTML}{000000}%" in source
+    assert source.count("text=nnsvgLabelText") == len(texts(diagram.scene))
+    (tmp_path / "fig.tex").write_text(source, "utf-8")
+    document = ("\\documentclass{article}\n\\usepackage{tikz}\n\\usepackage{amssymb}\n\\begin{document}\n"
+                "\\definecolor{nnsvgLabelText}{HTML}{FF0000}\n\\input{fig.tex}\n\\end{document}\n")
+    with pdfplumber.open(compile_tex(tmp_path, "doc.tex", document)) as pdf:
+        letters = [c for c in pdf.pages[0].chars if c["text"].isalpha()]
+    assert letters and all(tuple(c["non_stroking_color"]) == (1, 0, 0) for c in letters)
+
+
+@needs_pdflatex
 def test_tikz_at_a_printed_width_compiles_to_that_width(tmp_path: Path) -> None:
     """The issue's example at column width, measured without the standalone class: the picture
     boxed and the page made its size."""

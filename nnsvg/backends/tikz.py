@@ -222,20 +222,21 @@ def _lines(pieces: Iterator[str]) -> Iterator[str]:
         yield " ".join(line)
 
 
-def _role(item: Primitive, part: str) -> str:
-    kind = item.cls.split()[0] if item.cls else type(item).__name__.lower()
+def _role(item: Primitive, part: str, group: str | None = None) -> str:
+    """What a colour is for, from the primitive's class, its group's (edges), or its kind."""
+    kind = (item.cls or group or type(item).__name__.lower()).split()[0]
     return f"{kind} {part}"
 
 
-def _paint(w: Writer, item: Any, extra: list[str]) -> tuple[str, list[str]]:
+def _paint(w: Writer, item: Any, extra: list[str], group: str | None = None) -> tuple[str, list[str]]:
     """The command (``\\draw`` or ``\\fill``) and options of a shape."""
     options: list[str] = []
     stroked = item.stroke != "none" and item.stroke_width > 0
     filled = item.fill != "none"
     if filled:
-        options.append(f"fill={w.color(item.fill, _role(item, 'fill'))}")
+        options.append(f"fill={w.color(item.fill, _role(item, 'fill', group))}")
     if stroked:
-        options.insert(0, w.color(item.stroke, _role(item, "stroke")))
+        options.insert(0, w.color(item.stroke, _role(item, "stroke", group)))
         options.append(f"line width={w.length(item.stroke_width)}bp")
     options += extra
     return ("\\draw" if stroked else "\\fill"), options
@@ -286,7 +287,7 @@ def _chunked(name: str, options: list[str], opacity: float, body: Iterator[str])
         yield "\\end{scope}"
 
 
-def _primitive(w: Writer, item: Primitive) -> Iterator[str]:
+def _primitive(w: Writer, item: Primitive, group: str | None = None) -> Iterator[str]:
     if isinstance(item, Text):
         yield _node(w, item)
     elif isinstance(item, Circle):
@@ -315,7 +316,7 @@ def _primitive(w: Writer, item: Primitive) -> Iterator[str]:
             dash = list(item.dash) * (2 if len(item.dash) % 2 else 1)
             pattern = " ".join(f"{'on' if n % 2 == 0 else 'off'} {w.length(v)}bp" for n, v in enumerate(dash))
             extra.append(f"dash pattern={pattern}")
-        name, options = _paint(w, item, extra)
+        name, options = _paint(w, item, extra, group)
         yield from _chunked(name, options, item.opacity, w.path(item.data))
     elif isinstance(item, Image):
         yield from _image(w, item)
@@ -382,7 +383,7 @@ def _group(w: Writer, group: Group, depth: int) -> Iterator[str]:
         if isinstance(child, Group):
             yield from _group(w, child, depth + 1)
         else:
-            for line in _primitive(w, child):
+            for line in _primitive(w, child, group.cls):
                 yield f"{indent}  {line}"
     yield f"{indent}\\end{{scope}}"
 

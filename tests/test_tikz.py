@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import nnsvg
 from nnsvg import spec as specs
@@ -67,6 +69,28 @@ def test_verbatim_latex_labels_are_kept(label: str) -> None:
     assert latex.verbatim(label) and latex.to_latex(label) == label
     scene = nnsvg.fcnn([{"size": 2, "label": label}, 2]).scene
     assert f"{{{label}}};" in tikz.tikz(scene)
+
+
+@given(st.text(max_size=40))
+def test_any_label_gives_balanced_latex(label: str) -> None:
+    """Whatever the label (but verbatim LaTeX, the user's own), its LaTeX opens as many groups
+    as it closes and as many formulas: one label cannot break the figure's file."""
+    assume(not latex.verbatim(label))
+    out = latex.to_latex(label)
+    unescaped = re.sub(r"\\[{}$]", "", out.replace("\\\\", ""))
+    depth = 0
+    for c in unescaped:
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        assert depth >= 0, out
+    assert depth == 0 and unescaped.count("$") % 2 == 0, out
+
+
+def test_a_title_with_line_breaks_stays_one_comment_line() -> None:
+    diagram = nnsvg.fcnn([2, 3])
+    diagram.scene.title = "fcnn 2 3\n\\documentclass{x}"
+    head = f"nnsvg {nnsvg.__version__}: fcnn 2 3 \\documentclass{{x}}"
+    assert diagram.tikz().splitlines()[0] == f"% {head}"
+    assert pdf_tex.pdf_tex(diagram.scene, "a.pdf").splitlines()[0] == f"%% {head}"
 
 
 def test_one_dollar_is_a_dollar() -> None:

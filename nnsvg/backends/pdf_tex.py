@@ -52,7 +52,7 @@ def pdf_tex(scene: Scene, pdf_name: str) -> str:
     page = scene.page()
     k = scene.unit_scale() * BP_PER_PX  # bp per drawing unit
     width, height = page.width * k, page.height * k
-    title = f": {scene.title}" if scene.title else ""
+    title = f": {' '.join(scene.title.split())}" if scene.title else ""  # one comment line
     lines = [
         f"%% nnsvg {__version__}{title}",
         f"%% The labels of {pdf_name}, typeset by LaTeX over it (Inkscape's PDF+LaTeX convention).",

@@ -414,7 +414,7 @@ def tikz(scene: Scene, standalone: bool = False) -> str:
     """The scene as a TikZ picture to ``\\input`` (or a whole standalone document)."""
     defines, body, (width, height) = picture(scene)
     inches = f"{width / 72:.2f} x {height / 72:.2f} in"
-    title = f": {scene.title}" if scene.title else ""
+    title = f": {' '.join(scene.title.split())}" if scene.title else ""  # one comment line
     head = [f"% nnsvg {__version__}{title}",
             f"% A TikZ picture of {fmt(width)} x {fmt(height)} bp ({inches}); numbers are in bp (1/72 in).",
             "% Needs \\usepackage{tikz} and \\usepackage{amssymb} in the preamble; \\input this file where the",

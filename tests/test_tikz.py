@@ -172,8 +172,14 @@ def test_tikz_writes_dashes_opacity_arrowheads_and_line_styles() -> None:
     dash = nnsvg.rnn([3, 5, 2], unroll=3).theme.edge.recurrent_dash
     on, off = (float(v) * 0.75 for v in str(dash).replace(",", " ").split())
     assert f"dash pattern=on {tikz.fmt(on)}bp off {tikz.fmt(off)}bp" in rnn
-    lenet = nnsvg.lenet(LENET).tikz()
-    assert "draw opacity=0.8, fill opacity=0.8" in lenet
+    lenet = nnsvg.lenet(LENET)
+    maps = [p for p in lenet.scene.walk() if isinstance(p, Rect | Polygon) and p.opacity == 0.8 and p.fill != "none"]
+    lines = body(lenet.tikz())
+    groups = [n for n, line in enumerate(lines) if line == "\\begin{scope}[transparency group, opacity=0.8]"]
+    assert maps and len(groups) == len(maps)  # fill and stroke at 0.8 together, as SVG's opacity
+    assert all(re.match(r"\\draw\[nnsvg(Map|Dense)Stroke, fill=nnsvg(Map|Dense)Fill", lines[n + 1])
+               and "opacity" not in lines[n + 1]
+               and lines[n + 2] == "\\end{scope}" for n in groups)
     arrows = nnsvg.fcnn([2, 3], arrowheads="solid")
     heads = [p for p in arrows.scene.walk() if isinstance(p, PathPrim) and p.fill != "none"]
     assert heads and all(h.data.closed for h in heads)  # type: ignore[union-attr]

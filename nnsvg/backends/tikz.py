@@ -287,25 +287,37 @@ def _chunked(name: str, options: list[str], opacity: float, body: Iterator[str])
         yield "\\end{scope}"
 
 
+def _shape(w: Writer, item: Rect | Polygon) -> Iterator[str]:
+    """A rectangle or polygon. With an opacity on both its fill and its stroke, the two are one
+    transparency group painted at that opacity (SVG's ``opacity``, as the cairo backend
+    composes it), so the stroke does not show the fill through it."""
+    fill_alpha = item.fill_opacity if isinstance(item, Polygon) else 1.0
+    grouped = item.opacity < 1 and item.fill != "none" and item.stroke != "none" and item.stroke_width > 0
+    extra = _opacity(1.0, fill_alpha) if grouped else _opacity(item.opacity, fill_alpha)
+    if isinstance(item, Rect):
+        if item.radius:
+            extra.append(f"rounded corners={w.length(min(item.radius, item.width / 2, item.height / 2))}bp")
+        shape = f"{w.xy(item.x, item.y + item.height)} rectangle {w.xy(item.x + item.width, item.y)}"
+    else:
+        if item.stroke != "none":
+            extra.append("line join=round")
+        shape = " -- ".join(w.pt(p) for p in item.points) + " -- cycle"
+    name, options = _paint(w, item, extra)
+    if grouped:
+        yield f"\\begin{{scope}}[transparency group, opacity={fmt_alpha(item.opacity)}]"
+    yield from _command(name, options, [shape])
+    if grouped:
+        yield "\\end{scope}"
+
+
 def _primitive(w: Writer, item: Primitive, group: str | None = None) -> Iterator[str]:
     if isinstance(item, Text):
         yield _node(w, item)
     elif isinstance(item, Circle):
         name, options = _paint(w, item, [])
         yield from _command(name, options, [f"{w.xy(item.cx, item.cy)} circle[radius={w.length(item.r)}]"])
-    elif isinstance(item, Rect):
-        extra = _opacity(item.opacity)
-        if item.radius:
-            extra.append(f"rounded corners={w.length(min(item.radius, item.width / 2, item.height / 2))}bp")
-        name, options = _paint(w, item, extra)
-        yield from _command(name, options, [f"{w.xy(item.x, item.y + item.height)} rectangle "
-                                            f"{w.xy(item.x + item.width, item.y)}"])
-    elif isinstance(item, Polygon):
-        extra = _opacity(item.opacity, item.fill_opacity)
-        if item.stroke != "none":
-            extra.append("line join=round")
-        name, options = _paint(w, item, extra)
-        yield from _command(name, options, [" -- ".join(w.pt(p) for p in item.points) + " -- cycle"])
+    elif isinstance(item, Rect | Polygon):
+        yield from _shape(w, item)
     elif isinstance(item, Path):
         extra = []
         if item.linecap in ("round", "square"):

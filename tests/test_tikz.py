@@ -405,6 +405,18 @@ def test_tikz_compiles_with_only_tikz_and_amssymb(style: str, how: list[str] | s
         assert size == pytest.approx((width * 0.75, height * 0.75), abs=0.05)
 
 
+def test_colours_are_named_by_what_they_colour() -> None:
+    volumes = nnsvg.load(REPO / "gallery" / "specs" / "alexnet-vgg-dark.yaml").tikz()
+    names = dict(re.findall(r"\\providecolor\{(\w+)\}\{HTML\}\{(\w+)\}", volumes))
+    assert {k: names[k] for k in ("nnsvgVolumeFill", "nnsvgVolumeTopFill", "nnsvgVolumeRightFill",
+                                  "nnsvgBackground")} == {"nnsvgVolumeFill": "5D7299", "nnsvgVolumeTopFill": "7587A8",
+                                                          "nnsvgVolumeRightFill": "4F6182", "nnsvgBackground": "1E1E2E"}
+    lenet = dict(re.findall(r"\\providecolor\{(\w+)\}\{HTML\}\{(\w+)\}", nnsvg.lenet(LENET).tikz()))
+    # the same black, a name for each thing it colours: captions recolour apart from outlines
+    assert lenet["nnsvgCaptionText"] == lenet["nnsvgMapStroke"] == lenet["nnsvgOpText"] == "000000"
+    assert (lenet["nnsvgMapFill"], lenet["nnsvgMapFill2"]) == ("A0A0A0", "E0E0E0")
+
+
 @needs_pdflatex
 def test_a_colour_defined_before_input_recolours_the_figure(tmp_path: Path) -> None:
     import pdfplumber

@@ -97,7 +97,7 @@ class Writer:
     def __init__(self, scene: Scene) -> None:
         self.page = scene.page()
         self.k = scene.unit_scale() * BP_PER_PX  # bp per drawing unit
-        self.colors: dict[tuple[str, str], str] = {}  # (role, "#rrggbb") → its name
+        self.colors: dict[tuple[str, str, str], str] = {}  # (kind, part, "#rrggbb") → its name
         self.names: set[str] = set()
 
     # numbers
@@ -116,16 +116,23 @@ class Writer:
 
     # colours
 
-    def color(self, value: str, role: str) -> str:
-        """The name of a colour in a role ("map fill", "label text"), made when first seen: each
-        role has its own names, so the labels can be recoloured apart from the outlines."""
-        key = (role, value.lower())
+    def color(self, value: str, what: str, part: str = "") -> str:
+        """The name of a colour of a kind of thing (``what``: a class such as "volume top") in a
+        ``part`` (fill, stroke, text), made when first seen: ``nnsvgVolumeFill`` (the class's
+        first word), or with all its words when that name has another colour already
+        (``nnsvgVolumeTopFill``), or a number. Each kind and part has its own names, so the
+        labels can be recoloured apart from the outlines."""
+        words = [w for w in what.replace("-", " ").split() if w.isalpha()] or ["shape"]
+        key = (words[0], part, value.lower())
         if key not in self.colors:
-            base = "nnsvg" + "".join(w[:1].upper() + w[1:] for w in role.replace("-", " ").split() if w.isalpha())
-            name, n = base, 1
+            short = "nnsvg" + "".join(w[:1].upper() + w[1:] for w in [words[0], part] if w)
+            full = "nnsvg" + "".join(w[:1].upper() + w[1:] for w in [*words, part] if w)
+            name, n = short, 1
+            if name in self.names:
+                name = full
             while name in self.names:
                 n += 1
-                name = f"{base}{n}"
+                name = f"{full}{n}"
             self.names.add(name)
             self.colors[key] = name
         return self.colors[key]
@@ -222,10 +229,9 @@ def _lines(pieces: Iterator[str]) -> Iterator[str]:
         yield " ".join(line)
 
 
-def _role(item: Primitive, part: str, group: str | None = None) -> str:
-    """What a colour is for, from the primitive's class, its group's (edges), or its kind."""
-    kind = (item.cls or group or type(item).__name__.lower()).split()[0]
-    return f"{kind} {part}"
+def _what(item: Primitive, group: str | None = None) -> str:
+    """What a primitive is, for its colours' names: its class, its group's (edges), its type."""
+    return item.cls or group or type(item).__name__.lower()
 
 
 def _paint(w: Writer, item: Any, extra: list[str], group: str | None = None) -> tuple[str, list[str]]:
@@ -234,9 +240,9 @@ def _paint(w: Writer, item: Any, extra: list[str], group: str | None = None) -> 
     stroked = item.stroke != "none" and item.stroke_width > 0
     filled = item.fill != "none"
     if filled:
-        options.append(f"fill={w.color(item.fill, _role(item, 'fill', group))}")
+        options.append(f"fill={w.color(item.fill, _what(item, group), 'fill')}")
     if stroked:
-        options.insert(0, w.color(item.stroke, _role(item, "stroke", group)))
+        options.insert(0, w.color(item.stroke, _what(item, group), "stroke"))
         options.append(f"line width={w.length(item.stroke_width)}bp")
     options += extra
     return ("\\draw" if stroked else "\\fill"), options
@@ -342,7 +348,7 @@ def font_size(size_bp: float) -> str:
 
 
 def _node(w: Writer, item: Text) -> str:
-    color = w.color(item.fill, _role(item, "text"))
+    color = w.color(item.fill, _what(item), "text")
     options = f"anchor={ANCHORS.get(item.anchor, 'base west')}, text={color}, font={font_size(item.size * w.k)}"
     return f"\\node[{options}] at {w.xy(item.x, item.y)} {{{to_latex(item.text)}}};"
 
@@ -418,7 +424,7 @@ def picture(scene: Scene) -> tuple[list[str], list[str], tuple[float, float]]:
         body.extend(_group(w, group, 0))
     body.append("\\end{tikzpicture}")
     defines = [f"\\providecolor{{{name}}}{{HTML}}{{{value.lstrip('#').upper()}}}"
-               for (_, value), name in w.colors.items()]
+               for (_, _, value), name in w.colors.items()]
     return defines, body, (width, height)
 
 

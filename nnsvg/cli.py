@@ -64,8 +64,9 @@ def emit(diagram: Diagram, values: dict[str, Any]) -> None:
         if save_spec is not None:
             diagram.save_spec(save_spec)
         export.to_stdout(chunks)
-    for note in diagram.notes:
-        print(f"note: {note}", file=sys.stderr)
+    if fmt.reads == "scene":  # a graph format draws nothing: the drawing's notes are not about it
+        for note in diagram.notes:
+            print(f"note: {note}", file=sys.stderr)
 
 
 def style_command(style: styles.Style) -> Callable[..., None]:

@@ -46,6 +46,8 @@ class Diagram:
         """The figure encoded as ``fmt`` (a name in ``nnsvg.formats.FORMATS``: svg, pdf, png,
         eps, ps); ``scale`` or ``dpi`` (96 = scale 1) size a PNG."""
         pixels = export.raster_scale(fmt, scale, dpi)
+        if formats.get(fmt).reads == "graph":
+            return self.graph_bytes(fmt)
         if formats.get(fmt).name == "svg":
             return self.svg().encode("utf-8")
         return b"".join(export.encode(self.scene, fmt, scale=pixels))
@@ -58,23 +60,35 @@ class Diagram:
         replaced only when its new content is complete."""
         export.check_target(path)
         fmt = formats.for_path(path)
-        chunks = self.encoded(fmt, scale=scale, dpi=dpi, spec=spec)
+        chunks = self.encoded(fmt, scale=scale, dpi=dpi, spec=spec, path=path)
         target = export.write_atomic(path, chunks)
         if spec is not None:
             self.save_spec(spec)
         return target
 
     def encoded(self, fmt: str | formats.Format, *, scale: float | None = None, dpi: float | None = None,
-                spec: str | os.PathLike[str] | None = None) -> Iterator[bytes]:
+                spec: str | os.PathLike[str] | None = None,
+                path: str | os.PathLike[str] | None = None) -> Iterator[bytes]:
         """The figure as chunks of ``fmt`` bytes, with every check done and everything that can
         fail on the input failed (the spec file for ``spec`` included) before the first chunk:
-        SVG is streamed, the other formats are drawn whole."""
+        SVG is streamed, the other formats are drawn whole. ``path``: the file they go to (a
+        graph format names a theme file relative to it)."""
         pixels = export.raster_scale(fmt, scale, dpi)
         if spec is not None:
             export.check_target(spec, "save_spec")
             self.spec_text(spec)
+        if formats.get(fmt).reads == "graph":
+            return iter([self.graph_bytes(fmt, path)])
         chunks = export.encode(self.scene, fmt, scale=pixels)
         return chunks if formats.get(fmt).backend == "svg" else iter([b"".join(chunks)])
+
+    def graph_bytes(self, fmt: str | formats.Format, path: str | os.PathLike[str] | None = None) -> bytes:
+        """The network's graph in a format that writes the graph, not the drawing (DOT): its
+        backend gets the spec and its graph; nothing is drawn."""
+        from importlib import import_module
+
+        backend = import_module(f"{__package__}.backends.{formats.get(fmt).backend}")
+        return backend.encode(self.spec, path)  # type: ignore[no-any-return]
 
     def spec_text(self, path: str | os.PathLike[str]) -> str:
         """The spec file text that reproduces this figure, for ``path``'s format."""

@@ -19,6 +19,9 @@ class Format:
     needs_cairo: bool  # the cairo library must be installed
     options: frozenset[str]  # which of "scale" and "dpi" apply
     description: str
+    # what the backend writes: "scene" (the drawing: backends' ``encode(scene, ...)`` through
+    # ``nnsvg.export``) or "graph" (the network: the backend's ``encode(spec, path)``, no drawing)
+    reads: str = "scene"
 
 
 _RASTER = frozenset({"scale", "dpi"})
@@ -30,6 +33,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("png", (".png",), "cairo", True, _RASTER, "PNG, width × scale pixels, 96 × scale dpi in its pHYs"),
     Format("eps", (".eps",), "cairo", True, _NONE, "Encapsulated PostScript"),
     Format("ps", (".ps",), "cairo", True, _NONE, "PostScript"),
+    Format("dot", (".dot", ".gv"), "dot", False, _NONE, "GraphViz DOT: the network's graph (layers, connections, "
+           "blocks as clusters), read back by `nnsvg render`", reads="graph"),
 )}
 
 EXTENSIONS: dict[str, Format] = {ext: f for f in FORMATS.values() for ext in f.extensions}

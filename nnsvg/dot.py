@@ -85,8 +85,8 @@ def write(spec: Spec, options: dict[str, Any] | None = None) -> str:
     head = {"style": spec.style, "rankdir": RANKDIR.get(str(getattr(spec, "direction", "right")), "LR"), **settings}
     lines = [f"// nnsvg: a {spec.style} network of {len(graph)} layers; `nnsvg render` this file draws it",
              "digraph nnsvg {", f"  graph {attributes(head)};", '  node [shape="box"];']
-    for node in graph.nodes:
-        data = node.attrs["data"]
+    for node, item in zip(graph.nodes, spec.layers):
+        data = item.to_data()
         layer = dict(data) if isinstance(data, dict) else {"size": data}
         layer.pop("inputs", None)
         token = str(layer["size"])

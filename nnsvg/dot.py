@@ -342,9 +342,10 @@ def read(text: str) -> dict[str, Any]:
     declared = options(style.spec_class())
     data: dict[str, Any] = {"style": style.name}
     for key, value in attrs.items():
-        if key in ("style", "label") or key in GRAPHVIZ:
-            continue
-        data[key] = _value(key, value, declared[key]["kind"]) if key in declared else value
+        if key in declared:  # an option, even where GraphViz has an attribute of that name (width)
+            data[key] = _value(key, value, declared[key]["kind"])
+        elif key not in ("style", "label") and key not in GRAPHVIZ:
+            data[key] = value  # for the spec to name as unknown
     ids = list(parsed.nodes)
     index = {node: i for i, node in enumerate(ids)}
     names: dict[str, str] = {}

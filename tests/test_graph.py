@@ -272,10 +272,11 @@ def dot_round_trip(spec: Any, tmp_path: Path) -> Any:
 
 def test_dot_round_trip_of_a_chain(tmp_path: Path) -> None:
     spec = specs.from_dict({"style": "fcnn", "layers": [3, {"size": 4, "label": "Hidden \"h\" \\ ∈ ℝ⁴"}, 2],
-                            "direction": "down", "bias": True, "set": {"edge.width": 0.5}, "node_gap": [10, 12, 14]})
+                            "direction": "down", "bias": True, "set": {"edge.width": 0.5}, "node_gap": [10, 12, 14],
+                            "width": "column", "height": "9cm"})
     text = nnsvg.render(spec).to_bytes("dot").decode()
-    assert 'graph [style="fcnn", rankdir="TB", set="{\\"edge.width\\": 0.5}", node_gap="[10.0, 12.0, 14.0]", ' \
-           'direction="down", bias="true"];' in text
+    assert 'graph [style="fcnn", rankdir="TB", set="{\\"edge.width\\": 0.5}", width="column", height="9cm", ' \
+           'node_gap="[10.0, 12.0, 14.0]", direction="down", bias="true"];' in text
     assert 'L1 [label="Hidden \\"h\\" \\\\ ∈ ℝ⁴", size="4"];' in text
     assert text.count("->") == 2 and "kind" not in text and "cluster" not in text
     again = dot_round_trip(spec, tmp_path)

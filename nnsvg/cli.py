@@ -65,7 +65,7 @@ def emit(diagram: Diagram, values: dict[str, Any]) -> None:
         export.check_target(output)
     fmt = formats.for_path(output) if output is not None else formats.get("svg")
     export.raster_scale(fmt, values["scale"], values["dpi"], names=("--scale", "--dpi"))  # names the flags
-    flags = export.check_flags(fmt, {o.name: bool(values[o.name]) for o in OUTPUT_OPTIONS if o.kind == "flag"},
+    flags: dict[str, Any] = export.check_flags(fmt, {o.name: bool(values[o.name]) for o in OUTPUT_OPTIONS if o.kind == "flag"},
                                cli=True)
     scale, dpi = (None if values[k] is None else float(values[k]) for k in ("scale", "dpi"))
     if output is not None:
@@ -75,8 +75,9 @@ def emit(diagram: Diagram, values: dict[str, Any]) -> None:
         if save_spec is not None:
             diagram.save_spec(save_spec)
         export.to_stdout(chunks)
-    for note in diagram.notes:
-        print(f"note: {note}", file=sys.stderr)
+    if fmt.reads == "scene":  # a graph format draws nothing: the drawing's notes are not about it
+        for note in diagram.notes:
+            print(f"note: {note}", file=sys.stderr)
 
 
 def style_command(style: styles.Style) -> Callable[..., None]:

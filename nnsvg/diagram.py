@@ -49,6 +49,8 @@ class Diagram:
         options of ``nnsvg.formats.OPTIONS`` (``tex_standalone=True``)."""
         pixels = export.raster_scale(fmt, scale, dpi)
         given = export.check_flags(fmt, flags)
+        if formats.get(fmt).reads == "graph":
+            return self.graph_bytes(fmt)
         if formats.backend(fmt, given) == "svg":
             return self.svg().encode("utf-8")
         return b"".join(export.encode(self.scene, fmt, scale=pixels, flags=given))
@@ -73,7 +75,10 @@ class Diagram:
         if spec is not None:
             export.check_target(spec, "save_spec")
             self.spec_text(spec)
-        written = export.files(self.scene, fmt, target, scale=pixels, flags=given)
+        if fmt.reads == "graph":
+            written = [(target, iter([self.graph_bytes(fmt, path)]))]
+        else:
+            written = export.files(self.scene, fmt, target, scale=pixels, flags=given)
         for name, _ in written[1:]:
             export.check_target(name)
         for name, chunks in written:
@@ -83,17 +88,29 @@ class Diagram:
         return target
 
     def encoded(self, fmt: str | formats.Format, *, scale: float | None = None, dpi: float | None = None,
-                spec: str | os.PathLike[str] | None = None, **flags: Any) -> Iterator[bytes]:
+                spec: str | os.PathLike[str] | None = None,
+                path: str | os.PathLike[str] | None = None, **flags: Any) -> Iterator[bytes]:
         """The figure as chunks of ``fmt`` bytes, with every check done and everything that can
         fail on the input failed (the spec file for ``spec`` included) before the first chunk:
-        SVG is streamed, the other formats are drawn whole."""
+        SVG is streamed, the other formats are drawn whole. ``path``: the file they go to (a
+        graph format names a theme file relative to it)."""
         pixels = export.raster_scale(fmt, scale, dpi)
         given = export.check_flags(fmt, flags)
         if spec is not None:
             export.check_target(spec, "save_spec")
             self.spec_text(spec)
+        if formats.get(fmt).reads == "graph":
+            return iter([self.graph_bytes(fmt, path)])
         chunks = export.encode(self.scene, fmt, scale=pixels, flags=given)
         return chunks if formats.backend(fmt, given) == "svg" else iter([b"".join(chunks)])
+
+    def graph_bytes(self, fmt: str | formats.Format, path: str | os.PathLike[str] | None = None) -> bytes:
+        """The network's graph in a format that writes the graph, not the drawing (DOT): its
+        backend gets the spec and its graph; nothing is drawn."""
+        from importlib import import_module
+
+        backend = import_module(f"{__package__}.backends.{formats.get(fmt).backend}")
+        return backend.encode(self.spec, path)  # type: ignore[no-any-return]
 
     def spec_text(self, path: str | os.PathLike[str]) -> str:
         """The spec file text that reproduces this figure, for ``path``'s format."""

@@ -58,8 +58,9 @@ def raster_scale(fmt: str | Format, scale: object = None, dpi: object = None,
     for option, given in zip(("scale", "dpi"), (scale, dpi)):
         if given is not None and option not in f.options:
             takers = [g.name.upper() for g in formats.FORMATS.values() if option in g.options]
-            why = (f"{f.name.upper()} is vector: it has no pixels, its page is the drawing's size (1 px = 0.75 pt)"
-                   if f.name != "svg" else "SVG is vector: it has no pixels")
+            why = ("SVG is vector: it has no pixels" if f.name == "svg" else
+                   f"{f.name.upper()} is the network's graph, not a drawing" if f.reads == "graph" else
+                   f"{f.name.upper()} is vector: it has no pixels, its page is the drawing's size (1 px = 0.75 pt)")
             raise ExportError(f"{names[option == 'dpi']} applies to {' and '.join(takers)} output only, "
                               f"not {f.name.upper()} ({why})")
     return value

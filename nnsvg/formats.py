@@ -23,6 +23,9 @@ class Format:
     needs_cairo: bool  # the cairo library must be installed
     options: frozenset[str]  # the names in OPTIONS that apply
     description: str
+    # what the backend writes: "scene" (the drawing: backends' ``encode(scene, ...)`` through
+    # ``nnsvg.export``) or "graph" (the network: the backend's ``encode(spec, path)``, no drawing)
+    reads: str = "scene"
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("ps", (".ps",), "cairo", True, _NONE, "PostScript"),
     Format("tex", (".tex",), "tikz", False, frozenset({"tex_standalone"}),
            "TikZ picture for LaTeX (needs \\usepackage{tikz} and \\usepackage{amssymb})"),
+    Format("dot", (".dot", ".gv"), "dot", False, _NONE, "GraphViz DOT: the network's graph (layers, connections, "
+           "blocks as clusters), read back by `nnsvg render`", reads="graph"),
 )}
 
 EXTENSIONS: dict[str, Format] = {ext: f for f in FORMATS.values() for ext in f.extensions}

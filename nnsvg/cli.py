@@ -65,7 +65,7 @@ def emit(diagram: Diagram, values: dict[str, Any]) -> None:
         export.check_target(output)
     fmt = formats.for_path(output) if output is not None else formats.get("svg")
     export.raster_scale(fmt, values["scale"], values["dpi"], names=("--scale", "--dpi"))  # names the flags
-    asked = {o.name: bool(values[o.name]) for o in OUTPUT_OPTIONS if o.kind == "flag"}
+    asked: dict[str, object] = {o.name: bool(values[o.name]) for o in OUTPUT_OPTIONS if o.kind == "flag"}
     flags: dict[str, Any] = export.check_flags(fmt, asked, cli=True)
     scale, dpi = (None if values[k] is None else float(values[k]) for k in ("scale", "dpi"))
     if output is not None:

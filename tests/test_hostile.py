@@ -68,9 +68,9 @@ def test_hostile_spec_files(cli: Cli, tmp_path: Path, name: str, filename: str, 
     spec.write_text(text, "utf-8")
     target = tmp_path / "out.svg"
     target.write_bytes(b"old")
-    start = time.perf_counter()
-    code, _, err = cli("render", spec, "-o", target)
-    assert time.perf_counter() - start < 5
+    start = time.process_time()  # CPU time of this process (the CLI runs in-process): a loaded
+    code, _, err = cli("render", spec, "-o", target)  # machine does not make it fail, slow code does
+    assert time.process_time() - start < 5
     assert code == 2, err
     assert err.startswith("error: ") and err.count("\n") == 1 and len(err) < 400, err
     for word in words:

@@ -144,23 +144,24 @@ def _op_text(node: Node, repeat: int = 1) -> str:
 
 def _caption(node: Node, token: str, options: Options, symbolic: bool, repeat: int = 1,
              named: bool = False) -> str | None:
-    """A layer's caption, or None for the style's own: its token (``named``: a style whose own
-    caption is the token, so a caption that adds to it repeats it), a block's name and ×N, its
-    shape by name when symbolic, its parameter count."""
+    """A layer's caption, or None for the style's own: its token first when ``named`` (a style
+    whose own caption is the token, so a caption that adds to it repeats it), its shape by name
+    when a dimension is symbolic, a block's name and ×N, its parameter count. (Shapes are the
+    token's, or AlexNet's dimension labels: --shapes turns those on.)"""
     parts = []
-    if node.op == "Block" and not named:
-        parts.append(f"{node.label or 'Block'}" + (f" ×{repeat}" if repeat > 1 else ""))
-    elif repeat > 1 and not named:
-        parts.append(f"×{repeat}")
     if symbolic:
         parts.append(_shape_text(node.shape))
-    elif options.shapes and not named and node.op != "Block":
-        parts.append(_shape_text(node.shape))
+    elif named:
+        parts.append(token)
+    if node.op == "Block":
+        parts.append(f"{node.label or 'Block'}" + (f" ×{repeat}" if repeat > 1 else ""))
+    elif repeat > 1:
+        parts.append(f"×{repeat}")
     if options.params and node.params:
         parts.append(f"{human(node.params)} params")
-    if not parts:
+    if not parts or parts == [token]:
         return None
-    return " · ".join([token, *parts] if named and not symbolic else parts)
+    return " · ".join(parts)
 
 
 def _with_total(layers: list[Any], total: int, options: Options) -> None:
@@ -279,7 +280,9 @@ def fcnn(graph: Graph, options: Options) -> dict[str, Any]:
     if weights and all(w is not None for w in weights):
         count = sum(len(w) * len(w[0]) for w in weights if w)
         if count <= MAX_WEIGHTS:
-            data["weights"] = [[[_round(v) for v in row] for row in w] for w in weights if w is not None]
+            biases = [n.attrs.get("bias") for n in nodes[1:]]
+            data["weights"] = [[[_round(v) for v in row] for row in ([b, *w] if b is not None else w)]
+                               for w, b in zip(weights, biases) if w is not None]
         else:
             options.notes.append(f"{count:,} weights are more than a spec keeps ({MAX_WEIGHTS:,}): "
                                  "edges by weight use seeded random weights")

@@ -84,8 +84,7 @@ def test_resnet50_stages_are_3_4_6_3_blocks() -> None:
     diagram = nnsvg.from_onnx(LIGHT / "light_resnet50.onnx")
     # AlexNet style: the max-pool after conv1 shrinks between the layers, as in AlexNet's figure
     labels = [layer.label for layer in diagram.spec.layers]
-    assert labels == [None, None, "Residual block ×3", "Residual block ×4", "Residual block ×6",
-                      "Residual block ×3", None]
+    assert labels == [None, None, "Residual ×3", "Residual ×4", "Residual ×6", "Residual ×3", None]
     assert [layer.token for layer in diagram.spec.layers] == ["224x224x3:7x7", "112x112x64", "56x56x256",
                                                               "28x28x512", "14x14x1024", "7x7x2048", "1000"]
     assert any("branches" in note for note in diagram.notes)
@@ -97,10 +96,15 @@ def test_regions_of_the_branchy_models() -> None:
     inception = simplify.fold(reader.read(LIGHT / "light_inception_v1.onnx"))
     labels = [simplify.label_of(inception, a, b) for a, b in simplify.regions(inception)]
     assert labels == ["Inception block"] * 9
-    dense = simplify.collapse(simplify.fold(reader.read(LIGHT / "light_densenet121.onnx")), 0)
+    folded = simplify.fold(reader.read(LIGHT / "light_densenet121.onnx"))
+    dense = simplify.collapse(folded, 0)
     assert [(g.label, g.repeat) for g in dense.groups] == [("Dense layer", n) for n in (6, 12, 24, 16)]
-    # the block drawn for a run has the run's output: DenseNet's first block ends at 256 channels
-    assert dense.nodes[dense.groups[0].first].shape == (256, 56, 56)
+    # the layer drawn for a run has the run's output (DenseNet's first block ends at 256
+    # channels) and the run's weights
+    block = dense.nodes[dense.groups[0].first]
+    assert block.shape == (256, 56, 56)
+    first_six = simplify.regions(folded)[:6]
+    assert block.params == sum(folded.nodes[i].params or 0 for a, b in first_six for i in range(a, b + 1))
 
 
 @pytest.mark.parametrize("name", ["light_bvlc_alexnet", "light_resnet50"])
@@ -123,8 +127,8 @@ def test_params_and_shapes_captions(cli: Cli, tmp_path: Path) -> None:
     data = json.loads((tmp_path / "a.json").read_text())
     assert data["dims"] is True
     assert data["layers"][1] == {"size": "54x54x96:5x5", "label": "35K params"}  # 96·3·11·11 + 96
-    assert data["layers"][0] == "224x224x3:11x11"
-    assert data["layers"][-1] == {"size": 1000, "label": "4.1M params (total 61.0M params)"}
+    assert data["layers"][0] == {"size": "224x224x3:11x11", "label": "61.0M params in total"}
+    assert data["layers"][-1] == {"size": 1000, "label": "4.1M params"}
 
 
 # --- models made here ---------------------------------------------------------------------------
@@ -308,7 +312,7 @@ def test_ten_thousand_nodes_collapse_and_stay_fast(tmp_path: Path) -> None:
     assert len(diagram.spec.layers) == 2
     assert diagram.spec.style == "lenet"
     # one weight matrix, shared by every MatMul, counts once
-    assert diagram.spec.layers[1].label == "8 · Residual block ×2500 · 64 params (total 64 params)"
+    assert diagram.spec.layers[1].label == "8 · Residual ×2500 · 64 params"
 
 
 def test_bad_files_are_one_error_line(cli: Cli, tmp_path: Path) -> None:

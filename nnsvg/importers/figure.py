@@ -3,8 +3,8 @@
 ``figure(graph, style="auto", ...)`` folds and collapses the graph (``simplify``), chooses the
 style (``choose_style``) and writes the spec data of that style (the mapping ``nnsvg render``
 reads): the style's layer tokens with the model's true dimensions, and captions with
-parameter counts (``params``) or symbolic shapes. It returns that mapping and the notes a
-reader should see (what was left out or approximated).
+parameter counts (``params``: per layer, the total on the input) or symbolic shapes. It
+returns that mapping and the notes a reader should see (what was left out or approximated).
 
 The ``blocks`` style (branches, lanes, ×N frames) plugs in at ``BUILDERS``: register a
 builder ``blocks(graph, options) -> (spec data, notes)`` there; ``choose_style`` then picks it
@@ -37,6 +37,7 @@ class Options:
     shapes: bool = False  # every layer's shape in its caption (or the style's dimension labels)
     depth: int | None = None  # None: the style's default; 0: blocks as single layers; 1: expanded
     notes: list[str] = field(default_factory=list)
+    collapsed: Graph | None = None  # the graph collapsed at depth 0 (made once by ``figure``)
 
 
 def human(count: int) -> str:
@@ -78,10 +79,11 @@ def _input_side(graph: Graph) -> int:
     return 0
 
 
-def choose_style(graph: Graph) -> str:
+def choose_style(graph: Graph, collapsed: Graph | None = None) -> str:
     """The style ``--style auto`` draws a (folded) graph in: rnn for recurrent models, fcnn for
     chains of dense layers (MLPs), ``blocks`` for anything branchy once that style exists, and
-    else the chain CNN styles: lenet for small inputs and few layers, alexnet otherwise."""
+    else the chain CNN styles: lenet for small inputs and few layers, alexnet otherwise.
+    ``collapsed``: the graph collapsed at depth 0, when the caller has it."""
     from .. import styles
 
     if _recurrent(graph):
@@ -90,7 +92,7 @@ def choose_style(graph: Graph) -> str:
         return "fcnn"
     if BRANCHY in styles.STYLES and "blocks" in BUILDERS and not graph.is_chain():  # blocks plugs in here
         return BRANCHY
-    chain = simplify.collapse(graph, 0)
+    chain = collapsed if collapsed is not None else simplify.collapse(graph, 0)
     drawn = [n for n in chain.nodes if n.op not in ("Input",)]
     if _input_side(chain) <= LENET_MAX_SIDE and len(drawn) <= LENET_MAX_LAYERS:
         return "lenet"
@@ -105,7 +107,7 @@ BRANCHY = "blocks"  # the style for graphs that are not chains, once registered
 def _chain(graph: Graph, style: str, options: Options) -> Graph:
     """The graph as a chain: every region one layer (the chain styles draw no branches); a
     chain still longer than MAX_CHAIN_LAYERS has its runs of identical layers drawn once."""
-    collapsed = simplify.collapse(graph, 0)
+    collapsed = options.collapsed if options.collapsed is not None else simplify.collapse(graph, 0)
     if options.depth and options.depth > 0 and simplify.regions(graph):
         options.notes.append(f"--depth {options.depth}: the {style} style draws no branches, so each block "
                              "is one layer (the blocks style draws their layers)")
@@ -153,8 +155,9 @@ def _caption(node: Node, token: str, options: Options, symbolic: bool, repeat: i
         parts.append(_shape_text(node.shape))
     elif named:
         parts.append(token)
-    if node.op == "Block":
-        parts.append(f"{node.label or 'Block'}" + (f" ×{repeat}" if repeat > 1 else ""))
+    if node.op == "Block":  # short: a caption sits over its neighbours' room ("Residual ×3")
+        name = (node.label or "Block").removesuffix(" block") or "Block"
+        parts.append(name + (f" ×{repeat}" if repeat > 1 else ""))
     elif repeat > 1:
         parts.append(f"×{repeat}")
     if options.params and node.params:
@@ -165,15 +168,16 @@ def _caption(node: Node, token: str, options: Options, symbolic: bool, repeat: i
 
 
 def _with_total(layers: list[Any], total: int, options: Options) -> None:
-    """The total parameter count in the last layer's caption."""
+    """The total parameter count in the first layer's caption (the input has no count of its own,
+    and nothing to its left crowds a longer caption)."""
     if not options.params or not layers:
         return
-    last = layers[-1]
-    text = f"total {human(total)} params"
-    if isinstance(last, dict):
-        last["label"] = f"{last['label']} ({text})" if last.get("label") else text
+    first = layers[0]
+    text = f"{human(total)} params in total"
+    if isinstance(first, dict):
+        first["label"] = f"{first['label']} · {text}" if first.get("label") else text
     else:
-        layers[-1] = {"size": last, "label": text}
+        layers[0] = {"size": first, "label": text}
 
 
 def _volume_token(node: Node, style: str) -> tuple[str, bool]:
@@ -338,7 +342,8 @@ def figure(graph: Graph, style: str = "auto", options: Options | None = None) ->
     generic = [str(n.op) for n in graph.nodes if n.attrs.get("generic")]
     folded = simplify.fold(graph)
     total = simplify.total_params(folded)
-    chosen = choose_style(folded) if style == "auto" else style
+    options.collapsed = simplify.collapse(folded, 0)
+    chosen = choose_style(folded, options.collapsed) if style == "auto" else style
     if chosen not in BUILDERS:
         if chosen == BRANCHY:
             raise SpecError("the blocks style is not available yet; use --style auto, fcnn, lenet, alexnet or rnn")

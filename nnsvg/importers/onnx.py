@@ -90,9 +90,7 @@ def _elements(shape: Iterable[int | str] | None) -> int | None:
     return total
 
 
-def _attrs(node: Any) -> dict[str, Any]:
-    from onnx import helper
-
+def _attrs(node: Any, helper: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for a in node.attribute:
         try:
@@ -126,21 +124,38 @@ class _Tensors:
             self.dtype[t.name] = t.data_type
         self.constant: set[str] = set(self.initializers)
         self.shape_math: set[str] = set()
+        self.arrays: dict[str, Any] = {}
+        self.rows: dict[tuple[str, bool], tuple[tuple[float, ...], ...]] = {}  # weights as drawn (in × out)
 
     def is_float(self, name: str) -> bool:
         return self.dtype.get(name, 1) in FLOAT_TYPES
 
     def array(self, name: str) -> Any:
         """An initializer's values (numpy), or None (computed, or its data is external)."""
+        if name in self.arrays:
+            return self.arrays[name]
         from onnx import numpy_helper
 
         tensor = self.initializers.get(name)
-        if tensor is None or tensor.data_location == 1:  # EXTERNAL: not loaded
-            return None
-        try:
-            return numpy_helper.to_array(tensor)
-        except Exception:
-            return None
+        array = None
+        if tensor is not None and tensor.data_location != 1:  # 1: EXTERNAL, not loaded
+            try:
+                array = numpy_helper.to_array(tensor)
+            except Exception:
+                array = None
+        self.arrays[name] = array
+        return array
+
+    def matrix(self, name: str, transposed: bool) -> tuple[tuple[float, ...], ...] | None:
+        """A 2D initializer's values as rows of floats (transposed on request), made once."""
+        key = (name, transposed)
+        if key not in self.rows:
+            array = self.array(name)
+            if array is None or array.ndim != 2:
+                return None
+            matrix = array.T if transposed else array
+            self.rows[key] = tuple(tuple(float(v) for v in row) for row in matrix.tolist())
+        return self.rows[key]
 
 
 def _constant_of_shape(node: Any, tensors: _Tensors, attrs: Mapping[str, Any]) -> None:
@@ -170,8 +185,10 @@ def read(path: str | os.PathLike[str]) -> Graph:
         kept.append({"name": value.name, "op": "Input", "shape": shape[1:] if shape else shape,
                      "inputs": [], "params": 0, "attrs": {}})
 
+    from onnx import helper
+
     for node in g.node:
-        attrs = _attrs(node)
+        attrs = _attrs(node, helper)
         inputs = [name for name in node.input if name]
         data = [name for name in inputs if name in producer]
         if node.op_type == "ConstantOfShape":
@@ -266,14 +283,13 @@ def _dense_weights(op_type: str, attrs: dict[str, Any], weights: list[str], tens
     elements = _elements(w_shape)
     if elements is None or elements > MAX_DRAWN_WEIGHTS or bool(attrs.get("transA", 0)):
         return out
-    array = tensors.array(weights[0])
-    if array is None or array.ndim != 2:
+    matrix = tensors.matrix(weights[0], transposed)
+    if matrix is None:
         return out
-    matrix = array.T if transposed else array
-    out["weight"] = tuple(tuple(float(v) for v in row) for row in matrix.tolist())
+    out["weight"] = matrix
     if len(weights) > 1:
         bias = tensors.array(weights[1])
-        if bias is not None and bias.size == matrix.shape[1]:
+        if bias is not None and bias.size == len(matrix[0]):
             out["bias"] = tuple(float(v) for v in bias.reshape(-1).tolist())
     return out
 

@@ -307,7 +307,7 @@ def test_ten_thousand_nodes_collapse_and_stay_fast(tmp_path: Path) -> None:
     diagram = nnsvg.from_onnx(path, params=True)
     diagram.svg()
     seconds = time.perf_counter() - start
-    assert seconds < 3.0, f"{seconds:.2f} s"
+    assert seconds < 5.0, f"{seconds:.2f} s"  # 1.6 s measured (import, fold, collapse, render)
     assert len(reader.read(path).nodes) == 10_001
     assert len(diagram.spec.layers) == 2
     assert diagram.spec.style == "lenet"

@@ -147,16 +147,17 @@ def import_command() -> Callable[..., None]:
         drawn.import_notes = notes
         emit(drawn, values)
 
-    source = Annotated[str, typer.Argument(help="a model file: .onnx", show_default=False)]
+    source = Annotated[str, typer.Argument(help="a model file: .onnx", show_default=False, metavar="MODEL")]
     own = [
         keyword("style", Annotated[str | None, typer.Option(
             "--style", metavar="[" + "|".join(IMPORT_STYLES) + "]",
             help="the drawing style: auto picks fcnn for MLPs, lenet or alexnet for chain CNNs (by input size "
                  "and depth), rnn for recurrent models  [default: auto]")]),
         keyword("params", Annotated[bool | None, typer.Option(
-            "--params", help="each layer's parameter count in its caption, the total on the last")]),
+            "--params", help="each layer's parameter count in its caption, the total on the input's")]),
         keyword("shapes", Annotated[bool | None, typer.Option(
-            "--shapes", help="each layer's output shape in its caption (AlexNet: dimension labels)")]),
+            "--shapes", help="AlexNet: dimension labels on every layer (LeNet's and FCNN's captions show the "
+                             "shapes anyway; a symbolic dimension is named in every style)")]),
         keyword("depth", Annotated[str | None, typer.Option(
             "--depth", metavar="INTEGER", help="0: each block (residual, inception, fire) as one layer; 1: "
                                                "its layers (styles that draw branches)")]),

@@ -388,3 +388,17 @@ def test_auto_style_rules() -> None:
                 Node(2, op="Dense", shape=(10,)))
     assert figure.choose_style(big) == "alexnet"
     assert re.fullmatch(r"[0-9.]+[KM]?", figure.human(60_965_224)) and figure.human(60_965_224) == "61.0M"
+
+
+def test_depth_one_keeps_the_blocks_layers_as_groups(cli: Cli, tmp_path: Path) -> None:
+    """Depth 1 (for styles that draw branches): each bottleneck's layers stay, framed by a group;
+    a stage is its first block, ×N. A chain style still draws each block as one layer, and says so."""
+    folded = simplify.fold(reader.read(LIGHT / "light_resnet50.onnx"))
+    expanded = simplify.collapse(folded, 1)
+    groups = [(g.label, g.repeat, g.last - g.first + 1) for g in expanded.groups]
+    # a stage's first block has the projection shortcut: 4 convs and the add
+    assert groups == [("Residual block", n, 5) for n in (3, 4, 6, 3)]
+    assert len(expanded.nodes) == len(folded.nodes) - sum(4 * (n - 1) for n in (3, 4, 6, 3))
+    assert all(expanded.nodes[g.last].op == "Add" for g in expanded.groups)
+    code, _, err = cli("import", LIGHT / "light_resnet50.onnx", "--depth", "1", "-o", tmp_path / "r.svg")
+    assert code == 0 and "note: --depth 1: the alexnet style draws no branches" in err

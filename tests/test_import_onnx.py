@@ -402,3 +402,16 @@ def test_depth_one_keeps_the_blocks_layers_as_groups(cli: Cli, tmp_path: Path) -
     assert all(expanded.nodes[g.last].op == "Add" for g in expanded.groups)
     code, _, err = cli("import", LIGHT / "light_resnet50.onnx", "--depth", "1", "-o", tmp_path / "r.svg")
     assert code == 0 and "note: --depth 1: the alexnet style draws no branches" in err
+
+
+def test_external_data_is_not_loaded(tmp_path: Path) -> None:
+    """Weights stored beside the model are never read: shapes and counts come from the tensors'
+    dimensions, so the figure is drawn even when the data file is missing."""
+    model = onnx.load(str(mlp(tmp_path, np.ones((6, 5)), np.ones((5, 2)))))
+    onnx.save_model(model, str(tmp_path / "ext.onnx"), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location="weights.bin", size_threshold=0)
+    (tmp_path / "weights.bin").unlink()
+    diagram = nnsvg.from_onnx(tmp_path / "ext.onnx", params=True)
+    assert [layer.size for layer in diagram.spec.layers] == [6, 5, 2]
+    assert "40 parameters in total" in diagram.notes
+    assert diagram.spec.weights is None  # the values are not in the file

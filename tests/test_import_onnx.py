@@ -333,6 +333,7 @@ def test_bad_files_are_one_error_line(cli: Cli, tmp_path: Path) -> None:
         ([str(LIGHT / "light_bvlc_alexnet.onnx"), "--node-gap", "3"], "No such option: --node-gap"),
         ([str(LIGHT / "light_bvlc_alexnet.onnx"), "--depth", "-1"], "--depth: expected a value"),
         ([str(LIGHT / "light_bvlc_alexnet.onnx"), "--style", "blocks"], "blocks style is not available"),
+        ([str(LIGHT / "light_bvlc_alexnet.onnx"), "--style", "rnn"], "the model has none (LSTM, GRU, RNN)"),
     ]:
         code, _, err = cli("import", *args, "-o", tmp_path / "x.svg")
         assert code == 2 and message in err and err.count("\n") == 1, (args, err)

@@ -300,6 +300,9 @@ def _round(value: float) -> float:
 
 def rnn(graph: Graph, options: Options) -> dict[str, Any]:
     """RNN spec data: input width, each recurrent layer's units, the output width."""
+    if not _recurrent(graph):
+        raise SpecError("the rnn style draws recurrent layers, and the model has none (LSTM, GRU, RNN); "
+                        "use --style auto")
     chain = _chain(graph, "rnn", options)
     first = chain.nodes[0]
     width = first.shape[-1] if first.shape and isinstance(first.shape[-1], int) else 1

@@ -351,7 +351,7 @@ def figure(graph: Graph, style: str = "auto", options: Options | None = None) ->
         if chosen == BRANCHY:
             raise SpecError("the blocks style is not available yet; use --style auto, fcnn, lenet, alexnet or rnn")
         raise SpecError(f"--style: expected auto or one of {', '.join(BUILDERS)}, got '{chosen}'")
-    if style == "auto" and not folded.is_chain() and chosen != "rnn":
+    if style == "auto" and not folded.is_chain() and chosen in ("fcnn", "lenet", "alexnet"):
         options.notes.append(f"the model branches: drawn in the {chosen} style with each block as one layer "
                              "(the blocks style, once available, will draw the branches)")
     data = BUILDERS[chosen](folded, options)

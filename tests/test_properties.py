@@ -856,6 +856,7 @@ def limits(draw: DrawFn, style: str, data: dict[str, Any]) -> Mutation | None:
         data["layers"][0], data["max_nodes"] = MAX_LAYER_SIZE, 0
         data["layers"][1] = MAX_LAYER_SIZE
         data.pop("max_edges", None)
+        data.pop("weights", None)  # drawn for the old sizes
         return data, "max_edges"
     if style == "lenet":
         data["layers"][0], data["max_maps"] = f"{100_001}@1x1", 0

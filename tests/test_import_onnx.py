@@ -285,9 +285,21 @@ def test_unknown_op_is_a_generic_layer_named_in_a_note(cli: Cli, tmp_path: Path)
     onnx.save(model, str(tmp_path / "c.onnx"))
     code, _, err = cli("import", tmp_path / "c.onnx", "-o", tmp_path / "c.svg")
     assert code == 0, err
-    assert "note: op(s) nnsvg does not know, drawn as generic layers: FancyOp ×2" in err
+    assert "note: op(s) nnsvg does not know, drawn as plain layers where their output shape is known: FancyOp ×2" \
+        in err
+    assert [layer.size for layer in nnsvg.from_onnx(tmp_path / "c.onnx").spec.layers] == [4, 3, 2]
     ops = [n.op for n in reader.read(tmp_path / "c.onnx").nodes]
     assert ops == ["Input", "Dense", "FancyOp", "FancyOp", "Dense"]
+    # in a CNN: shape inference stops at the unknown op, so the layers after it whose shapes are
+    # unknown are left out (and counted in a note); the dense layers know their widths
+    conv = onnx.load(str(conv_model(tmp_path)))
+    conv.graph.node.insert(2, helper.make_node("FancyOp", ["b"], ["b2"], domain="example.custom"))
+    conv.graph.node[3].input[0] = "b2"
+    conv.opset_import.append(helper.make_opsetid("example.custom", 1))
+    onnx.save(conv, str(tmp_path / "c2.onnx"))
+    drawn = nnsvg.from_onnx(tmp_path / "c2.onnx", "lenet")
+    assert [layer.token for layer in drawn.spec.layers] == ["1@28x28:5x5", "6@24x24", "120", "10"]
+    assert "3 layer(s) of unknown output shape not drawn" in drawn.notes
 
 
 def test_ten_thousand_nodes_collapse_and_stay_fast(tmp_path: Path) -> None:

@@ -224,8 +224,12 @@ def cnn(graph: Graph, style: str, options: Options) -> dict[str, Any]:
     dense_seen = False
     skipped = 0
     named = style == "lenet"  # lenet's own caption is the shape token; alexnet's dims are --dims
+    unknown = 0
     for k, node in enumerate(picked):
         times = repeat.get(node.index, 1)
+        if node.shape is None and node.attrs.get("units") is None and 0 < k:
+            unknown += 1  # shape inference could not follow it: no size to draw
+            continue
         if _spatial(node):
             if dense_seen:
                 skipped += 1
@@ -245,6 +249,8 @@ def cnn(graph: Graph, style: str, options: Options) -> dict[str, Any]:
             layers.append(_layer_item(width, _caption(node, str(width), options, symbolic, times, named)))
         if len(layers) > 1:
             ops.append(_op_text(node, times))
+    if unknown:
+        options.notes.append(f"{unknown} layer(s) of unknown output shape not drawn")
     if skipped:
         options.notes.append(f"{skipped} image-like layer(s) after the first dense layer not drawn "
                              f"(the {style} style draws dense layers last)")
@@ -359,7 +365,8 @@ def figure(graph: Graph, style: str = "auto", options: Options | None = None) ->
     if generic:
         counts = {op: generic.count(op) for op in sorted(set(generic))}
         named = ", ".join(f"{op} ×{k}" if k > 1 else op for op, k in counts.items())
-        options.notes.append(f"op(s) nnsvg does not know, drawn as generic layers: {named}")
+        options.notes.append(f"op(s) nnsvg does not know, drawn as plain layers where their output shape is "
+                             f"known: {named}")
     if options.params:
         options.notes.append(f"{total:,} parameters in total")
     return data, options.notes

@@ -69,6 +69,10 @@ def spec_parameter(name: str, meta: dict[str, Any], default: Any) -> inspect.Par
         annotation = Annotated[list[str] | None, typer.Option(
             flag(name), help=f"{meta['help']}: --{name} node.fill=#ffcc00 (repeatable; `nnsvg themes "
             "--keys` lists the keys)", metavar="KEY=VALUE", show_default=False)]
+    elif kind in ("connections", "blocks"):  # repeatable; also under a short singular name
+        names = [flag(name), *([flag(meta["alias"])] if "alias" in meta else [])]
+        annotation = Annotated[list[str] | None, typer.Option(
+            *names, help=meta["help"], metavar="FROM:TO[:...]", show_default=False)]
     else:
         metavar = "[" + "|".join(meta["choices"]) + "]" if kind == "choice" else METAVARS[kind]
         annotation = Annotated[str | None, typer.Option(

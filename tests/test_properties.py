@@ -47,6 +47,7 @@ import nnsvg
 from nnsvg import spec as specs
 from nnsvg import styles
 from nnsvg.geometry import BBox, text_width
+from nnsvg.graph import CONNECTION_KINDS
 from nnsvg.renderers import fcnn as fcnn_renderer
 from nnsvg.scene import Rect
 from nnsvg.spec import fields
@@ -150,11 +151,29 @@ CAPS: dict[str, dict[str, tuple[float | None, float | None]]] = {
 NOT_DRAWN = {"text_as_paths"}
 
 
+def wiring_values(kind: str, n: int) -> SearchStrategy[Any]:
+    """Valid ``connections:`` (forward, by index, as mappings or FROM:TO:KIND text) or ``blocks:``
+    (nested or apart) of a network of ``n`` layers."""
+    pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
+    if kind == "connections":
+        if n < 3:
+            return st.just([])
+        forward = pairs.filter(lambda p: p[0] + 1 < p[1])  # not the chain's own edges, which would repeat them
+        one = st.tuples(forward, st.sampled_from(CONNECTION_KINDS[:4]), st.booleans())
+        entries = st.lists(one, max_size=3, unique_by=lambda t: (t[0], t[1]))
+        return entries.map(lambda ts: [f"{a}:{b}:{kind}" if text else {"from": a, "to": b, "kind": kind}
+                                       for (a, b), kind, text in ts])
+    spans = pairs.map(sorted).map(lambda p: {"from": p[0], "to": p[1], "label": "Block", "repeat": 2})
+    # one span, or two that are apart (a second one wholly after the first)
+    return st.lists(spans, max_size=1) | spans.filter(lambda b: b["to"] + 1 < n).flatmap(
+        lambda b: st.integers(b["to"] + 1, n - 1).map(lambda k: [b, {"from": k, "to": n - 1}]))
+
+
 def draw_options(draw: DrawFn, style: str, special: dict[str, SearchStrategy[Any] | None],
-                 lengths: dict[str, tuple[int, ...]] | None = None) -> Options:
+                 lengths: dict[str, tuple[int, ...]] | None = None, *, n: int) -> Options:
     """Any subset of the style's options: the ``special`` ones from their given strategies (None:
-    drawn by the caller, or not at all), the rest from their declarations. A new option of a
-    plain kind is covered without a change."""
+    drawn by the caller, or not at all), the rest from their declarations (connections and
+    blocks valid for ``n`` layers). A new option of a plain kind is covered without a change."""
     common: dict[str, SearchStrategy[Any]] = {"theme": THEMES, "set": SET}
     strategies: dict[str, SearchStrategy[Any]] = {}
     for name, meta in declared(style).items():
@@ -165,6 +184,8 @@ def draw_options(draw: DrawFn, style: str, special: dict[str, SearchStrategy[Any
                 strategies[name] = strategy
         elif name in common:
             strategies[name] = common[name]
+        elif meta["kind"] in ("connections", "blocks"):
+            strategies[name] = wiring_values(meta["kind"], n)
         else:
             strategies[name] = option_values(meta, CAPS[style].get(name, (None, None)),
                                              (lengths or {}).get(name, (1,)))
@@ -205,7 +226,7 @@ def fcnn_examples(draw: DrawFn) -> Example:
         "activations": st.lists(st.sampled_from(ACTIVATION_NAMES), min_size=n - 1, max_size=n),
         "weights": None,  # drawn below: a matrix per layer pair, of the pair's sizes
     }
-    options = draw_options(draw, "fcnn", special, {"node_gap": (1, n), "dropout": (1, n)})
+    options = draw_options(draw, "fcnn", special, {"node_gap": (1, n), "dropout": (1, n)}, n=n)
     sizes = [int(float(layer["size"] if isinstance(layer, dict) else layer)) for layer in layers]
     if sum(a * b for a, b in itertools.pairwise(sizes)) <= 400 and draw(st.booleans()):
         value = st.floats(-3, 3, allow_nan=False)
@@ -247,7 +268,7 @@ def lenet_examples(draw: DrawFn) -> Example:
     n = len(layers)
     ops = TEXT | st.sampled_from(("", "Conv 5x5", "Max-pool 2x2", "Dense"))
     special = {"max_maps": None, "ops": st.lists(ops, max_size=n - 1)}
-    options = draw_options(draw, "lenet", special, {"gaps": (1, n - 1)})
+    options = draw_options(draw, "lenet", special, {"gaps": (1, n - 1)}, n=n)
     if max_maps is not None:
         options["max_maps"] = max_maps
     return layers, options
@@ -276,7 +297,7 @@ def alexnet_examples(draw: DrawFn) -> Example:
         # an image needs a volume first
         "input_image": st.just(str(DIGIT)) if count else None,
     }
-    return layers, draw_options(draw, "alexnet", special)
+    return layers, draw_options(draw, "alexnet", special, n=len(layers))
 
 
 @st.composite
@@ -290,7 +311,7 @@ def rnn_examples(draw: DrawFn) -> Example:
     keys = {"label": TEXT, "fill": st.sampled_from(COLOURS), "stroke": st.sampled_from((*COLOURS, "none")),
             "gap": within({"kind": "number", "low": 0}, (None, 40))}
     layers = [as_layer(draw, draw(size), keys) for _ in range(n)]
-    options = draw_options(draw, "rnn", {"cell": None, "form": None})
+    options = draw_options(draw, "rnn", {"cell": None, "form": None}, n=n)
     options.update({k: v for k, v in (("cell", cell), ("form", form)) if v is not None})
     return layers, options
 
@@ -696,6 +717,10 @@ BAD_TYPES: dict[str, tuple[Any, ...]] = {
     "text": (3, None, ["nnsvg"], True, {}, "a\x00b", "tab\x0bbed"),
     "texts": (3, None, [1, 2], {"a": "b"}, True, ["a\x01"]),
     "settings": ("edge.width=1", 3, ["x"], {"edge.width": True}, {"edge.width": None}, {"edge.width": [1]}),
+    "connections": (3, None, True, "2", {}, [{"from": 0}], [{"from": 0, "to": 1, "kind": "skip"}], ["0:99"],
+                    [{"from": 1, "to": 0}], ["0:nobody"], [{"from": 0, "to": 1, "colour": "red"}]),
+    "blocks": (3, None, True, "1", {}, [{"from": 0}], [{"from": 0, "to": 1, "repeat": 0}], ["0:99"],
+               [{"from": 1, "to": 0}], ["0:1:x0"], [{"from": -1, "to": 1}]),
     "length": (3.5, "3.5", "3.5 inches", "-1cm", "0in", "nan", "1e300in", True, None, ["3in"], "in", "column2"),
 }
 # Unknown names; none holds a newline (see test_messages_stay_one_line_when_a_value_holds_a_newline).

@@ -17,6 +17,7 @@ def render(spec: Spec, theme: Theme) -> Scene:
     font family that resolved to nothing (``nnsvg.fonts``); with ``text_as_paths`` every
     label becomes its glyph outlines (``nnsvg.outlines``)."""
     scene = styles.get(spec.style).renderer()(spec, theme)
+    scene.notes.extend(undrawn(spec))
     texts: dict[str, list[str]] = {}
     for item in scene.walk():
         if isinstance(item, Text):
@@ -28,3 +29,20 @@ def render(spec: Spec, theme: Theme) -> Scene:
 
         outline_scene(scene)
     return scene
+
+
+def undrawn(spec: Spec) -> list[str]:
+    """A note for the extra connections and the blocks of a spec whose style does not draw them
+    (yet): which ones, so that nothing in the spec is left out silently."""
+    graph = spec.graph()
+    notes = []
+    extra = graph.extra_connections()
+    if extra and "connections" not in spec.draws:
+        shown = ", ".join(f"{c.source}→{c.target} ({c.kind})" for c in extra[:4])
+        more = f" and {len(extra) - 4} more" if len(extra) > 4 else ""
+        notes.append(f"the {spec.style} style does not draw extra connections yet; not drawn: {shown}{more}")
+    if graph.groups and "blocks" not in spec.draws:
+        shown = ", ".join(f"{g.first}..{g.last}" for g in graph.groups[:4])
+        more = f" and {len(graph.groups) - 4} more" if len(graph.groups) > 4 else ""
+        notes.append(f"the {spec.style} style does not draw blocks yet; not drawn: {shown}{more}")
+    return notes

@@ -50,6 +50,10 @@ def to_dict(spec: Spec) -> dict[str, Any]:
         value = getattr(spec, f.name)
         if f.name == "layers":
             value = [layer.to_data() for layer in value]
+        elif f.metadata.get("kind") in ("connections", "blocks"):
+            if not value:  # a chain without blocks: nothing to write
+                continue
+            value = [entry.to_data() for entry in value]
         elif isinstance(value, dict):
             value = dict(value)
         elif value is None:  # an unset optional option: leave it out

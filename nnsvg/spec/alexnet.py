@@ -16,6 +16,7 @@ from .choices import MAP_SIZES, PLACEMENTS, SCALINGS, VOLUME_LOOKS
 from .fcnn import parse_size
 from .fields import option
 from .tokens import Dense, layer_data, whole
+from .wiring import Ref
 
 MAX_SIDE = 1_000_000
 _VOLUME = re.compile(r"(?P<h>[^x:]+)x(?P<w>[^x:]+)x(?P<d>[^x:]+)(?::(?P<fh>[^x:]+)x(?P<fw>[^x:]+))?")
@@ -31,6 +32,8 @@ class Volume:
     filter: tuple[int, int] | None = None
     label: str | None = None
     fill: str | None = None
+    name: str | None = None
+    inputs: tuple[Ref, ...] | None = None
 
     @property
     def token(self) -> str:
@@ -38,7 +41,7 @@ class Volume:
         return f"{self.height}x{self.width}x{self.depth}{window}"
 
     def to_data(self) -> Any:
-        return layer_data(self.token, self.label, self.fill)
+        return layer_data(self.token, self.label, self.fill, self.name, self.inputs)
 
 
 AlexnetLayer = Volume | Dense
@@ -112,6 +115,7 @@ class AlexnetSpec(BaseSpec):
     parse_layers: ClassVar[Any] = staticmethod(parse_layers)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         view = self.view if isinstance(self.view, list) else [self.view]
         if len(view) != 2:
             raise SpecError(f"view: expected azimuth,elevation (two numbers), got {quote(self.view)}")

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .fields import option
+
+if TYPE_CHECKING:
+    from ..graph import Graph
+    from .wiring import Block, Link
 
 
 @dataclass(frozen=True, kw_only=True)
 class BaseSpec:
     """Options shared by every style. Subclasses set ``style``, ``parse_layers`` (tokens or
-    mappings to layer objects) and ``layer_schema`` (the JSON Schema of one layer)."""
+    mappings to layer objects) and ``layer_schema`` (the JSON Schema of one layer); a subclass's
+    ``__post_init__`` calls this one's.
+
+    The network's graph (``graph()``) is the layers' chain, or their ``inputs:``, plus
+    ``connections`` and ``blocks``. ``branches``: whether the style draws a layer fed by other
+    layers than the one before it (else that is an error); ``draws``: which of "connections"
+    and "blocks" the style's renderer draws (the others get a note that they are not drawn)."""
 
     style: ClassVar[str] = ""
+    branches: ClassVar[bool] = False
+    draws: ClassVar[frozenset[str]] = frozenset()
     parse_layers: ClassVar[Any]
     layer_schema: ClassVar[dict[str, Any]]
 
@@ -28,5 +40,26 @@ class BaseSpec:
     width: str | None = option(None, "length", "printed width: 3.5in, 8.4cm, 90mm, 252pt, 336px, or column (3.5 in), "
                                "page (7 in), slide (13.33 in); the layout is solved for it with text and strokes at "
                                "their true size", axis="width")
+    connections: tuple[Link, ...] = option(
+        (), "connections", "extra connections (skips, merges): FROM:TO[:KIND[:LABEL]] by 0-based layer index or "
+        "name, KIND one of data, add, concat, multiply, recurrent (repeatable)", alias="connect")
+    blocks: tuple[Block, ...] = option(
+        (), "blocks", "blocks of consecutive layers, framed and labelled: FROM:TO[:LABEL][:xN] by 0-based layer "
+        "index or name, xN: drawn once for N repeats (repeatable)", alias="block")
+    # the network's graph, built and checked with the spec (``graph()``)
+    _graph: Graph | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        from .wiring import build_graph, chain_only
+
+        object.__setattr__(self, "_graph", build_graph(self))
+        if not self.branches:
+            chain_only(self)
+
+    def graph(self) -> Graph:
+        """The network as a graph (``nnsvg.graph``): layers, connections, blocks."""
+        assert self._graph is not None
+        return self._graph
+
     height: str | None = option(None, "length", "printed height, as width (presets page: 9 in, slide: 7.5 in); with "
                                 "width the figure fits inside both", axis="height")

@@ -15,6 +15,7 @@ from .base import BaseSpec
 from .choices import ACTIVATION_STYLES, ACTIVATIONS, ARROWHEADS, DIRECTIONS, EDGE_MODES
 from .fields import option
 from .tokens import check_layer_list
+from .wiring import LAYER_KEYS_SCHEMA, Ref, layer_wiring, wiring_data
 
 MAX_LAYER_SIZE = 1_000_000_000
 MAX_NODES = 16  # max_nodes' default: NN-SVG's page default (16 12 10 1) is drawn whole
@@ -30,10 +31,13 @@ class FcnnLayer:
     fill: str | None = None  # node fill of this layer
     stroke: str | None = None  # node outline of this layer
     gap: float | None = None  # gap between this layer's nodes
+    name: str | None = None  # what connections and inputs may call it
+    inputs: tuple[Ref, ...] | None = None  # its data inputs (else the layer before it)
 
     def to_data(self) -> int | dict[str, Any]:
         extra = {k: v for k, v in (("label", self.label), ("fill", self.fill),
                                    ("stroke", self.stroke), ("gap", self.gap)) if v is not None}
+        extra.update(wiring_data(self.name, self.inputs))
         return {"size": self.size, **extra} if extra else self.size
 
 
@@ -62,7 +66,7 @@ def parse_size(token: object, where: str) -> int:
     return size
 
 
-_LAYER_KEYS = ("size", "label", "fill", "stroke", "gap")
+_LAYER_KEYS = ("size", "label", "fill", "stroke", "gap", "name", "inputs")
 
 
 def parse_layer(item: object, index: int) -> FcnnLayer:
@@ -88,7 +92,8 @@ def parse_layer(item: object, index: int) -> FcnnLayer:
     except NnsvgError as exc:
         raise SpecError(str(exc)) from None
     return FcnnLayer(parse_size(item["size"], f"{where}.size"),
-                     None if label is None else check_text(str(label), f"{where}.label"), fill, stroke, gap)
+                     None if label is None else check_text(str(label), f"{where}.label"), fill, stroke, gap,
+                     **layer_wiring(item, where))
 
 
 def parse_layers(value: object) -> tuple[FcnnLayer, ...]:
@@ -105,7 +110,7 @@ class FcnnSpec(BaseSpec):
         {"type": "object", "required": ["size"], "additionalProperties": False,
          "properties": {"size": {"type": ["integer", "string"]}, "label": {"type": "string"},
                         "fill": {"type": "string"}, "stroke": {"type": "string"},
-                        "gap": {"type": "number", "minimum": 0}}}]}
+                        "gap": {"type": "number", "minimum": 0}, **LAYER_KEYS_SCHEMA}}]}
     layers: tuple[FcnnLayer, ...] = field(metadata={"kind": "layers", "help": "layer widths"})
     node_diameter: float = option(20.0, "number", "node diameter", low=1, high=1000)
     layer_spacing: float = option(160.0, "number", "space between layers", low=0, high=100_000)
@@ -146,6 +151,7 @@ class FcnnSpec(BaseSpec):
     parse_layers: ClassVar[Any] = staticmethod(parse_layers)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         n = len(self.layers)
         if self.weights is not None:
             if len(self.weights) != n - 1:

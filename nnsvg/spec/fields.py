@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 from ..errors import SpecError
 from ..text import check_text, nearest, quote
 
-KINDS = ("bool", "int", "number", "choice", "numbers", "text", "texts", "settings", "layers", "length", "matrices")
+KINDS = ("bool", "int", "number", "choice", "numbers", "text", "texts", "settings", "layers", "length",
+         "connections", "blocks", "matrices")
 MAX_MATRIX_VALUES = 100_000  # a spec's matrices (FCNN's real weights) hold at most this many numbers
 
 
@@ -110,6 +111,10 @@ def coerce(name: str, value: object, meta: dict[str, Any]) -> Any:
         return canonical(name, value, meta.get("axis", "width"))
     if kind == "matrices":
         return _matrices(name, value)
+    if kind in ("connections", "blocks"):  # a graph's extra connections and blocks (nnsvg.spec.wiring)
+        from . import wiring
+
+        return wiring.links(name, value) if kind == "connections" else wiring.blocks(name, value)
     if kind == "settings":
         if not isinstance(value, dict):
             raise SpecError(f"{name}: expected a mapping of theme keys to values, got {quote(value)}")
@@ -196,6 +201,10 @@ def json_type(meta: dict[str, Any]) -> dict[str, Any]:
         presets = "|".join(PRESETS["height" if meta.get("axis") == "height" else "width"])
         number = r"([0-9]+(\.[0-9]*)?|\.[0-9]+)(e[+-]?[0-9]+)?"
         return {"type": "string", "pattern": rf"^\s*(({presets})|{number}\s*({units}))\s*$"}
+    if kind in ("connections", "blocks"):
+        from . import wiring
+
+        return wiring.json_type(kind)
     if kind == "settings":
         return {"type": "object", "additionalProperties": {"type": ["string", "number"]}}
     if kind == "matrices":

@@ -15,6 +15,7 @@ from .choices import DENSE_SIZES, FILTERS, LENET_MAP_SIZES, PLACEMENTS
 from .fcnn import parse_size
 from .fields import option
 from .tokens import Dense, layer_data, whole
+from .wiring import Ref
 
 MAX_SIDE = 100_000
 MAX_MAPS = 1_000_000
@@ -32,6 +33,8 @@ class MapLayer:
     filter: tuple[int, int] | None = None
     label: str | None = None
     fill: str | None = None
+    name: str | None = None
+    inputs: tuple[Ref, ...] | None = None
 
     @property
     def token(self) -> str:
@@ -39,7 +42,7 @@ class MapLayer:
         return f"{self.maps}@{self.height}x{self.width}{window}"
 
     def to_data(self) -> Any:
-        return layer_data(self.token, self.label, self.fill)
+        return layer_data(self.token, self.label, self.fill, self.name, self.inputs)
 
 
 DenseLayer = Dense  # the LeNet style's name for it
@@ -113,6 +116,7 @@ class LenetSpec(BaseSpec):
     parse_layers: ClassVar[Any] = staticmethod(parse_layers)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         gaps = len(self.layers) - 1
         if isinstance(self.gaps, list) and len(self.gaps) not in (1, gaps):
             raise SpecError(f"gaps: expected one value or {gaps} (one per gap between layers), "

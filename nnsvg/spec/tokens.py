@@ -13,13 +13,14 @@ from typing import Any
 from .. import colors
 from ..errors import NnsvgError, SpecError
 from ..text import check_text, clip, nearest, quote
+from .wiring import LAYER_KEYS_SCHEMA, Ref, layer_wiring, wiring_data
 
-MAPPING_KEYS = ("size", "label", "fill")
+MAPPING_KEYS = ("size", "label", "fill", "name", "inputs")
 LAYER_SCHEMA: dict[str, Any] = {"oneOf": [  # JSON Schema of one layer: a token or the mapping form
     {"type": ["integer", "string"]},
     {"type": "object", "required": ["size"], "additionalProperties": False,
      "properties": {"size": {"type": ["integer", "string"]}, "label": {"type": "string"},
-                    "fill": {"type": "string"}}}]}
+                    "fill": {"type": "string"}, **LAYER_KEYS_SCHEMA}}]}
 
 
 def whole(text: str, what: str, token: str, where: str, low: int, high: int) -> int:
@@ -35,9 +36,11 @@ def whole(text: str, what: str, token: str, where: str, low: int, high: int) -> 
     return value
 
 
-def layer_data(value: Any, label: str | None, fill: str | None) -> Any:
+def layer_data(value: Any, label: str | None, fill: str | None, name: str | None = None,
+               inputs: tuple[Ref, ...] | None = None) -> Any:
     """A layer as written to a spec file: its token, or a mapping when it has overrides."""
     extra = {k: v for k, v in (("label", label), ("fill", fill)) if v is not None}
+    extra.update(wiring_data(name, inputs))
     return {"size": value, **extra} if extra else value
 
 
@@ -48,13 +51,15 @@ class Dense:
     size: int
     label: str | None = None
     fill: str | None = None
+    name: str | None = None
+    inputs: tuple[Ref, ...] | None = None
 
     @property
     def token(self) -> str:
         return str(self.size)
 
     def to_data(self) -> Any:
-        return layer_data(self.size, self.label, self.fill)
+        return layer_data(self.size, self.label, self.fill, self.name, self.inputs)
 
 
 def parse_layer(item: object, index: int, parse_token: Callable[[object, str], Any], example: str) -> Any:
@@ -76,7 +81,7 @@ def parse_layer(item: object, index: int, parse_token: Callable[[object, str], A
     except NnsvgError as exc:
         raise SpecError(str(exc)) from None
     text = None if label is None else check_text(str(label), f"{where}.label")
-    return dataclasses.replace(layer, label=text, fill=fill)
+    return dataclasses.replace(layer, label=text, fill=fill, **layer_wiring(item, where))
 
 
 MAX_LAYERS = 1000  # a figure of more layers is unreadable at any page size (ResNet-152 has 152)

@@ -63,7 +63,13 @@ def test_every_light_model_imports_and_renders_fast_with_its_weight_total(path: 
     assert seconds < 2.0, f"{path.stem}: {seconds:.2f} s"
     total = weight_elements(path)
     assert f"{total:,} parameters in total" in diagram.notes
-    assert simplify.total_params(simplify.fold(reader.read(path))) == total
+    graph = reader.read(path)
+    assert simplify.total_params(simplify.fold(graph)) == total
+    # what every importer returns is a valid graph, in topological order, and so is what the
+    # shared part makes of it
+    assert graph.validate().topological_order() == tuple(range(len(graph.nodes)))
+    for depth in (0, 1):
+        simplify.collapse(simplify.fold(graph), depth).validate()
     assert len(find(parse(svg), "g")) > 3
 
 

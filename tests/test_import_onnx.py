@@ -97,11 +97,19 @@ def test_resnet50_stages_are_3_4_6_3_blocks() -> None:
 
 
 def test_regions_of_the_branchy_models() -> None:
-    """Inception's modules have four branches, SqueezeNet's fire modules two, DenseNet's dense
-    layers concatenate their input: 6, 12, 24 and 16 of them."""
+    """Inception's modules have four branches, SqueezeNet's fire modules a squeeze and two, DenseNet's
+    dense layers concatenate their input: 6, 12, 24 and 16 of them."""
     inception = simplify.fold(reader.read(LIGHT / "light_inception_v1.onnx"))
     labels = [simplify.label_of(inception, a, b) for a, b in simplify.regions(inception)]
     assert labels == ["Inception block"] * 9
+    squeeze = simplify.collapse(simplify.fold(reader.read(LIGHT / "light_squeezenet.onnx")), 0)
+    fires = [(n.label, n.shape) for n in squeeze.nodes if n.op == "Block"]
+    # each fire module with its squeeze conv (1x1, 16 to 64 channels), in runs of two
+    assert fires == [("Fire module", (128, 55, 55)), ("Fire module", (256, 27, 27)),
+                     ("Fire module", (384, 13, 13)), ("Fire module", (512, 13, 13))]
+    assert [g.repeat for g in squeeze.groups] == [2, 2, 2, 2]
+    assert [n.op for n in squeeze.nodes] == ["Input", "Conv", "MaxPool", "Block", "MaxPool", "Block", "MaxPool",
+                                             "Block", "Block", "Conv", "GlobalAvgPool"]
     folded = simplify.fold(reader.read(LIGHT / "light_densenet121.onnx"))
     dense = simplify.collapse(folded, 0)
     assert [(g.label, g.repeat) for g in dense.groups] == [("Dense layer", n) for n in (6, 12, 24, 16)]

@@ -6,7 +6,7 @@
   them as glyphs and crossed-out nodes; their weights (a batch norm's) count in that layer.
 - ``regions``: the series-parallel regions (a residual block, an inception or fire module, a
   dense block): the runs of layers between two points where the whole network passes through
-  one layer.
+  one layer; ``spans`` adds a fire module's squeeze convolution to its region.
 - ``collapse``: each region as a group (``depth`` ≥ 1) or as one layer (``depth`` 0), and a run
   of identical regions (same merge, same main path, same output shape: ResNet-50's 3, 4, 6
   and 3 bottlenecks) as one copy with ``Group.repeat`` = the run's length. A ``Block`` layer
@@ -172,6 +172,8 @@ def label_of(graph: Graph, first: int, last: int, inputs: list[list[int]] | None
         sources = inputs[last] if inputs is not None else [c.source for c in graph.connections if c.target == last]
         if first - 1 in sources:
             return "Dense layer"
+        if len(sources) == 2 and first not in sources and _squeezes(graph, first + 1, last):
+            return "Fire module"  # the region starts with its squeeze, which feeds the two branches
         return "Inception block" if len(sources) >= 3 else "Concat block"
     return MERGE_NAMES.get(merge.op or "", "Block")
 
@@ -185,10 +187,27 @@ class Span:
     region: bool
 
 
+def _squeezes(graph: Graph, first: int, last: int) -> bool:
+    """Whether the layer before a region is its squeeze: a 1x1 convolution that feeds exactly the
+    two branches of a concat (SqueezeNet's fire module is the squeeze and the expand branches)."""
+    split = graph.nodes[first - 1] if first > 0 else None
+    if split is None or split.op != "Conv" or tuple(split.attrs.get("kernel") or ()) != (1, 1):
+        return False
+    merge = graph.nodes[last]
+    if merge.op != "Concat":
+        return False
+    into = [c.source for c in graph.connections if c.target == last]
+    out_of = [c.target for c in graph.connections if c.source == first - 1]
+    return len(into) == 2 and len(out_of) == 2 and first - 1 not in into
+
+
 def spans(graph: Graph) -> list[Span]:
-    """The graph's layers in order, each region as one span."""
+    """The graph's layers in order, each region as one span (a fire module's squeeze with it)."""
     out: list[Span] = []
     found = {a: b for a, b in regions(graph)}
+    for a, b in list(found.items()):
+        if _squeezes(graph, a, b) and a - 1 not in found.values():
+            found[a - 1] = found.pop(a)
     i = 0
     while i < len(graph.nodes):
         if i in found:

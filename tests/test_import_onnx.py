@@ -442,3 +442,17 @@ def test_external_data_is_not_loaded(tmp_path: Path) -> None:
     assert [layer.size for layer in diagram.spec.layers] == [6, 5, 2]
     assert "40 parameters in total" in diagram.notes
     assert diagram.spec.weights is None  # the values are not in the file
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".toml", ".json"])
+def test_real_weights_round_trip_through_every_spec_format(cli: Cli, tmp_path: Path, suffix: str) -> None:
+    path = mlp(tmp_path, [[0.123456789, -2.5], [1e-7, 3.0]], [[1.0], [-1.0]], b1=[0.5, 0.25])
+    code, _, err = cli("import", path, "--edge-color", "weight", "--edge-width", "weight", "--bias",
+                       "-o", tmp_path / "a.svg", "--save-spec", tmp_path / f"a{suffix}")
+    assert code == 0, err
+    code, _, err = cli("render", tmp_path / f"a{suffix}", "-o", tmp_path / "b.svg")
+    assert code == 0, err
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
+    # 4 significant digits are kept: what a figure can show, and a short file
+    assert nnsvg.load(tmp_path / f"a{suffix}").spec.weights == [[[0.5, 0.25], [0.1235, -2.5], [1e-7, 3.0]],
+                                                                [[1.0], [-1.0]]]

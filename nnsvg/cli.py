@@ -38,13 +38,22 @@ Output = Annotated[str | None, typer.Option(
     help=f"output file: {formats.extensions_text()}  [default: SVG to standard output]")]
 SaveSpec = Annotated[str | None, typer.Option(
     "--save-spec", metavar="FILE", help="also write the spec (.yaml .toml .json) that reproduces the figure")]
-Scale = Annotated[str | None, typer.Option("--scale", metavar="NUMBER", help="PNG pixels per px  [default: 1]")]
-Dpi = Annotated[str | None, typer.Option("--dpi", metavar="NUMBER", help="PNG resolution; 96 dpi = scale 1")]
 Label = Annotated[list[str] | None, typer.Option(
     "--label", metavar="TEXT", help="caption of each layer in order (repeat once per layer)")]
 
 
-EMIT = [keyword("output", Output), keyword("save_spec", SaveSpec), keyword("scale", Scale), keyword("dpi", Dpi)]
+
+
+def output_option(option: formats.Option) -> Any:
+    """The flag of an output option of the format table (``--dpi NUMBER``, ``--tex-standalone``)."""
+    if option.kind == "flag":
+        return Annotated[bool | None, typer.Option(option.flag, help=option.help, show_default=False)]
+    return Annotated[str | None, typer.Option(option.flag, metavar=option.metavar, help=option.help)]
+
+
+OUTPUT_OPTIONS = list(formats.OPTIONS.values())
+EMIT = [keyword("output", Output), keyword("save_spec", SaveSpec),
+        *(keyword(o.name, output_option(o)) for o in OUTPUT_OPTIONS)]
 
 
 # --- running a command ----------------------------------------------------------------------
@@ -57,11 +66,13 @@ def emit(diagram: Diagram, values: dict[str, Any]) -> None:
         export.check_target(output)
     fmt = formats.for_path(output) if output is not None else formats.get("svg")
     export.raster_scale(fmt, values["scale"], values["dpi"], names=("--scale", "--dpi"))  # names the flags
+    flags = export.check_flags(fmt, {o.name: bool(values[o.name]) for o in OUTPUT_OPTIONS if o.kind == "flag"},
+                               cli=True)
     scale, dpi = (None if values[k] is None else float(values[k]) for k in ("scale", "dpi"))
     if output is not None:
-        diagram.save(output, scale=scale, dpi=dpi, spec=save_spec)
+        diagram.save(output, scale=scale, dpi=dpi, spec=save_spec, **flags)
     else:
-        chunks = diagram.encoded(fmt, spec=save_spec)
+        chunks = diagram.encoded(fmt, spec=save_spec, **flags)
         if save_spec is not None:
             diagram.save_spec(save_spec)
         export.to_stdout(chunks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from . import export, formats, physical
 from . import spec as specs
@@ -44,39 +45,57 @@ class Diagram:
         return self._svg
 
     def to_bytes(self, fmt: str = "svg", *, scale: float | None = None,
-                 dpi: float | None = None) -> bytes:
+                 dpi: float | None = None, **flags: Any) -> bytes:
         """The figure encoded as ``fmt`` (a name in ``nnsvg.formats.FORMATS``: svg, pdf, png,
-        eps, ps); ``scale`` or ``dpi`` (96 = scale 1) size a PNG."""
+        eps, ps, tex); ``scale`` or ``dpi`` (96 = scale 1) size a PNG; ``flags`` are the flag
+        options of ``nnsvg.formats.OPTIONS`` (``tex_standalone=True``)."""
         pixels = export.raster_scale(fmt, scale, dpi)
-        if formats.get(fmt).name == "svg":
+        given = export.check_flags(fmt, flags)
+        if formats.backend(fmt, given) == "svg":
             return self.svg().encode("utf-8")
-        return b"".join(export.encode(self.scene, fmt, scale=pixels))
+        return b"".join(export.encode(self.scene, fmt, scale=pixels, flags=given))
+
+    def tikz(self, standalone: bool = False) -> str:
+        """The figure as a TikZ picture for LaTeX (a whole ``standalone`` document if asked):
+        ``to_bytes("tex")`` as text."""
+        return self.to_bytes("tex", tex_standalone=standalone).decode("utf-8")
 
     def save(self, path: str | os.PathLike[str], *, scale: float | None = None,
-             dpi: float | None = None, spec: str | os.PathLike[str] | None = None) -> Path:
+             dpi: float | None = None, spec: str | os.PathLike[str] | None = None, **flags: Any) -> Path:
         """Write the figure; the format comes from the extension (``nnsvg.formats``). ``scale``
-        (or ``dpi``, 96 = scale 1) sizes PNG output; ``spec`` also writes the spec file that
+        (or ``dpi``, 96 = scale 1) sizes PNG output; ``flags`` are the flag options of
+        ``nnsvg.formats.OPTIONS`` (``tex_standalone=True`` for a .tex, ``latex_labels=True`` for
+        a .pdf, which also writes FILE.pdf_tex); ``spec`` also writes the spec file that
         reproduces the figure. Everything is rendered before anything is written, and a file is
         replaced only when its new content is complete."""
-        export.check_target(path)
+        target = export.check_target(path)
         fmt = formats.for_path(path)
-        chunks = self.encoded(fmt, scale=scale, dpi=dpi, spec=spec)
-        target = export.write_atomic(path, chunks)
+        pixels = export.raster_scale(fmt, scale, dpi)
+        given = export.check_flags(fmt, flags)
+        if spec is not None:
+            export.check_target(spec, "save_spec")
+            self.spec_text(spec)
+        written = export.files(self.scene, fmt, target, scale=pixels, flags=given)
+        for name, _ in written[1:]:
+            export.check_target(name)
+        for name, chunks in written:
+            export.write_atomic(name, chunks)
         if spec is not None:
             self.save_spec(spec)
         return target
 
     def encoded(self, fmt: str | formats.Format, *, scale: float | None = None, dpi: float | None = None,
-                spec: str | os.PathLike[str] | None = None) -> Iterator[bytes]:
+                spec: str | os.PathLike[str] | None = None, **flags: Any) -> Iterator[bytes]:
         """The figure as chunks of ``fmt`` bytes, with every check done and everything that can
         fail on the input failed (the spec file for ``spec`` included) before the first chunk:
         SVG is streamed, the other formats are drawn whole."""
         pixels = export.raster_scale(fmt, scale, dpi)
+        given = export.check_flags(fmt, flags)
         if spec is not None:
             export.check_target(spec, "save_spec")
             self.spec_text(spec)
-        chunks = export.encode(self.scene, fmt, scale=pixels)
-        return chunks if formats.get(fmt).backend == "svg" else iter([b"".join(chunks)])
+        chunks = export.encode(self.scene, fmt, scale=pixels, flags=given)
+        return chunks if formats.backend(fmt, given) == "svg" else iter([b"".join(chunks)])
 
     def spec_text(self, path: str | os.PathLike[str]) -> str:
         """The spec file text that reproduces this figure, for ``path``'s format."""

@@ -23,6 +23,7 @@ class Diagram:
         self.theme = theme if theme is not None else load_theme(spec.theme, spec.set)
         self._scene: Scene | None = None
         self._svg: str | None = None
+        self.import_notes: list[str] = []  # what a model import approximated (nnsvg.importers)
 
     @property
     def scene(self) -> Scene:
@@ -32,8 +33,9 @@ class Diagram:
 
     @property
     def notes(self) -> list[str]:
-        """What the renderer left out and why (e.g. weight labels on a big network)."""
-        return [*self.scene.notes, *self.scene.page_notes]
+        """What the renderer left out and why (e.g. weight labels on a big network), and what a
+        model import approximated."""
+        return [*self.import_notes, *self.scene.notes, *self.scene.page_notes]
 
     def svg(self) -> str:
         if self._svg is None:

@@ -295,3 +295,22 @@ def test_nnsvg_does_not_import_matplotlib_until_draw() -> None:
     code = "import sys, nnsvg; nnsvg.fcnn([3, 4]).scene; nnsvg.fcnn([3, 4]).svg(); print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False"]
+
+
+def test_the_readme_example_runs_and_saves_a_pdf_with_the_labels(plt: Any, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    pdfplumber = pytest.importorskip("pdfplumber")
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Beside Matplotlib plots"):]
+    code = section[section.index("```python\n") + 10:section.index("```\n", section.index("```python"))]
+    assert "nnsvg.fcnn([4, 6, 2]).draw(a)" in code
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    with pdfplumber.open(tmp_path / "figure.pdf") as pdf:
+        page = pdf.pages[0]
+        assert (page.width, page.height) == (504, 180)  # 7 × 2.5 in
+        text = page.extract_text()
+        sizes = {round(c["size"], 3) for c in page.chars if c["text"] == "I"}
+    assert "Input Layer ∈ ℝ⁴" in text and "Hidden Layer ∈ ℝ⁶" in text and "(b) training loss" in text
+    # 12 px (9 pt) labels laid out for 3.4 in, in an Axes a little narrower (3.26 in here)
+    assert len(sizes) == 1 and 8.0 < sizes.pop() < 9.0

@@ -205,7 +205,8 @@ def points_per_unit(ax: Axes, page: BBox) -> float:
     x1 = ax.transData.transform((page.x1, page.y0))[0]
     figure = ax.figure
     assert figure is not None
-    return float(abs(x1 - x0)) / page.width * 72.0 / figure.dpi
+    dpi = float(figure.dpi)
+    return float(abs(x1 - x0)) / page.width * 72.0 / dpi
 
 
 class DiagramSizer(Artist):

@@ -123,6 +123,19 @@ class Diagram:
         export.check_target(path, "save_spec")
         return export.write_atomic(path, self.spec_text(path).encode("utf-8"))
 
+    def draw(self, ax: Any, *, background: bool = True, zorder: float = 1.0) -> list[Any]:
+        """Draw the figure into a Matplotlib ``Axes`` as real artists (patches, one collection per
+        bulk path such as a fan of edges, images, texts) and return them in painting order: the
+        page's background rectangle first (when the theme has a background and ``background``),
+        then one artist per primitive of ``scene.walk()``. The Axes' limits become the page, its
+        aspect equal, the y axis points down and its axis lines are off; line widths and font
+        sizes follow the Axes' size whenever the figure is drawn (``nnsvg.backends.mpl``).
+        ``zorder`` places the diagram among other artists of the Axes. Needs the
+        ``nnsvg[matplotlib]`` extra."""
+        from .backends import mpl
+
+        return mpl.draw(self.scene, ax, background=background, zorder=zorder)
+
     def _repr_svg_(self) -> str:
         return self.svg()
 

@@ -28,6 +28,8 @@ import queue
 import re
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import MISSING, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -182,6 +184,7 @@ class Session:
         self.signature = self.stat()
         self.stopping = threading.Event()
         self._controls: dict[str, Any] | None = None
+        self.renders = 0  # how many spec texts were drawn (the tests count what debouncing saves)
 
     # the file --------------------------------------------------------------------------------
 
@@ -214,6 +217,7 @@ class Session:
             data = files.mapping(text, self.path)
             out.data = data
             with self.render_lock:
+                self.renders += 1
                 diagram = Diagram(specs.loads(text, self.path))
                 out.svg = diagram.svg()
                 out.notes = diagram.notes
@@ -355,6 +359,7 @@ class Refused(Exception):
 class Handler(BaseHTTPRequestHandler):
     server: Server
     server_version = "nnsvg-edit"
+    timeout = 30  # a client that stops sending in the middle of a request is dropped
     sys_version = ""
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal shows the URL only
@@ -525,6 +530,26 @@ def prepare(path: Path, style: str | None) -> list[str]:
         return [f"--style applies to a new file; {path.name} exists and keeps its style"] if style else []
     export.write_atomic(path, new_spec_text(path, style or "fcnn").encode("utf-8"))
     return [f"created {path} ({style or 'fcnn'} with its example layers)"]
+
+
+@contextmanager
+def background(path: str | os.PathLike[str], port: int = 0) -> Iterator[Server]:
+    """The editor of an existing spec file served from threads of this process while the
+    ``with`` block runs (the tests and ``tools/editor_screenshots.py`` use it)."""
+    session = Session(Path(path).resolve())
+    server = Server(session, port)
+    threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True),
+               threading.Thread(target=session.watch, daemon=True)]
+    for thread in threads:
+        thread.start()
+    try:
+        yield server
+    finally:
+        session.stop()
+        server.shutdown()
+        server.server_close()
+        for thread in threads:
+            thread.join(timeout=2)
 
 
 def run(spec_file: str, style: str | None = None, port: int = 0, browser: bool = True,

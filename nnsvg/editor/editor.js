@@ -259,10 +259,12 @@ function fillLayers() {
     };
     const tool = (text, title, f) => { const b = el("button", {type: "button", title}, text); b.addEventListener("click", f); return b; };
     const tools = el("span", {class: "tools"},
+      ...(extra.length ? [tool("⋯", `${keys.join(", ")} of this layer`, () => row.classList.toggle("open"))] : []),
       tool("↑", "move up", () => move(-1)), tool("↓", "move down", () => move(1)),
       tool("✕", "remove this layer", () => { const list = data.layers.slice(); list.splice(i, 1); change("layers", list); fillLayers(); }));
     const row = el("div", {class: "layer-row", "data-index": i}, el("span", {class: "index"}, String(i + 1)), size, label, tools);
     if (extra.length) row.append(el("div", {class: "more"}, ...extra));
+    if (keys.some(k => map[k] !== undefined && map[k] !== null)) row.classList.add("open");
     row.append(el("div", {class: "err layer-err"}));
     rows.append(row);
   });

@@ -277,10 +277,10 @@ def test_an_edit_overtaken_while_rendering_is_not_written(server: Server, spec_f
     gate = threading.Event()
     original = session.render
 
-    def slow(text: str) -> Any:
+    def slow(text: str, wanted: Any = None) -> Any:
         if "[1, 1]" in text:
             gate.wait(10)
-        return original(text)
+        return original(text, wanted)
 
     session.render = slow  # type: ignore[method-assign]
     answers: dict[int, dict[str, Any]] = {}
@@ -295,6 +295,34 @@ def test_an_edit_overtaken_while_rendering_is_not_written(server: Server, spec_f
     first.join(10)
     assert answers[1] == {"id": 1, "stale": True}
     assert answers[2]["saved"]
+    assert spec_file.read_text("utf-8") == "style: fcnn\nlayers: [2, 2]\n"
+
+
+def test_an_overtaken_edit_waiting_for_its_turn_is_not_drawn(server: Server, spec_file: Path) -> None:
+    """While a render holds the turn, page a sends edits 1 and 2: once the turn is free only 2
+    is drawn; 1 is answered stale without being drawn first."""
+    session = server.session
+    answers: dict[int, dict[str, Any]] = {}
+
+    def send(ident: int) -> None:
+        answers[ident] = update(server, {"client": "a", "id": ident, "text": f"style: fcnn\nlayers: [{ident}, 2]\n"})
+
+    with session.render_lock:  # another render under way
+        before = session.renders
+        first = threading.Thread(target=send, args=(1,))
+        first.start()
+        deadline = time.monotonic() + 10
+        while session.latest.get("a") != 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        second = threading.Thread(target=send, args=(2,))
+        second.start()
+        while session.latest.get("a") != 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    first.join(10)
+    second.join(10)
+    assert answers[1] == {"id": 1, "stale": True}
+    assert answers[2]["saved"]
+    assert session.renders - before == 1
     assert spec_file.read_text("utf-8") == "style: fcnn\nlayers: [2, 2]\n"
 
 
@@ -429,13 +457,17 @@ def test_a_bad_download_is_an_error(server: Server, spec_file: Path) -> None:
 
 # --- the command ---------------------------------------------------------------------------------
 
-def start(args: list[str], cwd: Path) -> tuple[subprocess.Popen[str], str]:
+def start(args: list[str], cwd: Path, head: list[str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    """``nnsvg edit ARGS --no-browser`` in a subprocess, once it prints its URL (the lines before
+    it go to ``head``)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen([sys.executable, "-m", "nnsvg", "edit", *args, "--no-browser"], cwd=cwd,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert process.stdout is not None
     deadline = time.monotonic() + 30
     for line in process.stdout:
+        if head is not None:
+            head.append(line)
         found = re.search(r"(http://127\.0\.0\.1:\d+/[A-Za-z0-9_-]+/)", line)
         if found:
             return process, found.group(1)
@@ -478,3 +510,24 @@ def test_edit_refuses_what_it_cannot_edit(tmp_path: Path, capsys: pytest.Capture
         err = capsys.readouterr().err
         assert err.startswith("error: ") and message in err and err.count("\n") == 1, err
     assert not (tmp_path / "new.yaml").exists()
+
+
+def test_drawing_commands_do_not_load_the_editor(tmp_path: Path) -> None:
+    """`nnsvg fcnn` starts as fast as before: the editor and the HTTP server are imported by
+    `nnsvg edit` only."""
+    probe = ("import sys; from nnsvg.cli import main; "
+             f"code = main(['fcnn', '4', '6', '2', '-o', {str(tmp_path / 'x.svg')!r}]); "
+             "print(code, sorted(m for m in sys.modules "
+             "if m.startswith(('nnsvg.editor', 'http.server', 'socketserver'))))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "0 []"
+
+
+def test_style_for_an_existing_file_is_a_note(spec_file: Path) -> None:
+    head: list[str] = []
+    process, url = start([spec_file.name, "--style", "lenet"], spec_file.parent, head)
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=20)
+    assert head[0] == "note: --style applies to a new file; fig.yaml exists and keeps its style\n"
+    assert spec_file.read_text("utf-8") == "style: fcnn\nlayers: [3, 4, 2]\n"
+    assert process.returncode == 0 and url.startswith("http://127.0.0.1:")

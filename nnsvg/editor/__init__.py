@@ -28,7 +28,7 @@ import queue
 import re
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import MISSING, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -209,14 +209,18 @@ class Session:
 
     # rendering ---------------------------------------------------------------------------------
 
-    def render(self, text: str) -> Rendered:
+    def render(self, text: str, wanted: Callable[[], bool] | None = None) -> Rendered | None:
         """The figure of a spec text, as ``nnsvg render`` draws that file, or the spec's own error
-        message with the control and line it names; never raises."""
+        message with the control and line it names; never raises. None when ``wanted()`` says,
+        once this render's turn comes, that a newer edit has made it pointless: an overtaken
+        render waiting for its turn is dropped, not drawn ahead of the newer one."""
         out = Rendered(text)
         try:
             data = files.mapping(text, self.path)
             out.data = data
             with self.render_lock:
+                if wanted is not None and not wanted():
+                    return None
                 self.renders += 1
                 diagram = Diagram(specs.loads(text, self.path))
                 out.svg = diagram.svg()
@@ -230,10 +234,15 @@ class Session:
             out.error = f"internal error ({type(exc).__name__}: {clip(str(exc), 200)}); please report it"
         return out
 
+    def drawn(self, text: str) -> Rendered:
+        rendered = self.render(text)
+        assert rendered is not None  # always wanted
+        return rendered
+
     def current(self) -> dict[str, Any]:
         with self.state_lock:
             text, version = self.text, self.version
-        return {**self.render(text).json(), "version": version, "file": self.path.name, "format": self.fmt}
+        return {**self.drawn(text).json(), "version": version, "file": self.path.name, "format": self.fmt}
 
     # edits from the pages ---------------------------------------------------------------------
 
@@ -261,9 +270,9 @@ class Session:
             self.latest[client] = ident
             self.arrivals += 1
             arrival = self.arrivals
-        rendered = self.render(text)
+        rendered = self.render(text, lambda: self.latest.get(client) == ident)
         with self.state_lock:
-            if self.latest.get(client) != ident:  # overtaken while rendering: the page wants the newer one
+            if rendered is None or self.latest.get(client) != ident:  # overtaken: the page wants the newer one
                 return {"id": ident, "stale": True}
             saved = False
             if rendered.error is None and arrival > self.written:
@@ -297,7 +306,7 @@ class Session:
             self.text = text
             self.version += 1
             version = self.version
-        self.publish({"type": "spec", "origin": "disk", "version": version, **self.render(text).json()})
+        self.publish({"type": "spec", "origin": "disk", "version": version, **self.drawn(text).json()})
         return True
 
     def watch(self) -> None:

@@ -248,6 +248,20 @@ def test_a_bad_value_is_an_error_at_its_control_and_the_file_keeps_the_last_good
     assert answer["saved"] and answer["error"] is None
 
 
+def test_a_file_that_cannot_be_written_is_an_error_on_the_page(server: Server, spec_file: Path) -> None:
+    if os.geteuid() == 0:  # root writes into a read-only folder: its folder is gone instead
+        server.session.path = spec_file.parent / "missing-folder" / "fig.yaml"
+    else:
+        spec_file.parent.chmod(0o500)
+    try:
+        answer = update(server, {"client": "a", "id": 1, "text": "style: fcnn\nlayers: [2, 2]\n"})
+    finally:
+        spec_file.parent.chmod(0o700)
+    assert not answer["saved"] and answer["error"].startswith("not saved: ")
+    assert answer["svg"] is not None  # it rendered; only the write failed
+    assert update(server, {"client": "a", "id": 2, "text": "style: fcnn\nlayers: [3, 3]\n"})["id"] == 2
+
+
 def test_malformed_updates_are_errors_not_crashes(server: Server) -> None:
     path = f"/{server.token}/update"
     for body in ({}, {"client": "a"}, {"client": "a", "id": "1", "text": ""}, {"client": "a", "id": True, "text": ""},

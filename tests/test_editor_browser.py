@@ -88,6 +88,9 @@ def test_the_page_shows_the_figure_and_a_control_per_option(page: Any) -> None:
                      *fields.options(specs.base.BaseSpec)]
     assert page.locator("#layer-rows > .layer-row").count() == 3
     assert page.locator("#range-node_diameter").get_attribute("max") == "1000"
+    # log-spaced over the declared 1 to 1000: the default 20 sits at ln 20 / ln 1000 of the way
+    assert page.locator("#range-node_diameter").input_value() == "434"
+    assert page.locator("#range-unroll").count() == 0  # fcnn has no unroll; rnn's 0..64 is linear
     assert page.locator("#input-direction option").all_inner_texts() == ["right", "left", "up", "down"]
     assert page.locator("#spec").input_value() == "style: fcnn\nlayers: [3, 4, 2]\n"
 

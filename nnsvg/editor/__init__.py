@@ -277,10 +277,14 @@ class Session:
             saved = False
             if rendered.error is None and arrival > self.written:
                 if text != self.text:
-                    export.write_atomic(self.path, text.encode("utf-8"))
-                    self.text, self.signature = text, self.stat()
-                    self.version += 1
-                    saved = True
+                    try:
+                        export.write_atomic(self.path, text.encode("utf-8"))
+                    except NnsvgError as exc:  # e.g. a read-only folder: shown on the page, the server goes on
+                        rendered.error = f"not saved: {' '.join(str(exc).split())}"
+                    else:
+                        self.text, self.signature = text, self.stat()
+                        self.version += 1
+                        saved = True
                 self.written = arrival
             version = self.version
         if saved:
@@ -561,10 +565,9 @@ def background(path: str | os.PathLike[str], port: int = 0) -> Iterator[Server]:
             thread.join(timeout=2)
 
 
-def run(spec_file: str, style: str | None = None, port: int = 0, browser: bool = True,
-        started: Any = None) -> int:
-    """Serve the editor of ``spec_file`` until Ctrl-C (then 0). ``started(server)`` is called
-    once it listens (tests use it)."""
+def run(spec_file: str, style: str | None = None, port: int = 0, browser: bool = True) -> int:
+    """Serve the editor of ``spec_file`` until Ctrl-C, then 0 (SIGTERM goes on to the command
+    line's exit 143). Ctrl-C at any moment once the server listens is a clean stop."""
     from ..errors import Interrupted
 
     path = Path(spec_file).expanduser()
@@ -575,17 +578,15 @@ def run(spec_file: str, style: str | None = None, port: int = 0, browser: bool =
     except OSError as exc:
         raise NnsvgError(f"--port {port}: cannot listen on 127.0.0.1 ({exc.strerror or exc})") from None
     watcher = threading.Thread(target=session.watch, name="nnsvg-edit-watch", daemon=True)
-    watcher.start()
-    for note in notes:
-        print(f"note: {note}", flush=True)
-    print(f"nnsvg edit: {server.url}  (editing {path}; Ctrl-C stops)", flush=True)
-    if browser:
-        import webbrowser
-
-        threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
-    if started is not None:
-        started(server)
     try:
+        watcher.start()
+        for note in notes:
+            print(f"note: {note}", flush=True)
+        print(f"nnsvg edit: {server.url}  (editing {path}; Ctrl-C stops)", flush=True)
+        if browser:
+            import webbrowser
+
+            threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
         server.serve_forever(poll_interval=0.2)
     except Interrupted as stop:
         if stop.code != 130:
@@ -594,5 +595,6 @@ def run(spec_file: str, style: str | None = None, port: int = 0, browser: bool =
     finally:
         session.stop()
         server.server_close()
-        watcher.join(timeout=2)
+        if watcher.is_alive():
+            watcher.join(timeout=2)
     return 0

@@ -37,7 +37,11 @@ function el(tag, attrs, ...children) {
 
 function warp(low, high) {
   const span = high - low;
-  if (low >= 0 && span > 1000) {            // log1p from the low end
+  if (low > 0 && high / low >= 100) {       // log: node_diameter 1..1000 puts 20 near the middle
+    const k = Math.log(high / low);
+    return {to: v => Math.log(Math.max(low, v) / low) / k, from: t => low * Math.exp(t * k)};
+  }
+  if (low >= 0 && span > 200) {             // log1p from the low end (0 stays reachable)
     const k = Math.log1p(span);
     return {to: v => Math.log1p(Math.max(0, v - low)) / k, from: t => low + Math.expm1(t * k)};
   }

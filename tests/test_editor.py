@@ -223,6 +223,19 @@ def main_svg(path: Path) -> str:
     return out.read_text("utf-8")
 
 
+@pytest.mark.parametrize("suffix", [".toml", ".json", ".yml"])
+def test_controls_write_the_files_own_format(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"fig{suffix}"
+    path.write_text(new_spec_text(path, "lenet"), encoding="utf-8")
+    data = {"style": "lenet", "layers": ["1@28x28", {"size": "6@24x24", "label": "C1"}, 10],
+            "set": {"node.fill": "#ffcc00", "edge.width": 1.5}, "gaps": [30, 20], "fit": False}
+    with background(path) as server:
+        answer = update(server, {"client": "a", "id": 1, "data": data})
+    assert answer["saved"] and answer["error"] is None
+    assert files.read(path) == data
+    assert answer["svg"] == main_svg(path)
+
+
 def test_the_text_pane_keeps_the_text_as_typed(server: Server, spec_file: Path) -> None:
     text = "# my figure\nstyle: fcnn   # the style\nlayers: [2, 3]\n"
     answer = update(server, {"client": "a", "id": 1, "text": text})

@@ -191,6 +191,17 @@ def test_only_the_spec_file_is_read(server: Server, tmp_path: Path) -> None:
     assert status == 404 and b"top secret" not in body
 
 
+def test_an_internal_error_is_an_answer_not_a_dead_server(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> dict[str, Any]:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(server.session, "controls", broken)
+    status, _, body = request(server, "GET", f"/{server.token}/state")
+    assert status == 500 and body.startswith(b"error: internal error (KeyError") and b"Traceback" not in body
+    monkeypatch.undo()
+    assert request(server, "GET", f"/{server.token}/state")[0] == 200
+
+
 def test_security_headers(server: Server) -> None:
     status, headers, body = request(server, "GET", f"/{server.token}/")
     assert status == 200 and b"editor.js" in body

@@ -27,6 +27,7 @@ import os
 import queue
 import re
 import secrets
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -358,6 +359,14 @@ class Server(ThreadingHTTPServer):
         self.hosts = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}
         self.origins = {f"http://{host}" for host in self.hosts}
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line on the terminal instead of socketserver's traceback; the server goes on."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return
+        print(f"nnsvg edit: internal error while answering a request ({type(error).__name__}: "
+              f"{clip(str(error), 200)}); please report it", file=sys.stderr, flush=True)
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/{self.token}/"
@@ -452,6 +461,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send(400, f"error: {' '.join(str(exc).split())}\n".encode(), "text/plain; charset=utf-8")
         except (BrokenPipeError, ConnectionResetError):
             pass
+        except Exception as exc:  # a bug: the page hears of it and the server goes on
+            self.send(500, f"error: internal error ({type(exc).__name__}: {clip(str(exc), 200)}); please report "
+                           "it\n".encode(), "text/plain; charset=utf-8")
 
     def do_GET(self) -> None:
         self.handle_one("GET")

@@ -150,9 +150,9 @@ def edit(
         help="the spec file (.yaml .yml .toml .json); made from --style's example layers if it does not exist",
         show_default=False)],
     style: Annotated[str | None, typer.Option(
-        "--style", help=f"style of a new file: {', '.join(styles.STYLES)}  [default: fcnn]",
+        "--style", metavar="STYLE", help=f"style of a new file: {', '.join(styles.STYLES)}  [default: fcnn]",
         show_default=False)] = None,
-    port: Annotated[int, typer.Option("--port", min=0, max=65535,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, metavar="PORT",
                                       help="port on 127.0.0.1; 0 takes a free one")] = 0,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="print the URL, do not open a browser")] = False,
 ) -> None:

@@ -550,6 +550,14 @@ def test_edit_refuses_what_it_cannot_edit(tmp_path: Path, capsys: pytest.Capture
     assert not (tmp_path / "new.yaml").exists()
 
 
+def test_a_port_in_use_is_an_error_and_leaves_no_file(server: Server, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["edit", str(tmp_path / "new.yaml"), "--port", str(server.port), "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --port {server.port}: cannot listen on 127.0.0.1 (") and err.count("\n") == 1
+    assert not (tmp_path / "new.yaml").exists()
+
+
 def test_drawing_commands_do_not_load_the_editor(tmp_path: Path) -> None:
     """`nnsvg fcnn` starts as fast as before: the editor and the HTTP server are imported by
     `nnsvg edit` only."""

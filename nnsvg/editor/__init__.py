@@ -588,6 +588,8 @@ def run(spec_file: str, style: str | None = None, port: int = 0, browser: bool =
     try:
         server = Server(session, port)
     except OSError as exc:
+        if notes and notes[0].startswith("created "):  # nothing is left behind by a failed start
+            path.unlink(missing_ok=True)
         raise NnsvgError(f"--port {port}: cannot listen on 127.0.0.1 ({exc.strerror or exc})") from None
     watcher = threading.Thread(target=session.watch, name="nnsvg-edit-watch", daemon=True)
     try:

@@ -235,3 +235,18 @@ def test_two_hundred_rapid_edits(page: Any, server: Server, spec_file: Path) -> 
     page.wait_for_function("() => /rendered in \\d+ ms/.test(document.querySelector('#status').textContent)")
     ms = int(page.locator("#status").inner_text().split("rendered in ")[1].split(" ms")[0])
     assert ms < 500
+
+
+def test_an_edit_in_one_page_reaches_another(page: Any, browser: Any, server: Server, spec_file: Path) -> None:
+    other = browser.new_page()
+    other.set_default_timeout(TIMEOUT_MS)
+    try:
+        other.goto(server.url)
+        other.wait_for_selector("body[data-ready='1']", state="attached")
+        other.wait_for_timeout(300)  # its event stream is open
+        page.locator("#input-bias").check()
+        other.wait_for_function("() => document.querySelector('#input-bias').checked")
+        other.wait_for_function("() => document.querySelectorAll('#figure svg circle').length === 11")
+        assert "bias: true" in other.locator("#spec").input_value()
+    finally:
+        other.close()

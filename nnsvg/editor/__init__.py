@@ -350,6 +350,9 @@ class Session:
 class Server(ThreadingHTTPServer):
     daemon_threads = True  # an open event stream does not keep the process alive
     allow_reuse_address = False
+    # socketserver's backlog of 5 resets connections when 20 pages (each with its event stream)
+    # connect at once (the load test found it); the kernel caps this at net.core.somaxconn
+    request_queue_size = 128
 
     def __init__(self, session: Session, port: int = 0, token: str | None = None) -> None:
         self.session = session

@@ -170,6 +170,7 @@ def test_an_edit_on_disk_updates_the_page(page: Any, spec_file: Path) -> None:
     page.wait_for_function("() => document.querySelector('#spec').value.includes('another editor')")
     page.wait_for_function("() => document.querySelectorAll('#figure svg circle').length === 11")
     assert page.locator("#input-bias").is_checked()
+    assert page.locator("#status").inner_text() == "the file changed on disk: shown"
 
 
 def test_download_pdf_is_the_clis(page: Any, spec_file: Path, tmp_path: Path) -> None:

@@ -365,6 +365,8 @@ function show(r, from, ms) {
   }
   showError(r);
   if (r.error) status(`error (not saved; the file keeps the last spec that rendered): ${r.error}`, "bad");
+  else if (from === "disk") status("the file changed on disk: shown", "good");
+  else if (from === "other") status("changed in another page: shown", "good");
   else status(`${r.saved === false ? "unchanged" : "saved"}${ms !== undefined ? ` · rendered in ${Math.round(ms)} ms` : ""}`, "good");
   if (typeof r.version === "number") document.body.dataset.version = String(r.version);
 }

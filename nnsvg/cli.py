@@ -220,6 +220,24 @@ def gallery(
     typer.echo("gallery is current" if check else f"gallery rebuilt in {folder}")
 
 
+def edit(
+    spec_file: Annotated[str, typer.Argument(
+        help="the spec file (.yaml .yml .toml .json); made from --style's example layers if it does not exist",
+        show_default=False)],
+    style: Annotated[str | None, typer.Option(
+        "--style", metavar="STYLE", help=f"style of a new file: {', '.join(styles.STYLES)}  [default: fcnn]",
+        show_default=False)] = None,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, metavar="PORT",
+                                      help="port on 127.0.0.1; 0 takes a free one")] = 0,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="print the URL, do not open a browser")] = False,
+) -> None:
+    """Edit a spec file live in a local web page: the figure, a control for every option, the
+    spec text; every change re-renders and is saved to the file. Ctrl-C stops."""
+    from .editor import run
+
+    raise typer.Exit(run(spec_file, style=style, port=port, browser=not no_browser))
+
+
 def schema() -> None:
     """Print the JSON Schema of spec files (for editor completion and checking)."""
     typer.echo(json.dumps(specs.json_schema(), indent=2, ensure_ascii=False))
@@ -253,6 +271,7 @@ def build_app(wanted: str | None = None) -> typer.Typer:
         import_command())
     app.command("themes")(themes)
     app.command("gallery")(gallery)
+    app.command("edit")(edit)
     app.command("schema")(schema)
     return app
 

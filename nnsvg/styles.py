@@ -41,6 +41,11 @@ class Style:
         module, _, name = self.spec_path.partition(":")
         return cast("type[BaseSpec]", getattr(import_module(module), name))
 
+    def example_layers(self) -> list[str]:
+        """The layer tokens of the example command: a new spec file of this style starts with them."""
+        words = self.example.split()[2:]  # after "nnsvg STYLE"
+        return words[:next((i for i, w in enumerate(words) if w.startswith("-")), len(words))]
+
     def renderer(self) -> Callable[[Spec, Theme], Scene]:
         return cast("Callable[[Spec, Theme], Scene]", import_module(self.renderer_path).render)
 

@@ -48,3 +48,13 @@ def test_wheel_ships_themes_and_renders_paper(installed: Path, tmp_path: Path) -
     svg = subprocess.run([str(script), "fcnn", "3", "2", "--theme", "paper"], capture_output=True,
                          text=True, cwd=tmp_path, check=True).stdout
     assert "DejaVu Serif" in svg
+
+
+def test_wheel_ships_the_editor_page(installed: Path, tmp_path: Path) -> None:
+    python = installed / "bin" / "python"
+    probe = ("import nnsvg.editor as e, importlib.resources as r; print(e.__file__); "
+             "print(*[len(r.files('nnsvg.editor').joinpath(f).read_bytes()) for f, _ in e.ASSETS.values()])")
+    where, sizes = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=True,
+                                  cwd=tmp_path).stdout.split("\n")[:2]
+    assert where.startswith(str(installed)), where
+    assert all(int(size) > 1000 for size in sizes.split()), sizes

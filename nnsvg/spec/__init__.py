@@ -68,7 +68,19 @@ def load(path: str | os.PathLike[str]) -> Spec:
     if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
         raise SpecError(f"spec file: expected a file path, got {quote(path)}")
     file = Path(path)
-    data = files.read(file)
+    return from_file_data(files.read(file), file)
+
+
+def loads(text: str, path: str | os.PathLike[str]) -> Spec:
+    """A validated spec from the text of the spec file ``path`` (its format, and the folder
+    that relative theme and image paths start from; the file itself is not read)."""
+    file = Path(path)
+    return from_file_data(files.mapping(text, file), file)
+
+
+def from_file_data(data: dict[str, Any], file: Path) -> Spec:
+    """A validated spec from the mapping read from ``file``: relative theme and image paths are
+    found relative to the file's folder, and an error names the file."""
     theme = data.get("theme")
     if isinstance(theme, str) and looks_like_path(theme) and not Path(theme).expanduser().is_absolute():
         data = {**data, "theme": str(file.parent / theme)}
@@ -117,5 +129,5 @@ def json_schema() -> dict[str, Any]:
 
 __all__ = [
     "AlexnetSpec", "Dense", "DenseLayer", "FcnnLayer", "FcnnSpec", "LenetSpec", "MapLayer", "Spec",
-    "Volume", "dump", "from_dict", "json_schema", "load", "to_dict",
+    "Volume", "dump", "from_dict", "json_schema", "load", "loads", "to_dict",
 ]

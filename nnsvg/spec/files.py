@@ -137,12 +137,21 @@ def parse_text(text: str, fmt: str) -> Any:
 
 def read(path: Path) -> dict[str, Any]:
     """The mapping in a spec file, or a SpecError naming the file."""
-    fmt = format_of(path)
+    format_of(path)
     raw = read_regular(path, MAX_SPEC_BYTES, "spec file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SpecError(f"spec file '{path}' is not UTF-8 text") from None
+    return mapping(text, path)
+
+
+def mapping(text: str, path: Path) -> dict[str, Any]:
+    """The mapping in the text of the spec file ``path`` (format by its extension; the file
+    itself is not read), or a SpecError naming the file."""
+    fmt = format_of(path)
+    if len(text.encode("utf-8", "replace")) > MAX_SPEC_BYTES:
+        raise SpecError(f"spec file '{path}' is larger than {MAX_SPEC_BYTES // 2**20} MB, more than any figure needs")
     try:
         data = parse_text(text, fmt)
     except SpecError as exc:

@@ -115,13 +115,16 @@ def _segment_span(segment: Segment) -> tuple[float, float]:
 
 def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacles: list[BBox],
                    theme: Theme, cls: str = "caption", lines: Sequence[Segment] = (),
-                   alternatives: Sequence[Sequence[float]] | None = None) -> list[Text]:
+                   alternatives: Sequence[Sequence[float]] | None = None,
+                   walls: Sequence[tuple[float, float, float]] = ()) -> list[Text]:
     """Left-aligned captions just above points (a layer's top-left corner). ``obstacles[i]`` is
     the box of caption i's own layer; a caption that would overlap another layer or an earlier
     caption is lifted until it is clear of both, and of the line segments ``lines``. A caption
     only ever meets what shares its x-range, so only that is looked at. ``alternatives[i]``
     (optional) are further left edges for caption i: the one that needs the least lift wins,
-    the anchor on a tie."""
+    the anchor on a tie. ``walls`` are (x, bottom, half width): vertical lines rising from
+    ``bottom`` without end (the legs of skip arcs); a caption never straddles one: it moves
+    to either side of it (the least lift wins), and is lifted only if no side is free."""
     size, family = theme.text.size, theme.text.family
     pad = size * 0.25
     layers = _Near(list(range(len(obstacles))), lambda k: _box_span(obstacles[k]))
@@ -130,7 +133,16 @@ def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacl
     out = []
     for i, (text, (x0, top)) in enumerate(zip(texts, anchors)):
         best: tuple[float, float, BBox] | None = None
-        for x in (x0, *(alternatives[i] if alternatives is not None else ())):
+        candidates = [x0, *(alternatives[i] if alternatives is not None else ())]
+        if walls:
+            width = text_width(text, size, family)
+            near = [w for w in walls if x0 - width - size * 4 < w[0] < x0 + width + size * 4 and w[1] > top - size * 10]
+            for wx, _, half in near:
+                candidates += [wx - half - pad - width, wx + half + pad]
+            free = [x for x in candidates if not any(x - pad < wx + half and x + width + pad > wx - half
+                                                     for wx, _, half in near)]
+            candidates = free or candidates
+        for x in candidates:
             baseline = top - size * 0.35
             box = text_box(text, x, baseline, size, family)
             lo, hi = box.x0 - 2 * pad, box.x1 + 2 * pad  # lifting changes y only: the x-range stays
@@ -148,7 +160,7 @@ def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacl
                 box = text_box(text, x, baseline, size, family)
             if best is None or baseline > best[1] + 1e-9:
                 best = (x, baseline, box)
-            if baseline == top - size * 0.35:  # not lifted: no alternative can do better
+            if baseline == top - size * 0.35 and not walls:  # not lifted: no alternative can do better
                 break
         assert best is not None
         x, baseline, box = best

@@ -699,7 +699,7 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
             i = int(str(group.id).split("-")[1])
             own = group.bbox()
             boxes[i] = own if boxes[i] is None or own is None else boxes[i].union(own)  # type: ignore[union-attr]
-        framed = skips.frames(graph.groups, boxes, theme)
+        framed = skips.frames(graph.groups, boxes, theme, plan=arcs)
         skips.keep_clear(scene, framed, graph.groups)
         scene.groups.append(framed)
     if arcs.arcs:

@@ -33,7 +33,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..geometry import BBox, Point, text_box
+from ..geometry import BBox, Point, baseline_for_center, text_box
 from ..graph import CONNECTION_KINDS, Connection, Graph
 from ..graph import Group as GraphGroup
 from ..scene import (
@@ -102,7 +102,7 @@ class Obstacles:
                         self.segments.append((last, point))
                     last = point
             elif isinstance(item, Path) and isinstance(item.data, Polylines) and not item.data.closed \
-                    and item.fill == "none":
+                    and item.fill == "none" and len(item.data.lines) <= 1000:  # a bigger bundle: its box
                 for line in item.data.lines:
                     self.segments += list(itertools.pairwise(line))
             else:
@@ -120,6 +120,12 @@ class Obstacles:
             else:
                 tops.append(min(ay + (by - ay) * (x - ax) / (bx - ax) for x in (lo, hi)))
         return min(tops) if tops else None
+
+    def flipped(self) -> Obstacles:
+        """The same obstacles with x and y swapped (a network that flows down the page, routed
+        as one that flows along it)."""
+        return Obstacles([BBox(b.y0, b.x0, b.y1, b.x1) for b in self.boxes],
+                         [((a[1], a[0]), (b[1], b[0])) for a, b in self.segments])
 
     def hits(self, box: BBox, ignore: BBox | None = None) -> bool:
         """Whether ``box`` meets any box (but ``ignore``) or segment."""
@@ -164,6 +170,7 @@ class Plan:
     arcs: list[Arc]
     walls: list[tuple[float, float, float]]  # (x, y of the layer's top, half width): a leg rising there
     notes: list[str]
+    landings: list[tuple[int, BBox]] = field(default_factory=list)  # (layer, its arrowheads and symbols)
 
     def wall_segments(self, height: float = 1e5) -> list[Segment2]:
         """The legs as vertical segments rising ``height`` from their layers (for label
@@ -206,9 +213,9 @@ def plan(graph: Graph, ports: Sequence[Port], theme: Theme, obstacles: Obstacles
     head = theme.arrow.length
     for arc in arcs:  # a straight arrow where the facing sides share a level with a clear view
         c = arc.connection
-        if obstacles is None or c.source > c.target:
-            continue
         a, b = ports[c.source], ports[c.target]
+        if obstacles is None or a.x0 > b.x0:
+            continue
         lo, hi = max(a.right_span[0], b.left_span[0]), min(a.right_span[1], b.left_span[1])
         need = head * 2 + (2 * r + 3 if c.kind in SYMBOLS else 0.0)
         if hi - lo < 2 or b.left - a.right < need:
@@ -227,10 +234,11 @@ def plan(graph: Graph, ports: Sequence[Port], theme: Theme, obstacles: Obstacles
         # higher, the further left); a backward (recurrent) arc arrives from the right
         for layer, incoming in ((c.target, True), (c.source, False)):
             other = c.source if incoming else c.target
-            from_left = other < layer
+            from_left = ports[other].x0 < ports[layer].x0
             key = (0 if from_left else 1) * 10**6 + (arc.rank if from_left else -arc.rank)
             ends.setdefault(layer, []).append((key, arc))
     walls = []
+    landings: list[tuple[int, BBox]] = []
     step = leg_spacing(theme)
     for layer, items in sorted(ends.items()):
         items.sort(key=lambda item: item[0])
@@ -246,6 +254,10 @@ def plan(graph: Graph, ports: Sequence[Port], theme: Theme, obstacles: Obstacles
                 leg.xs = x
             half = r if (layer == leg.connection.target and leg.connection.kind in SYMBOLS) else theme.arrow.width / 2
             walls.append((x, port.top_at(x), half))
+            if layer == leg.connection.target:
+                reach = theme.arrow.length + (2 * r + max(1.5, theme.text.size * 0.15)
+                                              if leg.connection.kind in SYMBOLS else 0.0)
+                landings.append((layer, BBox(x - half, port.top_at(x) - reach, x + half, port.top_at(x))))
     notes = []
     bent = [arc for arc in arcs if arc.straight is None]
     for n, one in enumerate(bent):
@@ -254,7 +266,7 @@ def plan(graph: Graph, ports: Sequence[Port], theme: Theme, obstacles: Obstacles
             if p0 < q0 < p1 < q1 or q0 < p0 < q1 < p1:
                 notes.append(f"connections {one.connection.source}→{one.connection.target} and "
                              f"{later.connection.source}→{later.connection.target} interleave, so their arcs cross")
-    return Plan(arcs, walls, notes[:4])
+    return Plan(arcs, walls, notes[:4], landings)
 
 
 def _symbol(kind: str, center: Point, r: float, color: str, width: float, page: str) -> list[Primitive]:
@@ -282,9 +294,11 @@ def _style(theme: Theme, kind: str) -> tuple[str, float, tuple[float, ...] | Non
     return theme.link.color, width, None
 
 
-def route(the_plan: Plan, ports: Sequence[Port], obstacles: Obstacles, theme: Theme) -> Group:
+def route(the_plan: Plan, ports: Sequence[Port], obstacles: Obstacles, theme: Theme, flip: bool = False) -> Group:
     """The arcs of a plan as a group ``skips`` (one ``<g class="skip KIND">`` per arc), each
-    bent arc on a track above everything in its x-range and above the lower arcs there."""
+    bent arc on a track above everything in its x-range and above the lower arcs there.
+    ``flip``: the ports and obstacles are given with x and y swapped (a network flowing down
+    the page); the arcs are swapped back, so they run on the left of it, labels beside them."""
     size = theme.text.size
     r = symbol_radius(theme)
     head = theme.arrow.length
@@ -340,13 +354,60 @@ def route(the_plan: Plan, ports: Sequence[Port], obstacles: Obstacles, theme: Th
             group.add(shaft_head)
         high = y - width
         if c.label:
-            text = _label(c.label, (xs + xt) / 2, y - width / 2 - size * 0.2, theme)
+            if flip:  # on the page: right-aligned left of the vertical track
+                text = _side_label(c.label, y - width / 2 - size * 0.3, (xs + xt) / 2, theme)
+            else:
+                text = _label(c.label, (xs + xt) / 2, y - width / 2 - size * 0.2, theme)
             group.add(text)
             high = text.box.y0
             lo, hi = min(lo, text.box.x0), max(hi, text.box.x1)
         routed.append((lo, hi, high))
         out.add(group)
+    if flip:
+        _flip(out)
     return out
+
+
+def _side_label(text: str, right: float, y: float, theme: Theme) -> Text:
+    """A label given in the page frame of a flipped route: ``right`` is its right end (page x),
+    ``y`` its middle (page y); it is flipped with the rest, so it is built flipped here."""
+    size, family = theme.text.size, theme.text.family
+    baseline = baseline_for_center(y, size, family)
+    box = text_box(text, right, baseline, size, family, "end")
+    label = Text(right, baseline, text, size, family, theme.text.color, "end", box, "skip-label")
+    return Text(label.y, label.x, text, size, family, label.fill, "end", BBox(box.y0, box.x0, box.y1, box.x1),
+                "skip-label")
+
+
+def _flip(group: Group) -> None:
+    """Swap x and y of everything in ``group`` (a flipped route back onto the page)."""
+    for k, child in enumerate(group.children):
+        if isinstance(child, Group):
+            _flip(child)
+        elif isinstance(child, Circle):
+            child.cx, child.cy = child.cy, child.cx
+        elif isinstance(child, Text):  # built flipped (_side_label): only swapped back
+            box = child.box
+            group.children[k] = Text(child.y, child.x, child.text, child.size, child.family, child.fill,
+                                     child.anchor, BBox(box.y0, box.x0, box.y1, box.x1), child.cls, child.host)
+        elif isinstance(child, Path) and isinstance(child.data, tuple) and (child.cls or "").startswith("merge"):
+            e = child.extent  # a merge symbol keeps its look (‖ stays upright): moved, not mirrored
+            dx, dy = e.center_y - e.center_x, e.center_x - e.center_y
+            child.data = tuple(type(seg)(seg.x + dx, seg.y + dy) if isinstance(seg, MoveTo | LineTo) else seg
+                               for seg in child.data)
+            child.extent = BBox(e.x0 + dx, e.y0 + dy, e.x1 + dx, e.y1 + dy)
+        elif isinstance(child, Path) and isinstance(child.data, tuple):
+            data: list[Segment] = []
+            for seg in child.data:
+                if isinstance(seg, MoveTo | LineTo):
+                    data.append(type(seg)(seg.y, seg.x))
+                elif isinstance(seg, QuadTo):
+                    data.append(QuadTo(seg.y1, seg.x1, seg.y, seg.x))
+                else:
+                    data.append(seg)
+            child.data = tuple(data)
+            e = child.extent
+            child.extent = BBox(e.y0, e.x0, e.y1, e.x1)
 
 
 def _label(text: str, x: float, bottom: float, theme: Theme) -> Text:
@@ -409,14 +470,19 @@ def frame_label(group: GraphGroup) -> str | None:
 
 
 def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Theme,
-           between: Sequence[tuple[int, BBox]] = (), pad: float | None = None) -> Group:
+           between: Sequence[tuple[int, BBox]] = (), pad: float | None = None,
+           beside: bool = False, plan: Plan | None = None) -> Group:
     """A dashed rounded frame around each block's layers (``boxes[i]``: layer i with its own
     labels; ``between``: (i, box) of what sits in the gap after layer i, such as an op label),
-    its label and ×N under it, left-aligned. An inner block is framed first and its
+    its label and ×N under it, left-aligned (``beside``: right of its top, for a network that
+    flows down the page, whose next layer is under the frame). A skip ``plan``'s landings (the
+    arrowheads and merge symbols on a layer) are inside their layer's frames, so no frame is
+    drawn through a symbol. An inner block is framed first and its
     frame and label are inside the outer one."""
     size, family = theme.text.size, theme.text.family
     pad = size * 0.6 if pad is None else pad
     stroke = theme.block.stroke
+    landings = [(i, box) for i, box in (plan.landings if plan is not None else [])]
     width = max(theme.block.stroke_width * 0.8, 0.6)
     out = Group("blocks", "blocks")
     done: dict[tuple[int, int], BBox] = {}
@@ -424,6 +490,7 @@ def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Th
         members = [b for b in boxes[g.first:g.last + 1] if b is not None]
         members += [box for (f, last), box in done.items() if g.first <= f and last <= g.last]
         members += [box for i, box in between if g.first <= i < g.last]  # labels of the gaps inside
+        members += [box for i, box in landings if g.first <= i <= g.last]
         if not members:
             continue
         inner = BBox(min(b.x0 for b in members), min(b.y0 for b in members), max(b.x1 for b in members),
@@ -436,8 +503,12 @@ def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Th
         text = frame_label(g)
         if text:
             probe = text_box(text, 0.0, 0.0, size, family)
-            baseline = inner.y1 + width / 2 + size * 0.25 - probe.y0
-            x, anchor = inner.x0 + radius / 2, "start"
+            if beside:
+                baseline = inner.y0 - probe.y0
+                x, anchor = inner.x1 + width / 2 + size * 0.4, "start"
+            else:
+                baseline = inner.y1 + width / 2 + size * 0.25 - probe.y0
+                x, anchor = inner.x0 + radius / 2, "start"
             box = text_box(text, x, baseline, size, family, anchor)
             frame.add(Text(x, baseline, text, size, family, theme.text.color, anchor, box, "block-label"))
             whole = whole.union(box)
@@ -504,6 +575,35 @@ def keep_clear(scene: Scene, framed: Group, groups: Sequence[GraphGroup] = ()) -
                                                   abs(t.x - x) + abs(t.y - y)))
                         child = moves[0]
                         group.children[k] = child
+
+    for g in scene.groups:
+        visit(g)
+
+
+def clear_of_walls(scene: Scene, walls: Sequence[tuple[float, float, float]], flip: bool = False) -> None:
+    """Move the texts that a leg would cross (an activation's name over its layer) beside it,
+    to the nearer side (``flip``: the walls are in the swapped frame)."""
+    if not walls:
+        return
+    boxes = []
+    for x, bottom, half in walls:
+        box = BBox(x - half, bottom - 1e5, x + half, bottom)
+        boxes.append(BBox(box.y0, box.x0, box.y1, box.x1) if flip else box)
+
+    def visit(group: Group) -> None:
+        for k, child in enumerate(group.children):
+            if isinstance(child, Group):
+                visit(child)
+            elif isinstance(child, Text) and child.host is None:
+                hit = [b for b in boxes if b.overlaps(child.box)]
+                if hit:
+                    wall = hit[0]
+                    if flip:
+                        up = child.box.center_y < wall.center_y
+                        group.children[k] = moved_clear(child, boxes, (0.0, -1.0 if up else 1.0))
+                    else:
+                        left = child.box.center_x < wall.center_x
+                        group.children[k] = moved_clear(child, boxes, (-1.0 if left else 1.0, 0.0))
 
     for g in scene.groups:
         visit(g)

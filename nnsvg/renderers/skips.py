@@ -495,6 +495,19 @@ def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Th
             continue
         inner = BBox(min(b.x0 for b in members), min(b.y0 for b in members), max(b.x1 for b in members),
                      max(b.y1 for b in members)).grow(pad)
+        # never past the middle of the gap to the layer before or after the block (a neighbouring
+        # block's frame stops there too); a frame around another that shares its end, half a pad out
+        before, first = boxes[g.first - 1] if g.first > 0 else None, boxes[g.first]
+        after, last = boxes[g.last + 1] if g.last + 1 < len(boxes) else None, boxes[g.last]
+        x0, x1 = inner.x0, inner.x1
+        if before is not None and first is not None and before.x1 < first.x0:
+            inside = sum(1 for h in groups if h != g and g.contains(h) and h.first == g.first)
+            x0 = max(x0, (before.x1 + first.x0) / 2 + width - inside * pad * 0.5)
+        if after is not None and last is not None and last.x1 < after.x0:
+            inside = sum(1 for h in groups if h != g and g.contains(h) and h.last == g.last)
+            x1 = min(x1, (last.x1 + after.x0) / 2 - width + inside * pad * 0.5)
+        if x0 < x1:
+            inner = BBox(x0, inner.y0, x1, inner.y1)
         radius = min(size * 0.6, inner.width / 4, inner.height / 4)
         frame = Group(f"block-{g.first}-{g.last}", "block")
         frame.add(Rect(inner.x0, inner.y0, inner.width, inner.height, "none", stroke, width, 1.0, "frame", radius))

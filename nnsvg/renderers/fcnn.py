@@ -504,7 +504,7 @@ def add_skips(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], scene: S
     if graph.groups:
         boxes = [group.bbox() for group in scene.groups if str(group.id).startswith("layer-")]
         framed = skips.frames(graph.groups, boxes, theme, beside=flip, plan=arcs)
-        skips.keep_clear(scene, framed, graph.groups)
+        skips.keep_clear(scene, framed, arcs.wall_boxes(flip))
         scene.groups.append(framed)
     if not arcs.arcs:
         return

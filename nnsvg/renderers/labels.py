@@ -139,8 +139,11 @@ def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacl
             near = [w for w in walls if x0 - width - size * 4 < w[0] < x0 + width + size * 4 and w[1] > top - size * 10]
             for wx, _, half in near:
                 candidates += [wx - half - pad - width, wx + half + pad]
+            if near:  # clear of a whole cluster of legs
+                candidates += [min(wx - half for wx, _, half in near) - pad - width,
+                               max(wx + half for wx, _, half in near) + pad]
             free = [x for x in candidates if not any(x - pad < wx + half and x + width + pad > wx - half
-                                                     for wx, _, half in near)]
+                                                     for wx, _, half in walls)]
             candidates = free or candidates
         for x in candidates:
             baseline = top - size * 0.35

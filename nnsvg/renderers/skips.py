@@ -163,6 +163,7 @@ class Arc:
     xt: float = 0.0
     straight: float | None = None
     track: float = 0.0
+    lift: float = 0.0  # the merge symbol this much higher on its leg (legs too close for side by side)
 
 
 @dataclass
@@ -171,6 +172,11 @@ class Plan:
     walls: list[tuple[float, float, float]]  # (x, y of the layer's top, half width): a leg rising there
     notes: list[str]
     landings: list[tuple[int, BBox]] = field(default_factory=list)  # (layer, its arrowheads and symbols)
+
+    def wall_boxes(self, flip: bool = False) -> list[BBox]:
+        """The legs as tall boxes on the page (``flip``: the plan is in the swapped frame)."""
+        boxes = [BBox(x - half, bottom - 1e5, x + half, bottom) for x, bottom, half in self.walls]
+        return [BBox(b.y0, b.x0, b.y1, b.x1) for b in boxes] if flip else boxes
 
     def wall_segments(self, height: float = 1e5) -> list[Segment2]:
         """The legs as vertical segments rising ``height`` from their layers (for label
@@ -239,24 +245,30 @@ def plan(graph: Graph, ports: Sequence[Port], theme: Theme, obstacles: Obstacles
             ends.setdefault(layer, []).append((key, arc))
     walls = []
     landings: list[tuple[int, BBox]] = []
-    step = leg_spacing(theme)
+    least = theme.arrow.width + 1.5  # legs closer than this would merge their arrowheads
     for layer, items in sorted(ends.items()):
         items.sort(key=lambda item: item[0])
         port = ports[layer]
+        room = port.x1 - port.x0
+        # as far apart as leg_spacing allows, closer on a narrow layer (merge symbols then stagger)
+        step = leg_spacing(theme) if len(items) < 2 else max(least, min(leg_spacing(theme), room / (len(items) - 1)))
         width = step * (len(items) - 1)
         mid = (port.x0 + port.x1) / 2
-        start = min(max(mid - width / 2, port.x0), port.x1 - width) if width <= port.x1 - port.x0 else mid - width / 2
+        start = min(max(mid - width / 2, port.x0), port.x1 - width) if width <= room else mid - width / 2
+        staggered = step < leg_spacing(theme)
         for k, (_, leg) in enumerate(items):
             x = start + k * step
-            if layer == leg.connection.target:
+            landing = layer == leg.connection.target
+            if landing:
                 leg.xt = x
+                leg.lift = (k % 2) * (2 * r + 1.5) if staggered else 0.0
             else:
                 leg.xs = x
-            half = r if (layer == leg.connection.target and leg.connection.kind in SYMBOLS) else theme.arrow.width / 2
+            symbol = landing and leg.connection.kind in SYMBOLS
+            half = r if symbol else theme.arrow.width / 2
             walls.append((x, port.top_at(x), half))
-            if layer == leg.connection.target:
-                reach = theme.arrow.length + (2 * r + max(1.5, theme.text.size * 0.15)
-                                              if leg.connection.kind in SYMBOLS else 0.0)
+            if landing:
+                reach = theme.arrow.length + (2 * r + max(1.5, theme.text.size * 0.15) + leg.lift if symbol else 0.0)
                 landings.append((layer, BBox(x - half, port.top_at(x) - reach, x + half, port.top_at(x))))
     notes = []
     bent = [arc for arc in arcs if arc.straight is None]
@@ -322,7 +334,7 @@ def route(the_plan: Plan, ports: Sequence[Port], obstacles: Obstacles, theme: Th
         xs, xt = arc.xs, arc.xt
         lo, hi = min(xs, xt) - r - 1, max(xs, xt) + r + 1
         top_s, top_t = ports[c.source].top_at(xs), ports[c.target].top_at(xt)
-        y = min(top_s, top_t) - lowest_leg
+        y = min(top_s, top_t) - lowest_leg - arc.lift
         found = obstacles.top(lo, hi)
         if found is not None:
             y = min(y, found - clear - width)
@@ -334,7 +346,7 @@ def route(the_plan: Plan, ports: Sequence[Port], obstacles: Obstacles, theme: Th
         sign = 1.0 if xt > xs else -1.0
         tip = (xt, top_t)
         if c.kind in SYMBOLS:
-            center = (xt, top_t - head - r - max(1.5, size * 0.15))
+            center = (xt, top_t - head - r - max(1.5, size * 0.15) - arc.lift)
             leg_end = center[1] - r
         else:
             leg_end = top_t
@@ -471,14 +483,17 @@ def frame_label(group: GraphGroup) -> str | None:
 
 def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Theme,
            between: Sequence[tuple[int, BBox]] = (), pad: float | None = None,
-           beside: bool = False, plan: Plan | None = None) -> Group:
+           beside: bool = False, plan: Plan | None = None, shapes: Sequence[BBox | None] | None = None) -> Group:
     """A dashed rounded frame around each block's layers (``boxes[i]``: layer i with its own
     labels; ``between``: (i, box) of what sits in the gap after layer i, such as an op label),
     its label and ×N under it, left-aligned (``beside``: right of its top, for a network that
     flows down the page, whose next layer is under the frame). A skip ``plan``'s landings (the
     arrowheads and merge symbols on a layer) are inside their layer's frames, so no frame is
-    drawn through a symbol. An inner block is framed first and its
-    frame and label are inside the outer one."""
+    drawn through a symbol. A frame stops at the middle of the gap between its end layers'
+    ``shapes`` (their drawn shapes alone; default ``boxes``) and their neighbours', so
+    neighbouring frames do not overlap, unless a member's label reaches further (a frame never
+    cuts its own members); a neighbour's label that a frame crosses is moved by ``keep_clear``.
+    An inner block is framed first and its frame and label are inside the outer one."""
     size, family = theme.text.size, theme.text.family
     pad = size * 0.6 if pad is None else pad
     stroke = theme.block.stroke
@@ -497,15 +512,17 @@ def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Th
                      max(b.y1 for b in members)).grow(pad)
         # never past the middle of the gap to the layer before or after the block (a neighbouring
         # block's frame stops there too); a frame around another that shares its end, half a pad out
-        before, first = boxes[g.first - 1] if g.first > 0 else None, boxes[g.first]
-        after, last = boxes[g.last + 1] if g.last + 1 < len(boxes) else None, boxes[g.last]
+        core = shapes if shapes is not None else boxes
+        before, first = core[g.first - 1] if g.first > 0 else None, core[g.first]
+        after, last = core[g.last + 1] if g.last + 1 < len(core) else None, core[g.last]
         x0, x1 = inner.x0, inner.x1
+        reach = inner.grow(-pad)  # the members themselves: never cut
         if before is not None and first is not None and before.x1 < first.x0:
             inside = sum(1 for h in groups if h != g and g.contains(h) and h.first == g.first)
-            x0 = max(x0, (before.x1 + first.x0) / 2 + width - inside * pad * 0.5)
+            x0 = max(x0, min((before.x1 + first.x0) / 2 + width - inside * pad * 0.5, reach.x0 - width * 2))
         if after is not None and last is not None and last.x1 < after.x0:
             inside = sum(1 for h in groups if h != g and g.contains(h) and h.last == g.last)
-            x1 = min(x1, (last.x1 + after.x0) / 2 - width + inside * pad * 0.5)
+            x1 = min(x1, max((last.x1 + after.x0) / 2 - width + inside * pad * 0.5, reach.x1 + width * 2))
         if x0 < x1:
             inner = BBox(x0, inner.y0, x1, inner.y1)
         radius = min(size * 0.6, inner.width / 4, inner.height / 4)
@@ -554,7 +571,7 @@ def frame_boxes(group: Group) -> list[BBox]:
     return out
 
 
-def keep_clear(scene: Scene, framed: Group, groups: Sequence[GraphGroup] = ()) -> None:
+def keep_clear(scene: Scene, framed: Group, walls: Sequence[BBox] = ()) -> None:
     """Move the scene's texts that a frame or a frame's label would cross (a neighbour's caption
     or op label reaching into a block) out of it: outwards along x, or up (above the frame's
     middle) or down, whichever moves it least."""
@@ -570,6 +587,7 @@ def keep_clear(scene: Scene, framed: Group, groups: Sequence[GraphGroup] = ()) -
     seen = Obstacles()
     seen.add_items(scene.walk())
     seen.add_items(framed.walk())
+    seen.boxes += walls
 
     def visit(group: Group) -> None:
         for k, child in enumerate(group.children):

@@ -155,6 +155,19 @@ def connection_sets(draw_: st.DrawFn, n: int) -> list[str]:
     return [f"{t}:{s}:{kind}" if kind == "recurrent" else f"{s}:{t}:{kind}" for s, t, kind in chosen]
 
 
+@st.composite
+def block_sets(draw_: st.DrawFn, n: int) -> list[str]:
+    """Blocks of n layers that nest or stand apart, some repeated."""
+    raw = draw_(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.integers(1, 4)), max_size=3))
+    chosen: list[tuple[int, int, int]] = []
+    for a, b, repeat in raw:
+        s, t = min(a, b), max(a, b)
+        if any(p < s <= q < t or s < p <= t < q or (p, q) == (s, t) for p, q, _ in chosen):
+            continue
+        chosen.append((s, t, repeat))
+    return [f"{s}:{t}:B{k}" + (f":x{r}" if r > 1 else "") for k, (s, t, r) in enumerate(chosen)]
+
+
 @pytest.mark.parametrize("style", sorted(BASES))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
@@ -170,6 +183,19 @@ def test_arcs_never_cross_each_other_a_label_or_a_layer(style: str, data: st.Dat
     page = scene.page()
     for item in scene.walk():  # the page grew to hold every arc
         assert page.contains(item.bbox())
+
+
+@pytest.mark.parametrize("style", sorted(BASES))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_arcs_and_frames_together(style: str, data: st.DataObject) -> None:
+    n = len(BASES[style][0])
+    connections, blocks = data.draw(connection_sets(n)), data.draw(block_sets(n))
+    scene = draw(style, connections, blocks).scene
+    frames = [g for g in groups_of(scene, "block") if g.cls == "block"]
+    assert len(frames) == len(blocks)
+    check_arcs(scene)
+    assert quality.check(scene) == []
 
 
 @pytest.mark.parametrize("style", ["fcnn", "lenet", "alexnet"])

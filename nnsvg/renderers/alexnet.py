@@ -699,7 +699,8 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
             i = int(str(group.id).split("-")[1])
             own = group.bbox()
             boxes[i] = own if boxes[i] is None or own is None else boxes[i].union(own)  # type: ignore[union-attr]
-        framed = skips.frames(graph.groups, boxes, theme, plan=arcs, shapes=[BBox.around(h) for h in hulls])
+        framed = skips.frames(graph.groups, boxes, theme, plan=arcs, shapes=[BBox.around(h) for h in hulls],
+                             obstacles=skips.scene_obstacles(scene, arcs))
         skips.keep_clear(scene, framed, arcs.wall_boxes())
         scene.groups.append(framed)
     if arcs.arcs:

@@ -503,7 +503,8 @@ def add_skips(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], scene: S
         arcs.landings = [(i, BBox(b.y0, b.x0, b.y1, b.x1)) for i, b in arcs.landings]
     if graph.groups:
         boxes = [group.bbox() for group in scene.groups if str(group.id).startswith("layer-")]
-        framed = skips.frames(graph.groups, boxes, theme, beside=flip, plan=arcs)
+        framed = skips.frames(graph.groups, boxes, theme, beside=flip, plan=arcs,
+                             obstacles=skips.scene_obstacles(scene, arcs, flip))
         skips.keep_clear(scene, framed, arcs.wall_boxes(flip))
         scene.groups.append(framed)
     if not arcs.arcs:

@@ -366,7 +366,8 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
         boxes = [g.bbox() for g in groups]
         gap_boxes = [(i, t.box) for g in ops for i, t in zip(
             [k for k, s in enumerate(all_steps) if s.op], g.children) if isinstance(t, Text)]
-        framed = skips.frames(graph.groups, boxes, theme, gap_boxes, plan=arcs, shapes=[p.box for p in placed])
+        framed = skips.frames(graph.groups, boxes, theme, gap_boxes, plan=arcs, shapes=[p.box for p in placed],
+                             obstacles=skips.scene_obstacles(scene, arcs))
         skips.keep_clear(scene, framed, arcs.wall_boxes())
         scene.groups.append(framed)
     if arcs.arcs:

@@ -189,6 +189,16 @@ class Plan:
                 for a in self.arcs if a.straight is not None]
 
 
+def scene_obstacles(scene: Scene, plan: Plan | None = None, flip: bool = False) -> Obstacles:
+    """Everything drawn in ``scene`` so far, and the legs of a skip plan, as obstacles on the
+    page."""
+    seen = Obstacles()
+    seen.add_items(scene.walk())
+    if plan is not None:
+        seen.boxes += plan.wall_boxes(flip)
+    return seen
+
+
 def drawn_connections(graph: Graph) -> list[Connection]:
     """The connections the chain styles draw as arcs: every one but the chain's own
     ``i → i+1`` data links."""
@@ -483,7 +493,8 @@ def frame_label(group: GraphGroup) -> str | None:
 
 def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Theme,
            between: Sequence[tuple[int, BBox]] = (), pad: float | None = None,
-           beside: bool = False, plan: Plan | None = None, shapes: Sequence[BBox | None] | None = None) -> Group:
+           beside: bool = False, plan: Plan | None = None, shapes: Sequence[BBox | None] | None = None,
+           obstacles: Obstacles | None = None) -> Group:
     """A dashed rounded frame around each block's layers (``boxes[i]``: layer i with its own
     labels; ``between``: (i, box) of what sits in the gap after layer i, such as an op label),
     its label and ×N under it, left-aligned (``beside``: right of its top, for a network that
@@ -493,7 +504,10 @@ def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Th
     ``shapes`` (their drawn shapes alone; default ``boxes``) and their neighbours', so
     neighbouring frames do not overlap, unless a member's label reaches further (a frame never
     cuts its own members); a neighbour's label that a frame crosses is moved by ``keep_clear``.
-    An inner block is framed first and its frame and label are inside the outer one."""
+    An inner block is framed first and its frame and label are inside the outer one. The label
+    takes the first of the frame's four corners (under left, under right, over left, over
+    right) where it meets nothing in ``obstacles`` (what is drawn so far, the skip legs), no
+    other frame's border and no other frame's label; else the nearest free spot."""
     size, family = theme.text.size, theme.text.family
     pad = size * 0.6 if pad is None else pad
     stroke = theme.block.stroke
@@ -501,6 +515,8 @@ def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Th
     width = max(theme.block.stroke_width * 0.8, 0.6)
     out = Group("blocks", "blocks")
     done: dict[tuple[int, int], BBox] = {}
+    placed_frames: list[Path] = []
+    placed_labels: list[Text] = []
     for g in sorted(groups, key=lambda g: (g.last - g.first, g.first)):
         members = [b for b in boxes[g.first:g.last + 1] if b is not None]
         members += [box for (f, last), box in done.items() if g.first <= f and last <= g.last]
@@ -533,17 +549,46 @@ def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Th
         text = frame_label(g)
         if text:
             probe = text_box(text, 0.0, 0.0, size, family)
+            below = inner.y1 + width / 2 + size * 0.25 - probe.y0
+            above = inner.y0 - width / 2 - size * 0.25 - probe.y1
             if beside:
-                baseline = inner.y0 - probe.y0
-                x, anchor = inner.x1 + width / 2 + size * 0.4, "start"
-            else:
-                baseline = inner.y1 + width / 2 + size * 0.25 - probe.y0
-                x, anchor = inner.x0 + radius / 2, "start"
-            box = text_box(text, x, baseline, size, family, anchor)
-            frame.add(Text(x, baseline, text, size, family, theme.text.color, anchor, box, "block-label"))
-            whole = whole.union(box)
+                spots = [(inner.x1 + width / 2 + size * 0.4, inner.y0 - probe.y0, "start")]
+            else:  # under its left end, under its right end, over its left end, over its right end
+                spots = [(inner.x0 + radius / 2, below, "start"), (inner.x1 - radius / 2, below, "end"),
+                         (inner.x0 + radius / 2, above, "start"), (inner.x1 - radius / 2, above, "end")]
+            rects = [f.extent for f in placed_frames]
+
+            def free(label: Text, rects: list[BBox] = rects) -> bool:
+                if obstacles is not None and obstacles.hits(label.box):
+                    return False
+                return not any(r.overlaps(label.box) and not r.contains(label.box) for r in rects) and \
+                    not any(t.box.overlaps(label.box) for t in placed_labels)
+
+            options = [Text(x, y, text, size, family, theme.text.color, anchor,
+                            text_box(text, x, y, size, family, anchor), "block-label") for x, y, anchor in spots]
+            label = next((t for t in options if free(t)), None) or _nearest_free(options[0], free) or options[0]
+            frame.add(label)
+            placed_labels.append(label)
+            whole = whole.union(label.box)
+        placed_frames.append(frame.children[0])  # type: ignore[arg-type]
         done[(g.first, g.last)] = whole
         out.add(frame)
+    rects = [f.extent for f in placed_frames]  # a later neighbour's border across a label: move the label
+    for block in out.children:
+        assert isinstance(block, Group)
+        for k, item in enumerate(block.children):
+            if isinstance(item, Text) and any(r.overlaps(item.box) and not r.contains(item.box) for r in rects):
+                others = [t for t in placed_labels if t is not item]
+
+                def clear(t: Text, others: list[Text] = others) -> bool:
+                    return not (obstacles is not None and obstacles.hits(t.box)) and \
+                        not any(r.overlaps(t.box) and not r.contains(t.box) for r in rects) and \
+                        not any(o.box.overlaps(t.box) for o in others)
+
+                moved = _nearest_free(item, clear)
+                if moved is not None:
+                    block.children[k] = moved
+                    placed_labels[placed_labels.index(item)] = moved
     return out
 
 
@@ -573,8 +618,8 @@ def frame_boxes(group: Group) -> list[BBox]:
 
 def keep_clear(scene: Scene, framed: Group, walls: Sequence[BBox] = ()) -> None:
     """Move the scene's texts that a frame or a frame's label would cross (a neighbour's caption
-    or op label reaching into a block) out of it: outwards along x, or up (above the frame's
-    middle) or down, whichever moves it least."""
+    or op label reaching into a block) out of its way: along x or y, whichever moves it least
+    onto a spot that crosses no frame and meets nothing else drawn (``walls``: skip legs)."""
     shapes: list[tuple[BBox, list[BBox]]] = []  # (frame, boxes to keep clear of)
     for frame in framed.children:
         if not isinstance(frame, Group):
@@ -586,29 +631,50 @@ def keep_clear(scene: Scene, framed: Group, walls: Sequence[BBox] = ()) -> None:
         return
     seen = Obstacles()
     seen.add_items(scene.walk())
-    seen.add_items(framed.walk())
     seen.boxes += walls
+
+    def crossed(text: Text) -> list[BBox]:
+        """The boxes of the frames (and frame labels) that ``text`` would be on."""
+        out = []
+        for box, keep in shapes:
+            inside = box.grow(-text.size * 0.1).contains(text.box)
+            if (box.overlaps(text.box) and not inside) or any(b.overlaps(text.box) for b in keep[1:]):
+                out += keep
+        return out
 
     def visit(group: Group) -> None:
         for k, child in enumerate(group.children):
             if isinstance(child, Group):
                 visit(child)
-            elif isinstance(child, Text):
-                for box, keep in shapes:
-                    inside = box.grow(-child.size * 0.1).contains(child.box)
-                    hits = [b for b in keep[1:] if b.overlaps(child.box)]
-                    if (box.overlaps(child.box) and not inside) or hits:
-                        up = child.box.center_y < box.center_y
-                        out = -1.0 if child.box.center_x < box.center_x else 1.0
-                        moves = [moved_clear(child, keep, d) for d in ((out, 0.0), (0.0, -1.0 if up else 1.0))]
-                        x, y, own = child.x, child.y, child.box
-                        moves.sort(key=lambda t: (seen.hits(t.box.grow(-t.size * 0.1), own),
-                                                  abs(t.x - x) + abs(t.y - y)))
-                        child = moves[0]
-                        group.children[k] = child
+            elif isinstance(child, Text) and (keep := crossed(child)):
+                own = child.box
+                moved = _nearest_free(child, lambda t, own=own: not crossed(t)  # type: ignore[misc]
+                                      and not seen.hits(t.box.grow(-t.size * 0.1), own))
+                if moved is None:  # nowhere free near: at least off the frame
+                    x, y = child.x, child.y
+                    moves = [moved_clear(child, keep, d) for d in ((-1.0, 0.0), (1.0, 0.0), (0.0, -1.0), (0.0, 1.0))]
+                    moved = min(moves, key=lambda t: (bool(crossed(t)), abs(t.x - x) + abs(t.y - y)))
+                group.children[k] = moved
+                seen.boxes = [b for b in seen.boxes if b is not own] + [moved.box]
 
     for g in scene.groups:
         visit(g)
+    seen.add_items(framed.walk())
+
+
+def _nearest_free(text: Text, free: Callable[[Text], bool], reach: float = 12.0) -> Text | None:
+    """``text`` moved the least along x or y (in steps of a quarter of its size, up to ``reach``
+    times its size) to a spot where ``free`` holds; None if there is none."""
+    step = text.size * 0.25
+    for k in range(1, int(reach / 0.25) + 1):
+        for dx, dy in ((0.0, -1.0), (0.0, 1.0), (-1.0, 0.0), (1.0, 0.0)):
+            d = k * step
+            box = BBox(text.box.x0 + dx * d, text.box.y0 + dy * d, text.box.x1 + dx * d, text.box.y1 + dy * d)
+            moved = Text(text.x + dx * d, text.y + dy * d, text.text, text.size, text.family, text.fill, text.anchor,
+                         box, text.cls, text.host)
+            if free(moved):
+                return moved
+    return None
 
 
 def clear_of_walls(scene: Scene, walls: Sequence[tuple[float, float, float]], flip: bool = False) -> None:

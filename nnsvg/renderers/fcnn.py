@@ -501,6 +501,7 @@ def add_skips(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], scene: S
     scene.notes.extend(arcs.notes)
     if flip:  # the landings on the page
         arcs.landings = [(i, BBox(b.y0, b.x0, b.y1, b.x1)) for i, b in arcs.landings]
+    skips.clear_of_walls(scene, arcs.walls, flip)  # before the frames are drawn round the texts
     if graph.groups:
         boxes = [group.bbox() for group in scene.groups if str(group.id).startswith("layer-")]
         framed = skips.frames(graph.groups, boxes, theme, beside=flip, plan=arcs,
@@ -509,7 +510,6 @@ def add_skips(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], scene: S
         scene.groups.append(framed)
     if not arcs.arcs:
         return
-    skips.clear_of_walls(scene, arcs.walls, flip)
     seen = skips.Obstacles()
     seen.add_items(scene.walk())
     scene.groups.append(skips.route(arcs, ports, seen.flipped() if flip else seen, theme, flip))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .. import colors
 from ..errors import SpecError
-from ..geometry import BBox, Point, arrowhead, baseline_for_center, text_box, unit
+from ..geometry import BBox, Point, arrowhead, baseline_for_center, text_box, union_all, unit
 from ..scene import (
     Circle,
     CurvedStars,
@@ -503,8 +503,10 @@ def add_skips(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], scene: S
         arcs.landings = [(i, BBox(b.y0, b.x0, b.y1, b.x1)) for i, b in arcs.landings]
     skips.clear_of_walls(scene, arcs.walls, flip)  # before the frames are drawn round the texts
     if graph.groups:
-        boxes = [group.bbox() for group in scene.groups if str(group.id).startswith("layer-")]
-        framed = skips.frames(graph.groups, boxes, theme, beside=flip, plan=arcs,
+        layer_groups = [group for group in scene.groups if str(group.id).startswith("layer-")]
+        boxes = [group.bbox() for group in layer_groups]
+        columns = [union_all([c.bbox() for c in group.children if isinstance(c, Circle)]) for group in layer_groups]
+        framed = skips.frames(graph.groups, boxes, theme, beside=flip, plan=arcs, shapes=columns,
                              obstacles=skips.scene_obstacles(scene, arcs, flip))
         skips.keep_clear(scene, framed, arcs.wall_boxes(flip))
         scene.groups.append(framed)

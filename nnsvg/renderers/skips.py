@@ -502,8 +502,8 @@ def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Th
     arrowheads and merge symbols on a layer) are inside their layer's frames, so no frame is
     drawn through a symbol. A frame stops at the middle of the gap between its end layers'
     ``shapes`` (their drawn shapes alone; default ``boxes``) and their neighbours', so
-    neighbouring frames do not overlap, unless a member's label reaches further (a frame never
-    cuts its own members); a neighbour's label that a frame crosses is moved by ``keep_clear``.
+    neighbouring frames do not overlap, unless a member's shape reaches further (a frame never
+    cuts its members' shapes); a label that a frame crosses is moved by ``keep_clear``.
     An inner block is framed first and its frame and label are inside the outer one. The label
     takes the first of the frame's four corners (under left, under right, over left, over
     right) where it meets nothing in ``obstacles`` (what is drawn so far, the skip legs), no
@@ -532,15 +532,17 @@ def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Th
         before, first = core[g.first - 1] if g.first > 0 else None, core[g.first]
         after, last = core[g.last + 1] if g.last + 1 < len(core) else None, core[g.last]
         x0, x1 = inner.x0, inner.x1
-        reach = inner.grow(-pad)  # the members themselves: never cut
+        own = [b for b in core[g.first:g.last + 1] if b is not None]
+        reach = BBox(min(b.x0 for b in own), inner.y0, max(b.x1 for b in own), inner.y1) if own else inner  # never cut
         if before is not None and first is not None and before.x1 < first.x0:
             inside = sum(1 for h in groups if h != g and g.contains(h) and h.first == g.first)
             x0 = max(x0, min((before.x1 + first.x0) / 2 + width - inside * pad * 0.5, reach.x0 - width * 2))
         if after is not None and last is not None and last.x1 < after.x0:
             inside = sum(1 for h in groups if h != g and g.contains(h) and h.last == g.last)
             x1 = min(x1, max((last.x1 + after.x0) / 2 - width + inside * pad * 0.5, reach.x1 + width * 2))
-        if x0 < x1:
-            inner = BBox(x0, inner.y0, x1, inner.y1)
+        if x0 < x1 and (x0, x1) != (inner.x0, inner.x1):  # cut: its height from what still fits across
+            fits = [b for b in members if x0 <= b.x0 and b.x1 <= x1] + own
+            inner = BBox(x0, min(b.y0 for b in fits) - pad, x1, max(b.y1 for b in fits) + pad)
         radius = min(size * 0.6, inner.width / 4, inner.height / 4)
         frame = Group(f"block-{g.first}-{g.last}", "block")
         frame.add(Rect(inner.x0, inner.y0, inner.width, inner.height, "none", stroke, width, 1.0, "frame", radius))

@@ -351,6 +351,14 @@ def test_levels_draw_a_u_with_straight_skips_across() -> None:
         check_arcs(scene)
 
 
+def test_levels_are_whole_numbers_and_round_trip(tmp_path: Any) -> None:
+    diagram = nnsvg.alexnet(["8x8x3", "4x4x8", "8x8x3"], levels="0,1.0,0", connections=["0:2:concat"])
+    assert diagram.spec.levels == [0, 1, 0] and all(isinstance(v, int) for v in diagram.spec.levels)
+    diagram.save(tmp_path / "u.svg", spec=tmp_path / "u.yaml")
+    assert "levels: [0, 1, 0]" in (tmp_path / "u.yaml").read_text("utf-8")
+    assert nnsvg.load(tmp_path / "u.yaml").svg() == diagram.svg()
+
+
 def test_levels_are_checked() -> None:
     with pytest.raises(nnsvg.NnsvgError, match=r"levels: expected one level per layer \(10\), got 3"):
         nnsvg.alexnet(["64x64x3"] * 10, levels=[0, 1, 0])

@@ -136,7 +136,7 @@ class AlexnetSpec(BaseSpec):
             for i, level in enumerate(levels):
                 if not float(level).is_integer():
                     raise SpecError(f"levels[{i}]: expected a whole number, got {level:g}")
-            object.__setattr__(self, "levels", [float(v) for v in levels])
+            object.__setattr__(self, "levels", [int(v) for v in levels])  # whole numbers: 1, not 1.0, in a saved spec
         if self.input_image is not None:
             if not isinstance(self.layers[0], Volume):
                 raise SpecError("input_image: the first layer must be a volume to carry the image")

@@ -45,7 +45,6 @@ from ..scene import (
     Polylines,
     Primitive,
     QuadTo,
-    Rect,
     Scene,
     Segment,
     Text,
@@ -75,12 +74,6 @@ class Port:
 
     def top_at(self, x: float) -> float:
         return self.top(min(max(x, self.x0), self.x1))
-
-
-def flat_top(box: BBox, x0: float | None = None, x1: float | None = None) -> Port:
-    """The port of a shape whose top is its box's top edge (a column of nodes, a box)."""
-    return Port(box.x0 if x0 is None else x0, box.x1 if x1 is None else x1, lambda x: box.y0,
-                box.x0, (box.y0, box.y1), box.x1, (box.y0, box.y1))
 
 
 @dataclass
@@ -177,11 +170,6 @@ class Plan:
         """The legs as tall boxes on the page (``flip``: the plan is in the swapped frame)."""
         boxes = [BBox(x - half, bottom - 1e5, x + half, bottom) for x, bottom, half in self.walls]
         return [BBox(b.y0, b.x0, b.y1, b.x1) for b in boxes] if flip else boxes
-
-    def wall_segments(self, height: float = 1e5) -> list[Segment2]:
-        """The legs as vertical segments rising ``height`` from their layers (for label
-        placers that keep clear of lines)."""
-        return [((x, y), (x, y - height)) for x, y, _ in self.walls]
 
     def straight_segments(self, ports: Sequence[Port]) -> list[Segment2]:
         """The straight arcs as segments (labels keep clear of them too)."""
@@ -545,8 +533,8 @@ def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Th
             inner = BBox(x0, min(b.y0 for b in fits) - pad, x1, max(b.y1 for b in fits) + pad)
         radius = min(size * 0.6, inner.width / 4, inner.height / 4)
         frame = Group(f"block-{g.first}-{g.last}", "block")
-        frame.add(Rect(inner.x0, inner.y0, inner.width, inner.height, "none", stroke, width, 1.0, "frame", radius))
-        frame.children[-1] = _dashed(frame.children[-1], width)  # type: ignore[arg-type]
+        border = _dashed(inner, radius, stroke, width)
+        frame.add(border)
         whole = inner.grow(width / 2)
         text = frame_label(g)
         if text:
@@ -572,7 +560,7 @@ def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Th
             frame.add(label)
             placed_labels.append(label)
             whole = whole.union(label.box)
-        placed_frames.append(frame.children[0])  # type: ignore[arg-type]
+        placed_frames.append(border)
         done[(g.first, g.last)] = whole
         out.add(frame)
     rects = [f.extent for f in placed_frames]  # a later neighbour's border across a label: move the label
@@ -594,28 +582,15 @@ def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Th
     return out
 
 
-def _dashed(rect: Rect, width: float) -> Path:
-    """A rounded rectangle as a dashed path (rectangles carry no dash)."""
-    x0, y0, x1, y1 = rect.x, rect.y, rect.x + rect.width, rect.y + rect.height
-    q = rect.radius
+def _dashed(box: BBox, q: float, stroke: str, width: float) -> Path:
+    """A dashed rectangle with corners rounded by ``q`` (a ``Rect`` carries no dash)."""
+    x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
     data: tuple[Segment, ...] = (
         MoveTo(x0 + q, y0), LineTo(x1 - q, y0), QuadTo(x1, y0, x1, y0 + q), LineTo(x1, y1 - q),
         QuadTo(x1, y1, x1 - q, y1), LineTo(x0 + q, y1), QuadTo(x0, y1, x0, y1 - q), LineTo(x0, y0 + q),
         QuadTo(x0, y0, x0 + q, y0))
     dash = (max(3.0, width * 5), max(2.0, width * 3))
-    return Path(data, BBox(x0, y0, x1, y1), stroke=rect.stroke, stroke_width=width, cls="frame", dash=dash,
-                linecap="butt")
-
-
-def frame_boxes(group: Group) -> list[BBox]:
-    """The frames' boxes and their labels' (what other labels keep clear of)."""
-    out = []
-    for frame in group.children:
-        if isinstance(frame, Group):
-            box = frame.bbox()
-            if box is not None:
-                out.append(box)
-    return out
+    return Path(data, box, stroke=stroke, stroke_width=width, cls="frame", dash=dash, linecap="butt")
 
 
 def keep_clear(scene: Scene, framed: Group, walls: Sequence[BBox] = ()) -> None:

@@ -213,7 +213,7 @@ def test_cli_flags_reach_the_spec_and_round_trip(cli: Cli, tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("style", ["fcnn", "lenet", "alexnet", "rnn"])
-def test_styles_that_do_not_draw_them_yet_say_so(style: str) -> None:
+def test_styles_that_do_not_draw_them_say_so(style: str) -> None:
     layers = {"fcnn": [2, 3, 4, 2], "lenet": ["1@8x8", "2@4x4", 10, 3], "alexnet": ["8x8x3", "4x4x8", 10, 3],
               "rnn": [2, 3, 4, 2]}[style]
     plain = nnsvg.draw(style, layers)
@@ -221,9 +221,12 @@ def test_styles_that_do_not_draw_them_yet_say_so(style: str) -> None:
     cls = type(wired.spec)
     expected = []
     if "connections" not in cls.draws:
-        expected.append(f"the {style} style does not draw extra connections yet; not drawn: 0→2 (add), 1→3 (data)")
+        expected.append(f"the {style} style draws only its chain and its own recurrent loops; extra connections "
+                        "are not drawn: 0→2 (add), 1→3 (data)")
+    else:  # drawn: the two spans interleave, so on one side of the row their arcs must cross
+        expected.append("connections 0→2 and 1→3 interleave, so their arcs cross")
     if "blocks" not in cls.draws:
-        expected.append(f"the {style} style does not draw blocks yet; not drawn: 1..2")
+        expected.append(f"the {style} style does not frame blocks; not drawn: 1..2")
     assert [n for n in wired.notes if n not in plain.notes] == expected
     if len(expected) == 2:  # nothing of it drawn: the same figure as the chain
         assert wired.svg() == plain.svg()

@@ -296,6 +296,8 @@ def alexnet_examples(draw: DrawFn) -> Example:
         "view": st.tuples(azimuth, elevation).map(list) | st.tuples(azimuth, elevation).map(lambda v: f"{v[0]},{v[1]}"),
         # an image needs a volume first
         "input_image": st.just(str(DIGIT)) if count else None,
+        # one level per layer (a U when they go down and up)
+        "levels": st.lists(st.integers(0, 4), min_size=len(layers), max_size=len(layers)),
     }
     return layers, draw_options(draw, "alexnet", special, n=len(layers))
 

@@ -33,16 +33,19 @@ def render(spec: Spec, theme: Theme) -> Scene:
 
 def undrawn(spec: Spec) -> list[str]:
     """A note for the extra connections and the blocks of a spec whose style does not draw them
-    (yet): which ones, so that nothing in the spec is left out silently."""
+    (the rnn style draws its chain and its own recurrent loops, nothing else): which ones, so
+    that nothing in the spec is left out silently. fcnn, lenet and alexnet draw both
+    (``renderers.skips``)."""
     graph = spec.graph()
     notes = []
     extra = graph.extra_connections()
     if extra and "connections" not in spec.draws:
         shown = ", ".join(f"{c.source}→{c.target} ({c.kind})" for c in extra[:4])
         more = f" and {len(extra) - 4} more" if len(extra) > 4 else ""
-        notes.append(f"the {spec.style} style does not draw extra connections yet; not drawn: {shown}{more}")
+        notes.append(f"the {spec.style} style draws only its chain and its own recurrent loops; extra "
+                     f"connections are not drawn: {shown}{more}")
     if graph.groups and "blocks" not in spec.draws:
         shown = ", ".join(f"{g.first}..{g.last}" for g in graph.groups[:4])
         more = f" and {len(graph.groups) - 4} more" if len(graph.groups) > 4 else ""
-        notes.append(f"the {spec.style} style does not draw blocks yet; not drawn: {shown}{more}")
+        notes.append(f"the {spec.style} style does not frame blocks; not drawn: {shown}{more}")
     return notes

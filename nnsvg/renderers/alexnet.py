@@ -48,6 +48,7 @@ from ..geometry import (
 from ..scene import Group, Image, Path, Polygon, Primitive, Scene, Text, polyline
 from ..spec.alexnet import AlexnetSpec, Volume
 from ..theme import Theme
+from . import skips
 from .arrows import straight_arrow
 
 DENSE_THICKNESS = 8.0  # width and depth of a dense box
@@ -541,7 +542,7 @@ def _column_extent(hull: list[Point], x: float) -> tuple[float, float]:
 
 
 def label_groups(spec: AlexnetSpec, theme: Theme, placed: list[Placed], camera: Camera,
-                 labeller: Labeller) -> list[Group]:
+                 labeller: Labeller, walls: list[tuple[float, float, float]] | None = None) -> list[Group]:
     """Dimension labels (with ``dims``), filter sizes (with ``filter_dims``) and captions."""
     out = []
     count = len(placed)
@@ -550,9 +551,16 @@ def label_groups(spec: AlexnetSpec, theme: Theme, placed: list[Placed], camera: 
         box = here.box
         hull = outline(box, camera)
         cx = _center(hull)[0]
+        box_x0, box_x1 = min(q[0] for q in hull), max(q[0] for q in hull)
         top, bottom = _column_extent(hull, cx)
         if spec.labels and layer.label is not None:
-            texts.append(labeller.place(i, layer.label, [Spot((cx, top), (0.0, -1.0))], "caption"))
+            above = [Spot((cx, top), (0.0, -1.0))]
+            half = text_width(layer.label, labeller.size, labeller.family) / 2 + labeller.size * 0.4
+            for wx, _, reach in walls or ():  # beside a skip arc's leg that rises from this layer
+                if box_x0 <= wx <= box_x1:
+                    above += [Spot((x, _column_extent(hull, x)[0]), (0.0, -1.0))
+                              for x in (wx - reach - half, wx + reach + half)]
+            texts.append(labeller.place(i, layer.label, above, "caption"))
         if spec.filter_dims and here.filter_box is not None and isinstance(layer, Volume):
             assert layer.filter is not None
             window = [camera.project(q) for q in filter_window(spec, here.filter_box)]
@@ -598,6 +606,8 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
         placed = layout_row(spec, camera, extra)
     else:
         placed = layout(spec, label_room(spec, theme), extra)
+    if spec.levels is not None:
+        placed = leveled(spec, placed, camera, theme)
     hulls = [outline(p.box, camera) for p in placed]
     extent = BBox.around([q for hull in hulls for q in hull])
     least = max(MIN_FILTER, MIN_FILTER_SHARE * max(extent.width, extent.height))
@@ -664,15 +674,74 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
             assert k + 1 < len(order) and order[k + 1] == i + 1  # the camera sees the +x faces
             children: list[Primitive | Group] = list(links[i])
             scene.groups.append(Group(f"link-{i}", "link", children))
+    graph = spec.graph()
+    ports = [port(hull) for hull in hulls]
+    seen = skips.Obstacles()
+    seen.boxes += [BBox.around(polygon) for polygon in obstacles]
+    arcs = skips.plan(graph, ports, theme, seen)
+    scene.notes.extend(arcs.notes)
+    for x, bottom, half in arcs.walls:  # the labels keep clear of the skip arcs' legs
+        obstacles.append(thick_segment((x, bottom), (x, bottom - 1e5), 2 * half + 1.0))
+    for a, b in arcs.straight_segments(ports):
+        obstacles.append(thick_segment(a, b, 2 * skips.symbol_radius(theme) + 1.0))
     size = theme.text.size * spec.font_scale
     grid = Obstacles(size * 4)
     for polygon in obstacles:
         grid.add(polygon)
     labeller = Labeller(theme, size, grid)
-    scene.groups.extend(label_groups(spec, theme, placed, camera, labeller))
+    labels = label_groups(spec, theme, placed, camera, labeller, arcs.walls)
+    scene.groups.extend(labels)
     for gap, amount in labeller.crowded.items():
         crowded[gap] = max(crowded.get(gap, 0.0), amount)
+    if graph.groups:
+        boxes: list[BBox | None] = [BBox.around(hull) for hull in hulls]
+        for group in labels:
+            i = int(str(group.id).split("-")[1])
+            own = group.bbox()
+            boxes[i] = own if boxes[i] is None or own is None else boxes[i].union(own)  # type: ignore[union-attr]
+        framed = skips.frames(graph.groups, boxes, theme, plan=arcs, shapes=[BBox.around(h) for h in hulls],
+                             obstacles=skips.scene_obstacles(scene, arcs))
+        skips.keep_clear(scene, framed, arcs.wall_boxes())
+        scene.groups.append(framed)
+    if arcs.arcs:
+        seen = skips.Obstacles()
+        seen.add_items(scene.walk())
+        scene.groups.append(skips.route(arcs, ports, seen, theme))
     return Drawn(scene, crowded, placed)
+
+
+def leveled(spec: AlexnetSpec, placed: list[Placed], camera: Camera, theme: Theme) -> list[Placed]:
+    """The layers moved down by their level (``levels``): one step is half the tallest layer's
+    outline, plus room for a row of labels and an arc, so a layer one level down starts below
+    the middle of the level above (where the straight skips across the U run)."""
+    assert spec.levels is not None
+    heights = [BBox.around(outline(p.box, camera)).height for p in placed]
+    size = theme.text.size * spec.font_scale
+    step = max(heights) / 2 + size * (3.5 if spec.dims else 2.0) + skips.symbol_radius(theme)
+    per_unit = math.cos(math.radians(camera.elevation))  # page units per world unit of y
+    out = []
+    for p, level in zip(placed, spec.levels):
+        dy = -level * step / per_unit
+        b = p.box
+        box = Box3(b.x0, b.y0 + dy, b.z0, b.x1, b.y1 + dy, b.z1)
+        out.append(Placed(p.index, box, p.filter_box))
+    return out
+
+
+def port(hull: list[Point]) -> skips.Port:
+    """A layer's outline as the skip arcs see it: legs land on the middle half of its top,
+    straight arcs leave its rightmost edge and enter its leftmost."""
+    box = BBox.around(hull)
+    quarter = box.width / 4
+
+    def top(x: float) -> float:
+        return _column_extent(hull, x)[0]
+
+    def side(x: float) -> tuple[float, float]:
+        ys = [q[1] for q in hull if abs(q[0] - x) < 0.5]
+        return (min(ys), max(ys)) if ys else (box.y0, box.y1)
+
+    return skips.Port(box.x0 + quarter, box.x1 - quarter, top, box.x0, side(box.x0), box.x1, side(box.x1))
 
 
 def size_notes(spec: AlexnetSpec, theme: Theme, drawn: Drawn, camera: Camera) -> list[str]:

@@ -117,7 +117,8 @@ def _segment_span(segment: Segment) -> tuple[float, float]:
 def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacles: list[BBox],
                    theme: Theme, cls: str = "caption", lines: Sequence[Segment] = (),
                    alternatives: Sequence[Sequence[float]] | None = None,
-                   order: Sequence[int] | None = None) -> list[Text]:
+                   order: Sequence[int] | None = None,
+                   walls: Sequence[tuple[float, float, float]] = ()) -> list[Text]:
     """Left-aligned captions just above points (a layer's top-left corner). ``obstacles[i]`` is
     the box of caption i's own layer; a caption that would overlap another layer or an earlier
     caption is lifted until it is clear of both, and of the line segments ``lines``. A caption
@@ -125,7 +126,10 @@ def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacl
     (optional) are further left edges for caption i: the one that needs the least lift wins,
     the anchor on a tie. ``order`` (optional) is the order in which captions are placed (each
     is lifted over those placed before it): every other caption first keeps neighbours that
-    overlap in two alternating rows instead of a rising staircase."""
+    overlap in two alternating rows instead of a rising staircase.
+    ``walls`` are (x, bottom, half width): vertical lines rising from
+    ``bottom`` without end (the legs of skip arcs); a caption never straddles one: it moves
+    to either side of it (the least lift wins), and is lifted only if no side is free."""
     size, family = theme.text.size, theme.text.family
     pad = size * 0.25
     layers = _Near(list(range(len(obstacles))), lambda k: _box_span(obstacles[k]))
@@ -135,7 +139,19 @@ def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacl
     for i in (range(len(texts)) if order is None else order):
         text, (x0, top) = texts[i], anchors[i]
         best: tuple[float, float, BBox] | None = None
-        for x in (x0, *(alternatives[i] if alternatives is not None else ())):
+        candidates = [x0, *(alternatives[i] if alternatives is not None else ())]
+        if walls:
+            width = text_width(text, size, family)
+            near = [w for w in walls if x0 - width - size * 4 < w[0] < x0 + width + size * 4 and w[1] > top - size * 10]
+            for wx, _, half in near:
+                candidates += [wx - half - pad - width, wx + half + pad]
+            if near:  # clear of a whole cluster of legs
+                candidates += [min(wx - half for wx, _, half in near) - pad - width,
+                               max(wx + half for wx, _, half in near) + pad]
+            free = [x for x in candidates if not any(x - pad < wx + half and x + width + pad > wx - half
+                                                     for wx, _, half in walls)]
+            candidates = free or candidates
+        for x in candidates:
             baseline = top - size * 0.35
             box = text_box(text, x, baseline, size, family)
             lo, hi = box.x0 - 2 * pad, box.x1 + 2 * pad  # lifting changes y only: the x-range stays
@@ -153,7 +169,7 @@ def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacl
                 box = text_box(text, x, baseline, size, family)
             if best is None or baseline > best[1] + 1e-9:
                 best = (x, baseline, box)
-            if baseline == top - size * 0.35:  # not lifted: no alternative can do better
+            if baseline == top - size * 0.35 and not walls:  # not lifted: no alternative can do better
                 break
         assert best is not None
         x, baseline, box = best

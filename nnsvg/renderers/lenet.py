@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import SpecError
@@ -24,6 +24,7 @@ from ..geometry import BBox, Point, text_box, text_width
 from ..scene import Dots, Group, LineTo, MoveTo, Path, Polygon, Rect, Scene, Segments, Text
 from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, Step, steps
 from ..theme import Theme
+from . import skips
 from .labels import Near, alternate, captions_above
 
 DENSE_DEPTH = 10.0  # NN-SVG's thickness of a dense parallelogram
@@ -383,12 +384,32 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
     scene = Scene("lenet", theme.background, theme.margin,
                   title="lenet " + " ".join(layer.token for layer in spec.layers))
     scene.notes.extend(budget_notes(spec, factors, scene))
+    graph = spec.graph()
+    ports = [port(p) for p in placed]
+    seen = skips.Obstacles()
+    seen.boxes += [m for p in placed for m in (p.maps or [p.box])]
+    seen.segments += segments + dense_links
+    arcs = skips.plan(graph, ports, theme, seen)
+    scene.notes.extend(arcs.notes)
     if spec.labels:
-        add_captions(spec, theme, groups, placed, dense_links)
+        add_captions(spec, theme, groups, placed, dense_links + arcs.straight_segments(ports), arcs.walls)
     scene.groups.extend(groups)
     scene.groups.extend(links)
-    if spec.labels:
-        scene.groups.extend(op_labels(spec, theme, placed, all_steps, segments + dense_links))
+    ops = op_labels(spec, theme, placed, all_steps, segments + dense_links + arcs.straight_segments(ports)) \
+        if spec.labels else []
+    scene.groups.extend(ops)
+    if graph.groups:
+        boxes = [g.bbox() for g in groups]
+        gap_boxes = [(i, t.box) for g in ops for i, t in zip(
+            [k for k, s in enumerate(all_steps) if s.op], g.children) if isinstance(t, Text)]
+        framed = skips.frames(graph.groups, boxes, theme, gap_boxes, plan=arcs, shapes=[p.box for p in placed],
+                             obstacles=skips.scene_obstacles(scene, arcs))
+        skips.keep_clear(scene, framed, arcs.wall_boxes())
+        scene.groups.append(framed)
+    if arcs.arcs:
+        seen = skips.Obstacles()
+        seen.add_items(scene.walk())
+        scene.groups.append(skips.route(arcs, ports, seen, theme))
     return scene
 
 
@@ -426,6 +447,28 @@ class Room:
         return x
 
 
+def port(p: Placed) -> skips.Port:
+    """A layer as the skip arcs see it: legs land on the right half of a stack's staircase of
+    top edges (its caption starts at the left), or on a dense layer's top edge and the upper
+    part of its slope."""
+    if p.corners is not None:
+        (x, top), (xr, _), _, _ = p.corners
+
+        def slope(at: float) -> float:
+            return top + max(0.0, at - xr)
+
+        return skips.Port(x + 1, xr + (p.right - xr) * 0.4, slope, p.left, (top, top + DENSE_DEPTH),
+                          p.right, (p.box.y1 - DENSE_DEPTH, p.box.y1))
+    maps = p.maps
+
+    def staircase(at: float) -> float:
+        return min((m.y0 for m in maps if m.x0 <= at <= m.x1), default=p.box.y0)
+
+    back, front = maps[0], maps[-1]
+    return skips.Port(p.left + (p.right - p.left) * 0.5, p.right - 1, staircase, p.left, (back.y0, back.y1),
+                      p.right, (front.y0, front.y1))
+
+
 def caption(layer: MapLayer | DenseLayer) -> str:
     if layer.label is not None:
         return layer.label
@@ -435,7 +478,7 @@ def caption(layer: MapLayer | DenseLayer) -> str:
 
 
 def add_captions(spec: LenetSpec, theme: Theme, groups: list[Group], placed: list[Placed],
-                 segments: list[tuple[Point, Point]]) -> None:
+                 segments: list[tuple[Point, Point]], walls: Sequence[tuple[float, float, float]] = ()) -> None:
     """Each layer's caption above its top-left corner, clear of other layers and of the lines
     into dense layers. Where a line rises from the layer's top-right (the link from a small
     stack into a taller dense layer), the caption may instead end at the back map's (or the
@@ -459,7 +502,8 @@ def add_captions(spec: LenetSpec, theme: Theme, groups: list[Group], placed: lis
     if order is not None:  # two rows: a caption keeps its own layer's corner (a shifted one
         alternatives = [() for _ in texts]  # could meet the caption two layers on)
     for group, placed_text in zip(groups, captions_above(texts, anchors, boxes, theme, lines=lines,
-                                                         alternatives=alternatives, order=order)):
+                                                         alternatives=alternatives, order=order,
+                                                         walls=walls)):
         group.add(placed_text)
 
 

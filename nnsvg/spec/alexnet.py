@@ -82,6 +82,7 @@ class AlexnetSpec(BaseSpec):
     """3D volumes and dense boxes under an orthographic camera (NN-SVG's AlexNet style)."""
 
     style: ClassVar[str] = "alexnet"
+    draws: ClassVar[frozenset[str]] = frozenset({"connections", "blocks"})
     layer_schema: ClassVar[dict[str, Any]] = tokens.LAYER_SCHEMA
     layers: tuple[AlexnetLayer, ...] = field(
         metadata={"kind": "layers", "help": "HxWxD[:FHxFW] volumes and dense widths"})
@@ -109,6 +110,10 @@ class AlexnetSpec(BaseSpec):
     input_image: str | None = option(None, "text", "a PNG or JPEG put on the first volume's front face")
     image_opacity: float = option(0.5, "number", "opacity of the input image", low=0, high=1)
     image_flip: bool = option(False, "bool", "mirror the input image left to right")
+    levels: list[float] | None = option(
+        None, "numbers", "vertical level of each layer, one whole number per layer: 0 is the top row, each "
+        "level one step lower (0,0,1,1,2,1,1,0,0 draws a U: a U-Net's encoder steps down, its decoder back up, "
+        "and skips between layers of one level are straight arrows across the U)", low=0, high=100)
     # the input image, read and checked while the spec is validated: rendering reads no file
     image: EmbeddedImage | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -124,6 +129,14 @@ class AlexnetSpec(BaseSpec):
             raise SpecError(f"view: azimuth must be from 1 to 89 degrees, got {azimuth:g}")
         if not 0 <= elevation <= 60:
             raise SpecError(f"view: elevation must be from 0 to 60 degrees, got {elevation:g}")
+        if self.levels is not None:
+            levels = self.levels if isinstance(self.levels, list) else [self.levels]
+            if len(levels) != len(self.layers):
+                raise SpecError(f"levels: expected one level per layer ({len(self.layers)}), got {len(levels)}")
+            for i, level in enumerate(levels):
+                if not float(level).is_integer():
+                    raise SpecError(f"levels[{i}]: expected a whole number, got {level:g}")
+            object.__setattr__(self, "levels", [int(v) for v in levels])  # whole numbers: 1, not 1.0, in a saved spec
         if self.input_image is not None:
             if not isinstance(self.layers[0], Volume):
                 raise SpecError("input_image: the first layer must be a volume to carry the image")

@@ -105,6 +105,7 @@ class FcnnSpec(BaseSpec):
     """A fully-connected network drawn as nodes and edges (NN-SVG's FCNN style)."""
 
     style: ClassVar[str] = "fcnn"
+    draws: ClassVar[frozenset[str]] = frozenset({"connections", "blocks"})
     layer_schema: ClassVar[dict[str, Any]] = {"oneOf": [
         {"type": ["integer", "string"]},
         {"type": "object", "required": ["size"], "additionalProperties": False,

@@ -85,6 +85,7 @@ class LenetSpec(BaseSpec):
     """Stacked 2D feature maps and dense layers (NN-SVG's LeNet style), left to right."""
 
     style: ClassVar[str] = "lenet"
+    draws: ClassVar[frozenset[str]] = frozenset({"connections", "blocks"})
     layer_schema: ClassVar[dict[str, Any]] = tokens.LAYER_SCHEMA
     layers: tuple[LenetLayer, ...] = field(
         metadata={"kind": "layers", "help": "N@HxW[:FHxFW] and dense widths"})

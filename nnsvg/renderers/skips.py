@@ -1,0 +1,683 @@
+"""Skip connections and block frames for the chain styles (lenet, alexnet, fcnn).
+
+A chain style lays its layers out along x; the graph's extra connections (``Graph.
+extra_connections``: residual adds, U-Net concats, gates, long data skips, recurrences) are
+drawn here, the same way in every style, in two steps around the style's own labels:
+
+1. ``plan`` (after the layers are placed, before their labels): which connections are drawn
+   and where their *legs* stand on their layers' tops. At each layer the incoming legs stand
+   left of the outgoing ones; of the incoming, the higher an arc the further right, of the
+   outgoing the further left. Arcs are ranked by span (a nested span is lower), so an arc never
+   crosses another whose span is nested in, or apart from, its own. A connection between two
+   layers whose facing sides share a level and see each other clear (a U-Net's encoder and
+   decoder) is one straight horizontal arrow instead. The legs are returned as *walls*: the
+   style keeps its labels out of them.
+2. ``route`` (after the labels): each arc's track is above everything in its x-range (shapes,
+   lines, labels, lower arcs and their labels); a leg rises from its layer's top to the track,
+   with rounded corners, and the arc ends in an arrowhead on the target's top, after the merge's
+   symbol: ⊕ (add), ‖ (concat), ⊗ (multiply), drawn as shapes (no font needed). Recurrent
+   connections are dashed in the theme's recurrent colour.
+
+Arcs never cross each other unless their spans interleave (a → c and b → d with a < b < c < d:
+on one side of a row they must); then a note says which. ``frames`` draws a graph's groups as
+dashed rounded frames with their label and ×N under them.
+
+The kinds drawn are readable from the scene (``kinds_drawn``): each arc is a
+``<g class="skip KIND">``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..geometry import BBox, Point, baseline_for_center, text_box
+from ..graph import CONNECTION_KINDS, Connection, Graph
+from ..graph import Group as GraphGroup
+from ..scene import (
+    Circle,
+    Group,
+    LineTo,
+    MoveTo,
+    Path,
+    Polylines,
+    Primitive,
+    QuadTo,
+    Scene,
+    Segment,
+    Text,
+    polyline,
+)
+from ..theme import Theme
+from .arrows import solid_head
+from .labels import moved_clear
+
+SYMBOLS = {"add": "⊕", "concat": "‖", "multiply": "⊗"}  # what the merge shapes stand for
+Segment2 = tuple[Point, Point]
+
+
+@dataclass(frozen=True)
+class Port:
+    """A layer as the arcs see it. Legs land on its top within ``x0..x1`` (``top(x)`` is the
+    y of its highest drawn point at x); a straight arc leaves its ``right`` side or enters its
+    ``left`` side at a y within ``y0..y1``."""
+
+    x0: float
+    x1: float
+    top: Callable[[float], float]
+    left: float
+    left_span: tuple[float, float]  # the y-range of the left side
+    right: float
+    right_span: tuple[float, float]
+
+    def top_at(self, x: float) -> float:
+        return self.top(min(max(x, self.x0), self.x1))
+
+
+@dataclass
+class Obstacles:
+    """What an arc must keep clear of: boxes (shapes, texts) and line segments."""
+
+    boxes: list[BBox] = field(default_factory=list)
+    segments: list[Segment2] = field(default_factory=list)
+
+    def add_items(self, items: Iterable[Primitive]) -> None:
+        for item in items:
+            if isinstance(item, Path) and isinstance(item.data, tuple) and all(
+                    isinstance(s, MoveTo | LineTo) for s in item.data):
+                last: Point | None = None
+                for s in item.data:
+                    assert isinstance(s, MoveTo | LineTo)
+                    point = (s.x, s.y)
+                    if isinstance(s, LineTo) and last is not None:
+                        self.segments.append((last, point))
+                    last = point
+            elif isinstance(item, Path) and isinstance(item.data, Polylines) and not item.data.closed \
+                    and item.fill == "none" and len(item.data.lines) <= 1000:  # a bigger bundle: its box
+                for line in item.data.lines:
+                    self.segments += list(itertools.pairwise(line))
+            else:
+                self.boxes.append(item.bbox())
+
+    def top(self, x0: float, x1: float) -> float | None:
+        """The highest y of anything within x0..x1."""
+        tops = [b.y0 for b in self.boxes if b.x0 <= x1 and x0 <= b.x1]
+        for (ax, ay), (bx, by) in self.segments:
+            lo, hi = max(min(ax, bx), x0), min(max(ax, bx), x1)
+            if lo > hi:
+                continue
+            if ax == bx:
+                tops.append(min(ay, by))
+            else:
+                tops.append(min(ay + (by - ay) * (x - ax) / (bx - ax) for x in (lo, hi)))
+        return min(tops) if tops else None
+
+    def flipped(self) -> Obstacles:
+        """The same obstacles with x and y swapped (a network that flows down the page, routed
+        as one that flows along it)."""
+        return Obstacles([BBox(b.y0, b.x0, b.y1, b.x1) for b in self.boxes],
+                         [((a[1], a[0]), (b[1], b[0])) for a, b in self.segments])
+
+    def hits(self, box: BBox, ignore: BBox | None = None) -> bool:
+        """Whether ``box`` meets any box (but ``ignore``) or segment."""
+        return any(b.overlaps(box) for b in self.boxes if b is not ignore) or \
+            any(_crosses_band(s, box) for s in self.segments)
+
+    def clear(self, a: Point, b: Point, pad: float) -> bool:
+        """Whether the horizontal segment a-b (a band of ``pad`` around it) meets nothing."""
+        band = BBox(min(a[0], b[0]), a[1] - pad, max(a[0], b[0]), a[1] + pad)
+        if any(box.overlaps(band) for box in self.boxes):
+            return False
+        return not any(_crosses_band(s, band) for s in self.segments)
+
+
+def _crosses_band(segment: Segment2, band: BBox) -> bool:
+    (ax, ay), (bx, by) = segment
+    lo, hi = max(min(ax, bx), band.x0), min(max(ax, bx), band.x1)
+    if lo > hi:
+        return False
+    if ax == bx:
+        ys = [ay, by]
+    else:
+        ys = [ay + (by - ay) * (x - ax) / (bx - ax) for x in (lo, hi)]
+    return max(ys) >= band.y0 and min(ys) <= band.y1
+
+
+@dataclass
+class Arc:
+    """One drawn connection: its legs' x on the source and the target, or (straight) the y of
+    a horizontal arrow from the source's right side to the target's left side."""
+
+    connection: Connection
+    rank: int
+    xs: float = 0.0
+    xt: float = 0.0
+    straight: float | None = None
+    track: float = 0.0
+    lift: float = 0.0  # the merge symbol this much higher on its leg (legs too close for side by side)
+
+
+@dataclass
+class Plan:
+    arcs: list[Arc]
+    walls: list[tuple[float, float, float]]  # (x, y of the layer's top, half width): a leg rising there
+    notes: list[str]
+    landings: list[tuple[int, BBox]] = field(default_factory=list)  # (layer, its arrowheads and symbols)
+
+    def wall_boxes(self, flip: bool = False) -> list[BBox]:
+        """The legs as tall boxes on the page (``flip``: the plan is in the swapped frame)."""
+        boxes = [BBox(x - half, bottom - 1e5, x + half, bottom) for x, bottom, half in self.walls]
+        return [BBox(b.y0, b.x0, b.y1, b.x1) for b in boxes] if flip else boxes
+
+    def straight_segments(self, ports: Sequence[Port]) -> list[Segment2]:
+        """The straight arcs as segments (labels keep clear of them too)."""
+        return [((ports[a.connection.source].right, a.straight), (ports[a.connection.target].left, a.straight))
+                for a in self.arcs if a.straight is not None]
+
+
+def scene_obstacles(scene: Scene, plan: Plan | None = None, flip: bool = False) -> Obstacles:
+    """Everything drawn in ``scene`` so far, and the legs of a skip plan, as obstacles on the
+    page."""
+    seen = Obstacles()
+    seen.add_items(scene.walk())
+    if plan is not None:
+        seen.boxes += plan.wall_boxes(flip)
+    return seen
+
+
+def drawn_connections(graph: Graph) -> list[Connection]:
+    """The connections the chain styles draw as arcs: every one but the chain's own
+    ``i → i+1`` data links."""
+    return list(graph.extra_connections())
+
+
+def symbol_radius(theme: Theme) -> float:
+    return max(3.0, theme.text.size * 0.42)
+
+
+def leg_spacing(theme: Theme) -> float:
+    return 2 * symbol_radius(theme) + theme.text.size * 0.35
+
+
+def _span(c: Connection) -> tuple[int, int]:
+    return (min(c.source, c.target), max(c.source, c.target))
+
+
+def plan(graph: Graph, ports: Sequence[Port], theme: Theme, obstacles: Obstacles | None = None) -> Plan:
+    """Which connections are drawn, in which order (rank: the lower, the nearer the row), and
+    where their legs stand; straight where the two layers see each other clear (``obstacles``:
+    the layers and lines drawn so far)."""
+    connections = drawn_connections(graph)
+    ordered = sorted(connections, key=lambda c: (_span(c)[1] - _span(c)[0], _span(c)[0], _span(c)[1],
+                                                 CONNECTION_KINDS.index(c.kind)))
+    arcs = [Arc(c, rank) for rank, c in enumerate(ordered)]
+    r = symbol_radius(theme)
+    head = theme.arrow.length
+    for arc in arcs:  # a straight arrow where the facing sides share a level with a clear view
+        c = arc.connection
+        a, b = ports[c.source], ports[c.target]
+        if obstacles is None or a.x0 > b.x0:
+            continue
+        lo, hi = max(a.right_span[0], b.left_span[0]), min(a.right_span[1], b.left_span[1])
+        need = head * 2 + (2 * r + 3 if c.kind in SYMBOLS else 0.0)
+        if hi - lo < 2 or b.left - a.right < need:
+            continue
+        for t in (0.3, 0.5, 0.15, 0.7, 0.85):
+            y = lo + (hi - lo) * t
+            if obstacles.clear((a.right + 0.5, y), (b.left - 0.5, y), max(r, theme.arrow.width) + 1.0):
+                arc.straight = y
+                break
+    ends: dict[int, list[tuple[int, Arc]]] = {}  # layer → (order key, arc)
+    for arc in arcs:
+        if arc.straight is not None:
+            continue
+        c = arc.connection
+        # at each layer: incoming legs (the higher, the further right), then outgoing (the
+        # higher, the further left); a backward (recurrent) arc arrives from the right
+        for layer, incoming in ((c.target, True), (c.source, False)):
+            other = c.source if incoming else c.target
+            from_left = ports[other].x0 < ports[layer].x0
+            key = (0 if from_left else 1) * 10**6 + (arc.rank if from_left else -arc.rank)
+            ends.setdefault(layer, []).append((key, arc))
+    walls = []
+    landings: list[tuple[int, BBox]] = []
+    least = theme.arrow.width + 1.5  # legs closer than this would merge their arrowheads
+    for layer, items in sorted(ends.items()):
+        items.sort(key=lambda item: item[0])
+        port = ports[layer]
+        room = port.x1 - port.x0
+        # as far apart as leg_spacing allows, closer on a narrow layer (merge symbols then stagger)
+        step = leg_spacing(theme) if len(items) < 2 else max(least, min(leg_spacing(theme), room / (len(items) - 1)))
+        width = step * (len(items) - 1)
+        mid = (port.x0 + port.x1) / 2
+        start = min(max(mid - width / 2, port.x0), port.x1 - width) if width <= room else mid - width / 2
+        staggered = step < leg_spacing(theme)
+        for k, (_, leg) in enumerate(items):
+            x = start + k * step
+            landing = layer == leg.connection.target
+            if landing:
+                leg.xt = x
+                leg.lift = (k % 2) * (2 * r + 1.5) if staggered else 0.0
+            else:
+                leg.xs = x
+            symbol = landing and leg.connection.kind in SYMBOLS
+            half = r if symbol else theme.arrow.width / 2
+            walls.append((x, port.top_at(x), half))
+            if landing:
+                reach = theme.arrow.length + (2 * r + max(1.5, theme.text.size * 0.15) + leg.lift if symbol else 0.0)
+                landings.append((layer, BBox(x - half, port.top_at(x) - reach, x + half, port.top_at(x))))
+    notes = []
+    bent = [arc for arc in arcs if arc.straight is None]
+    for n, one in enumerate(bent):
+        for later in bent[n + 1:]:
+            (p0, p1), (q0, q1) = _span(one.connection), _span(later.connection)
+            if p0 < q0 < p1 < q1 or q0 < p0 < q1 < p1:
+                notes.append(f"connections {one.connection.source}→{one.connection.target} and "
+                             f"{later.connection.source}→{later.connection.target} interleave, so their arcs cross")
+    return Plan(arcs, walls, notes[:4], landings)
+
+
+def _symbol(kind: str, center: Point, r: float, color: str, width: float, page: str) -> list[Primitive]:
+    cx, cy = center
+    fill = page if page != "none" else "#ffffff"
+    out: list[Primitive] = [Circle(cx, cy, r, fill, color, width, f"merge {kind}")]
+    k = r * 0.6
+    if kind == "add":
+        data: tuple[Segment, ...] = (MoveTo(cx - r, cy), LineTo(cx + r, cy), MoveTo(cx, cy - r), LineTo(cx, cy + r))
+    elif kind == "multiply":
+        d = r / math.sqrt(2)
+        data = (MoveTo(cx - d, cy - d), LineTo(cx + d, cy + d), MoveTo(cx - d, cy + d), LineTo(cx + d, cy - d))
+    else:  # concat: ‖
+        g = r * 0.28
+        data = (MoveTo(cx - g, cy - k), LineTo(cx - g, cy + k), MoveTo(cx + g, cy - k), LineTo(cx + g, cy + k))
+    out.append(Path(data, BBox(cx - r, cy - r, cx + r, cy + r), stroke=color, stroke_width=width,
+                    cls=f"merge {kind}", linecap="butt"))
+    return out
+
+
+def _style(theme: Theme, kind: str) -> tuple[str, float, tuple[float, ...] | None]:
+    width = max(theme.link.width * theme.arrow.shaft_scale, 0.6)
+    if kind == "recurrent":
+        return theme.edge.recurrent, width, theme.edge.recurrent_dasharray()
+    return theme.link.color, width, None
+
+
+def route(the_plan: Plan, ports: Sequence[Port], obstacles: Obstacles, theme: Theme, flip: bool = False) -> Group:
+    """The arcs of a plan as a group ``skips`` (one ``<g class="skip KIND">`` per arc), each
+    bent arc on a track above everything in its x-range and above the lower arcs there.
+    ``flip``: the ports and obstacles are given with x and y swapped (a network flowing down
+    the page); the arcs are swapped back, so they run on the left of it, labels beside them."""
+    size = theme.text.size
+    r = symbol_radius(theme)
+    head = theme.arrow.length
+    gap = max(size * 0.75, r + 3.0)  # between tracks
+    clear = size * 0.4
+    lowest_leg = head + 2 * r + size * 0.6
+    out = Group("skips", "skips")
+    routed: list[tuple[float, float, float]] = []  # (x0, x1, the highest y of the arc and its label)
+    for arc in sorted(the_plan.arcs, key=lambda a: a.rank):
+        c = arc.connection
+        color, width, dash = _style(theme, c.kind)
+        group = Group(f"skip-{c.source}-{c.target}-{c.kind}", f"skip {c.kind}")
+        if arc.straight is not None:
+            y = arc.straight
+            start, end = (ports[c.source].right, y), (ports[c.target].left, y)
+            group.children.extend(_shaft_and_head(start, end, c.kind, color, width, dash, theme))
+            if c.label:
+                group.add(_label(c.label, (start[0] + end[0]) / 2, y - width - size * 0.2, theme))
+            out.add(group)
+            continue
+        xs, xt = arc.xs, arc.xt
+        lo, hi = min(xs, xt) - r - 1, max(xs, xt) + r + 1
+        top_s, top_t = ports[c.source].top_at(xs), ports[c.target].top_at(xt)
+        y = min(top_s, top_t) - lowest_leg - arc.lift
+        found = obstacles.top(lo, hi)
+        if found is not None:
+            y = min(y, found - clear - width)
+        for x0, x1, high in routed:
+            if x0 <= hi and lo <= x1:
+                y = min(y, high - gap)
+        arc.track = y
+        bend = min(size * 0.5, abs(xt - xs) / 2)
+        sign = 1.0 if xt > xs else -1.0
+        tip = (xt, top_t)
+        if c.kind in SYMBOLS:
+            center = (xt, top_t - head - r - max(1.5, size * 0.15) - arc.lift)
+            leg_end = center[1] - r
+        else:
+            leg_end = top_t
+        data: list[Segment] = [MoveTo(xs, top_s), LineTo(xs, y + bend), QuadTo(xs, y, xs + sign * bend, y),
+                               LineTo(xt - sign * bend, y), QuadTo(xt, y, xt, y + bend)]
+        if c.kind in SYMBOLS:
+            data.append(LineTo(xt, leg_end))
+            group.add(Path(tuple(data), BBox(min(xs, xt), y, max(xs, xt), max(top_s, leg_end)), stroke=color,
+                           stroke_width=width, cls="skip arc", dash=dash, linejoin="round"))
+            group.children.extend(_symbol(c.kind, center, r, color, width, theme.background))
+            group.children.extend(_shaft_and_head((xt, center[1] + r), tip, None, color, width, None, theme))
+        else:
+            shaft_head, back = solid_head(tip, (0.0, 1.0), color, theme, "skip")
+            data.append(LineTo(xt, back[1]))
+            group.add(Path(tuple(data), BBox(min(xs, xt), y, max(xs, xt), max(top_s, back[1])), stroke=color,
+                           stroke_width=width, cls="skip arc", dash=dash, linejoin="round"))
+            group.add(shaft_head)
+        high = y - width
+        if c.label:
+            if flip:  # on the page: right-aligned left of the vertical track
+                text = _side_label(c.label, y - width / 2 - size * 0.3, (xs + xt) / 2, theme)
+            else:
+                text = _label(c.label, (xs + xt) / 2, y - width / 2 - size * 0.2, theme)
+            group.add(text)
+            high = text.box.y0
+            lo, hi = min(lo, text.box.x0), max(hi, text.box.x1)
+        routed.append((lo, hi, high))
+        out.add(group)
+    if flip:
+        _flip(out)
+    return out
+
+
+def _side_label(text: str, right: float, y: float, theme: Theme) -> Text:
+    """A label given in the page frame of a flipped route: ``right`` is its right end (page x),
+    ``y`` its middle (page y); it is flipped with the rest, so it is built flipped here."""
+    size, family = theme.text.size, theme.text.family
+    baseline = baseline_for_center(y, size, family)
+    box = text_box(text, right, baseline, size, family, "end")
+    label = Text(right, baseline, text, size, family, theme.text.color, "end", box, "skip-label")
+    return Text(label.y, label.x, text, size, family, label.fill, "end", BBox(box.y0, box.x0, box.y1, box.x1),
+                "skip-label")
+
+
+def _flip(group: Group) -> None:
+    """Swap x and y of everything in ``group`` (a flipped route back onto the page)."""
+    for k, child in enumerate(group.children):
+        if isinstance(child, Group):
+            _flip(child)
+        elif isinstance(child, Circle):
+            child.cx, child.cy = child.cy, child.cx
+        elif isinstance(child, Text):  # built flipped (_side_label): only swapped back
+            box = child.box
+            group.children[k] = Text(child.y, child.x, child.text, child.size, child.family, child.fill,
+                                     child.anchor, BBox(box.y0, box.x0, box.y1, box.x1), child.cls, child.host)
+        elif isinstance(child, Path) and isinstance(child.data, tuple) and (child.cls or "").startswith("merge"):
+            e = child.extent  # a merge symbol keeps its look (‖ stays upright): moved, not mirrored
+            dx, dy = e.center_y - e.center_x, e.center_x - e.center_y
+            child.data = tuple(type(seg)(seg.x + dx, seg.y + dy) if isinstance(seg, MoveTo | LineTo) else seg
+                               for seg in child.data)
+            child.extent = BBox(e.x0 + dx, e.y0 + dy, e.x1 + dx, e.y1 + dy)
+        elif isinstance(child, Path) and isinstance(child.data, tuple):
+            data: list[Segment] = []
+            for seg in child.data:
+                if isinstance(seg, MoveTo | LineTo):
+                    data.append(type(seg)(seg.y, seg.x))
+                elif isinstance(seg, QuadTo):
+                    data.append(QuadTo(seg.y1, seg.x1, seg.y, seg.x))
+                else:
+                    data.append(seg)
+            child.data = tuple(data)
+            e = child.extent
+            child.extent = BBox(e.y0, e.x0, e.y1, e.x1)
+
+
+def _label(text: str, x: float, bottom: float, theme: Theme) -> Text:
+    size, family = theme.text.size, theme.text.family
+    probe = text_box(text, x, 0.0, size, family, "middle")
+    baseline = bottom - probe.y1
+    box = text_box(text, x, baseline, size, family, "middle")
+    return Text(x, baseline, text, size, family, theme.text.color, "middle", box, "skip-label")
+
+
+def _shaft_and_head(start: Point, end: Point, kind: str | None, color: str, width: float,
+                    dash: tuple[float, ...] | None, theme: Theme) -> list[Primitive]:
+    """A straight arrow start → end, with the merge symbol just before its head."""
+    length = math.hypot(end[0] - start[0], end[1] - start[1])
+    ux, uy = (end[0] - start[0]) / length, (end[1] - start[1]) / length
+    out: list[Primitive] = []
+    tip = end
+    if kind in SYMBOLS:
+        assert kind is not None
+        r = symbol_radius(theme)
+        d = theme.arrow.length + r + max(1.5, theme.text.size * 0.15)
+        center = (end[0] - ux * d, end[1] - uy * d)
+        stop = (center[0] - ux * r, center[1] - uy * r)
+        out.append(Path(polyline((start, stop)), BBox.around([start, stop]), stroke=color, stroke_width=width,
+                        cls="skip arc", dash=dash))
+        out.extend(_symbol(kind, center, r, color, width, theme.background))
+        start = (center[0] + ux * r, center[1] + uy * r)
+    head, back = solid_head(tip, (ux, uy), color, theme, "skip")
+    out.append(Path(polyline((start, back)), BBox.around([start, back]), stroke=color, stroke_width=width,
+                    cls="skip arc" if kind not in SYMBOLS else "skip", dash=dash if kind not in SYMBOLS else None))
+    out.append(head)
+    return out
+
+
+def kinds_drawn(scene: Scene) -> list[str]:
+    """The connection kinds drawn as arcs in a scene, in ``CONNECTION_KINDS`` order (for a
+    legend)."""
+    found: set[str] = set()
+
+    def visit(group: Group) -> None:
+        if group.cls and group.cls.startswith("skip "):
+            found.add(group.cls.split()[1])
+        for child in group.children:
+            if isinstance(child, Group):
+                visit(child)
+
+    for g in scene.groups:
+        visit(g)
+    return [k for k in CONNECTION_KINDS if k in found]
+
+
+# --- block frames ---------------------------------------------------------------------------
+
+def frame_label(group: GraphGroup) -> str | None:
+    """The text under a block's frame: its label, ×N when repeated, or both."""
+    times = f"×{group.repeat}" if group.repeat > 1 else None
+    if group.label and times:
+        return f"{group.label} {times}"
+    return group.label or times
+
+
+def frames(groups: Sequence[GraphGroup], boxes: Sequence[BBox | None], theme: Theme,
+           between: Sequence[tuple[int, BBox]] = (), pad: float | None = None,
+           beside: bool = False, plan: Plan | None = None, shapes: Sequence[BBox | None] | None = None,
+           obstacles: Obstacles | None = None) -> Group:
+    """A dashed rounded frame around each block's layers (``boxes[i]``: layer i with its own
+    labels; ``between``: (i, box) of what sits in the gap after layer i, such as an op label),
+    its label and ×N under it, left-aligned (``beside``: right of its top, for a network that
+    flows down the page, whose next layer is under the frame). A skip ``plan``'s landings (the
+    arrowheads and merge symbols on a layer) are inside their layer's frames, so no frame is
+    drawn through a symbol. A frame stops at the middle of the gap between its end layers'
+    ``shapes`` (their drawn shapes alone; default ``boxes``) and their neighbours', so
+    neighbouring frames do not overlap, unless a member's shape reaches further (a frame never
+    cuts its members' shapes); a label that a frame crosses is moved by ``keep_clear``.
+    An inner block is framed first and its frame and label are inside the outer one. The label
+    takes the first of the frame's four corners (under left, under right, over left, over
+    right) where it meets nothing in ``obstacles`` (what is drawn so far, the skip legs), no
+    other frame's border and no other frame's label; else the nearest free spot."""
+    size, family = theme.text.size, theme.text.family
+    pad = size * 0.6 if pad is None else pad
+    stroke = theme.block.stroke
+    landings = [(i, box) for i, box in (plan.landings if plan is not None else [])]
+    width = max(theme.block.stroke_width * 0.8, 0.6)
+    out = Group("blocks", "blocks")
+    done: dict[tuple[int, int], BBox] = {}
+    placed_frames: list[Path] = []
+    placed_labels: list[Text] = []
+    for g in sorted(groups, key=lambda g: (g.last - g.first, g.first)):
+        members = [b for b in boxes[g.first:g.last + 1] if b is not None]
+        members += [box for (f, last), box in done.items() if g.first <= f and last <= g.last]
+        members += [box for i, box in between if g.first <= i < g.last]  # labels of the gaps inside
+        members += [box for i, box in landings if g.first <= i <= g.last]
+        if not members:
+            continue
+        inner = BBox(min(b.x0 for b in members), min(b.y0 for b in members), max(b.x1 for b in members),
+                     max(b.y1 for b in members)).grow(pad)
+        # never past the middle of the gap to the layer before or after the block (a neighbouring
+        # block's frame stops there too); a frame around another that shares its end, half a pad out
+        core = shapes if shapes is not None else boxes
+        before, first = core[g.first - 1] if g.first > 0 else None, core[g.first]
+        after, last = core[g.last + 1] if g.last + 1 < len(core) else None, core[g.last]
+        x0, x1 = inner.x0, inner.x1
+        own = [b for b in core[g.first:g.last + 1] if b is not None]
+        reach = BBox(min(b.x0 for b in own), inner.y0, max(b.x1 for b in own), inner.y1) if own else inner  # never cut
+        if before is not None and first is not None and before.x1 < first.x0:
+            inside = sum(1 for h in groups if h != g and g.contains(h) and h.first == g.first)
+            x0 = max(x0, min((before.x1 + first.x0) / 2 + width - inside * pad * 0.5, reach.x0 - width * 2))
+        if after is not None and last is not None and last.x1 < after.x0:
+            inside = sum(1 for h in groups if h != g and g.contains(h) and h.last == g.last)
+            x1 = min(x1, max((last.x1 + after.x0) / 2 - width + inside * pad * 0.5, reach.x1 + width * 2))
+        if x0 < x1 and (x0, x1) != (inner.x0, inner.x1):  # cut: its height from what still fits across
+            fits = [b for b in members if x0 <= b.x0 and b.x1 <= x1] + own
+            inner = BBox(x0, min(b.y0 for b in fits) - pad, x1, max(b.y1 for b in fits) + pad)
+        radius = min(size * 0.6, inner.width / 4, inner.height / 4)
+        frame = Group(f"block-{g.first}-{g.last}", "block")
+        border = _dashed(inner, radius, stroke, width)
+        frame.add(border)
+        whole = inner.grow(width / 2)
+        text = frame_label(g)
+        if text:
+            probe = text_box(text, 0.0, 0.0, size, family)
+            below = inner.y1 + width / 2 + size * 0.25 - probe.y0
+            above = inner.y0 - width / 2 - size * 0.25 - probe.y1
+            if beside:
+                spots = [(inner.x1 + width / 2 + size * 0.4, inner.y0 - probe.y0, "start")]
+            else:  # under its left end, under its right end, over its left end, over its right end
+                spots = [(inner.x0 + radius / 2, below, "start"), (inner.x1 - radius / 2, below, "end"),
+                         (inner.x0 + radius / 2, above, "start"), (inner.x1 - radius / 2, above, "end")]
+            rects = [f.extent for f in placed_frames]
+
+            def free(label: Text, rects: list[BBox] = rects) -> bool:
+                if obstacles is not None and obstacles.hits(label.box):
+                    return False
+                return not any(r.overlaps(label.box) and not r.contains(label.box) for r in rects) and \
+                    not any(t.box.overlaps(label.box) for t in placed_labels)
+
+            options = [Text(x, y, text, size, family, theme.text.color, anchor,
+                            text_box(text, x, y, size, family, anchor), "block-label") for x, y, anchor in spots]
+            label = next((t for t in options if free(t)), None) or _nearest_free(options[0], free) or options[0]
+            frame.add(label)
+            placed_labels.append(label)
+            whole = whole.union(label.box)
+        placed_frames.append(border)
+        done[(g.first, g.last)] = whole
+        out.add(frame)
+    rects = [f.extent for f in placed_frames]  # a later neighbour's border across a label: move the label
+    for block in out.children:
+        assert isinstance(block, Group)
+        for k, item in enumerate(block.children):
+            if isinstance(item, Text) and any(r.overlaps(item.box) and not r.contains(item.box) for r in rects):
+                others = [t for t in placed_labels if t is not item]
+
+                def clear(t: Text, others: list[Text] = others) -> bool:
+                    return not (obstacles is not None and obstacles.hits(t.box)) and \
+                        not any(r.overlaps(t.box) and not r.contains(t.box) for r in rects) and \
+                        not any(o.box.overlaps(t.box) for o in others)
+
+                moved = _nearest_free(item, clear)
+                if moved is not None:
+                    block.children[k] = moved
+                    placed_labels[placed_labels.index(item)] = moved
+    return out
+
+
+def _dashed(box: BBox, q: float, stroke: str, width: float) -> Path:
+    """A dashed rectangle with corners rounded by ``q`` (a ``Rect`` carries no dash)."""
+    x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
+    data: tuple[Segment, ...] = (
+        MoveTo(x0 + q, y0), LineTo(x1 - q, y0), QuadTo(x1, y0, x1, y0 + q), LineTo(x1, y1 - q),
+        QuadTo(x1, y1, x1 - q, y1), LineTo(x0 + q, y1), QuadTo(x0, y1, x0, y1 - q), LineTo(x0, y0 + q),
+        QuadTo(x0, y0, x0 + q, y0))
+    dash = (max(3.0, width * 5), max(2.0, width * 3))
+    return Path(data, box, stroke=stroke, stroke_width=width, cls="frame", dash=dash, linecap="butt")
+
+
+def keep_clear(scene: Scene, framed: Group, walls: Sequence[BBox] = ()) -> None:
+    """Move the scene's texts that a frame or a frame's label would cross (a neighbour's caption
+    or op label reaching into a block) out of its way: along x or y, whichever moves it least
+    onto a spot that crosses no frame and meets nothing else drawn (``walls``: skip legs)."""
+    shapes: list[tuple[BBox, list[BBox]]] = []  # (frame, boxes to keep clear of)
+    for frame in framed.children:
+        if not isinstance(frame, Group):
+            continue
+        rect = next(c for c in frame.children if isinstance(c, Path))
+        labels = [c.box for c in frame.children if isinstance(c, Text)]
+        shapes.append((rect.extent, [rect.extent.grow(rect.stroke_width), *labels]))
+    if not shapes:
+        return
+    seen = Obstacles()
+    seen.add_items(scene.walk())
+    seen.boxes += walls
+
+    def crossed(text: Text) -> list[BBox]:
+        """The boxes of the frames (and frame labels) that ``text`` would be on."""
+        out = []
+        for box, keep in shapes:
+            inside = box.grow(-text.size * 0.1).contains(text.box)
+            if (box.overlaps(text.box) and not inside) or any(b.overlaps(text.box) for b in keep[1:]):
+                out += keep
+        return out
+
+    def visit(group: Group) -> None:
+        for k, child in enumerate(group.children):
+            if isinstance(child, Group):
+                visit(child)
+            elif isinstance(child, Text) and (keep := crossed(child)):
+                own = child.box
+                moved = _nearest_free(child, lambda t, own=own: not crossed(t)  # type: ignore[misc]
+                                      and not seen.hits(t.box.grow(-t.size * 0.1), own))
+                if moved is None:  # nowhere free near: at least off the frame
+                    x, y = child.x, child.y
+                    moves = [moved_clear(child, keep, d) for d in ((-1.0, 0.0), (1.0, 0.0), (0.0, -1.0), (0.0, 1.0))]
+                    moved = min(moves, key=lambda t: (bool(crossed(t)), abs(t.x - x) + abs(t.y - y)))
+                group.children[k] = moved
+                seen.boxes = [b for b in seen.boxes if b is not own] + [moved.box]
+
+    for g in scene.groups:
+        visit(g)
+    seen.add_items(framed.walk())
+
+
+def _nearest_free(text: Text, free: Callable[[Text], bool], reach: float = 12.0) -> Text | None:
+    """``text`` moved the least along x or y (in steps of a quarter of its size, up to ``reach``
+    times its size) to a spot where ``free`` holds; None if there is none."""
+    step = text.size * 0.25
+    for k in range(1, int(reach / 0.25) + 1):
+        for dx, dy in ((0.0, -1.0), (0.0, 1.0), (-1.0, 0.0), (1.0, 0.0)):
+            d = k * step
+            box = BBox(text.box.x0 + dx * d, text.box.y0 + dy * d, text.box.x1 + dx * d, text.box.y1 + dy * d)
+            moved = Text(text.x + dx * d, text.y + dy * d, text.text, text.size, text.family, text.fill, text.anchor,
+                         box, text.cls, text.host)
+            if free(moved):
+                return moved
+    return None
+
+
+def clear_of_walls(scene: Scene, walls: Sequence[tuple[float, float, float]], flip: bool = False) -> None:
+    """Move the texts that a leg would cross (an activation's name over its layer) beside it,
+    to the nearer side (``flip``: the walls are in the swapped frame)."""
+    if not walls:
+        return
+    boxes = []
+    for x, bottom, half in walls:
+        box = BBox(x - half, bottom - 1e5, x + half, bottom)
+        boxes.append(BBox(box.y0, box.x0, box.y1, box.x1) if flip else box)
+
+    def visit(group: Group) -> None:
+        for k, child in enumerate(group.children):
+            if isinstance(child, Group):
+                visit(child)
+            elif isinstance(child, Text) and child.host is None:
+                hit = [b for b in boxes if b.overlaps(child.box)]
+                if hit:
+                    wall = hit[0]
+                    if flip:
+                        up = child.box.center_y < wall.center_y
+                        group.children[k] = moved_clear(child, boxes, (0.0, -1.0 if up else 1.0))
+                    else:
+                        left = child.box.center_x < wall.center_x
+                        group.children[k] = moved_clear(child, boxes, (-1.0 if left else 1.0, 0.0))
+
+    for g in scene.groups:
+        visit(g)

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from ..graph import Graph
 
 # extension → (module, the extra that installs its library)
-FORMATS = {".onnx": ("onnx", "onnx")}
+FORMATS = {".onnx": ("onnx", "onnx"), ".keras": ("keras", "keras"), ".h5": ("keras", "keras")}
 
 
 class MissingExtra(SpecError):
@@ -54,8 +54,9 @@ def missing(extra: str, library: str) -> MissingExtra:
     return MissingExtra(f"reading this model needs the '{library}' package: pip install 'nnsvg[{extra}]'")
 
 
-def load(path: str | os.PathLike[str]) -> Graph:
-    """The op graph of a model file, by its extension."""
+def load(path: str | os.PathLike[str], notes: list[str] | None = None) -> Graph:
+    """The op graph of a model file, by its extension; ``notes`` (optional) collects what the
+    reader could not do (a Keras archive's weights without h5py)."""
     from importlib import import_module
 
     if not isinstance(path, str | os.PathLike):
@@ -65,25 +66,25 @@ def load(path: str | os.PathLike[str]) -> Graph:
         known = ", ".join(FORMATS)
         raise SpecError(f"model {quote(os.fspath(path))}: unknown model format '{ext}' (known: {known})")
     module, _ = FORMATS[ext]
-    graph: Graph = import_module(f"{__name__}.{module}").read(path)
+    graph: Graph = import_module(f"{__name__}.{module}").read(path, notes)
     return graph
 
 
 def diagram(graph: Graph, style: str = "auto", *, params: bool = False, shapes: bool = False,
-            depth: int | None = None, **options: Any) -> Diagram:
+            depth: int | None = None, notes: list[str] | None = None, **options: Any) -> Diagram:
     """The Diagram of an imported graph: drawn in ``style`` (``auto`` chooses), with the style's
     ``options`` (``nnsvg STYLE --help``; dashes become underscores) over what the import chose.
-    Its ``notes`` say what the import approximated or left out."""
+    Its ``notes`` say what the import approximated or left out (after the reader's ``notes``)."""
     from .. import spec as specs
     from ..diagram import Diagram
     from .figure import Options, figure
 
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 0):
         raise SpecError(f"depth: expected a whole number of at least 0, got {quote(depth)}")
-    data, notes = figure(graph, style, Options(params=params, shapes=shapes, depth=depth))
+    data, drawn_notes = figure(graph, style, Options(params=params, shapes=shapes, depth=depth))
     if "style" in options:
         raise SpecError("give the style as style=..., not among the style's options")
     data.update(options)
     drawn = Diagram(specs.from_dict(data))
-    drawn.import_notes = notes
+    drawn.import_notes = [*(notes or []), *drawn_notes]
     return drawn

@@ -350,3 +350,30 @@ def test_cli_imports_a_keras_archive(cli: Cli, tmp_path: Path) -> None:
     assert code == 0, err
     assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
     assert "422K params in total" in (tmp_path / "s.yaml").read_text()
+
+
+def test_start_up_imports_no_importer_and_no_model_library() -> None:
+    """``nnsvg fcnn`` and ``import nnsvg`` stay as fast as before the importers: none of them,
+    nor onnx, numpy, h5py or torch (whose import alone takes seconds), is imported."""
+    import os
+    import subprocess
+
+    heavy = ("onnx", "numpy", "torch", "h5py", "nnsvg.importers")
+    for code in ("import sys; from nnsvg.cli import build_app; build_app('fcnn')",
+                 "import sys, nnsvg; nnsvg.fcnn([2, 3]).svg()"):
+        probe = f"{code}; print(sorted(m for m in sys.modules if m.startswith({heavy!r})))"
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}).stdout
+        assert out.strip() == "[]", (code, out)
+
+
+def test_keras_import_needs_neither_h5py_nor_torch_for_the_config(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    path = cnn(tmp_path)
+    probe = (f"import sys, nnsvg; nnsvg.from_keras({str(path)!r}).svg(); "
+             "print(sorted(m for m in sys.modules if m.startswith(('torch', 'h5py', 'onnx'))))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}).stdout
+    assert out.strip() == "[]"

@@ -43,7 +43,11 @@ if TYPE_CHECKING:
     from ..graph import Graph
 
 # extension → (module, the extra that installs its library)
-FORMATS = {".onnx": ("onnx", "onnx"), ".keras": ("keras", "keras"), ".h5": ("keras", "keras")}
+FORMATS = {".onnx": ("onnx", "onnx"), ".keras": ("keras", "keras"), ".h5": ("keras", "keras"),
+           ".pt2": ("torch", "torch")}
+# PyTorch's other files: a pickle (loading one runs the code in it) or TorchScript, neither of
+# which says what the model's layers are without running it on an input
+PICKLES = (".pt", ".pth", ".bin", ".ckpt")
 
 
 class MissingExtra(SpecError):
@@ -62,11 +66,17 @@ def load(path: str | os.PathLike[str], notes: list[str] | None = None) -> Graph:
     if not isinstance(path, str | os.PathLike):
         raise SpecError(f"model: expected a file path, got {quote(path)}")
     ext = os.path.splitext(os.fspath(path))[1].lower()
+    if ext in PICKLES:
+        raise SpecError(f"model {quote(os.fspath(path))}: a {ext} file is a pickle or TorchScript, which nnsvg does "
+                        "not load (unpickling runs code); save an ExportedProgram instead: torch.export.save("
+                        "torch.export.export(model, (example,)), 'model.pt2'), or call nnsvg.from_torch(model, "
+                        "example) in Python")
     if ext not in FORMATS:
         known = ", ".join(FORMATS)
         raise SpecError(f"model {quote(os.fspath(path))}: unknown model format '{ext}' (known: {known})")
     module, _ = FORMATS[ext]
-    graph: Graph = import_module(f"{__name__}.{module}").read(path, notes)
+    reader = import_module(f"{__name__}.{module}")
+    graph: Graph = getattr(reader, "read_file", reader.read)(path, notes)
     return graph
 
 

@@ -25,6 +25,15 @@ part, ``nnsvg.importers.simplify`` and ``nnsvg.importers.figure``, knows nothing
   in × out, when the model is small enough to draw them).
 - ``Graph.connections``: a ``data`` connection per tensor from producer to consumer; the extra
   inputs of a merge are ``add`` / ``concat`` / ``multiply``.
+- ``Graph.groups``: the model's own hierarchy where the format has one (a Keras model nested in
+  another, labelled with its name; a torch module of two or more consecutive operations,
+  ``layer1.0 (BasicBlock)``), nested, never partly overlapping. (``simplify.fold`` does not
+  carry them over yet: the figure's blocks are the regions ``simplify.collapse`` finds.)
+
+Importers so far: ``onnx`` (``.onnx``), ``keras`` (``.keras``, legacy ``.h5``), ``torch`` (an
+``nn.Module`` and an example input, or a ``.pt2`` ExportedProgram: ``read_file``). ``read``
+takes an optional ``notes`` list to which it adds what it could not do (weights unread, a
+fallback taken).
 
 ``load(path)`` picks the importer by the file's extension; ``diagram(graph, style, ...)`` turns
 an imported graph into a ``Diagram`` (what ``nnsvg.from_onnx`` and ``nnsvg import`` do).

@@ -443,7 +443,7 @@ class _Reader:
         first = bool(inputs) and bool(self.items[inputs[0]]["first"])
         try:
             rule = layer_rule(cls, config, shapes, first)
-        except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError):
+        except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError, OverflowError):
             rule = None
         if rule is None:
             self.unknown.append(cls)
@@ -579,6 +579,10 @@ def read(path: str | os.PathLike[str], notes: list[str] | None = None) -> Graph:
         reader.model(config, None, "")
     except RecursionError:
         raise SpecError(f"model {shown}: its models nest too deeply") from None
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError) as exc:  # not from Keras
+        reason = " ".join(str(exc).split())[:80] or type(exc).__name__
+        raise SpecError(f"model {shown}: config.json is not a Keras model config nnsvg can follow "
+                        f"({type(exc).__name__}: {reason})") from None
     if not reader.items:
         raise SpecError(f"model {shown} has no layers")
     _weights(reader, weights, kind, notes)

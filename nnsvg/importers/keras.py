@@ -153,7 +153,7 @@ def layer_rule(cls: str, config: Mapping[str, Any], inputs: list[Shape | None],
     extra: dict[str, Any] = {"activation": act} if act else {}
     if cls == "InputLayer":
         return _Layer("Input", x)
-    if cls in ("Dense", "EinsumDense") and cls == "Dense":
+    if cls == "Dense":
         units = int(config["units"])
         features = x[-1] if x else None
         params = (features * units if isinstance(features, int) else 0) + (units if bias else 0)

@@ -344,7 +344,7 @@ def _hooked(module: Any, args: tuple[Any, ...], torch: Any) -> Graph:
         attrs: dict[str, Any] = {}
         if kind in MODULE_ACTIVATIONS:
             attrs["function"] = MODULE_ACTIVATIONS[kind]
-        elif op == "Generic" or kind not in MODULES:
+        elif kind not in MODULES:
             attrs["generic"] = True
         if op in ("Conv", "ConvTranspose", "MaxPool", "AvgPool") and hasattr(mod, "kernel_size"):
             attrs["kernel"] = _pair(mod.kernel_size)

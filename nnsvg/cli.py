@@ -160,7 +160,8 @@ def import_command() -> Callable[..., None]:
         drawn.import_notes = [*read_notes, *notes]
         emit(drawn, values)
 
-    source = Annotated[str, typer.Argument(help="a model file: .onnx, .keras (or a legacy Keras .h5)",
+    source = Annotated[str, typer.Argument(help="a model file: .onnx, .keras (or a legacy Keras .h5), .pt2 (a "
+                                                "PyTorch ExportedProgram: torch.export.save)",
                                            show_default=False, metavar="MODEL")]
     own = [
         keyword("style", Annotated[str | None, typer.Option(
@@ -179,7 +180,7 @@ def import_command() -> Callable[..., None]:
     parameters = [positional("ctx", typer.Context), positional("model", source), *EMIT, *own]
     return generated(command, parameters,
                      "Draw a model file (ONNX: pip install 'nnsvg[onnx]'; Keras .keras: no extra, its weights "
-                     "and .h5 files with 'nnsvg[keras]'). The chosen style's options "
+                     "and .h5 files with 'nnsvg[keras]'; PyTorch .pt2: 'nnsvg[torch]'). The chosen style's options "
                      "follow (`nnsvg STYLE --help` lists them); --save-spec writes the editable spec.\n\n"
                      "Example: nnsvg import model.onnx --params -o model.pdf")
 

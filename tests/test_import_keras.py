@@ -416,3 +416,40 @@ def test_any_damaged_config_is_a_graph_or_one_spec_error(tmp_path: Path) -> None
             assert "\n" not in str(exc)
 
     check()
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_weights_of_nested_and_repeated_layers_are_found(tmp_path: Path, named: bool) -> None:
+    """model.weights.h5 stores a layer's variables under its class in snake case, numbered per
+    class in the model's layer order, a nested model's under its own slot
+    (``layers/sequential/layers/dense/vars``); a recent Keras also writes the layer's name on its
+    vars group, which wins (here the slots are shuffled to show it)."""
+    np = pytest.importorskip("numpy")
+    h5py = pytest.importorskip("h5py")
+    inner = sequential("inner", [input_layer("input_layer", [3]), layer("Dense", "b", [3], units=2)], [3])
+    layers = [
+        {**input_layer("x", [2]), "name": "x", "inbound_nodes": []},
+        called(layer("Dense", "a", [2], units=3), tensor("x", [2])),
+        called(inner, tensor("a", [3])),
+        called(layer("Dense", "c", [2], units=1), tensor("inner", [2], node=1)),
+    ]
+    kernels = {"a": np.full((2, 3), 1.0, np.float32), "b": np.full((3, 2), 2.0, np.float32),
+               "c": np.full((2, 1), 3.0, np.float32)}
+    slots = {"a": "layers/dense", "b": "layers/sequential/layers/dense", "c": "layers/dense_1"}
+    if named:
+        slots = {"a": "layers/dense_1", "b": "layers/dense", "c": "layers/sequential/layers/dense"}
+    path = archive(tmp_path / "n.keras", functional("outer", layers, ["x"], ["c"]))
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        for name, slot in slots.items():
+            group = f.create_group(f"{slot}/vars")
+            if named:
+                group.attrs["name"] = name
+            group.create_dataset("0", data=kernels[name])
+            group.create_dataset("1", data=np.zeros(kernels[name].shape[1], np.float32))
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("model.weights.h5", buffer.getvalue())
+    graph = reader.read(path)
+    assert [(g.first, g.last, g.label) for g in graph.groups] == [(2, 2, "inner")]
+    assert [n.attrs["weight"][0][0] for n in graph.nodes[1:]] == [1.0, 2.0, 3.0]
+    assert nnsvg.from_keras(path).spec.style == "fcnn"

@@ -103,6 +103,33 @@ def from_onnx(path: str | os.PathLike[str], style: str = "auto", *, params: bool
     return importers.diagram(onnx.read(path), style, params=params, shapes=shapes, depth=depth, **options)
 
 
+def from_keras(path: str | os.PathLike[str], style: str = "auto", *, params: bool = False, shapes: bool = False,
+               depth: int | None = None, **options: Any) -> Diagram:
+    """A Diagram of a Keras model file: a ``.keras`` archive (read with the standard library; its
+    real weights, for ``edge_color="weight"``, need ``pip install 'nnsvg[keras]'``) or a legacy
+    ``.h5`` file (needs that extra). Arguments as ``from_onnx``."""
+    from . import importers
+    from .importers import keras
+
+    notes: list[str] = []
+    graph = keras.read(path, notes)
+    return importers.diagram(graph, style, params=params, shapes=shapes, depth=depth, notes=notes, **options)
+
+
+def from_torch(module: Any, example_input: Any = None, style: str = "auto", *, params: bool = False,
+               shapes: bool = False, depth: int | None = None, **options: Any) -> Diagram:
+    """A Diagram of a PyTorch ``nn.Module`` run on ``example_input`` (a tensor, or a tuple of
+    them), or of an ``ExportedProgram`` (needs ``pip install 'nnsvg[torch]'``): traced with
+    ``torch.export`` (forward hooks where export fails, said in a note); parameter counts are the
+    module's, a small MLP's edges can show its real weights. Arguments as ``from_onnx``."""
+    from . import importers
+    from .importers import torch
+
+    notes: list[str] = []
+    graph = torch.read(module, example_input, notes)
+    return importers.diagram(graph, style, params=params, shapes=shapes, depth=depth, notes=notes, **options)
+
+
 def load(path: str | os.PathLike[str]) -> Diagram:
     """A Diagram from a spec file (YAML, TOML or JSON)."""
     from . import spec as specs
@@ -113,4 +140,4 @@ def load(path: str | os.PathLike[str]) -> Diagram:
 
 # the registered styles' functions are listed too (a test checks this against the registry)
 __all__ = ["Diagram", "ExportError", "NnsvgError", "SpecError", "ThemeError", "__version__",
-           "alexnet", "draw", "fcnn", "from_onnx", "lenet", "load", "render", "rnn"]
+           "alexnet", "draw", "fcnn", "from_keras", "from_onnx", "from_torch", "lenet", "load", "render", "rnn"]

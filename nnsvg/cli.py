@@ -134,7 +134,8 @@ def import_command() -> Callable[..., None]:
             raise SpecError(f"--style: expected one of {', '.join(IMPORT_STYLES)}, got '{clip(style)}'")
         depth = None if values["depth"] is None else coerce("--depth", values["depth"], {"kind": "int", "low": 0,
                                                                                          "high": 100})
-        graph = importers.load(model)
+        read_notes: list[str] = []
+        graph = importers.load(model, read_notes)
         from .importers.figure import Options, figure
 
         data, notes = figure(graph, style, Options(params=bool(values["params"]), shapes=bool(values["shapes"]),
@@ -156,10 +157,12 @@ def import_command() -> Callable[..., None]:
             given["set"] = {**data.get("set", {}), **given["set"]}
         data.update(given)
         drawn = Diagram(specs.from_dict(data))
-        drawn.import_notes = notes
+        drawn.import_notes = [*read_notes, *notes]
         emit(drawn, values)
 
-    source = Annotated[str, typer.Argument(help="a model file: .onnx", show_default=False, metavar="MODEL")]
+    source = Annotated[str, typer.Argument(help="a model file: .onnx, .keras (or a legacy Keras .h5), .pt2 (a "
+                                                "PyTorch ExportedProgram: torch.export.save)",
+                                           show_default=False, metavar="MODEL")]
     own = [
         keyword("style", Annotated[str | None, typer.Option(
             "--style", metavar="[" + "|".join(IMPORT_STYLES) + "]",
@@ -176,7 +179,8 @@ def import_command() -> Callable[..., None]:
     ]
     parameters = [positional("ctx", typer.Context), positional("model", source), *EMIT, *own]
     return generated(command, parameters,
-                     "Draw a model file (ONNX: pip install 'nnsvg[onnx]'). The chosen style's options "
+                     "Draw a model file (ONNX: pip install 'nnsvg[onnx]'; Keras .keras: no extra, its weights "
+                     "and .h5 files with 'nnsvg[keras]'; PyTorch .pt2: 'nnsvg[torch]'). The chosen style's options "
                      "follow (`nnsvg STYLE --help` lists them); --save-spec writes the editable spec.\n\n"
                      "Example: nnsvg import model.onnx --params -o model.pdf")
 

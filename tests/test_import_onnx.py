@@ -354,7 +354,7 @@ def test_bad_files_are_one_error_line(cli: Cli, tmp_path: Path) -> None:
         assert not (tmp_path / "x.svg").exists()
     for args, message in [
         (["missing.onnx"], "cannot read model"),
-        (["model.h5"], "unknown model format '.h5'"),
+        (["model.pb"], "unknown model format '.pb'"),
         ([str(LIGHT / "light_bvlc_alexnet.onnx"), "--style", "rnnn"], "--style: expected one of auto"),
         ([str(LIGHT / "light_bvlc_alexnet.onnx"), "--node-gap", "3"], "No such option: --node-gap"),
         ([str(LIGHT / "light_bvlc_alexnet.onnx"), "--depth", "-1"], "--depth: expected a value"),

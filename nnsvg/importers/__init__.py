@@ -25,6 +25,15 @@ part, ``nnsvg.importers.simplify`` and ``nnsvg.importers.figure``, knows nothing
   in × out, when the model is small enough to draw them).
 - ``Graph.connections``: a ``data`` connection per tensor from producer to consumer; the extra
   inputs of a merge are ``add`` / ``concat`` / ``multiply``.
+- ``Graph.groups``: the model's own hierarchy where the format has one (a Keras model nested in
+  another, labelled with its name; a torch module of two or more consecutive operations,
+  ``layer1.0 (BasicBlock)``), nested, never partly overlapping. (``simplify.fold`` does not
+  carry them over yet: the figure's blocks are the regions ``simplify.collapse`` finds.)
+
+Importers so far: ``onnx`` (``.onnx``), ``keras`` (``.keras``, legacy ``.h5``), ``torch`` (an
+``nn.Module`` and an example input, or a ``.pt2`` ExportedProgram: ``read_file``). ``read``
+takes an optional ``notes`` list to which it adds what it could not do (weights unread, a
+fallback taken).
 
 ``load(path)`` picks the importer by the file's extension; ``diagram(graph, style, ...)`` turns
 an imported graph into a ``Diagram`` (what ``nnsvg.from_onnx`` and ``nnsvg import`` do).
@@ -43,7 +52,11 @@ if TYPE_CHECKING:
     from ..graph import Graph
 
 # extension → (module, the extra that installs its library)
-FORMATS = {".onnx": ("onnx", "onnx")}
+FORMATS = {".onnx": ("onnx", "onnx"), ".keras": ("keras", "keras"), ".h5": ("keras", "keras"),
+           ".pt2": ("torch", "torch")}
+# PyTorch's other files: a pickle (loading one runs the code in it) or TorchScript, neither of
+# which says what the model's layers are without running it on an input
+PICKLES = (".pt", ".pth", ".bin", ".ckpt")
 
 
 class MissingExtra(SpecError):
@@ -54,36 +67,43 @@ def missing(extra: str, library: str) -> MissingExtra:
     return MissingExtra(f"reading this model needs the '{library}' package: pip install 'nnsvg[{extra}]'")
 
 
-def load(path: str | os.PathLike[str]) -> Graph:
-    """The op graph of a model file, by its extension."""
+def load(path: str | os.PathLike[str], notes: list[str] | None = None) -> Graph:
+    """The op graph of a model file, by its extension; ``notes`` (optional) collects what the
+    reader could not do (a Keras archive's weights without h5py)."""
     from importlib import import_module
 
     if not isinstance(path, str | os.PathLike):
         raise SpecError(f"model: expected a file path, got {quote(path)}")
     ext = os.path.splitext(os.fspath(path))[1].lower()
+    if ext in PICKLES:
+        raise SpecError(f"model {quote(os.fspath(path))}: a {ext} file is a pickle or TorchScript, which nnsvg does "
+                        "not load (unpickling runs code); save an ExportedProgram instead: torch.export.save("
+                        "torch.export.export(model, (example,)), 'model.pt2'), or call nnsvg.from_torch(model, "
+                        "example) in Python")
     if ext not in FORMATS:
         known = ", ".join(FORMATS)
         raise SpecError(f"model {quote(os.fspath(path))}: unknown model format '{ext}' (known: {known})")
     module, _ = FORMATS[ext]
-    graph: Graph = import_module(f"{__name__}.{module}").read(path)
+    reader = import_module(f"{__name__}.{module}")
+    graph: Graph = getattr(reader, "read_file", reader.read)(path, notes)
     return graph
 
 
 def diagram(graph: Graph, style: str = "auto", *, params: bool = False, shapes: bool = False,
-            depth: int | None = None, **options: Any) -> Diagram:
+            depth: int | None = None, notes: list[str] | None = None, **options: Any) -> Diagram:
     """The Diagram of an imported graph: drawn in ``style`` (``auto`` chooses), with the style's
     ``options`` (``nnsvg STYLE --help``; dashes become underscores) over what the import chose.
-    Its ``notes`` say what the import approximated or left out."""
+    Its ``notes`` say what the import approximated or left out (after the reader's ``notes``)."""
     from .. import spec as specs
     from ..diagram import Diagram
     from .figure import Options, figure
 
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 0):
         raise SpecError(f"depth: expected a whole number of at least 0, got {quote(depth)}")
-    data, notes = figure(graph, style, Options(params=params, shapes=shapes, depth=depth))
+    data, drawn_notes = figure(graph, style, Options(params=params, shapes=shapes, depth=depth))
     if "style" in options:
         raise SpecError("give the style as style=..., not among the style's options")
     data.update(options)
     drawn = Diagram(specs.from_dict(data))
-    drawn.import_notes = notes
+    drawn.import_notes = [*(notes or []), *drawn_notes]
     return drawn

@@ -168,8 +168,9 @@ def _constant_of_shape(node: Any, tensors: _Tensors, attrs: Mapping[str, Any]) -
     tensors.dtype[out] = int(getattr(value, "data_type", 1) or 1)
 
 
-def read(path: str | os.PathLike[str]) -> Graph:
-    """The op graph of an ONNX model file (see ``nnsvg.importers`` for what it holds)."""
+def read(path: str | os.PathLike[str], notes: list[str] | None = None) -> Graph:
+    """The op graph of an ONNX model file (see ``nnsvg.importers`` for what it holds); it has
+    no notes of its own to add to ``notes``."""
     model = _load(path)
     g = model.graph
     tensors = _Tensors(model)

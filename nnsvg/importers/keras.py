@@ -1,0 +1,686 @@
+"""The Keras importer: a ``.keras`` archive (Keras 3) or a legacy ``.h5`` file → the op graph.
+
+A ``.keras`` file is a zip archive of ``config.json`` (the model's serialized config: class,
+layers, for a Functional model each layer's ``inbound_nodes``), ``metadata.json`` (the Keras
+version) and ``model.weights.h5`` (the variables, under ``layers/<layer>/vars/<i>``). The
+config is read with the standard library only (no TensorFlow or Keras import): shapes are
+computed from the input's shape by the layers' documented rules (Conv1D/2D/3D with padding,
+strides and dilation, pooling, Dense, Flatten, Reshape, Embedding, recurrent layers, merges, …)
+and, where a rule is missing, taken from what the config recorded (a layer's ``build_config``,
+the shape of every tensor a Functional layer is called on). Parameter counts follow the same
+rules and equal what Keras reports (``model.count_params()``: trainable and not, a batch
+norm's moving statistics included). A nested model is drawn inline, its layers framed as a
+group named after it.
+
+Real weights (for ``--edge-color weight``) are read from ``model.weights.h5`` when ``h5py`` is
+installed (``pip install 'nnsvg[keras]'``); without it the figure is drawn with seeded weights
+and a note says so. A legacy ``.h5`` file (Keras 2's ``model.save("m.h5")``) needs ``h5py``.
+
+Keras writes channels last (``H, W, C``); ``Node.shape`` is channels first, as the importer
+contract says (``C, H, W``); a sequence stays ``(steps, features)``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from ..errors import SpecError
+from ..graph import Connection, Graph, Group, Node
+from ..reading import read_regular
+from ..text import shown_path
+from . import missing
+
+MAX_MODEL_BYTES = 2**31
+MAX_CONFIG_BYTES = 64 * 2**20  # a config.json larger than this is not a model's config
+MAX_DRAWN_WEIGHTS = 100_000  # a dense layer's real weights are read (for the FCNN style) up to this many
+
+Shape = tuple[int | None, ...]  # a Keras shape without the batch dimension; None: not fixed
+
+ACTIVATIONS = {"relu": "relu", "relu6": "relu", "leaky_relu": "leaky_relu", "sigmoid": "sigmoid",
+               "hard_sigmoid": "sigmoid", "tanh": "tanh", "softmax": "softmax", "log_softmax": "softmax",
+               "gelu": "gelu", "swish": "swish", "silu": "swish", "hard_swish": "swish", "hard_silu": "swish",
+               "elu": "elu", "selu": "selu", "softplus": "softplus", "softsign": "softsign", "mish": "mish",
+               "exponential": "exponential"}
+ACTIVATION_LAYERS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "PReLU": "leaky_relu", "ELU": "elu",
+                     "Softmax": "softmax"}
+NORMS = {"BatchNormalization": "batch", "LayerNormalization": "layer", "GroupNormalization": "group",
+         "UnitNormalization": "lp", "SpectralNormalization": "spectral"}
+DROPOUTS = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianDropout",
+            "AlphaDropout")
+MERGES = {"Add": "Add", "Subtract": "Add", "Average": "Add", "Maximum": "Add", "Minimum": "Add",
+          "Multiply": "Multiply", "Concatenate": "Concat"}
+MERGE_KINDS = {"Add": "add", "Multiply": "multiply", "Concat": "concat"}
+RECURRENT = {"LSTM": "LSTM", "GRU": "GRU", "SimpleRNN": "RNN"}
+MODELS = ("Sequential", "Functional", "Model")
+
+
+def _snake(name: str) -> str:
+    """Keras's ``naming.to_snake_case``: the name a layer's weights are stored under."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _tuple(value: Any, n: int, default: int = 1) -> tuple[int, ...]:
+    """A size argument (an int or a list) as ``n`` ints."""
+    if value is None:
+        return (default,) * n
+    if isinstance(value, int | float):
+        return (int(value),) * n
+    items = [int(v) for v in value]
+    return tuple(items) if len(items) == n else (items[0],) * n
+
+
+def _prod(dims: Any) -> int | None:
+    total = 1
+    for d in dims:
+        if not isinstance(d, int):
+            return None
+        total *= d
+    return total
+
+
+def _conv_length(length: int | None, kernel: int, stride: int, padding: str, dilation: int = 1) -> int | None:
+    """Keras's ``compute_conv_output_shape`` along one axis (pooling too: dilation 1)."""
+    if length is None:
+        return None
+    if padding in ("same", "causal"):
+        return (length + stride - 1) // stride
+    span = dilation * (kernel - 1) + 1
+    return max((length - span) // stride + 1, 0)
+
+
+def _deconv_length(length: int | None, kernel: int, stride: int, padding: str, dilation: int,
+                   output_padding: int | None) -> int | None:
+    """Keras's ``deconv_output_length``."""
+    if length is None:
+        return None
+    kernel = kernel + (kernel - 1) * (dilation - 1)
+    if output_padding is None:
+        return length * stride + (max(kernel - stride, 0) if padding == "valid" else 0)
+    pad = kernel // 2 if padding == "same" else 0
+    return (length - 1) * stride + kernel - 2 * pad + output_padding
+
+
+class _Layer:
+    """One layer call worked out: its op in the shared vocabulary, output shape (Keras order),
+    whether that shape is channels first already, its parameters and attributes."""
+
+    def __init__(self, op: str, shape: Shape | None, params: int = 0, attrs: dict[str, Any] | None = None,
+                 channels_first: bool = False) -> None:
+        self.op = op
+        self.shape = shape
+        self.params = params
+        self.attrs = attrs or {}
+        self.channels_first = channels_first
+
+
+def _spatial(shape: Shape, first: bool) -> tuple[Shape, int | None]:
+    """The spatial dims and channel count of an image-like shape."""
+    return (shape[1:], shape[0]) if first else (shape[:-1], shape[-1])
+
+
+def _with_channels(spatial: Shape, channels: int | None, first: bool) -> Shape:
+    return (channels, *spatial) if first else (*spatial, channels)
+
+
+def _activation(config: Mapping[str, Any]) -> str | None:
+    value = config.get("activation")
+    if isinstance(value, Mapping):  # a serialized activation function
+        value = value.get("config") if isinstance(value.get("config"), str) else value.get("class_name")
+    if not isinstance(value, str) or value in ("linear", ""):
+        return None
+    return ACTIVATIONS.get(value, value)
+
+
+def layer_rule(cls: str, config: Mapping[str, Any], inputs: list[Shape | None],
+               first: bool = False) -> _Layer | None:
+    """The op, output shape and parameter count of one call of a Keras layer, from the shapes it
+    is called on (``first``: the input is channels first). None: a layer without a rule here."""
+    x = inputs[0] if inputs else None
+    bias = bool(config.get("use_bias", True))
+    fmt = config.get("data_format")
+    cf = fmt == "channels_first" if fmt is not None else first
+    act = _activation(config)
+    extra: dict[str, Any] = {"activation": act} if act else {}
+    if cls == "InputLayer":
+        return _Layer("Input", x)
+    if cls == "Dense":
+        units = int(config["units"])
+        features = x[-1] if x else None
+        params = (features * units if isinstance(features, int) else 0) + (units if bias else 0)
+        return _Layer("Dense", (*(x[:-1] if x else ()), units), params, {**extra, "units": units}, cf)
+    conv = re.fullmatch(r"(Separable|Depthwise)?Conv([123])D(Transpose)?", cls)
+    if conv:
+        kind, rank, transpose = conv.group(1), int(conv.group(2)), conv.group(3)
+        kernel = _tuple(config.get("kernel_size"), rank)
+        strides = _tuple(config.get("strides"), rank)
+        dilation = _tuple(config.get("dilation_rate"), rank)
+        padding = str(config.get("padding", "valid")).lower()
+        spatial, channels = _spatial(x, cf) if x and len(x) == rank + 1 else ((None,) * rank, None)
+        window = math.prod(kernel)
+        if kind == "Depthwise":
+            multiplier = int(config.get("depth_multiplier", 1))
+            filters = channels * multiplier if isinstance(channels, int) else None
+            params = (window * filters if filters else 0) + (filters if bias and filters else 0)
+        else:
+            filters = int(config["filters"])
+            groups = int(config.get("groups", 1) or 1)
+            if kind == "Separable":
+                multiplier = int(config.get("depth_multiplier", 1))
+                params = (window * channels * multiplier + channels * multiplier * filters
+                          if isinstance(channels, int) else 0)
+            else:
+                params = window * channels // groups * filters if isinstance(channels, int) else 0
+            params += filters if bias else 0
+        if transpose:
+            out_pad = config.get("output_padding")
+            pads = _tuple(out_pad, rank) if out_pad is not None else (None,) * rank
+            out = tuple(_deconv_length(n, k, s, padding, d, p)
+                        for n, k, s, d, p in zip(spatial, kernel, strides, dilation, pads))
+        else:
+            out = tuple(_conv_length(n, k, s, padding, d) for n, k, s, d in zip(spatial, kernel, strides, dilation))
+        attrs = {**extra, "kernel": (kernel + kernel)[:2], "stride": (strides + strides)[:2]}
+        if not transpose and kind is None and int(config.get("groups", 1) or 1) != 1:
+            attrs["groups"] = int(config["groups"])
+        return _Layer("ConvTranspose" if transpose else "Conv", _with_channels(out, filters, cf), params, attrs, cf)
+    pool = re.fullmatch(r"(Max|Average)Pooling([123])D", cls)
+    if pool:
+        rank = int(pool.group(2))
+        size = _tuple(config.get("pool_size"), rank, 2)
+        strides = _tuple(config.get("strides") or size, rank)
+        padding = str(config.get("padding", "valid")).lower()
+        spatial, channels = _spatial(x, cf) if x and len(x) == rank + 1 else ((None,) * rank, None)
+        out = tuple(_conv_length(n, k, s, padding) for n, k, s in zip(spatial, size, strides))
+        return _Layer("MaxPool" if pool.group(1) == "Max" else "AvgPool", _with_channels(out, channels, cf), 0,
+                      {"kernel": (size + size)[:2], "stride": (strides + strides)[:2]}, cf)
+    glob = re.fullmatch(r"Global(Max|Average)Pooling([123])D", cls)
+    if glob:
+        rank = int(glob.group(2))
+        spatial, channels = _spatial(x, cf) if x and len(x) == rank + 1 else ((None,) * rank, None)
+        shape: Shape = _with_channels((1,) * rank, channels, cf) if config.get("keepdims") else (channels,)
+        return _Layer("GlobalMaxPool" if glob.group(1) == "Max" else "GlobalAvgPool", shape, 0, {}, cf)
+    if cls == "Flatten":
+        return _Layer("Reshape", (_prod(x),) if x is not None else None)
+    if cls == "Reshape":
+        target = [int(d) for d in config.get("target_shape", ())]
+        if -1 in target and x is not None:
+            known = _prod(d for d in target if d != -1)
+            whole = _prod(x)
+            target = [whole // known if d == -1 and whole and known else d for d in target]
+        return _Layer("Reshape", tuple(target))
+    if cls == "Permute" and x is not None:
+        return _Layer("Reshape", tuple(x[int(d) - 1] for d in config.get("dims", ())))
+    if cls == "RepeatVector" and x is not None:
+        return _Layer("Reshape", (int(config["n"]), *x))
+    pad = re.fullmatch(r"(ZeroPadding|Cropping)([123])D", cls)
+    if pad and x is not None and len(x) == int(pad.group(2)) + 1:
+        rank, sign = int(pad.group(2)), (1 if pad.group(1) == "ZeroPadding" else -1)
+        raw = config.get("padding" if sign > 0 else "cropping", 1)
+        if isinstance(raw, int):
+            pairs = [(raw, raw)] * rank
+        else:
+            pairs = [(int(p), int(p)) if isinstance(p, int) else (int(p[0]), int(p[1])) for p in raw]
+            pairs = pairs if len(pairs) == rank else [pairs[0]] * rank
+        spatial, channels = _spatial(x, cf)
+        out = tuple(n + sign * (a + b) if isinstance(n, int) else None for n, (a, b) in zip(spatial, pairs))
+        return _Layer("Reshape", _with_channels(out, channels, cf), 0, {}, cf)
+    up = re.fullmatch(r"UpSampling([123])D", cls)
+    if up and x is not None and len(x) == int(up.group(1)) + 1:
+        rank = int(up.group(1))
+        size = _tuple(config.get("size"), rank, 2)
+        spatial, channels = _spatial(x, cf)
+        out = tuple(n * s if isinstance(n, int) else None for n, s in zip(spatial, size))
+        return _Layer("Upsample", _with_channels(out, channels, cf), 0, {}, cf)
+    if cls in DROPOUTS:
+        return _Layer("Dropout", x, 0, {"rate": float(config.get("rate", 0.5))}, cf)
+    if cls in ("GaussianNoise", "Rescaling", "Identity", "ActivityRegularization", "Masking"):
+        return _Layer("Scale" if cls != "Identity" else "Reshape", x, 0, {}, cf)
+    if cls == "Activation":
+        return _Layer("Activation", x, 0, {"function": act or "linear"}, cf)
+    if cls in ACTIVATION_LAYERS:
+        params = 0
+        if cls == "PReLU" and x is not None:
+            shared = {int(a) for a in (config.get("shared_axes") or [])}
+            params = _prod(1 if i + 1 in shared else d for i, d in enumerate(x)) or 0
+        return _Layer("Activation", x, params, {"function": ACTIVATION_LAYERS[cls]}, cf)
+    if cls in NORMS:
+        params = 0
+        if x is not None and cls != "UnitNormalization":
+            axes = config.get("axis", -1)
+            axes = [axes] if isinstance(axes, int) else list(axes)
+            # BatchNormalization's axis counts the batch dimension (axis=1 is channels first)
+            dims = [x[a - 1] if a > 0 else x[a] for a in axes]
+            width = _prod(dims) or 0
+            count = int(bool(config.get("scale", True))) + int(bool(config.get("center", True)))
+            if cls == "BatchNormalization":
+                count += 2  # the moving mean and variance: not trained, but counted
+            params = count * width
+        return _Layer("Norm", x, params, {"norm": NORMS[cls]}, cf)
+    if cls == "Normalization":
+        # the adapted mean and variance per feature, and the sample count
+        last = x[-1] if x else None
+        return _Layer("Scale", x, 2 * last + 1 if isinstance(last, int) else 0, {}, cf)
+    if cls in MERGES:
+        given = [s for s in inputs if s is not None]
+        if cls == "Concatenate" and given and len(given) == len(inputs):
+            axis = int(config.get("axis", -1))
+            axis = axis - 1 if axis > 0 else axis
+            sizes = [s[axis] for s in given]
+            joined = sum(d for d in sizes if isinstance(d, int)) if all(isinstance(d, int) for d in sizes) else None
+            merged = list(given[0])
+            merged[axis] = joined
+            return _Layer("Concat", tuple(merged), 0, {}, cf)
+        widest = max(given, key=len) if given else None
+        return _Layer(MERGES[cls], widest, 0, {}, cf)
+    if cls == "Embedding":
+        dim = int(config["output_dim"])
+        return _Layer("Embedding", (*(x or ()), dim), int(config["input_dim"]) * dim, {"units": dim})
+    if cls in RECURRENT:
+        return _recurrent(cls, config, x)
+    if cls == "Bidirectional":
+        inner = config.get("layer") or {}
+        forward = layer_rule(str(inner.get("class_name")), inner.get("config") or {}, inputs)
+        if forward is None:
+            return None
+        back = config.get("backward_layer")
+        backward = layer_rule(str(back.get("class_name")), back.get("config") or {}, inputs) if back else forward
+        mode = config.get("merge_mode", "concat")
+        both = forward.shape
+        if mode == "concat" and both is not None and backward is not None and backward.shape is not None:
+            last = both[-1]
+            other = backward.shape[-1]
+            both = (*both[:-1], last + other if isinstance(last, int) and isinstance(other, int) else None)
+        return _Layer(forward.op, both, forward.params + (backward.params if backward else 0),
+                      {**forward.attrs, "bidirectional": True, "units": both[-1] if both else None})
+    if cls == "TimeDistributed" and x is not None:
+        inner = config.get("layer") or {}
+        step = layer_rule(str(inner.get("class_name")), inner.get("config") or {}, [x[1:]])
+        if step is None or step.shape is None:
+            return None
+        return _Layer(step.op, (x[0], *step.shape), step.params, {**step.attrs, "time_distributed": True})
+    return None
+
+
+def _recurrent(cls: str, config: Mapping[str, Any], x: Shape | None) -> _Layer:
+    units = int(config["units"])
+    features = x[-1] if x else None
+    bias = bool(config.get("use_bias", True))
+    gates = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}[cls]
+    params = gates * units * ((features if isinstance(features, int) else 0) + units)
+    if bias:
+        # a GRU with reset_after (Keras 3's default) has an input and a recurrent bias
+        params += gates * units * (2 if cls == "GRU" and config.get("reset_after", True) else 1)
+    shape: Shape = (x[0], units) if config.get("return_sequences") and x else (units,)
+    attrs: dict[str, Any] = {"cell": RECURRENT[cls].lower(), "units": units}
+    if config.get("return_sequences"):
+        attrs["sequences"] = True
+    return _Layer(RECURRENT[cls], shape, params, attrs)
+
+
+# --- reading the config ---------------------------------------------------------------------------
+
+def _batchless(shape: Any) -> Shape | None:
+    """A recorded shape (with its batch dimension) without the batch dimension."""
+    if not isinstance(shape, list | tuple) or not shape:
+        return None
+    return tuple(int(d) if isinstance(d, int) and not isinstance(d, bool) else None for d in shape[1:])
+
+
+def _refs(value: Any) -> Iterator[tuple[str, int, int, Shape | None]]:
+    """Every tensor an ``inbound_nodes`` entry names, as (layer, node, tensor, shape), in order:
+    Keras 3 writes ``{"class_name": "__keras_tensor__", "config": {"shape", "keras_history"}}``,
+    Keras 2 ``[layer, node, tensor, kwargs]``."""
+    if isinstance(value, Mapping):
+        if value.get("class_name") == "__keras_tensor__":
+            config = value.get("config")
+            if isinstance(config, Mapping) and _is_history(config.get("keras_history")):
+                history = config["keras_history"]
+                yield str(history[0]), int(history[1]), int(history[2]), _batchless(config.get("shape"))
+            return
+        for item in value.values():
+            yield from _refs(item)
+    elif isinstance(value, list | tuple):
+        if _is_history(value):
+            yield str(value[0]), int(value[1]), int(value[2]), None
+            return
+        for item in value:
+            yield from _refs(item)
+
+
+def _is_history(value: Any) -> bool:
+    return (isinstance(value, list | tuple) and len(value) >= 3 and isinstance(value[0], str)
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value[1:3]))
+
+
+class _Reader:
+    """Walks a model config, nested models inline, collecting the graph's items."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.items: list[dict[str, Any]] = []
+        self.groups: list[tuple[int, int, str]] = []
+        self.unknown: list[str] = []
+        self.names: set[str] = set()
+        self.slots: dict[tuple[str, str], str] = {}
+        self.counts: dict[tuple[str, str], int] = {}
+
+    def bad(self, what: str) -> SpecError:
+        return SpecError(f"model {self.shown} is not a Keras model config Keras could load ({what})")
+
+    def slot(self, prefix: str, cls: str, name: str) -> str:
+        """Where a layer's variables are in model.weights.h5: ``layers/<snake_case class>[_k]``,
+        numbered by class in the model's layer order (Keras's ``_save_container_state``)."""
+        key = (prefix, name)
+        if key not in self.slots:
+            snake = _snake(cls)
+            n = self.counts.get((prefix, snake), -1) + 1
+            self.counts[(prefix, snake)] = n
+            self.slots[key] = f"{prefix}layers/{snake if n == 0 else f'{snake}_{n}'}"
+        return self.slots[key]
+
+    def add(self, name: str, cls: str, layer: _Layer | None, inputs: list[int], store: str) -> int:
+        if layer is None:  # no rule: a generic layer of the shape Keras recorded, if any
+            layer = _Layer(cls, None, 0, {"generic": True})
+        unique = name
+        k = 1
+        while unique in self.names:
+            unique, k = f"{name}_{k}", k + 1
+        self.names.add(unique)
+        self.items.append({"name": unique, "op": layer.op, "shape": layer.shape, "first": layer.channels_first,
+                           "inputs": inputs, "params": layer.params, "attrs": {**layer.attrs, "keras_class": cls},
+                           "store": store})
+        return len(self.items) - 1
+
+    def model(self, entry: Mapping[str, Any], inputs: list[int] | None, path: str) -> list[int]:
+        """The items of a (nested) model; returns the indices of its outputs."""
+        cls = str(entry.get("class_name"))
+        config = entry.get("config")
+        if not isinstance(config, Mapping) or not isinstance(config.get("layers"), list):
+            raise self.bad(f"{cls} without a list of layers")
+        start = len(self.items)
+        layers = [layer for layer in config["layers"] if isinstance(layer, Mapping)]
+        if len(layers) != len(config["layers"]):
+            raise self.bad("a layer that is not a mapping")
+        functional = cls != "Sequential" and any("inbound_nodes" in layer for layer in layers)
+        outputs = (self.functional(entry, config, layers, inputs, path) if functional
+                   else self.sequential(entry, config, layers, inputs, path))
+        if inputs is not None and len(self.items) > start:  # nested: its layers framed as a block
+            self.groups.append((start, len(self.items) - 1, str(config.get("name") or entry.get("name") or cls)))
+        return outputs
+
+    def input_shape(self, entry: Mapping[str, Any], config: Mapping[str, Any],
+                    layers: list[Mapping[str, Any]]) -> Shape | None:
+        for source in (entry.get("build_config"), config, layers[0].get("build_config") if layers else None,
+                       layers[0].get("config") if layers else None):
+            if isinstance(source, Mapping):
+                for key in ("input_shape", "build_input_shape", "batch_shape", "batch_input_shape"):
+                    shape = _batchless(source.get(key))
+                    if shape is not None:
+                        return shape
+        return None
+
+    def call(self, layer: Mapping[str, Any], inputs: list[int], path: str,
+             recorded: Shape | None = None) -> list[int]:
+        """One call of a layer on the given items; a nested model is walked."""
+        cls = str(layer.get("class_name"))
+        config = layer.get("config")
+        if not isinstance(config, Mapping):
+            raise self.bad(f"layer of class {cls!r} without a config")
+        name = str(config.get("name") or layer.get("name") or _snake(cls))
+        slot = self.slot(path, cls, name)
+        if isinstance(config.get("layers"), list):
+            return self.model(layer, inputs, slot + "/")
+        shapes = [self.items[i]["shape"] for i in inputs]
+        first = bool(inputs) and bool(self.items[inputs[0]]["first"])
+        try:
+            rule = layer_rule(cls, config, shapes, first)
+        except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError, OverflowError):
+            rule = None
+        if rule is None:
+            self.unknown.append(cls)
+        elif recorded is not None and rule.shape != recorded and recorded and all(d is not None for d in recorded):
+            rule.shape = recorded  # what Keras recorded wins over a rule that disagrees
+        index = self.add(name, cls, rule, inputs, slot + "/vars")
+        if rule is None and recorded is not None:
+            self.items[index]["shape"] = recorded
+        return [index]
+
+    def sequential(self, entry: Mapping[str, Any], config: Mapping[str, Any], layers: list[Mapping[str, Any]],
+                   inputs: list[int] | None, path: str) -> list[int]:
+        current = inputs
+        if current is None:
+            shape = self.input_shape(entry, config, layers)
+            first = layers[0] if layers and layers[0].get("class_name") == "InputLayer" else None
+            name = str((first.get("config") or {}).get("name") if first else "input") or "input"
+            current = [self.add(name, "InputLayer", _Layer("Input", shape), [], "")]
+        for k, layer in enumerate(layers):
+            if layer.get("class_name") == "InputLayer":
+                continue
+            following = layers[k + 1] if k + 1 < len(layers) else None
+            recorded = _batchless((following.get("build_config") or {}).get("input_shape")) if following else None
+            current = self.call(layer, current, path, recorded)
+        return current
+
+    def functional(self, entry: Mapping[str, Any], config: Mapping[str, Any], layers: list[Mapping[str, Any]],
+                   inputs: list[int] | None, path: str) -> list[int]:
+        produced: dict[tuple[str, int], list[int]] = {}  # (layer, call) → items of its outputs
+        recorded: dict[tuple[str, int], Shape | None] = {}
+        for layer in layers:
+            for node in layer.get("inbound_nodes") or []:
+                for ref_name, ref_node, _, shape in _refs(node):
+                    if shape is not None:
+                        recorded[(ref_name, ref_node)] = shape
+        input_names = [str(ref[0]) for ref in _refs(config.get("input_layers") or [])]
+        given = list(inputs) if inputs is not None else None
+        for layer in layers:
+            cls = str(layer.get("class_name"))
+            lconfig = layer.get("config") if isinstance(layer.get("config"), Mapping) else {}
+            name = str(layer.get("name") or (lconfig or {}).get("name") or _snake(cls))
+            if cls == "InputLayer":
+                if given is not None:  # nested: the model's input is what it is called on
+                    position = input_names.index(name) if name in input_names else 0
+                    produced[(name, 0)] = [given[min(position, len(given) - 1)]] if given else []
+                    continue
+                shape = _batchless((lconfig or {}).get("batch_shape") or (lconfig or {}).get("batch_input_shape"))
+                if shape is None and (lconfig or {}).get("shape") is not None:
+                    shape = tuple((lconfig or {})["shape"])
+                self.slot(path, cls, name)
+                produced[(name, 0)] = [self.add(name, cls, _Layer("Input", shape), [], "")]
+                continue
+            offset = 1 if cls in ("Functional", "Model") else 0  # a nested model's own call is node 0
+            for k, node in enumerate(layer.get("inbound_nodes") or []):
+                sources: list[int] = []
+                for ref_name, ref_node, _, _ in _refs(node):
+                    found = produced.get((ref_name, ref_node))
+                    if found is None:  # Keras renumbers calls: take the layer's only call
+                        calls = [v for (n, _), v in produced.items() if n == ref_name]
+                        if len(calls) != 1:
+                            raise self.bad(f"layer {name!r} is called on {ref_name!r}, which is not "
+                                           "computed before it")
+                        found = calls[0]
+                    sources.extend(s for s in found[:1] if s not in sources)
+                produced[(name, k + offset)] = self.call(layer, sources, path, recorded.get((name, k + offset)))
+        outputs = [produced[(str(r[0]), int(r[1]))][0] for r in _refs(config.get("output_layers") or [])
+                   if (str(r[0]), int(r[1])) in produced and produced[(str(r[0]), int(r[1]))]]
+        return outputs or ([len(self.items) - 1] if self.items else [])
+
+
+def _config_of(path: str | os.PathLike[str]) -> tuple[Any, Any, str]:
+    """The model config (parsed), an opener of its weights file (or None), and its kind."""
+    shown = shown_path(os.fspath(path))
+    ext = os.path.splitext(os.fspath(path))[1].lower()
+    data = read_regular(path, MAX_MODEL_BYTES, "model")
+    if ext == ".h5":
+        try:
+            import h5py
+        except ImportError:
+            raise missing("keras", "h5py") from None
+        try:
+            handle = h5py.File(io.BytesIO(data), "r")
+            raw = handle.attrs.get("model_config")
+        except Exception:
+            raise SpecError(f"model {shown} is not a readable HDF5 file (is it truncated?)") from None
+        if raw is None:
+            raise SpecError(f"model {shown} holds no model config (saved with save_weights? nnsvg needs "
+                            "model.save)")
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+        return _json(text, shown, "its model_config"), handle, "h5"
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise SpecError(f"model {shown} is not a Keras archive (not a readable zip file; is it truncated?)") from None
+    if "config.json" not in names:
+        raise SpecError(f"model {shown} is a zip file without config.json, not a Keras archive")
+    try:
+        info = archive.getinfo("config.json")
+        if info.file_size > MAX_CONFIG_BYTES:
+            raise SpecError(f"model {shown}: config.json is larger than {MAX_CONFIG_BYTES // 2**20} MB")
+        text = archive.read("config.json").decode("utf-8", "replace")
+    except SpecError:
+        raise
+    except Exception:  # a damaged member: a bad CRC, a truncated stream
+        raise SpecError(f"model {shown}: config.json cannot be read from the archive (damaged)") from None
+    weights = None
+    if "model.weights.h5" in names:
+        weights = ("zip", archive)
+    return _json(text, shown, "config.json"), weights, "keras"
+
+
+def _json(text: str, shown: str, what: str) -> Any:
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise SpecError(f"model {shown}: {what} is not valid JSON") from None
+    if not isinstance(value, Mapping) or not isinstance(value.get("config"), Mapping):
+        raise SpecError(f"model {shown}: {what} is not a Keras model config (no class_name and config)")
+    return value
+
+
+def read(path: str | os.PathLike[str], notes: list[str] | None = None) -> Graph:
+    """The op graph of a ``.keras`` archive or a legacy ``.h5`` file (see ``nnsvg.importers``).
+    ``notes`` (optional) collects what the reader could not do (no weights without h5py)."""
+    shown = shown_path(os.fspath(path))
+    config, weights, kind = _config_of(path)
+    if str(config.get("class_name")) not in MODELS and not isinstance(config["config"].get("layers"), list):
+        raise SpecError(f"model {shown}: a {config.get('class_name')!r} is not a model Keras builds from its "
+                        "config (Sequential or Functional); subclassed models keep no layer graph")
+    reader = _Reader(shown)
+    try:
+        reader.model(config, None, "")
+    except RecursionError:
+        raise SpecError(f"model {shown}: its models nest too deeply") from None
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError) as exc:  # not from Keras
+        reason = " ".join(str(exc).split())[:80] or type(exc).__name__
+        raise SpecError(f"model {shown}: config.json is not a Keras model config nnsvg can follow "
+                        f"({type(exc).__name__}: {reason})") from None
+    if not reader.items:
+        raise SpecError(f"model {shown} has no layers")
+    _weights(reader, weights, kind, notes)
+    return _graph(reader)
+
+
+def _weights(reader: _Reader, weights: Any, kind: str, notes: list[str] | None) -> None:
+    """Dense layers' real weights (and every layer's count where no rule gave one) from the
+    weights file, when h5py is installed."""
+    if weights is None:
+        return
+    if kind == "keras":
+        try:
+            import h5py
+        except ImportError:
+            if notes is not None:
+                notes.append("the model's weights are not read without h5py (pip install 'nnsvg[keras]'): "
+                             "--edge-color weight draws seeded weights")
+            return
+        try:
+            handle = h5py.File(io.BytesIO(weights[1].read("model.weights.h5")), "r")
+        except Exception:
+            if notes is not None:
+                notes.append("model.weights.h5 cannot be read: --edge-color weight draws seeded weights")
+            return
+    else:
+        handle = weights
+    with handle:
+        stores = _stores(handle, reader, kind)
+        for item in reader.items:
+            arrays = stores.get(item["name"])
+            if not arrays:
+                continue
+            if item["attrs"].get("generic"):
+                item["params"] = sum(int(math.prod(a.shape)) for a in arrays)
+            if item["op"] == "Dense" and len(arrays[0].shape) == 2:
+                if math.prod(arrays[0].shape) <= MAX_DRAWN_WEIGHTS:
+                    kernel = arrays[0][()]
+                    item["attrs"]["weight"] = tuple(tuple(float(v) for v in row) for row in kernel.tolist())
+                    if len(arrays) > 1 and len(arrays[1].shape) == 1:
+                        item["attrs"]["bias"] = tuple(float(v) for v in arrays[1][()].tolist())
+
+
+def _stores(handle: Any, reader: _Reader, kind: str) -> dict[str, list[Any]]:
+    """Each layer's variables (h5py datasets, in order) by the layer's name in the graph."""
+    out: dict[str, list[Any]] = {}
+    if kind == "h5":
+        root = handle.get("model_weights", handle)
+        for item in reader.items:
+            group = root.get(item["name"])
+            if group is None:
+                continue
+            names = [n.decode() if isinstance(n, bytes) else str(n) for n in group.attrs.get("weight_names", [])]
+            out[item["name"]] = [group[n] for n in names if n in group]
+        return out
+    # Keras 3: each layer's slot (layers/<snake_case class>[_k]/vars); a recent Keras also
+    # writes the layer's own name on its vars group, which is preferred where present
+    by_name: dict[str, Any] = {}
+
+    def visit(name: str, obj: Any) -> None:
+        if name.endswith("/vars") or name == "vars":
+            label = obj.attrs.get("name")
+            if isinstance(label, bytes):
+                label = label.decode()
+            if isinstance(label, str):
+                by_name.setdefault(label, obj)
+
+    handle.visititems(visit)
+    for item in reader.items:
+        group = by_name.get(str(item["name"])) or (handle.get(item["store"]) if item["store"] else None)
+        if group is not None and hasattr(group, "keys"):
+            out[item["name"]] = [group[k] for k in sorted(group.keys(), key=lambda s: int(s) if s.isdigit() else 0)]
+    return out
+
+
+def _figure_shape(shape: Shape | None, first: bool) -> tuple[int | str, ...] | None:
+    """Keras's shape as the contract has it: channels first for images; an unknown dim is '?'."""
+    if shape is None:
+        return None
+    dims: tuple[int | str, ...] = tuple(d if isinstance(d, int) else "?" for d in shape)
+    if len(dims) >= 3 and not first:
+        dims = (dims[-1], *dims[:-1])
+    return dims
+
+
+def _graph(reader: _Reader) -> Graph:
+    """Nodes in the config's order (topological: Keras writes layers after their inputs)."""
+    nodes: list[Node] = []
+    connections: list[Connection] = []
+    for i, item in enumerate(reader.items):
+        attrs = {k: v for k, v in item["attrs"].items() if v is not None}
+        nodes.append(Node(i, item["name"], item["op"], _figure_shape(item["shape"], item["first"]),
+                          item["params"] or None, None, MappingProxyType(attrs)))
+        sources = sorted(set(item["inputs"]))
+        kind = MERGE_KINDS.get(item["op"], "data")
+        for k, source in enumerate(sources):
+            connections.append(Connection(source, i, "data" if k == len(sources) - 1 else kind))
+    groups = tuple(Group(a, b, label) for a, b, label in sorted(reader.groups, key=lambda g: (g[0], -g[1])))
+    graph = Graph(tuple(nodes), tuple(connections), groups)
+    graph.topological_order()
+    return graph

@@ -240,6 +240,15 @@ def layout(spec: Spec, theme: Theme, target: Target, explain: bool = False) -> t
             if explain:
                 scene.notes.insert(0, two_rows_note(spec, theme, target, tight))
             return scene, "rows"
+    if fits is None and getattr(spec, "legend", "off") in ("right", "auto"):
+        # a legend beside the drawing takes a fixed width of text: under it, it wraps into rows
+        fits, last, natural = solve(lambda k: trial_of(_replaced(spec, legend="below"), theme, target, k))
+        if fits is not None:
+            scene, illegible = finish(fits, target, theme, natural)
+            if explain and spec.legend == "right":
+                scene.notes.insert(0, f"at {target.described()} the legend does not fit right of the drawing; "
+                                      "drawn below it")
+            return scene, "drawing" if illegible else ""
     if fits is None:
         raise SpecError(too_narrow(target, theme, last, natural, fixes(spec, theme, target, last) if explain else ()))
     scene, illegible = finish(fits, target, theme, natural)

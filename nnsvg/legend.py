@@ -15,7 +15,8 @@ wins, so a renderer may call it for every shape it draws). The label is ``NAMES[
 given. ``like(prim)`` copies a drawn primitive's fill, stroke, width, opacity and dash, so the
 swatch looks exactly like the shapes it stands for. Swatch shapes: ``disc`` (a node, with an
 optional ``mark``: a text such as "+1", ``cross`` for a dropped node, or ``glyph:NAME`` for an
-activation curve), ``box`` (a rectangle, ``radius`` for rounded blocks), ``stack`` (two maps,
+activation curve), ``box`` (a rectangle, ``radius`` for rounded blocks), ``square`` (a small
+one: a filter window), ``stack`` (two maps,
 ``fill`` behind ``alt``), ``slab`` (LeNet's dense parallelogram), ``cube`` and ``bar`` (AlexNet's
 volumes and dense boxes, shaded by ``shade``), ``line`` (a connection: ``dash``, ``head`` none
 or solid, an optional ``mark`` such as ⊕ at its end) and ``ramp`` (edge colours by weight:
@@ -304,6 +305,10 @@ def swatch_shapes(s: Swatch, x: float, cy: float, slot: float, size: float, fami
     if s.shape == "box":
         return [Rect(left, top, w, h, s.fill, s.stroke, s.stroke_width, s.opacity, cls,
                      min(s.radius, h / 2))]
+    if s.shape == "square":
+        side = h * 0.8
+        return [Rect(x + (slot - side) / 2, cy - side / 2, side, side, s.fill, s.stroke, s.stroke_width, s.opacity,
+                     cls, min(s.radius, side / 2))]
     if s.shape == "stack":
         step = h * 0.28
         bw, bh = w - step, h - step

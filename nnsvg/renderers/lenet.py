@@ -410,7 +410,7 @@ def legend_entries(spec: LenetSpec, groups: list[Group], scene: Scene) -> None:
         elif body:
             legend.add(scene, "dense", legend.like(body[0], "slab"))
         for window in (c for c in shapes if c.cls == "window"):
-            legend.add(scene, "window", legend.like(window))
+            legend.add(scene, "window", legend.like(window, "square"))
     if maps:
         fills = list(dict.fromkeys(m.fill for m in maps))
         swatch = legend.like(maps[0], "stack" if len(fills) > 1 else "box", alt=fills[-1])

@@ -337,9 +337,14 @@ def test_cli_legend_and_legend_label(cli: Callable[..., tuple[int, str, str]], t
     groups = [g for g in find(root, "g") if g.get("id") == "legend"]
     assert len(groups) == 1
     texts = [t.text for t in groups[0].iter() if t.tag.endswith("text")]
-    assert texts == ["+1", "Neuron", "Bias"] or texts == ["Neuron", "+1", "Bias"]
+    assert texts == ["Neuron", "+1", "Bias"]
     code, again, err = cli("render", tmp_path / "s.yaml")
     assert code == 0 and again == out
+    # nnsvg render overrides the file's legend and adds to its labels
+    code, right, err = cli("render", tmp_path / "s.yaml", "--legend", "right", "--legend-label", "node=Unit")
+    assert code == 0, err
+    legend = next(g for g in find(parse(right), "g") if g.get("id") == "legend")
+    assert [t.text for t in legend.iter() if t.tag.endswith("text")] == ["Unit", "+1", "Bias"]
     code, _, err = cli("fcnn", "3", "2", "--legend", "left")
     assert code == 2 and err.startswith("error: --legend: expected one of off, right, below, auto")
     code, _, err = cli("fcnn", "3", "2", "--legend-label", "bias")

@@ -128,6 +128,16 @@ def test_weight_ramp_runs_from_the_negative_to_the_positive_colour() -> None:
     assert [t.text for t in weight.walk() if isinstance(t, Text)] == ["−1", "+1", "Weight"]
 
 
+def test_the_ramp_of_real_weights_ends_at_their_largest_magnitude() -> None:
+    same = nnsvg.fcnn([2, 2, 2], edge_color="weight", weights=[[[0.5, -2.0], [1.0, 0.0]], [[2.0, 1.0], [-1.5, 0.2]]],
+                      legend="below").scene
+    assert entry(same, "weight").swatch.ends == ("−2", "+2")
+    apart = nnsvg.fcnn([2, 2, 2], edge_color="weight", weights=[[[0.5, -2.0], [1.0, 0.0]], [[0.1, 0.3], [-0.2, 0]]],
+                       legend="below").scene
+    assert entry(apart, "weight").swatch.ends == ("−max", "+max")
+    assert "largest |w|" in entry(apart, "weight").label
+
+
 LENET_CASES: list[tuple[list[Any], dict[str, Any]]] = [
     (LENET5, {}),
     (["1@32x32", "6@28x28", "6@14x14"], {}),  # maps only, no windows

@@ -248,7 +248,7 @@ def _laid_out(items: list[_Item], side: str, drawing: BBox, size: float, family:
         x0 = drawing.x1 + AWAY * size * 1.5
         y0 = drawing.center_y - total_h / 2
     lefts = [x0 + sum(widths[:c]) + COLUMN_GAP * size * c for c in range(columns)]
-    group = Group("legend", "legend")
+    group = Group("legend", f"legend {side}")
     for k, (row, col) in enumerate(cells):
         item = items[k]
         cy = y0 + row * row_h + line / 2
@@ -315,7 +315,7 @@ def swatch_shapes(s: Swatch, x: float, cy: float, slot: float, size: float, fami
         return [Rect(left, top, bw, bh, s.fill, s.stroke, s.stroke_width, s.opacity, cls),
                 Rect(left + step, top + step, bw, bh, s.alt or s.fill, s.stroke, s.stroke_width, s.opacity, cls)]
     if s.shape == "slab":
-        depth = h * 0.45
+        depth = h * 0.7  # 0.5 h thick across its slant
         length = h
         x0 = x + (slot - depth - length) / 2
         corners = ((x0, top), (x0 + depth, top), (x0 + depth + length, top + length), (x0 + length, top + length))
@@ -347,8 +347,9 @@ def _box3(s: Swatch, x: float, cy: float, slot: float, h: float) -> list[Primiti
             return s.fill
         return colors.mix(s.fill, "#ffffff" if face == "top" else "#000000", s.shade)
 
+    # the faces' class words tell the quality check to measure the box by its largest face
     return [Polygon(points, shaded(face) if face != "front" else s.fill, s.stroke, s.stroke_width, s.opacity,
-                    "legend-swatch", fill_opacity=s.fill_opacity)
+                    f"legend-swatch {face}", fill_opacity=s.fill_opacity)
             for face, points in (("front", front), ("right", right), ("top", top))]
 
 

@@ -320,7 +320,21 @@ def test_at_a_column_a_legend_asked_right_that_does_not_fit_is_drawn_below_with_
     scene = nnsvg.rnn([3, 5, 5, 2], cell="lstm", unroll=3, legend="right", width="column").scene
     box, drawing = legend_group(scene).bbox(), drawing_box(scene)  # type: ignore[union-attr]
     assert box is not None and box.y0 > drawing.y1
-    assert any("legend does not fit right of the drawing" in n for n in scene.notes)
+    assert any("a legend right of the drawing does not fit; drawn below it" in n for n in scene.notes)
+
+
+def test_at_a_column_a_legend_right_that_leaves_the_drawing_illegible_is_drawn_below() -> None:
+    """Beside LeNet-5 at 3.5 in the legend's text takes width from the drawing, whose dense layers
+    then print under 0.6 pt; under it the figure is legible."""
+    plain = nnsvg.lenet(LENET5, width="column").scene
+    assert quality.check(plain) == []
+    for side in ("right", "auto"):
+        scene = nnsvg.lenet(LENET5, legend=side, width="column").scene
+        group = legend_group(scene)
+        assert group is not None and group.cls == "legend below"
+        assert quality.check(scene) == []
+        said = [n for n in scene.notes if "legend right of the drawing leaves the drawing illegible" in n]
+        assert len(said) == (side == "right")
 
 
 # --- labels -----------------------------------------------------------------------------------

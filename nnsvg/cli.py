@@ -98,7 +98,7 @@ def style_command(style: styles.Style) -> Callable[..., None]:
 
 def render_command() -> Callable[..., None]:
     """``nnsvg render SPEC``: a spec file, with the shared spec options as overrides."""
-    overrides = ("theme", "set", "seed", "labels", "text_as_paths", "width", "height")
+    overrides = ("theme", "set", "seed", "labels", "text_as_paths", "width", "height", "legend", "legend_labels")
 
     def command(spec_file: str, **values: Any) -> None:
         if values["save_spec"] is not None and reading.same_file(spec_file, values["save_spec"]):
@@ -107,8 +107,9 @@ def render_command() -> Callable[..., None]:
         spec = specs.load(spec_file)
         data = {**specs.to_dict(spec)}
         given = spec_values(BaseSpec, {k: values[k] for k in overrides})
-        if "set" in given:
-            given["set"] = {**data.get("set", {}), **given["set"]}
+        for merged in ("set", "legend_labels"):  # the file's entries, with the given ones on top
+            if merged in given:
+                given[merged] = {**data.get(merged, {}), **given[merged]}
         data.update(given)
         emit(Diagram(specs.from_dict(data)), values)
 
@@ -116,7 +117,7 @@ def render_command() -> Callable[..., None]:
     parameters = [positional("spec_file", source), *EMIT, *spec_parameters(BaseSpec, only=overrides)]
     return generated(command, parameters,
                      "Render a spec file (as written by --save-spec); --theme, --set, --seed, --labels, "
-                     "--text-as-paths, --width and --height override it.")
+                     "--text-as-paths, --width, --height, --legend and --legend-label override it.")
 
 
 IMPORT_STYLES = ("auto", "fcnn", "lenet", "alexnet", "rnn", "blocks")

@@ -27,7 +27,7 @@ def flag(name: str) -> str:
 
 def shown_default(default: Any, kind: str) -> str | bool:
     """A spec default as ``--help`` shows it, or False for none."""
-    if default is None or (kind == "settings"):
+    if default is None or kind in ("settings", "labels"):
         return False
     if kind == "bool":
         return "on" if default else "off"
@@ -69,6 +69,10 @@ def spec_parameter(name: str, meta: dict[str, Any], default: Any) -> inspect.Par
         annotation = Annotated[list[str] | None, typer.Option(
             flag(name), help=f"{meta['help']}: --{name} node.fill=#ffcc00 (repeatable; `nnsvg themes "
             "--keys` lists the keys)", metavar="KEY=VALUE", show_default=False)]
+    elif kind == "labels":
+        names = [flag(name), *([flag(meta["alias"])] if "alias" in meta else [])]
+        annotation = Annotated[list[str] | None, typer.Option(
+            *names, help=f"{meta['help']} (repeatable)", metavar="KEY=TEXT", show_default=False)]
     elif kind in ("connections", "blocks"):  # repeatable; also under a short singular name
         names = [flag(name), *([flag(meta["alias"])] if "alias" in meta else [])]
         annotation = Annotated[list[str] | None, typer.Option(
@@ -103,17 +107,19 @@ def spec_values(cls: type[BaseSpec], values: dict[str, Any]) -> dict[str, Any]:
         value = values.get(name)
         if value is None:
             continue
-        data[name] = settings(value) if meta["kind"] == "settings" else coerce(flag(name), value, meta)
+        if meta["kind"] in ("settings", "labels"):
+            value = settings(value, flag(name))
+        data[name] = value if meta["kind"] == "settings" else coerce(flag(name), value, meta)
     return data
 
 
-def settings(items: list[str]) -> dict[str, str]:
-    """``--set key=value`` items as a mapping."""
+def settings(items: list[str], name: str = "--set") -> dict[str, str]:
+    """``--set key=value`` items (or another repeatable key=value option's) as a mapping."""
     out: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise SpecError(f"--set: expected key=value, got {item!r}")
+            raise SpecError(f"{name}: expected key=value, got {item!r}")
         out[key.strip()] = value.strip()
     return out
 

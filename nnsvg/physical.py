@@ -224,6 +224,38 @@ def render(spec: Spec, theme: Theme) -> Scene:
 
 
 def layout(spec: Spec, theme: Theme, target: Target, explain: bool = False) -> tuple[Scene, str]:
+    """``laid_out``, and for a legend beside the drawing (right, or auto's choice) that leaves it
+    unfit or illegible at ``target``, the legend below it instead where that is legible (a legend
+    beside the drawing takes a fixed width of text from it; under it, it wraps into rows)."""
+    if getattr(spec, "legend", "off") not in ("right", "auto"):
+        return laid_out(spec, theme, target, explain)
+    scene: Scene | None = None
+    try:
+        scene, state = laid_out(spec, theme, target)
+    except SpecError:
+        state = "unfit"
+    if state and (scene is None or beside(scene)):
+        below = _replaced(spec, legend="below")
+        try:
+            under: Scene | None = None
+            under, under_state = laid_out(below, theme, target)
+        except SpecError:
+            under_state = "unfit"
+        worse = ("", "rows", "drawing", "unfit")  # how far a layout is from legible, then how many notes say so
+        if under is not None and (scene is None or (worse.index(under_state), len(under.notes))
+                                  < (worse.index(state), len(scene.notes))):
+            if explain and under_state:
+                under, under_state = laid_out(below, theme, target, explain)
+            if explain and spec.legend == "right":
+                why = "does not fit" if scene is None else "leaves the drawing illegible"
+                under.notes.insert(0, f"at {target.described()} a legend right of the drawing {why}; drawn below it")
+            return under, under_state
+    if scene is not None and (state == "" or not explain):  # (a legible layout has no notes to explain)
+        return scene, state
+    return laid_out(spec, theme, target, explain)  # again, for the notes (or the error) that explain it
+
+
+def laid_out(spec: Spec, theme: Theme, target: Target, explain: bool = False) -> tuple[Scene, str]:
     """The scene laid out for ``target``, and what its notes say is illegible there: "rows"
     (labels need more than two rows), "drawing" (shapes under the print floor, labels crowding
     the drawing) or "". ``explain``: a note or error that says what would fit (laying the figure
@@ -244,6 +276,11 @@ def layout(spec: Spec, theme: Theme, target: Target, explain: bool = False) -> t
         raise SpecError(too_narrow(target, theme, last, natural, fixes(spec, theme, target, last) if explain else ()))
     scene, illegible = finish(fits, target, theme, natural)
     return scene, "drawing" if illegible else ""
+
+
+def beside(scene: Scene) -> bool:
+    """Whether the scene's legend (``nnsvg.legend``) is drawn beside the drawing."""
+    return any(g.id == "legend" and "right" in (g.cls or "").split() for g in scene.groups)
 
 
 def legible_size(spec: Spec, theme: Theme, target: Target, scene: Scene) -> str | None:

@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .geometry import BBox, Point, union_all
+
+if TYPE_CHECKING:
+    from .legend import Entry
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
@@ -304,6 +307,9 @@ class Scene:
     flow: str = "x"  # the page axis the network reads along ("x" or "y"): the quality check's
     # size budget (no layer longer than ~40 % of the figure) is measured along it
     printed: Printed | None = None  # set when laid out for a physical size (--width / --height)
+    # what the legend may list: the kinds the renderer drew, in the order it drew them
+    # (``nnsvg.legend.add``); drawn as a legend only when the spec asks for one
+    legend: list[Entry] = field(default_factory=list)
 
     def bbox(self) -> BBox:
         box = union_all([b for b in (g.bbox() for g in self.groups) if b is not None])

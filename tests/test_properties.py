@@ -104,6 +104,9 @@ def option_values(meta: dict[str, Any], cap: tuple[float | None, float | None] =
     if kind == "numbers":
         one = within({**meta, "kind": "number"}, cap)
         return st.one_of(one, *(st.lists(one, min_size=k, max_size=k) for k in sorted(set(lengths))))
+    if kind == "labels":  # legend labels: keys the figure may or may not draw, any text ('' leaves one out)
+        keys = st.sampled_from(("node", "bias", "map", "dense", "volume", "recurrent", "weight", "no-such-entry"))
+        return st.dictionaries(keys, TEXT, max_size=3)
     if kind == "length":  # printed sizes wide enough for any drawn text size (a narrow one is refused by design)
         presets = ("slide", "40cm", "1200pt", "20in") if meta.get("axis") == "width" else ("slide", "page", "30cm")
         return st.sampled_from(presets)
@@ -725,6 +728,8 @@ BAD_TYPES: dict[str, tuple[Any, ...]] = {
                     [{"from": 1, "to": 0}], ["0:nobody"], [{"from": 0, "to": 1, "colour": "red"}]),
     "blocks": (3, None, True, "1", {}, [{"from": 0}], [{"from": 0, "to": 1, "repeat": 0}], ["0:99"],
                [{"from": 1, "to": 0}], ["0:1:x0"], [{"from": -1, "to": 1}]),
+    "labels": ("bias=x", 3, None, True, ["bias"], {"bias": None}, {"bias": [1]}, {"bias": True}, {"": "x"},
+               {"bias": "a\x00b"}),
     "length": (3.5, "3.5", "3.5 inches", "-1cm", "0in", "nan", "1e300in", True, None, ["3in"], "in", "column2"),
 }
 # Unknown names; none holds a newline (see test_messages_stay_one_line_when_a_value_holds_a_newline).

@@ -6,7 +6,7 @@ imported only when its style is drawn, so start-up stays fast.
 
 from __future__ import annotations
 
-from .. import fonts, styles
+from .. import fonts, legend, styles
 from ..scene import Scene, Text
 from ..styles import Spec
 from ..theme import Theme
@@ -18,6 +18,7 @@ def render(spec: Spec, theme: Theme) -> Scene:
     label becomes its glyph outlines (``nnsvg.outlines``)."""
     scene = styles.get(spec.style).renderer()(spec, theme)
     scene.notes.extend(undrawn(spec))
+    legend.place(scene, spec, theme)
     texts: dict[str, list[str]] = {}
     for item in scene.walk():
         if isinstance(item, Text):

@@ -30,7 +30,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from .. import colors
+from .. import colors, legend
 from ..errors import SpecError
 from ..geometry import (
     BBox,
@@ -668,6 +668,7 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
 
     scene = Scene("alexnet", theme.background, theme.margin,
                   title="alexnet " + " ".join(layer.token for layer in spec.layers))
+    legend_entries(spec, theme, groups, scene, links)
     for k, i in enumerate(order):  # the links between two layers are painted between them
         scene.groups.append(groups[i])
         if links[i]:
@@ -742,6 +743,36 @@ def port(hull: list[Point]) -> skips.Port:
         return (min(ys), max(ys)) if ys else (box.y0, box.y1)
 
     return skips.Port(box.x0 + quarter, box.x1 - quarter, top, box.x0, side(box.x0), box.x1, side(box.x1))
+
+
+def legend_entries(spec: AlexnetSpec, theme: Theme, groups: dict[int, Group], scene: Scene,
+                   links: dict[int, list[Primitive]]) -> None:
+    """The legend's entries for the faces the layer groups draw, in layer order: volumes, dense
+    boxes, filter boxes, pyramids; a layer with its own fill gets an entry of its own, named by
+    its label or token (key ``layer-N``)."""
+    shade = theme.volume.shade
+    for i, layer in enumerate(spec.layers):
+        faces = [c for c in [*groups[i].walk(), *links[i]] if isinstance(c, Polygon)]
+        for face in faces:
+            words = set((face.cls or "").split())
+            if words & {"volume", "dense"}:
+                kind = "volume" if "volume" in words else "dense"
+                shape = "cube" if kind == "volume" else "bar"
+                if layer.fill is not None:
+                    legend.add(scene, f"layer-{i}", legend.Swatch(
+                        shape, layer.fill, face.stroke, face.stroke_width, fill_opacity=face.fill_opacity, shade=shade),
+                        layer.label or layer.token)
+                else:
+                    legend.add(scene, kind, legend.Swatch(shape, theme.volume.fill, face.stroke, face.stroke_width,
+                                                          fill_opacity=face.fill_opacity, shade=shade))
+            elif "filter" in words and "window" not in words:
+                f = theme.filter
+                legend.add(scene, "filter", legend.Swatch("cube", f.fill, f.stroke, f.stroke_width,
+                                                          fill_opacity=f.opacity))
+            elif "pyramid" in words:
+                legend.add(scene, "pyramid", legend.like(face, "box", fill_opacity=face.fill_opacity))
+    order = ["volume", "dense", "filter", "pyramid"]
+    scene.legend.sort(key=lambda e: order.index(e.key) if e.key in order else len(order))
 
 
 def size_notes(spec: AlexnetSpec, theme: Theme, drawn: Drawn, camera: Camera) -> list[str]:

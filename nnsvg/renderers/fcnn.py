@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .. import colors
+from .. import colors, legend
 from ..errors import SpecError
 from ..geometry import BBox, Point, arrowhead, baseline_for_center, text_box, union_all, unit
 from ..scene import (
@@ -407,8 +407,9 @@ def _dots(layer: LayerLayout, d: float, place: Placer, color: str) -> Path:
 
 
 def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
-                 place: Placer) -> list[Group]:
+                 place: Placer, scene: Scene | None = None) -> list[Group]:
     d = spec.node_diameter
+    looks: dict[tuple[str, str], list[int]] = {}  # a node look -> the layers drawn with it
     node, bias = theme.node, theme.bias
     activations = spec.layer_activations()
     groups = []
@@ -423,12 +424,21 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
                 base = baseline_for_center(y, size, theme.text.family)
                 group.add(Text(x, base, "+1", size, theme.text.family, bias.text, "middle",
                                text_box("+1", x, base, size, theme.text.family, "middle"), "bias", host=unit))
+                if scene is not None:
+                    legend.add(scene, "bias", legend.like(unit, mark="+1", mark_color=bias.text))
             else:
                 dropped = k in lay.dropped
-                group.add(Circle(x, y, d / 2, layer.fill or node.fill, layer.stroke or node.stroke,
-                                 node.stroke_width, "node dropped" if dropped else "node"))
+                circle = Circle(x, y, d / 2, layer.fill or node.fill, layer.stroke or node.stroke,
+                                node.stroke_width, "node dropped" if dropped else "node")
+                group.add(circle)
+                looks.setdefault((circle.fill, circle.stroke), [])
+                if lay.index not in looks[(circle.fill, circle.stroke)]:
+                    looks[(circle.fill, circle.stroke)].append(lay.index)
                 if dropped:
-                    group.add(cross(x, y, d / 2, theme))
+                    mark = cross(x, y, d / 2, theme)
+                    group.add(mark)
+                    if scene is not None:
+                        legend.add(scene, "dropout", legend.like(circle, mark="cross", mark_color=mark.stroke))
         if lay.ellipsis_v is not None:
             group.add(_dots(lay, d, place, theme.text.ellipsis))
         name = activations[lay.index]
@@ -437,6 +447,11 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
                 [p for k, p in enumerate(lay.nodes) if k not in lay.dropped]
             anchor = place(lay.u, min(lay.node_v) - d * 1.2)
             items = activation_items(name, spec.activation_style, centres, anchor, d, theme)
+            if scene is not None and spec.activation_style != "name" and items:
+                ink = theme.node.stroke if spec.activation_style == "glyph" else theme.text.color
+                legend.add(scene, f"activation.{name}", legend.Swatch(
+                    "disc", node.fill, node.stroke, node.stroke_width, mark=f"glyph:{name}", mark_color=ink),
+                    ACTIVATION_NAMES.get(name, name))
             if spec.activation_style == "name":
                 own = [b for b in (c.bbox() for c in group.children) if b is not None]
                 a, b = place(lay.u, 0.0), place(lay.u, 1.0)
@@ -448,7 +463,59 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
         groups.append(group)
     if spec.labels or spec.formulas:
         add_labels(spec, theme, layouts, groups)
+    if scene is not None:
+        node_entries(scene, looks, len(spec.layers), theme)
     return groups
+
+
+def weight_entry(spec: FcnnSpec, theme: Theme, scene: Scene) -> None:
+    """The legend's ramp of edge colours by weight: from -1 to +1 (the seeded weights), or for
+    real weights from minus to plus the largest |weight| (each layer pair's own, when they differ:
+    every pair is coloured relative to its largest)."""
+    e = theme.edge
+    ends, label = ("−1", "+1"), None
+    if spec.weights is not None:
+        peaks = {max((abs(v) for row in matrix for v in row), default=0.0) for matrix in spec.weights}
+        if len(peaks) == 1:
+            peak = f"{next(iter(peaks)):.3g}"
+            ends = (f"−{peak}", f"+{peak}")
+        else:
+            ends, label = ("−max", "+max"), "Weight (max: each layer pair's largest |w|)"
+    legend.add(scene, "weight", legend.Swatch("ramp", ramp=(e.negative, e.zero, e.positive), ends=ends), label)
+
+
+ACTIVATION_NAMES = {"identity": "Identity", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "sigmoid": "Sigmoid",
+                    "tanh": "tanh", "softmax": "Softmax", "gelu": "GELU", "swish": "Swish"}
+
+
+def node_entries(scene: Scene, looks: dict[tuple[str, str], list[int]], count: int, theme: Theme) -> None:
+    """Legend entries for the node looks drawn (``looks``: fill and outline -> the layers with
+    them), first in the legend: one "Neuron" when every layer looks alike, else one per look
+    named by its layers' roles (input, hidden, output; hidden layers numbered when hidden
+    layers differ), keyed ``node.input``, ``node.hidden``, ``node.output`` (joined by ``+``
+    when one look serves several, ``node.hidden-2`` for the second hidden layer)."""
+    def role(i: int) -> str:
+        return "input" if i == 0 else "output" if i == count - 1 else "hidden"
+
+    found: list[legend.Entry] = []
+    hidden_looks = {look for look, layers in looks.items() if any(role(i) == "hidden" for i in layers)}
+    for (fill, stroke), layers in looks.items():
+        swatch = legend.Swatch("disc", fill, stroke, theme.node.stroke_width)
+        if len(looks) == 1:
+            found.append(legend.Entry("node", legend.NAMES["node"], swatch))
+            continue
+        keys, names = [], []
+        for i in layers:
+            r = role(i)
+            if r == "hidden" and len(hidden_looks) > 1:
+                keys.append(f"hidden-{i}")
+                names.append(f"hidden layer {i}")
+            elif r not in keys:
+                keys.append(r)
+                names.append(f"{r} layer" if r != "hidden" or len(layers) == 1 else "hidden layers")
+        label = ", ".join(names)
+        found.append(legend.Entry("node." + "+".join(keys), label[0].upper() + label[1:], swatch))
+    scene.legend[:0] = [e for e in found if all(e.key != old.key for old in scene.legend)]
 
 
 def add_labels(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
@@ -488,7 +555,9 @@ def render(spec: FcnnSpec, theme: Theme) -> Scene:
     scene = Scene("fcnn", theme.background, theme.margin, flow="x" if spec.direction in ("right", "left") else "y",
                   title="fcnn " + " ".join(str(layer.size) for layer in spec.layers))
     scene.groups.extend(edge_groups(spec, theme, layouts, place))
-    scene.groups.extend(layer_groups(spec, theme, layouts, place))
+    scene.groups.extend(layer_groups(spec, theme, layouts, place, scene))
+    if spec.edge_color == "weight":
+        weight_entry(spec, theme, scene)
     if spec.show_weights:
         add_weight_labels(spec, theme, layouts, place, scene)
     add_skips(spec, theme, layouts, scene)

@@ -19,6 +19,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from .. import legend
 from ..errors import SpecError
 from ..geometry import BBox, Point, text_box, text_width
 from ..scene import Dots, Group, LineTo, MoveTo, Path, Polygon, Rect, Scene, Segments, Text
@@ -383,6 +384,7 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
 
     scene = Scene("lenet", theme.background, theme.margin,
                   title="lenet " + " ".join(layer.token for layer in spec.layers))
+    legend_entries(spec, groups, scene)
     scene.notes.extend(budget_notes(spec, factors, scene))
     graph = spec.graph()
     ports = [port(p) for p in placed]
@@ -411,6 +413,31 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
         seen.add_items(scene.walk())
         scene.groups.append(skips.route(arcs, ports, seen, theme))
     return scene
+
+
+def legend_entries(spec: LenetSpec, groups: list[Group], scene: Scene) -> None:
+    """The legend's entries for what the layer groups draw: feature maps (both alternating
+    fills when a stack shows both), dense layers, filter windows; a layer with its own fill
+    gets an entry of its own, named by its caption (key ``layer-N``)."""
+    maps: list[Rect] = []
+    for i, (layer, group) in enumerate(zip(spec.layers, groups)):
+        shapes = [c for c in group.children if isinstance(c, Rect | Polygon)]
+        body = [c for c in shapes if c.cls in ("map", "dense")]
+        if layer.fill is not None and body:
+            legend.add(scene, f"layer-{i}", legend.like(body[0], "stack" if isinstance(layer, MapLayer) else "slab"),
+                       caption(layer))
+        elif isinstance(layer, MapLayer):
+            maps.extend(c for c in body if isinstance(c, Rect))
+        elif body:
+            legend.add(scene, "dense", legend.like(body[0], "slab"))
+        for window in (c for c in shapes if c.cls == "window"):
+            legend.add(scene, "window", legend.like(window, "square"))
+    if maps:
+        fills = list(dict.fromkeys(m.fill for m in maps))
+        swatch = legend.like(maps[0], "stack" if len(fills) > 1 else "box", alt=fills[-1])
+        legend.add(scene, "map", swatch)
+    scene.legend.sort(key=lambda e: ["map", "dense", "window"].index(e.key) if e.key in ("map", "dense", "window")
+                      else 3)
 
 
 class Room:

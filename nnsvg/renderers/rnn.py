@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .. import legend
 from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, union_all, unit
 from ..scene import Circle, CubicTo, Fan, Group, MoveTo, Path, Primitive, Rect, Scene, Text
 from ..spec.rnn import RnnSpec
@@ -401,10 +402,41 @@ def render(spec: RnnSpec, theme: Theme) -> Scene:
                   title=f"rnn {' '.join(str(layer.size) for layer in spec.layers)} {spec.cell}"
                         + (f" unrolled {spec.unroll}" if spec.unroll else ""))
     scene.groups.extend([edges, recurrent, *([cell_state] if cell_state.children else []), *layer_groups])
+    legend_entries(spec, theme, layer_groups, [edges, recurrent, cell_state], scene)
     if spec.labels:
         scene.groups.append(captions(spec, theme, list(plan.names.values()), scene))
     scene.notes.extend(notes(spec, scene, theme))
     return scene
+
+
+def legend_entries(spec: RnnSpec, theme: Theme, layers: list[Group], lines: list[Group], scene: Scene) -> None:
+    """The legend's entries for what was drawn: the node looks (as FCNN names them) or the
+    blocks and recurrent cells, then the feed-forward, recurrent and cell-state connections."""
+    looks: dict[tuple[str, str], list[int]] = {}
+    for i, group in enumerate(layers):
+        layer = spec.layers[i]
+        for item in group.children:
+            if isinstance(item, Circle):
+                look = looks.setdefault((item.fill, item.stroke), [])
+                if i not in look:
+                    look.append(i)
+            elif isinstance(item, Rect) and layer.fill is not None:
+                legend.add(scene, f"layer-{i}", legend.like(item), layer.label or state_name(spec, i, None))
+            elif isinstance(item, Rect):
+                cell = item.cls == "cell"
+                legend.add(scene, "cell" if cell else "block", legend.like(item),
+                           f"{spec.cell.upper()} cell" if cell else "Input / output")
+    if looks:
+        from .fcnn import node_entries
+
+        node_entries(scene, looks, len(spec.layers), theme)
+    keys = {"feedforward": "edge", "recurrent": "recurrent", "cell-state": "cell-state"}
+    for group in lines:
+        headed = any(isinstance(p, Path) and "arrowhead" in (p.cls or "") for p in group.children)
+        for item in group.children:
+            if isinstance(item, Path) and item.stroke != "none" and item.cls and item.cls.split()[0] in keys:
+                head = "solid" if headed and not isinstance(item.data, Fan) else "none"
+                legend.add(scene, keys[item.cls.split()[0]], legend.like(item, head=head))
 
 
 def captions(spec: RnnSpec, theme: Theme, names: list[Text], scene: Scene) -> Group:

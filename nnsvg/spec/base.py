@@ -40,6 +40,12 @@ class BaseSpec:
     width: str | None = option(None, "length", "printed width: 3.5in, 8.4cm, 90mm, 252pt, 336px, or column (3.5 in), "
                                "page (7 in), slide (13.33 in); the layout is solved for it with text and strokes at "
                                "their true size", axis="width")
+    legend: str = option("off", "choice", "a legend of the colours and kinds the figure draws: right of the "
+                         "drawing, below it, or auto (the side that keeps the figure closer to a page's aspect)",
+                         choices=("off", "right", "below", "auto"))
+    legend_labels: dict[str, str] = option(
+        {}, "labels", "legend labels by entry key (node, bias, map, dense, recurrent, …; an empty text leaves the "
+        "entry out), key=text", alias="legend_label")
     connections: tuple[Link, ...] = option(
         (), "connections", "extra connections (skips, merges): FROM:TO[:KIND[:LABEL]] by 0-based layer index or "
         "name, KIND one of data, add, concat, multiply, recurrent (repeatable)", alias="connect")

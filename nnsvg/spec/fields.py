@@ -17,10 +17,10 @@ if TYPE_CHECKING:
     from .base import BaseSpec
 
 from ..errors import SpecError
-from ..text import check_text, nearest, quote
+from ..text import check_text, clip, nearest, quote
 
 KINDS = ("bool", "int", "number", "choice", "numbers", "text", "texts", "settings", "layers", "length",
-         "connections", "blocks", "matrices")
+         "connections", "blocks", "matrices", "labels")
 MAX_MATRIX_VALUES = 100_000  # a spec's matrices (FCNN's real weights) hold at most this many numbers
 
 
@@ -115,6 +115,17 @@ def coerce(name: str, value: object, meta: dict[str, Any]) -> Any:
         from . import wiring
 
         return wiring.links(name, value) if kind == "connections" else wiring.blocks(name, value)
+    if kind == "labels":  # texts by key (legend_labels: {bias: "+1 unit"})
+        if not isinstance(value, dict):
+            raise SpecError(f"{name}: expected a mapping of keys to texts, got {quote(value)}")
+        out: dict[str, str] = {}
+        for key, item in value.items():
+            if not isinstance(key, str) or not key.strip():
+                raise SpecError(f"{name}: expected text keys, got {quote(key)}")
+            if not isinstance(item, str | int | float) or isinstance(item, bool):
+                raise SpecError(f"{name}.{clip(key)}: expected text, got {quote(item)}")
+            out[check_text(key.strip(), name)] = check_text(str(item), f"{name}.{clip(key)}")
+        return out
     if kind == "settings":
         if not isinstance(value, dict):
             raise SpecError(f"{name}: expected a mapping of theme keys to values, got {quote(value)}")
@@ -211,6 +222,8 @@ def json_type(meta: dict[str, Any]) -> dict[str, Any]:
         return wiring.json_type(kind)
     if kind == "settings":
         return {"type": "object", "additionalProperties": {"type": ["string", "number"]}}
+    if kind == "labels":
+        return {"type": "object", "additionalProperties": {"type": "string"}}
     if kind == "matrices":
         row = {"type": "array", "minItems": 1, "items": {"type": "number"}}
         return {"type": "array", "items": {"type": "array", "minItems": 1, "items": row}}

@@ -30,7 +30,7 @@ REF_SCHEMA: dict[str, Any] = {"oneOf": [{"type": "integer", "minimum": 0}, {"typ
 # the JSON Schema of a layer mapping's wiring keys
 LAYER_KEYS_SCHEMA: dict[str, Any] = {
     "name": {"type": "string", "pattern": NAME_PATTERN},
-    "inputs": {"type": "array", "minItems": 1, "items": REF_SCHEMA},
+    "inputs": {"type": "array", "items": REF_SCHEMA},  # [] : an input of the network (blocks style)
 }
 
 
@@ -68,8 +68,7 @@ def layer_wiring(item: dict[Any, Any], where: str) -> dict[str, Any]:
     if "inputs" in item:
         value = item["inputs"]
         items = value if isinstance(value, list | tuple) else [value]
-        if not items:
-            raise SpecError(f"{where}.inputs: expected at least one layer index or name")
+        # an empty list: the layer has no inputs, a second input of the network (blocks style)
         out["inputs"] = tuple(ref(v, f"{where}.inputs") for v in items)
     return out
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 Point = tuple[float, float]  # (u, v)
 
-DUMMY_WEIGHT = 4.0  # how strongly a lane of dummies keeps straight
+DUMMY_WEIGHT = 50.0  # how strongly a lane of dummies keeps straight
 TO_DUMMY = 0.001  # how little a real box is pulled toward a skip's lane
 SWEEPS = 30  # down-and-up sweeps of the across positions
 ORDER_SWEEPS = 8
@@ -341,6 +341,7 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
         neighbours.setdefault(id(s), []).append((t, 0.01))  # pushed aside by its merge, never pushing it
 
     label_side = [1] * len(frames)
+    by_id = {id(node): node for node in nodes}
 
     def separation(a: _Node, b: _Node) -> float:
         gap = options.lane_gap if a.real >= 0 and b.real >= 0 else options.edge_gap
@@ -352,8 +353,10 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
                 sep += frames[f].label_across
         return sep
 
-    def place() -> None:
-        for row in rows:  # packed, centred on 0
+    frozen: set[int] = set()
+
+    def place(sweeps: int = SWEEPS, pack: bool = True) -> None:
+        for row in rows if pack else ():  # packed, centred on 0
             x = 0.0
             for k, node in enumerate(row):
                 if k:
@@ -362,7 +365,7 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
             shift = x / 2
             for node in row:
                 node.v -= shift
-        for sweep in range(2 * SWEEPS):
+        for sweep in range(2 * sweeps):
             order = range(count) if sweep % 2 == 0 else range(count - 1, -1, -1)
             for r in order:
                 row = rows[r]
@@ -371,7 +374,10 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
                 desired, weights = [], []
                 for node in row:
                     near = neighbours.get(id(node), [])
-                    if near:
+                    if id(node) in frozen:
+                        desired.append(node.v)
+                        weights.append(1e6)
+                    elif near:
                         w = sum(wt for _, wt in near)
                         desired.append(sum(m.v * wt for m, wt in near) / w)
                         weights.append(w)
@@ -390,6 +396,12 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
             label_side[f] = -1 if (min(vs) + max(vs)) / 2 < middle - 1e-6 else 1
         place()
     _snap(rows, neighbours, separation)
+    # chains of aligned boxes and lanes of dummies are rigid: each at one position, the rest refit
+    links = [(a, b) for key in neighbours for b, w in neighbours[key] if w >= ALIGN for a in [by_id[key]]]
+    for chain in _rigid(nodes, links):
+        _straighten(chain, rows, separation)
+    frozen.update(id(m) for chain in _rigid(nodes, links) for m in chain if len(chain) > 1)
+    place(3, pack=False)
     shift = min(node.v - node.across / 2 for node in nodes)
     for node in nodes:
         node.v = round(node.v - shift, 6)
@@ -595,6 +607,48 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
         out_frames.append((u0, v0, u1, v1))
     return Layout([(cu, v) for cu, v, _, _ in boxes_at], rank, routes, out_frames, label_side,
                   [(row_start[r], row_start[r] + depth[r]) for r in range(count)])
+
+
+def _rigid(nodes: list[_Node], links: list[tuple[_Node, _Node]]) -> list[list[_Node]]:
+    """The chains of nodes joined by aligning links, longest first (ties: the lowest position in
+    ``nodes``)."""
+    parent = list(range(len(nodes)))
+    where = {id(node): k for k, node in enumerate(nodes)}
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, b in links:
+        ra, rb = find(where[id(a)]), find(where[id(b)])
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[_Node]] = {}
+    for k, node in enumerate(nodes):
+        groups.setdefault(find(k), []).append(node)
+    chains = [g for g in groups.values() if len(g) > 1 and len({m.rank for m in g}) == len(g)]
+    return sorted(chains, key=lambda g: (-len(g), where[id(g[0])]))
+
+
+def _straighten(chain: list[_Node], rows: list[list[_Node]], separation: object) -> None:
+    """Move a chain to one position across, the mean of its members' clamped to what every
+    member's neighbours in its rank leave free; unmoved when no position is free for all."""
+    sep = separation
+    lo, hi = -math.inf, math.inf
+    for m in chain:
+        row = rows[m.rank]
+        k = row.index(m)
+        if k > 0:
+            lo = max(lo, row[k - 1].v + sep(row[k - 1], m))  # type: ignore[operator]
+        if k < len(row) - 1:
+            hi = min(hi, row[k + 1].v - sep(m, row[k + 1]))  # type: ignore[operator]
+    if lo > hi + 1e-9:
+        return
+    v = min(max(sum(m.v for m in chain) / len(chain), lo), hi)
+    for m in chain:
+        m.v = v
 
 
 def _snap(rows: list[list[_Node]], neighbours: dict[int, list[tuple[_Node, float]]],

@@ -99,6 +99,38 @@ def quality_check_time(runs: int) -> tuple[float, float]:
     return render, check
 
 
+BLOCKS_PROBE = """
+import random, statistics, sys, time
+from nnsvg import spec as specs
+from nnsvg.layered import layout
+from nnsvg.renderers import blocks
+from nnsvg.theme import load_theme
+runs = int(sys.argv[1])
+theme = load_theme("nnsvg")
+rng = random.Random(7)
+chain = specs.from_dict({"style": "blocks", "layers": ["conv3x3:64", "bn", "relu"] * 66 + ["add", "relu"],
+                         "connections": [f"{i}:{i + 3}:add" for i in range(0, 195, 3)]})
+dag = specs.from_dict({"style": "blocks", "layers": ["input"] + [
+    {"op": "conv3x3", "inputs": sorted(rng.sample(range(i), min(i, rng.randint(1, 2))))} for i in range(1, 200)]})
+out = []
+for spec in (chain, dag):
+    times, renders = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        blocks.render(spec, theme)
+        renders.append(time.perf_counter() - start)
+    out.append(statistics.median(renders))
+print(*out)
+"""
+
+
+def blocks_time(runs: int) -> tuple[float, float]:
+    """Median seconds to lay out and draw 200 blocks: a chain with skips, and a random DAG."""
+    done = subprocess.run([PY, "-c", BLOCKS_PROBE, str(runs)], capture_output=True, text=True, check=True)
+    chain, dag = (float(v) for v in done.stdout.split())
+    return chain, dag
+
+
 def peak_rss_kb(command: list[str]) -> int:
     """Peak resident memory of one run, from a fresh helper process's child usage."""
     probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
@@ -199,6 +231,10 @@ def main() -> None:
             rows.append((f"{style}: 10 / 100 / 1,000 layers → SVG (in process)",
                          f"{t10:.3f} / {t100:.3f} / {t1000:.3f} s", f"layer `{SCALING_TOKENS[style]}`",
                          f"1,000 vs 100 layers: {t1000 / t100:.1f}× (linear: 10×)"))
+
+        chain, dag = blocks_time(runs)
+        rows.append(("blocks: 200 layers laid out and drawn (in process)", f"{chain:.3f} s",
+                     f"random 200-layer DAG {dag:.3f} s", "target < 0.2 s"))
 
         render, check = quality_check_time(runs)
         rows.append(("quality.check, full FCNN with --bias (535,818 edges, in process)", f"{check:.3f} s",

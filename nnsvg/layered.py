@@ -355,7 +355,9 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
 
     frozen: set[int] = set()
 
-    def place(sweeps: int = SWEEPS, pack: bool = True) -> None:
+    budget = max(4, min(SWEEPS, 1500 // max(len(nodes), 1)))  # big figures: fewer sweeps, then rigid chains
+
+    def place(sweeps: int = budget, pack: bool = True) -> None:
         for row in rows if pack else ():  # packed, centred on 0
             x = 0.0
             for k, node in enumerate(row):
@@ -365,7 +367,12 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
             shift = x / 2
             for node in row:
                 node.v -= shift
+        moved = 0.0
         for sweep in range(2 * sweeps):
+            if sweep % 2 == 0:
+                if sweep and moved < 0.05:  # settled
+                    break
+                moved = 0.0
             order = range(count) if sweep % 2 == 0 else range(count - 1, -1, -1)
             for r in order:
                 row = rows[r]
@@ -385,7 +392,8 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
                         desired.append(node.v)
                         weights.append(0.01)
                 seps = [separation(a, b) for a, b in zip(row, row[1:])]
-                for node, v in zip(row, _pav(desired, weights, seps)):
+                for node, v in zip(row, _pav(desired, weights, seps) if len(row) > 1 else desired):
+                    moved = max(moved, abs(node.v - v))
                     node.v = v
 
     place()
@@ -429,6 +437,9 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
         chain = chains[k]
         s, t = chain[0], chain[-1]
         flank = chain[-2].rank == t.rank and len(chain) > 2
+        if flank and abs(chain[-2].index - t.index) != 1:  # something between the lane and the target:
+            chain = [*chain[:-2], t]  # in through its upstream side instead
+            flank = False
         nxt = chain[1]
         v_out = port(s, nxt.v, snap=True)
         plan: Plan = [("start", (s, v_out))]

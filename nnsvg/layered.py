@@ -93,7 +93,7 @@ class Layout:
 
 
 class _Node:
-    __slots__ = ("along", "across", "real", "rank", "v", "index", "frames", "side_entry")
+    __slots__ = ("across", "along", "frames", "index", "rank", "real", "side_entry", "v")
 
     def __init__(self, along: float, across: float, real: int, rank: int, side_entry: bool = False) -> None:
         self.along, self.across, self.real, self.rank = along, across, real, rank
@@ -507,29 +507,30 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
     for k, plan in enumerate(drafts):
         for p, (kind, data) in enumerate(plan):
             if kind == "turn":
-                g, a, b, nets = data  # type: ignore[misc]
+                g, v_a, v_b, nets = data  # type: ignore[misc]
                 roots = [find((g, net)) for net in nets]
                 for other in roots[1:]:
                     parent[other] = roots[0]
-                turns_at.append((k, p, g, min(a, b), max(a, b), nets[0]))
+                turns_at.append((k, p, g, min(v_a, v_b), max(v_a, v_b), nets[0]))
     spans: dict[int, dict[tuple[int, object], list[float]]] = {}
-    for k, p, g, a, b, net in turns_at:
+    for _k, _p, g, lo_v, hi_v, net in turns_at:
         span = spans.setdefault(g, {}).setdefault(find((g, net)), [math.inf, -math.inf])
-        span[0], span[1] = min(span[0], a), max(span[1], b)
+        span[0], span[1] = min(span[0], lo_v), max(span[1], hi_v)
     assignment: dict[tuple[int, object], int] = {}
     gap_tracks: dict[int, int] = {}
     for g, nets_here in sorted(spans.items(), key=lambda item: item[0]):
-        ends: list[float] = []
-        for key, (a, b) in sorted(nets_here.items(), key=lambda item: (item[1][0], item[1][1], str(item[0]))):
-            for t_index, end in enumerate(ends):
-                if end + options.track_gap <= a:
-                    ends[t_index] = b
-                    assignment[key] = t_index
+        track_ends: list[float] = []
+        for net_key, (lo_v, hi_v) in sorted(nets_here.items(),
+                                            key=lambda item: (item[1][0], item[1][1], str(item[0]))):
+            for t_index, end_v in enumerate(track_ends):
+                if end_v + options.track_gap <= lo_v:
+                    track_ends[t_index] = hi_v
+                    assignment[net_key] = t_index
                     break
             else:
-                ends.append(b)
-                assignment[key] = len(ends) - 1
-        gap_tracks[g] = len(ends)
+                track_ends.append(hi_v)
+                assignment[net_key] = len(track_ends) - 1
+        gap_tracks[g] = len(track_ends)
     tracks: dict[tuple[int, int, int], int] = {
         (k, p, g): assignment[find((g, net))] for k, p, g, _, _, net in turns_at}
 

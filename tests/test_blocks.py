@@ -13,11 +13,12 @@ import pytest
 
 from nnsvg import quality
 from nnsvg import spec as specs
-from nnsvg.errors import SpecError
 from nnsvg.backends.svg import to_svg
+from nnsvg.errors import SpecError
 from nnsvg.geometry import BBox
 from nnsvg.renderers import blocks, render
-from nnsvg.scene import Group, LineTo, MoveTo, Path as ScenePath, Rect, Scene, Text
+from nnsvg.scene import Group, LineTo, MoveTo, Rect, Scene, Text
+from nnsvg.scene import Path as ScenePath
 from nnsvg.spec.blocks import BlocksSpec, parse_token
 from nnsvg.theme import load_theme
 

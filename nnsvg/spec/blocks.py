@@ -92,7 +92,8 @@ LAYER_SCHEMA: dict[str, Any] = {"oneOf": [
 
 def kind_of_op(op: str) -> str:
     """The colour kind of an op word (``conv3x3`` → conv); ``other`` for a word not known."""
-    return _known(op)[0] if _known(op) else "other"
+    known = _known(op)
+    return known[0] if known is not None else "other"
 
 
 def _known(op: str) -> tuple[str, str] | None:

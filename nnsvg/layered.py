@@ -36,7 +36,9 @@ The steps, each deterministic (ties broken by node index, never by hashing):
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 Point = tuple[float, float]  # (u, v)
@@ -93,14 +95,50 @@ class Layout:
 
 
 class _Node:
-    __slots__ = ("across", "along", "frames", "index", "rank", "real", "side_entry", "v")
+    """A box or a dummy (a long edge passing a rank: ``real`` is -1) during the layout."""
 
-    def __init__(self, along: float, across: float, real: int, rank: int, side_entry: bool = False) -> None:
+    __slots__ = ("across", "along", "frames", "index", "rank", "real", "v")
+
+    def __init__(self, along: float, across: float, real: int, rank: int) -> None:
         self.along, self.across, self.real, self.rank = along, across, real, rank
-        self.v = 0.0
-        self.index = 0  # position in its rank
+        self.v = 0.0  # position across the flow
+        self.index = 0  # position in its rank's order
         self.frames: frozenset[int] = frozenset()
-        self.side_entry = side_entry
+
+
+@dataclass(frozen=True)
+class _Start:  # out of the source's downstream side at v
+    node: _Node
+    v: float
+
+
+@dataclass(frozen=True)
+class _Turn:  # across the flow in the gap after rank ``gap``, on the track of its nets
+    gap: int
+    v_from: float
+    v_to: float
+    nets: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class _End:  # into the target's upstream side at v
+    node: _Node
+    v: float
+
+
+@dataclass(frozen=True)
+class _Flank:  # along the lane to the target's middle, then into its flank (side -1 or +1)
+    node: _Node
+    side: int
+
+
+@dataclass(frozen=True)
+class _Beside:  # straight across from a side input to its merge, in their rank
+    source: _Node
+    target: _Node
+
+
+_Piece = _Start | _Turn | _End | _Flank | _Beside
 
 
 def _topological(n: int, edges: list[Edge]) -> list[int]:
@@ -172,14 +210,406 @@ def _pav(desired: list[float], weights: list[float], seps: list[float]) -> list[
     return [y + o for y, o in zip(out, offsets)]
 
 
-def _crossings(upper: list[_Node], lower: list[_Node], down: dict[int, list[int]], ids: dict[int, int]) -> int:
-    pairs = sorted((ids[id(a)], b) for a in upper for b in down.get(id(a), []))
+def _crossings(upper: list[_Node], down: dict[int, list[_Node]], rank: int) -> int:
+    """Crossings between the edges from ``upper`` (in order) to the next rank."""
+    ends = [b.index for a in upper for b in sorted(down.get(id(a), []), key=lambda m: m.index)
+            if b.rank == rank + 1]
     count = 0
-    seen: list[int] = []
-    for _, b in pairs:  # inversions among the lower ends
-        count += sum(1 for x in seen if x > b)
-        seen.append(b)
+    for k, b in enumerate(ends):  # inversions
+        count += sum(1 for x in ends[:k] if x > b)
     return count
+
+
+class _Layered:
+    """One layout in progress (``layout`` runs its steps in order)."""
+
+    def __init__(self, boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Options,
+                 soft: set[int]) -> None:
+        self.boxes, self.frames, self.options = boxes, frames, options
+        self.n = len(boxes)
+        hard = [Edge(e.source, e.target, e.ranked and k not in soft) for k, e in enumerate(edges)]
+        self.rank, self.beside = ranks_of(boxes, hard)
+        self.edges = [Edge(e.source, e.target, e.ranked and (k not in soft or self.rank[e.target] >
+                                                             self.rank[e.source])) for k, e in enumerate(edges)]
+        self.nodes = [_Node(b.along, b.across, i, self.rank[i]) for i, b in enumerate(boxes)]
+        for f, frame in enumerate(frames):
+            for m in frame.members:
+                self.nodes[m].frames = self.nodes[m].frames | {f}
+        self.frame_ranks = [(min(self.rank[m] for m in f.members), max(self.rank[m] for m in f.members))
+                            for f in frames]
+        self.label_side = [1] * len(frames)
+        self.ranked = [k for k, e in enumerate(self.edges) if e.ranked and k not in self.beside]
+        self.chains: dict[int, list[_Node]] = {}
+        self.down: dict[int, list[_Node]] = {}
+        self.up: dict[int, list[_Node]] = {}
+        self.rows: list[list[_Node]] = []
+        self.neighbours: dict[int, list[tuple[_Node, float]]] = {}
+        self.frozen: set[int] = set()
+        self.beside_of = {self.edges[k].target: self.edges[k].source for k in self.beside}
+
+    # --- 2. long edges ------------------------------------------------------------------------------
+    def make_chains(self) -> None:
+        """Each ranked edge as the nodes it passes, dummies between its ends; a skip into a box
+        that also has an input from the rank before it gets a dummy beside that box too."""
+        before: dict[int, set[int]] = {}
+        for k in self.ranked:
+            e = self.edges[k]
+            before.setdefault(e.target, set()).add(self.rank[e.source])
+        for k in self.ranked:
+            e = self.edges[k]
+            s, t = self.nodes[e.source], self.nodes[e.target]
+            flank = t.rank - s.rank > 1 and (t.rank - 1) in before[e.target] and self.boxes[e.target].side_entry
+            chain = [s]
+            for r in range(s.rank + 1, t.rank + 1 if flank else t.rank):
+                d = _Node(0.0, 0.0, -1, r)
+                d.frames = frozenset(f for f in s.frames | t.frames
+                                     if self.frame_ranks[f][0] <= r <= self.frame_ranks[f][1])
+                self.nodes.append(d)
+                chain.append(d)
+            chain.append(t)
+            self.chains[k] = chain
+            for a, b in itertools.pairwise(chain):
+                if b.rank != a.rank:  # (a flank dummy's last step stays in its rank)
+                    self.down.setdefault(id(a), []).append(b)
+                    self.up.setdefault(id(b), []).append(a)
+
+    # --- 3. order -----------------------------------------------------------------------------------
+    def order(self) -> None:
+        count = max(node.rank for node in self.nodes) + 1
+        self.rows = [[] for _ in range(count)]
+        placed: set[int] = set()
+        flanks: dict[int, list[_Node]] = {}
+        for chain in self.chains.values():
+            if chain[-2].rank == chain[-1].rank:
+                flanks.setdefault(id(chain[-1]), []).append(chain[-2])
+
+        def put(node: _Node) -> None:
+            if id(node) not in placed:
+                placed.add(id(node))
+                self.rows[node.rank].append(node)
+
+        def visit(start: _Node) -> None:  # depth first, edges in their order: the trunk first
+            stack = [start]
+            while stack:
+                cur = stack.pop()
+                if id(cur) in placed:
+                    continue
+                put(cur)
+                if cur.real in self.beside_of:  # its side input next to it
+                    put(self.nodes[self.beside_of[cur.real]])
+                for d in flanks.get(id(cur), []):  # the lanes into its flank next to it
+                    put(d)
+                stack.extend(reversed(self.down.get(id(cur), [])))
+
+        sides = set(self.beside_of.values())
+        for node in self.nodes[:self.n]:
+            if not self.up.get(id(node)) and node.real not in sides:
+                visit(node)
+        for node in self.nodes:
+            visit(node)
+        self.renumber()
+        best, best_rows = self.crossings(), [list(row) for row in self.rows]
+        for sweep in range(ORDER_SWEEPS):
+            if best == 0:
+                break
+            downward = sweep % 2 == 0
+            links = self.up if downward else self.down
+            for r in (range(1, count) if downward else range(count - 2, -1, -1)):
+                def key(node: _Node, r: int = r, links: dict[int, list[_Node]] = links) -> tuple[float, int]:
+                    near = [m.index for m in links.get(id(node), []) if abs(m.rank - r) == 1]
+                    return (sum(near) / len(near) if near else float(node.index), node.index)
+
+                self.rows[r].sort(key=key)
+                for k, node in enumerate(self.rows[r]):
+                    node.index = k
+            crossings = self.crossings()
+            if crossings < best:
+                best, best_rows = crossings, [list(row) for row in self.rows]
+        self.rows = best_rows
+        for target, source in sorted(self.beside_of.items()):  # a side input on the outer side
+            row = self.rows[self.rank[target]]
+            row.remove(self.nodes[source])
+            at = row.index(self.nodes[target])
+            row.insert(at if at == 0 else at + 1, self.nodes[source])
+        self.renumber()
+
+    def renumber(self) -> None:
+        for row in self.rows:
+            for k, node in enumerate(row):
+                node.index = k
+
+    def crossings(self) -> int:
+        return sum(_crossings(self.rows[r], self.down, r) for r in range(len(self.rows) - 1))
+
+    # --- 4. positions across ------------------------------------------------------------------------
+    def weigh(self) -> None:
+        """How strongly each node is drawn to each neighbour in the ranks next to it."""
+        # the dummies of skips (beside the boxes, into a flank): not a branch of the box they leave
+        lanes = {id(d) for c in self.chains.values() if c[-2].rank == c[-1].rank for d in c[1:-1]}
+        for k in self.ranked:
+            chain = self.chains[k]
+            skip = chain[-2].rank == chain[-1].rank
+            for a, b in itertools.pairwise(chain):
+                if a.rank == b.rank:
+                    continue
+                outs = sum(1 for m in self.down.get(id(a), []) if id(m) not in lanes) or 1
+                ins = sum(1 for m in self.up.get(id(b), []) if id(m) not in lanes) or 1
+                if a.real < 0 and b.real < 0:
+                    wa = wb = DUMMY_WEIGHT
+                elif skip:
+                    wa = wb = TO_DUMMY
+                elif outs == 1 and ins == 1:
+                    wa = wb = ALIGN  # one after the other, nothing else: a straight line
+                else:  # a fork's children spread about it; a join sits amid its inputs
+                    wa, wb = 1.0 / ins, 1.0 / outs
+                self.neighbours.setdefault(id(a), []).append((b, wa))
+                self.neighbours.setdefault(id(b), []).append((a, wb))
+        for k in self.beside:  # a side input: pushed aside by its merge, never pushing it
+            e = self.edges[k]
+            self.neighbours.setdefault(id(self.nodes[e.source]), []).append((self.nodes[e.target], 0.01))
+
+    def separation(self, a: _Node, b: _Node) -> float:
+        """The least distance from ``a`` to ``b`` next to it (b after a) in a rank."""
+        o = self.options
+        sep = a.across / 2 + b.across / 2 + (o.lane_gap if a.real >= 0 and b.real >= 0 else o.edge_gap)
+        for f in sorted(a.frames ^ b.frames):
+            frame = self.frames[f]
+            sep += frame.pad
+            if frame.label_across and ((f in a.frames and self.label_side[f] > 0) or
+                                       (f in b.frames and self.label_side[f] < 0)):
+                sep += frame.label_across
+        return sep
+
+    def fit(self, sweeps: int, pack: bool = True) -> None:
+        """Sweeps down and up the ranks, each rank at the least-squares fit to its neighbours."""
+        if pack:
+            for row in self.rows:  # packed, centred on 0
+                x = 0.0
+                for k, node in enumerate(row):
+                    x += self.separation(row[k - 1], node) if k else 0.0
+                    node.v = x
+                for node in row:
+                    node.v -= x / 2
+        count = len(self.rows)
+        for _ in range(sweeps):
+            moved = 0.0
+            for r in [*range(count), *range(count - 1, -1, -1)]:
+                row = self.rows[r]
+                desired, weights = [], []
+                for node in row:
+                    near = self.neighbours.get(id(node), [])
+                    total = sum(w for _, w in near)
+                    if id(node) in self.frozen or not near:
+                        desired.append(node.v)
+                        weights.append(1e6 if id(node) in self.frozen else 0.01)
+                    else:
+                        desired.append(sum(m.v * w for m, w in near) / total)
+                        weights.append(total)
+                seps = [self.separation(a, b) for a, b in itertools.pairwise(row)]
+                for node, v in zip(row, _pav(desired, weights, seps) if len(row) > 1 else desired, strict=True):
+                    moved = max(moved, abs(node.v - v))
+                    node.v = v
+            if moved < 0.05:  # settled
+                break
+
+    def place(self) -> None:
+        budget = max(4, min(SWEEPS, 1500 // max(len(self.nodes), 1)))  # big figures: fewer sweeps
+        self.fit(budget)
+        if any(f.label_across for f in self.frames):  # a frame's label goes on its outer side
+            middle = (min(m.v - m.across / 2 for m in self.nodes) + max(m.v + m.across / 2 for m in self.nodes)) / 2
+            for f, frame in enumerate(self.frames):
+                vs = [self.nodes[m].v for m in frame.members]
+                self.label_side[f] = -1 if (min(vs) + max(vs)) / 2 < middle - 1e-6 else 1
+            self.fit(budget)
+        # chains of aligned boxes and lanes of dummies are rigid: each at one position, the rest refit
+        by_id = {id(node): node for node in self.nodes}
+        links = [(by_id[key], m) for key, near in self.neighbours.items() for m, w in near if w >= ALIGN]
+        chains = _rigid(self.nodes, links)
+        for _ in range(2):
+            for chain in chains:
+                if id(chain[0]) not in self.frozen and _straighten(chain, self.rows, self.separation):
+                    self.frozen.update(id(m) for m in chain)
+            self.fit(3, pack=False)
+        shift = min(node.v - node.across / 2 for node in self.nodes)
+        for node in self.nodes:
+            node.v = round(node.v - shift, 6)
+
+    # --- 6. routes ------------------------------------------------------------------------------------
+    def port(self, node: _Node, toward: float, snap: bool = False) -> float:
+        """Where an edge toward ``toward`` leaves or enters ``node``: straight at ``toward``
+        when that is well within the node, else at its middle."""
+        if snap and abs(toward - node.v) < SNAP:
+            return node.v
+        inset = min(node.across / 2, max(4.0, node.across * 0.15))
+        return toward if node.v - node.across / 2 + inset <= toward <= node.v + node.across / 2 - inset else node.v
+
+    def plans(self) -> list[list[_Piece]]:
+        plans: list[list[_Piece]] = [[] for _ in self.edges]
+        for k in self.ranked:
+            plans[k] = self.ranked_plan(k)
+        for k in self.beside:
+            e = self.edges[k]
+            plans[k] = [_Beside(self.nodes[e.source], self.nodes[e.target])]
+        for k, e in enumerate(self.edges):
+            if not e.ranked:
+                plans[k] = self.corridor_plan(k)
+        return plans
+
+    def ranked_plan(self, k: int) -> list[_Piece]:
+        chain = self.chains[k]
+        s, t = chain[0], chain[-1]
+        flank = chain[-2].rank == t.rank and len(chain) > 2
+        if flank and abs(chain[-2].index - t.index) != 1:  # something between the lane and the target:
+            chain, flank = [*chain[:-2], t], False  # in through its upstream side instead
+        v = self.port(s, chain[1].v, snap=True)
+        plan: list[_Piece] = [_Start(s, v)]
+        for a, b in itertools.pairwise(chain):
+            if b is t and flank:
+                plan.append(_Flank(t, 1 if chain[-2].v > t.v else -1))
+                break
+            if b is t:
+                v_in = self.port(t, v)
+                if abs(v_in - v) > SNAP:
+                    plan.append(_Turn(a.rank, v, v_in, (("in", t.real), ("out", s.real)) if a is s else
+                                      (("in", t.real),)))
+                plan.append(_End(t, v_in))
+                break
+            if abs(b.v - v) > SNAP:  # a turn in the gap before b's rank
+                plan.append(_Turn(a.rank, v, b.v, (("out", s.real),) if a is s else (("edge", k),)))
+                v = b.v
+        return plan
+
+    def corridor_plan(self, k: int) -> list[_Piece]:
+        """Out into the gap after the source, along the free corridor across the ranks nearest to
+        both ends, into the gap before the target."""
+        e, o = self.edges[k], self.options
+        s, t = self.nodes[e.source], self.nodes[e.target]
+        lo, hi = min(s.rank, t.rank), max(s.rank, t.rank)
+        blocked = sorted((m.v - m.across / 2 - o.edge_gap, m.v + m.across / 2 + o.edge_gap) for m in self.nodes
+                         if lo <= m.rank <= hi)
+        candidates: list[float] = []
+        reach = -math.inf
+        for a, b in blocked:
+            if a > reach:
+                candidates.append((reach + a) / 2 if math.isfinite(reach) else a - o.edge_gap)
+            reach = max(reach, b)
+        candidates.append(reach + o.edge_gap if math.isfinite(reach) else s.v)
+        corridor = min(candidates, key=lambda c: (abs(c - s.v) + abs(c - t.v), c))
+        toward = 1 if corridor > t.v else -1
+        v_in = t.v + toward * min(t.across / 4, max(t.across / 2 - 6, 0.0))
+        return [_Start(s, s.v), _Turn(s.rank, s.v, corridor, (("out", s.real),)),
+                _Turn(t.rank - 1, corridor, v_in, (("edge", k),)), _End(t, v_in)]
+
+    def tracks(self, plans: list[list[_Piece]]) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
+        """A track for every turn (by edge and piece) and the number of tracks in each gap: the
+        turns of one net (out of one box, into one box, one edge) share a track; nets whose spans
+        across the flow come closer than a track gap do not."""
+        parent: dict[tuple[int, str, int], tuple[int, str, int]] = {}
+
+        def find(key: tuple[int, str, int]) -> tuple[int, str, int]:
+            while parent.setdefault(key, key) != key:
+                key = parent[key]
+            return key
+
+        turns: list[tuple[int, int, _Turn]] = []
+        for k, plan in enumerate(plans):
+            for p, piece in enumerate(plan):
+                if isinstance(piece, _Turn):
+                    roots = [find((piece.gap, *net)) for net in piece.nets]
+                    for other in roots[1:]:
+                        if other != roots[0]:
+                            parent[other] = roots[0]
+                    turns.append((k, p, piece))
+        spans: dict[int, dict[tuple[int, str, int], list[float]]] = {}
+        for _, _, piece in turns:
+            span = spans.setdefault(piece.gap, {}).setdefault(find((piece.gap, *piece.nets[0])), [math.inf, -math.inf])
+            span[0] = min(span[0], piece.v_from, piece.v_to)
+            span[1] = max(span[1], piece.v_from, piece.v_to)
+        assignment: dict[tuple[int, str, int], int] = {}
+        counts: dict[int, int] = {}
+        for gap, nets in spans.items():
+            ends: list[float] = []
+            for key, (lo, hi) in sorted(nets.items(), key=lambda item: (item[1][0], item[1][1], item[0])):
+                free = next((i for i, end in enumerate(ends) if end + self.options.track_gap <= lo), None)
+                if free is None:
+                    ends.append(hi)
+                    assignment[key] = len(ends) - 1
+                else:
+                    ends[free] = hi
+                    assignment[key] = free
+            counts[gap] = len(ends)
+        return {(k, p): assignment[find((piece.gap, *piece.nets[0]))] for k, p, piece in turns}, counts
+
+    # --- 5. positions along, and the routes' points ----------------------------------------------------
+    def along(self, counts: dict[int, int]) -> tuple[list[float], list[float], dict[int, float]]:
+        """Each rank's start and depth along the flow, and where each gap's first track is."""
+        o, count = self.options, len(self.rows)
+        depth = [0.0] * count
+        for node in self.nodes[:self.n]:
+            depth[node.rank] = max(depth[node.rank], node.along)
+        closing = [0.0] * (count + 1)  # frames ending at rank r: room after it
+        opening = [0.0] * (count + 1)  # frames starting at rank r: room before it
+        nest = _nesting(self.frames)
+        for f, (r0, r1) in enumerate(self.frame_ranks):
+            room = self.frames[f].pad * nest[f]
+            closing[r1] = max(closing[r1], room)
+            opening[r0] = max(opening[r0], room)
+        start = [0.0] * count
+        first_track: dict[int, float] = {}
+        u = 0.0
+        for g in range(-1, count):  # the gap after rank g
+            tracks = counts.get(g, 0)
+            spread = (tracks - 1) * o.track_gap if tracks else 0.0
+            if 0 <= g < count - 1:
+                needed = max(o.rank_gap, spread + 2 * o.arrow if tracks else 0.0)
+            else:  # before the first rank, after the last: only for corridors
+                needed = spread + 1.5 * o.arrow if tracks else 0.0
+            u += closing[g] if g >= 0 else 0.0
+            first_track[g] = u + (needed - spread) / 2
+            u += needed + (opening[g + 1] if g + 1 < count else 0.0)
+            if g + 1 < count:
+                start[g + 1] = u
+                u += depth[g + 1]
+        return start, depth, first_track
+
+    def resolve(self, plans: list[list[_Piece]]) -> Layout:
+        track_of, counts = self.tracks(plans)
+        start, depth, first_track = self.along(counts)
+
+        def middle(node: _Node) -> float:
+            return start[node.rank] + depth[node.rank] / 2
+
+        routes: list[list[Point]] = []
+        for k, plan in enumerate(plans):
+            points: list[Point] = []
+            for p, piece in enumerate(plan):
+                if isinstance(piece, _Start):
+                    points.append((middle(piece.node) + piece.node.along / 2, piece.v))
+                elif isinstance(piece, _Turn):
+                    u = first_track[piece.gap] + track_of[(k, p)] * self.options.track_gap
+                    points.extend([(u, piece.v_from), (u, piece.v_to)])
+                elif isinstance(piece, _End):
+                    points.append((middle(piece.node) - piece.node.along / 2, piece.v))
+                elif isinstance(piece, _Flank):
+                    t = piece.node
+                    points.extend([(middle(t), points[-1][1]), (middle(t), t.v + piece.side * t.across / 2)])
+                else:
+                    s, t = piece.source, piece.target
+                    side = 1 if t.v > s.v else -1
+                    points = [(middle(t), s.v + side * s.across / 2), (middle(t), t.v - side * t.across / 2)]
+            routes.append(_simplify(points))
+        nest = _nesting(self.frames)
+        frames = []
+        for f, frame in enumerate(self.frames):
+            room = frame.pad * nest[f]
+            inside = [m for m in self.nodes if f in m.frames]
+            real = [m for m in inside if m.real >= 0]
+            frames.append((min(middle(m) - m.along / 2 for m in real) - room,
+                           min(m.v - m.across / 2 for m in inside) - room,
+                           max(middle(m) + m.along / 2 for m in real) + room,
+                           max(m.v + m.across / 2 for m in inside) + room))
+        return Layout([(middle(m), m.v) for m in self.nodes[:self.n]], self.rank, routes, frames, self.label_side,
+                      [(start[r], start[r] + depth[r]) for r in range(len(self.rows))])
 
 
 def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Options,
@@ -187,438 +617,14 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
     """Place ``boxes`` and route ``edges`` (see the module's docstring). The ``soft`` edges (by
     index) do not place boxes: each is ranked if its target already lies after its source, and
     routed along a corridor otherwise (a link between two stacks)."""
-    n = len(boxes)
-    loose = set(soft or ())
-    rank, beside = ranks_of(boxes, [Edge(e.source, e.target, e.ranked and k not in loose)
-                                    for k, e in enumerate(edges)])
-    edges = [Edge(e.source, e.target, e.ranked and (k not in loose or rank[e.target] > rank[e.source]))
-             for k, e in enumerate(edges)]
-    nodes: list[_Node] = [_Node(b.along, b.across, i, rank[i], b.side_entry) for i, b in enumerate(boxes)]
-    member_of: list[set[int]] = [set() for _ in range(n)]
-    for f_index, frame in enumerate(frames):
-        for m in frame.members:
-            member_of[m].add(f_index)
-    for i, node in enumerate(nodes):
-        node.frames = frozenset(member_of[i])
-    frame_ranks = [(min(rank[m] for m in f.members), max(rank[m] for m in f.members)) for f in frames]
-
-    # chains: each ranked edge as its nodes from source to target (dummies between)
-    ranked_edges = [k for k, e in enumerate(edges) if e.ranked and k not in beside]
-    preds_at: dict[int, set[int]] = {}
-    for k in ranked_edges:
-        e = edges[k]
-        preds_at.setdefault(e.target, set()).add(rank[e.source])
-    chains: dict[int, list[_Node]] = {}
-    for k in ranked_edges:
-        e = edges[k]
-        s, t = nodes[e.source], nodes[e.target]
-        chain = [s]
-        flank = (t.rank - s.rank > 1 and (t.rank - 1) in preds_at.get(e.target, set())
-                 and boxes[e.target].side_entry)
-        last = t.rank + 1 if flank else t.rank
-        ends = s.frames | t.frames
-        for r in range(s.rank + 1, last):
-            d = _Node(0.0, 0.0, -1, r)
-            d.frames = frozenset(f for f in ends if frame_ranks[f][0] <= r <= frame_ranks[f][1])
-            nodes.append(d)
-            chain.append(d)
-        chain.append(t)
-        chains[k] = chain
-
-    count = max((node.rank for node in nodes), default=0) + 1
-    rows: list[list[_Node]] = [[] for _ in range(count)]
-    # initial order: depth first from the sources, following edges in their order
-    down: dict[int, list[_Node]] = {}
-    up: dict[int, list[_Node]] = {}
-    for k in ranked_edges:
-        chain = chains[k]
-        for a, b in zip(chain, chain[1:]):
-            if b.rank == a.rank:  # a flank dummy's last step: same rank, not an order link
-                continue
-            down.setdefault(id(a), []).append(b)
-            up.setdefault(id(b), []).append(a)
-    for k in beside:
-        e = edges[k]
-        down.setdefault(id(nodes[e.target]), [])
-    placed: set[int] = set()
-    beside_of = {edges[k].target: edges[k].source for k in beside}
-
-    def visit(node: _Node) -> None:
-        stack = [node]
-        while stack:
-            cur = stack.pop()
-            if id(cur) in placed:
-                continue
-            placed.add(id(cur))
-            rows[cur.rank].append(cur)
-            if cur.real >= 0 and cur.real in beside_of:  # its side input right after it
-                src = nodes[beside_of[cur.real]]
-                if id(src) not in placed:
-                    placed.add(id(src))
-                    rows[src.rank].append(src)
-            flank = [c for c in chains.values() if c[-1] is cur and c[-2].rank == cur.rank]
-            for chain in flank:  # the lane beside a merge, next to it
-                d = chain[-2]
-                if id(d) not in placed:
-                    placed.add(id(d))
-                    rows[d.rank].append(d)
-            stack.extend(reversed(down.get(id(cur), [])))
-
-    for i in range(n):
-        if not up.get(id(nodes[i])) and i not in beside_of.values():
-            visit(nodes[i])
-    for node in nodes:
-        if id(node) not in placed:
-            visit(node)
-
-    def renumber() -> None:
-        for row in rows:
-            for k, node in enumerate(row):
-                node.index = k
-
-    renumber()
-    ids = {id(node): node.index for node in nodes}
-
-    def total_crossings() -> int:
-        idx = {id(node): node.index for node in nodes}
-        total = 0
-        for r in range(count - 1):
-            down_idx = {id(a): [b.index for b in down.get(id(a), []) if b.rank == r + 1] for a in rows[r]}
-            total += _crossings(rows[r], rows[r + 1], down_idx, idx)
-        return total
-
-    best = total_crossings()
-    best_rows = [list(row) for row in rows]
-    for sweep in range(ORDER_SWEEPS):
-        if best == 0:
-            break
-        order = range(1, count) if sweep % 2 == 0 else range(count - 2, -1, -1)
-        for r in order:
-            links = up if sweep % 2 == 0 else down
-            def key(node: _Node) -> tuple[float, int]:
-                near = [m.index for m in links.get(id(node), []) if abs(m.rank - r) == 1]
-                return (sum(near) / len(near) if near else float(node.index), node.index)
-            rows[r].sort(key=key)
-            for k, node in enumerate(rows[r]):
-                node.index = k
-        crossings = total_crossings()
-        if crossings < best:
-            best, best_rows = crossings, [list(row) for row in rows]
-    rows = best_rows
-    for target, source in sorted(beside_of.items()):  # a side input goes on the outer side
-        row = rows[rank[target]]
-        row.remove(nodes[source])
-        at = row.index(nodes[target])
-        row.insert(at if at == 0 else at + 1, nodes[source])
-    renumber()
-    del ids
-
-    # --- across positions ---------------------------------------------------------------------
-    neighbours: dict[int, list[tuple[_Node, float]]] = {}
-    # the dummies of skips (beside the boxes, into a flank): not a branch of the box they leave
-    lanes = {id(d) for c in chains.values() if c[-2].rank == c[-1].rank for d in c[1:-1]}
-    for k in ranked_edges:
-        chain = chains[k]
-        for a, b in zip(chain, chain[1:]):
-            skip = chain[-2].rank == chain[-1].rank  # a skip beside the boxes, into its target's flank
-            outs = sum(1 for m in down.get(id(a), []) if id(m) not in lanes) or 1
-            ins = sum(1 for m in up.get(id(b), []) if id(m) not in lanes) or 1
-            if a.real < 0 and b.real < 0:
-                wa = wb = DUMMY_WEIGHT
-            elif skip:
-                wa = wb = TO_DUMMY
-            elif outs == 1 and ins == 1:
-                wa = wb = ALIGN  # one after the other, nothing else: a straight line
-            else:  # a fork's children spread about it; a join sits amid its inputs
-                wa, wb = 1.0 / ins, 1.0 / outs
-            if a.rank == b.rank:
-                continue
-            neighbours.setdefault(id(a), []).append((b, wa))
-            neighbours.setdefault(id(b), []).append((a, wb))
-    for k in beside:
-        e = edges[k]
-        s, t = nodes[e.source], nodes[e.target]
-        neighbours.setdefault(id(s), []).append((t, 0.01))  # pushed aside by its merge, never pushing it
-
-    label_side = [1] * len(frames)
-    by_id = {id(node): node for node in nodes}
-
-    def separation(a: _Node, b: _Node) -> float:
-        gap = options.lane_gap if a.real >= 0 and b.real >= 0 else options.edge_gap
-        sep = a.across / 2 + b.across / 2 + gap
-        for f in a.frames ^ b.frames:
-            sep += frames[f].pad
-            if frames[f].label_across and ((f in a.frames and label_side[f] > 0) or
-                                           (f in b.frames and label_side[f] < 0)):
-                sep += frames[f].label_across
-        return sep
-
-    frozen: set[int] = set()
-
-    budget = max(4, min(SWEEPS, 1500 // max(len(nodes), 1)))  # big figures: fewer sweeps, then rigid chains
-
-    def place(sweeps: int = budget, pack: bool = True) -> None:
-        for row in rows if pack else ():  # packed, centred on 0
-            x = 0.0
-            for k, node in enumerate(row):
-                if k:
-                    x += separation(row[k - 1], node)
-                node.v = x
-            shift = x / 2
-            for node in row:
-                node.v -= shift
-        moved = 0.0
-        for sweep in range(2 * sweeps):
-            if sweep % 2 == 0:
-                if sweep and moved < 0.05:  # settled
-                    break
-                moved = 0.0
-            order = range(count) if sweep % 2 == 0 else range(count - 1, -1, -1)
-            for r in order:
-                row = rows[r]
-                if not row:
-                    continue
-                desired, weights = [], []
-                for node in row:
-                    near = neighbours.get(id(node), [])
-                    if id(node) in frozen:
-                        desired.append(node.v)
-                        weights.append(1e6)
-                    elif near:
-                        w = sum(wt for _, wt in near)
-                        desired.append(sum(m.v * wt for m, wt in near) / w)
-                        weights.append(w)
-                    else:
-                        desired.append(node.v)
-                        weights.append(0.01)
-                seps = [separation(a, b) for a, b in zip(row, row[1:])]
-                for node, v in zip(row, _pav(desired, weights, seps) if len(row) > 1 else desired):
-                    moved = max(moved, abs(node.v - v))
-                    node.v = v
-
-    place()
-    if any(f.label_across for f in frames):  # labels go on the outer side of each frame
-        middle = (min(node.v - node.across / 2 for node in nodes) + max(node.v + node.across / 2 for node in nodes)) / 2
-        for f, frame in enumerate(frames):
-            vs = [nodes[m].v for m in frame.members]
-            label_side[f] = -1 if (min(vs) + max(vs)) / 2 < middle - 1e-6 else 1
-        place()
-    _snap(rows, neighbours, separation)
-    # chains of aligned boxes and lanes of dummies are rigid: each at one position, the rest refit
-    links = [(a, b) for key in neighbours for b, w in neighbours[key] if w >= ALIGN for a in [by_id[key]]]
-    for chain in _rigid(nodes, links):
-        _straighten(chain, rows, separation)
-    frozen.update(id(m) for chain in _rigid(nodes, links) for m in chain if len(chain) > 1)
-    place(3, pack=False)
-    shift = min(node.v - node.across / 2 for node in nodes)
-    for node in nodes:
-        node.v = round(node.v - shift, 6)
-
-    # --- routes: ports and turns (in gaps), before the gaps get their sizes ----------------------
-    # A route is a list of (kind, value) pieces resolved to points once the rows are placed:
-    # every horizontal run is in a gap (between rank g and g+1; -1: before rank 0) on a track.
-    def extent(node: _Node) -> tuple[float, float]:
-        return node.v - node.across / 2, node.v + node.across / 2
-
-    def port(node: _Node, toward: float, snap: bool = False) -> float:
-        if snap and abs(toward - node.v) < SNAP:
-            return node.v
-        lo, hi = extent(node)
-        inset = min(node.across / 2, max(4.0, node.across * 0.15))
-        return toward if lo + inset <= toward <= hi - inset else node.v
-
-    # a plan: ("start", (source, v)), ("turn", (gap, v_from, v_to, net)): a run across the flow in
-    # the gap after rank ``gap`` on its net's track, ("end", (target, v)), ("flank", (target, side)):
-    # along the lane to the target's middle and into its flank, ("beside", (source, target))
-    Plan = list[tuple[str, object]]
-    drafts: list[Plan] = [[] for _ in edges]
-
-    for k in ranked_edges:
-        chain = chains[k]
-        s, t = chain[0], chain[-1]
-        flank = chain[-2].rank == t.rank and len(chain) > 2
-        if flank and abs(chain[-2].index - t.index) != 1:  # something between the lane and the target:
-            chain = [*chain[:-2], t]  # in through its upstream side instead
-            flank = False
-        nxt = chain[1]
-        v_out = port(s, nxt.v, snap=True)
-        plan: Plan = [("start", (s, v_out))]
-        v = v_out
-        for a, b in zip(chain, chain[1:]):
-            if b is t and flank:
-                break
-            if b is t:
-                v_in = port(t, v)
-                if abs(v_in - v) > SNAP:
-                    nets = (("in", t.real), ("out", s.real)) if a is s else (("in", t.real),)
-                    plan.append(("turn", (a.rank, v, v_in, nets)))
-                plan.append(("end", (t, v_in)))
-                break
-            if abs(b.v - v) > SNAP:  # a turn in the gap before b's rank
-                plan.append(("turn", (a.rank, v, b.v, (("out", s.real),) if a is s else (("edge", k),))))
-                v = b.v
-        if flank:
-            side = 1 if chain[-2].v > t.v else -1
-            plan.append(("flank", (t, side)))
-        drafts[k] = plan
-    for k in beside:
-        e = edges[k]
-        s, t = nodes[e.source], nodes[e.target]
-        drafts[k] = [("beside", (s, t))]
-    # unranked edges: out of the source, along a free corridor, into the target
-    for k, e in enumerate(edges):
-        if e.ranked and (k in ranked_edges or k in beside):
-            continue
-        s, t = nodes[e.source], nodes[e.target]
-        lo_r, hi_r = min(s.rank, t.rank), max(s.rank, t.rank)
-        blocked = sorted((node.v - node.across / 2 - options.edge_gap, node.v + node.across / 2 + options.edge_gap)
-                         for node in nodes if lo_r <= node.rank <= hi_r and node not in (s, t))
-        blocked += [(node.v - node.across / 2 - options.edge_gap, node.v + node.across / 2 + options.edge_gap)
-                    for node in (s, t) if s.rank != t.rank]
-        blocked.sort()
-        candidates: list[float] = []
-        edge_v = -math.inf
-        for a, b in blocked:
-            if a > edge_v:
-                if math.isfinite(edge_v):
-                    candidates.append((edge_v + a) / 2)
-                else:
-                    candidates.append(a - options.edge_gap)
-            edge_v = max(edge_v, b)
-        candidates.append(edge_v + options.edge_gap if math.isfinite(edge_v) else s.v)
-        corridor = min(candidates, key=lambda c: (abs(c - s.v) + abs(c - t.v), c))
-        v_out = s.v
-        toward = 1 if corridor > t.v else -1
-        v_in = t.v + toward * min(t.across / 4, max(t.across / 2 - 6, 0)) if t.across > 12 else t.v
-        drafts[k] = [("start", (s, v_out)), ("turn", (s.rank, v_out, corridor, (("out", s.real),))),
-                     ("corridor", (corridor, s.rank, t.rank - 1)),
-                     ("turn", (t.rank - 1, corridor, v_in, (("edge", k),))), ("end", (t, v_in))]
-
-    # track assignment per gap: the turns of one net (out of one box, into one box, one edge)
-    # share a track; nets whose spans across the flow come closer than a track gap do not
-    parent: dict[tuple[int, object], tuple[int, object]] = {}
-
-    def find(key: tuple[int, object]) -> tuple[int, object]:
-        while parent.setdefault(key, key) != key:
-            key = parent[key]
-        return key
-
-    turns_at: list[tuple[int, int, int, float, float, tuple[object, ...]]] = []
-    for k, plan in enumerate(drafts):
-        for p, (kind, data) in enumerate(plan):
-            if kind == "turn":
-                g, v_a, v_b, nets = data  # type: ignore[misc]
-                roots = [find((g, net)) for net in nets]
-                for other in roots[1:]:
-                    parent[other] = roots[0]
-                turns_at.append((k, p, g, min(v_a, v_b), max(v_a, v_b), nets[0]))
-    spans: dict[int, dict[tuple[int, object], list[float]]] = {}
-    for _k, _p, g, lo_v, hi_v, net in turns_at:
-        span = spans.setdefault(g, {}).setdefault(find((g, net)), [math.inf, -math.inf])
-        span[0], span[1] = min(span[0], lo_v), max(span[1], hi_v)
-    assignment: dict[tuple[int, object], int] = {}
-    gap_tracks: dict[int, int] = {}
-    for g, nets_here in sorted(spans.items(), key=lambda item: item[0]):
-        track_ends: list[float] = []
-        for net_key, (lo_v, hi_v) in sorted(nets_here.items(),
-                                            key=lambda item: (item[1][0], item[1][1], str(item[0]))):
-            for t_index, end_v in enumerate(track_ends):
-                if end_v + options.track_gap <= lo_v:
-                    track_ends[t_index] = hi_v
-                    assignment[net_key] = t_index
-                    break
-            else:
-                track_ends.append(hi_v)
-                assignment[net_key] = len(track_ends) - 1
-        gap_tracks[g] = len(track_ends)
-    tracks: dict[tuple[int, int, int], int] = {
-        (k, p, g): assignment[find((g, net))] for k, p, g, _, _, net in turns_at}
-
-    # --- along positions ------------------------------------------------------------------------
-    depth = [0.0] * count
-    for node in nodes:
-        if node.real >= 0:
-            depth[node.rank] = max(depth[node.rank], node.along)
-    closing = [0.0] * (count + 1)  # frames ending at rank r: room after it
-    opening = [0.0] * (count + 1)  # frames starting at rank r: room before it
-    nest = _nesting(frames)
-    for f, (r0, r1) in enumerate(frame_ranks):
-        room = frames[f].pad * nest[f]
-        closing[r1] = max(closing[r1], room)
-        opening[r0] = max(opening[r0], room)
-    row_start = [0.0] * count
-    track_start: dict[int, float] = {}
-    u = 0.0
-    for g in range(-1, count):
-        # the gap after rank g (before rank g+1)
-        n_tracks = gap_tracks.get(g, 0)
-        lead = closing[g] if g >= 0 else 0.0
-        tail = opening[g + 1] if g + 1 < count else 0.0
-        needed = max(options.rank_gap if 0 <= g < count - 1 else 0.0,
-                     (n_tracks - 1) * options.track_gap + 2 * options.arrow if n_tracks else 0.0)
-        if n_tracks and (g < 0 or g >= count - 1):
-            needed = (n_tracks - 1) * options.track_gap + 1.5 * options.arrow
-        u += lead
-        track_start[g] = u + (needed - (n_tracks - 1) * options.track_gap) / 2 if n_tracks else u + needed / 2
-        u += needed + tail
-        if g + 1 < count:
-            row_start[g + 1] = u
-            u += depth[g + 1]
-
-    def track_u(g: int, t_index: int) -> float:
-        return track_start[g] + t_index * options.track_gap
-
-    def center_u(node: _Node) -> float:
-        return row_start[node.rank] + depth[node.rank] / 2
-
-    for node in nodes:
-        if node.real < 0:
-            node.along = 0.0
-
-    # --- resolve routes to points ----------------------------------------------------------------
-    routes: list[list[Point]] = []
-    for k, plan in enumerate(drafts):
-        points: list[Point] = []
-        for p, (kind, data) in enumerate(plan):
-            if kind == "start":
-                s, v0 = data  # type: ignore[misc]
-                points.append((center_u(s) + s.along / 2, v0))
-            elif kind == "turn":
-                g, a, b, _ = data  # type: ignore[misc]
-                tu = track_u(g, tracks[(k, p, g)])
-                points.append((tu, a))
-                points.append((tu, b))
-            elif kind == "end":
-                t, v1 = data  # type: ignore[misc]
-                points.append((center_u(t) - t.along / 2, v1))
-            elif kind == "flank":
-                t, side = data  # type: ignore[misc]
-                cu = center_u(t)
-                lane = points[-1][1]
-                points.append((cu, lane))
-                points.append((cu, t.v + side * t.across / 2))
-            elif kind == "corridor":
-                pass  # the turns on both sides make its run
-            elif kind == "beside":
-                s, t = data  # type: ignore[misc]
-                side = 1 if t.v > s.v else -1
-                cu = center_u(t)
-                points = [(cu, s.v + side * s.across / 2), (cu, t.v - side * t.across / 2)]
-        routes.append(_simplify(points))
-
-    # --- frames ---------------------------------------------------------------------------------
-    boxes_at = [(center_u(node), node.v, node.along, node.across) for node in nodes[:n]]
-    out_frames: list[tuple[float, float, float, float]] = []
-    for f, frame in enumerate(frames):
-        room = frame.pad * nest[f]
-        inside = [node for node in nodes if f in node.frames]
-        u0 = min(center_u(m) - m.along / 2 for m in inside if m.real >= 0) - room
-        u1 = max(center_u(m) + m.along / 2 for m in inside if m.real >= 0) + room
-        v0 = min(m.v - m.across / 2 for m in inside) - room
-        v1 = max(m.v + m.across / 2 for m in inside) + room
-        out_frames.append((u0, v0, u1, v1))
-    return Layout([(cu, v) for cu, v, _, _ in boxes_at], rank, routes, out_frames, label_side,
-                  [(row_start[r], row_start[r] + depth[r]) for r in range(count)])
+    if not boxes:
+        return Layout([], [], [[] for _ in edges], [], [])
+    work = _Layered(boxes, edges, frames, options, set(soft or ()))
+    work.make_chains()
+    work.order()
+    work.weigh()
+    work.place()
+    return work.resolve(work.plans())
 
 
 def _rigid(nodes: list[_Node], links: list[tuple[_Node, _Node]]) -> list[list[_Node]]:
@@ -644,42 +650,23 @@ def _rigid(nodes: list[_Node], links: list[tuple[_Node, _Node]]) -> list[list[_N
     return sorted(chains, key=lambda g: (-len(g), where[id(g[0])]))
 
 
-def _straighten(chain: list[_Node], rows: list[list[_Node]], separation: object) -> None:
-    """Move a chain to one position across, the mean of its members' clamped to what every
-    member's neighbours in its rank leave free; unmoved when no position is free for all."""
-    sep = separation
+def _straighten(chain: list[_Node], rows: list[list[_Node]], separation: Callable[[_Node, _Node], float]) -> bool:
+    """Move a chain to one position across: the mean of its members', clamped to what every
+    member's neighbours in its rank leave free. False (unmoved) when no position is free for all."""
     lo, hi = -math.inf, math.inf
     for m in chain:
         row = rows[m.rank]
-        k = row.index(m)
+        k = m.index
         if k > 0:
-            lo = max(lo, row[k - 1].v + sep(row[k - 1], m))  # type: ignore[operator]
+            lo = max(lo, row[k - 1].v + separation(row[k - 1], m))
         if k < len(row) - 1:
-            hi = min(hi, row[k + 1].v - sep(m, row[k + 1]))  # type: ignore[operator]
+            hi = min(hi, row[k + 1].v - separation(m, row[k + 1]))
     if lo > hi + 1e-9:
-        return
+        return False
     v = min(max(sum(m.v for m in chain) / len(chain), lo), hi)
     for m in chain:
         m.v = v
-
-
-def _snap(rows: list[list[_Node]], neighbours: dict[int, list[tuple[_Node, float]]],
-          separation: object) -> None:
-    """Line a node up exactly with the node it is aligned with (its only predecessor or
-    successor, or its lane) when the fit left it a hair off and its rank has room."""
-    sep = separation  # (a, b) -> float
-    for sweep in (rows, rows[::-1], rows):
-        for row in sweep:
-            for k, node in enumerate(row):
-                partners = [m for m, w in neighbours.get(id(node), []) if w >= ALIGN and m.rank != node.rank]
-                partners.sort(key=lambda m: (abs(m.v - node.v), m.rank))
-                if not partners or abs(partners[0].v - node.v) >= 4 * SNAP:
-                    continue
-                v = partners[0].v
-                left_ok = k == 0 or v - row[k - 1].v >= sep(row[k - 1], node) - 1e-6  # type: ignore[operator]
-                right_ok = k == len(row) - 1 or row[k + 1].v - v >= sep(node, row[k + 1]) - 1e-6  # type: ignore[operator]
-                if left_ok and right_ok:
-                    node.v = v
+    return True
 
 
 def _nesting(frames: list[Frame]) -> list[int]:

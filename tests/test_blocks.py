@@ -57,7 +57,7 @@ def segments(scene: Scene) -> list[tuple[tuple[float, float], tuple[float, float
             continue
         assert isinstance(item.data, tuple)
         points = [(s.x, s.y) for s in item.data if isinstance(s, MoveTo | LineTo)]
-        out.extend(zip(points, points[1:]))
+        out.extend(itertools.pairwise(points))
     return out
 
 

@@ -84,10 +84,10 @@ LAYER_SCHEMA: dict[str, Any] = {"oneOf": [
     {"type": "string"},
     {"type": "object", "additionalProperties": False, "anyOf": [{"required": ["op"]}, {"required": ["label"]},
                                                                  {"required": ["size"]}],
-     "properties": {"op": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_.\\-]*$"}, "label": {"type": "string"},
+     "properties": {"op": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_.\\-]*(:|$)"}, "label": {"type": "string"},
                     "shape": {"type": ["string", "integer"]}, "params": {"type": ["string", "integer"]},
                     "kind": {"enum": list(OP_KINDS)}, "fill": {"type": "string"}, "size": {"type": "string"},
-                    **LAYER_KEYS_SCHEMA}}]}
+                    **LAYER_KEYS_SCHEMA, "inputs": {**LAYER_KEYS_SCHEMA["inputs"], "minItems": 0}}}]}
 
 
 def kind_of_op(op: str) -> str:
@@ -252,11 +252,14 @@ def parse_layer(item: object, index: int) -> BlockLayer:
     if not any(k in item for k in ("op", "label", "size")):
         raise SpecError(f"{where}: a layer mapping needs 'op' (an op such as conv3x3) or 'label' (its text)")
     layer = parse_token(item["size"], f"{where}.size") if "size" in item else BlockLayer("")
-    if "op" in item:
+    if "op" in item:  # an op name, or a whole token (conv3x3:64)
         op = item["op"]
-        if not isinstance(op, str) or not _OP.fullmatch(op.strip()) or len(op) > 60:
-            raise SpecError(f"{where}.op: expected an op name (a word such as conv3x3, bn, mha), got {quote(op)}")
-        layer = BlockLayer(op.strip(), layer.label, layer.shape, layer.params)
+        if not isinstance(op, str) or not _OP.fullmatch(op.split(":")[0].strip()) or len(op) > 200:
+            raise SpecError(f"{where}.op: expected an op name (a word such as conv3x3, bn, mha) or OP:SHAPE[:PARAMS], "
+                            f"got {quote(op)}")
+        given = parse_token(op, f"{where}.op")
+        layer = BlockLayer(given.op, layer.label, given.shape or layer.shape,
+                           given.params if given.params is not None else layer.params)
     label = _text(item["label"], f"{where}.label") if "label" in item else layer.label
     shape = _text(item["shape"], f"{where}.shape") if "shape" in item else layer.shape
     params = parse_params(item["params"], f"{where}.params") if "params" in item else layer.params
@@ -269,7 +272,7 @@ def parse_layer(item: object, index: int) -> BlockLayer:
         raise SpecError(str(exc)) from None
     if not layer.op and label is None:
         raise SpecError(f"{where}: a layer mapping needs 'op' (an op such as conv3x3) or 'label' (its text)")
-    return BlockLayer(layer.op, label, shape, params, kind, fill, **layer_wiring(item, where))
+    return BlockLayer(layer.op, label, shape, params, kind, fill, **layer_wiring(item, where, sources=True))
 
 
 def parse_layers(value: object) -> tuple[BlockLayer, ...]:

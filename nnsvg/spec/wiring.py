@@ -30,7 +30,7 @@ REF_SCHEMA: dict[str, Any] = {"oneOf": [{"type": "integer", "minimum": 0}, {"typ
 # the JSON Schema of a layer mapping's wiring keys
 LAYER_KEYS_SCHEMA: dict[str, Any] = {
     "name": {"type": "string", "pattern": NAME_PATTERN},
-    "inputs": {"type": "array", "items": REF_SCHEMA},  # [] : an input of the network (blocks style)
+    "inputs": {"type": "array", "minItems": 1, "items": REF_SCHEMA},
 }
 
 
@@ -60,15 +60,19 @@ def layer_name(value: object, where: str) -> str:
     return value
 
 
-def layer_wiring(item: dict[Any, Any], where: str) -> dict[str, Any]:
-    """A layer mapping's ``name`` and ``inputs``, checked (as keyword arguments of a layer)."""
+def layer_wiring(item: dict[Any, Any], where: str, sources: bool = False) -> dict[str, Any]:
+    """A layer mapping's ``name`` and ``inputs``, checked (as keyword arguments of a layer).
+    ``sources``: ``inputs: []`` is allowed (a layer fed by nothing: another input of the
+    network; the blocks style)."""
     out: dict[str, Any] = {}
     if "name" in item:
         out["name"] = layer_name(item["name"], f"{where}.name")
     if "inputs" in item:
         value = item["inputs"]
         items = value if isinstance(value, list | tuple) else [value]
-        # an empty list: the layer has no inputs, a second input of the network (blocks style)
+        if not items and not sources:
+            raise SpecError(f"{where}.inputs: expected at least one layer index or name (only the blocks style "
+                            "draws a layer with no inputs, a second input of the network)")
         out["inputs"] = tuple(ref(v, f"{where}.inputs") for v in items)
     return out
 

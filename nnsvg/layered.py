@@ -427,7 +427,7 @@ class _Layered:
         chains = _rigid(self.nodes, links)
         for _ in range(2):
             for chain in chains:
-                if id(chain[0]) not in self.frozen and _straighten(chain, self.rows, self.separation):
+                if id(chain[0]) not in self.frozen and _straighten(chain, self.rows, self.separation, self.frozen):
                     self.frozen.update(id(m) for m in chain)
             self.fit(3, pack=False)
         shift = min(node.v - node.across / 2 for node in self.nodes)
@@ -650,23 +650,46 @@ def _rigid(nodes: list[_Node], links: list[tuple[_Node, _Node]]) -> list[list[_N
     return sorted(chains, key=lambda g: (-len(g), where[id(g[0])]))
 
 
-def _straighten(chain: list[_Node], rows: list[list[_Node]], separation: Callable[[_Node, _Node], float]) -> bool:
-    """Move a chain to one position across: the mean of its members', clamped to what every
-    member's neighbours in its rank leave free. False (unmoved) when no position is free for all."""
-    lo, hi = -math.inf, math.inf
-    for m in chain:
+def _straighten(chain: list[_Node], rows: list[list[_Node]], separation: Callable[[_Node, _Node], float],
+                frozen: set[int]) -> bool:
+    """Move a chain to one position across (the mean of its members'), pushing the nodes beside
+    it in each of its ranks aside as far as they must go. False, and nothing moved, when that
+    would push a frozen node."""
+    v = sum(m.v for m in chain) / len(chain)
+    touched: dict[int, tuple[_Node, float]] = {}
+
+    def move(node: _Node, to: float) -> bool:
+        if abs(node.v - to) < 1e-9:
+            return True
+        if id(node) in frozen:
+            return False
+        touched.setdefault(id(node), (node, node.v))
+        node.v = to
+        return True
+
+    ok = all(move(m, v) for m in chain)
+    for m in chain if ok else ():
         row = rows[m.rank]
-        k = m.index
-        if k > 0:
-            lo = max(lo, row[k - 1].v + separation(row[k - 1], m))
-        if k < len(row) - 1:
-            hi = min(hi, row[k + 1].v - separation(m, row[k + 1]))
-    if lo > hi + 1e-9:
-        return False
-    v = min(max(sum(m.v for m in chain) / len(chain), lo), hi)
-    for m in chain:
-        m.v = v
-    return True
+        for j in range(m.index + 1, len(row)):  # push the right side right
+            need = row[j - 1].v + separation(row[j - 1], row[j])
+            if row[j].v >= need - 1e-9:
+                break
+            if not move(row[j], need):
+                ok = False
+                break
+        for j in range(m.index - 1, -1, -1):  # and the left side left
+            need = row[j + 1].v - separation(row[j], row[j + 1])
+            if row[j].v <= need + 1e-9:
+                break
+            if not move(row[j], need):
+                ok = False
+                break
+        if not ok:
+            break
+    if not ok:
+        for node, old in touched.values():
+            node.v = old
+    return ok
 
 
 def _nesting(frames: list[Frame]) -> list[int]:

@@ -245,6 +245,7 @@ class _Layered:
         self.rows: list[list[_Node]] = []
         self.neighbours: dict[int, list[tuple[_Node, float]]] = {}
         self.frozen: set[int] = set()
+        self.corridors: list[tuple[float, int, int]] = []  # the corridors taken: across, and their ranks
         self.beside_of = {self.edges[k].target: self.edges[k].source for k in self.beside}
 
     # --- 2. long edges ------------------------------------------------------------------------------
@@ -429,7 +430,7 @@ class _Layered:
             for chain in chains:
                 if id(chain[0]) not in self.frozen and _straighten(chain, self.rows, self.separation, self.frozen):
                     self.frozen.update(id(m) for m in chain)
-            self.fit(3, pack=False)
+            self.fit(budget, pack=False)
         shift = min(node.v - node.across / 2 for node in self.nodes)
         for node in self.nodes:
             node.v = round(node.v - shift, 6)
@@ -485,8 +486,24 @@ class _Layered:
         e, o = self.edges[k], self.options
         s, t = self.nodes[e.source], self.nodes[e.target]
         lo, hi = min(s.rank, t.rank), max(s.rank, t.rank)
-        blocked = sorted((m.v - m.across / 2 - o.edge_gap, m.v + m.across / 2 + o.edge_gap) for m in self.nodes
-                         if lo <= m.rank <= hi)
+        blocked = [(m.v - m.across / 2 - o.edge_gap, m.v + m.across / 2 + o.edge_gap) for m in self.nodes
+                   if lo <= m.rank <= hi]
+        nest = _nesting(self.frames)
+        for f, frame in enumerate(self.frames):  # a frame and its label, where they are in those ranks
+            r0, r1 = self.frame_ranks[f]
+            inside = [m for m in self.nodes if f in m.frames]
+            if r1 < lo or r0 > hi or not inside:
+                continue
+            room = frame.pad * nest[f] + o.edge_gap
+            label = frame.label_across + o.edge_gap if frame.label_across else 0.0
+            v0, v1 = min(m.v - m.across / 2 for m in inside) - room, max(m.v + m.across / 2 for m in inside) + room
+            if e.source in frame.members or e.target in frame.members:  # it leaves or enters the frame anyway:
+                if label:  # only its label is in the way
+                    blocked.append((v1, v1 + label) if self.label_side[f] > 0 else (v0 - label, v0))
+                continue
+            blocked.append((v0 - (label if self.label_side[f] < 0 else 0), v1 + (label if self.label_side[f] > 0 else 0)))
+        blocked += [(c - o.edge_gap, c + o.edge_gap) for c, r0, r1 in self.corridors if r0 <= hi and lo <= r1]
+        blocked.sort()
         candidates: list[float] = []
         reach = -math.inf
         for a, b in blocked:
@@ -495,6 +512,7 @@ class _Layered:
             reach = max(reach, b)
         candidates.append(reach + o.edge_gap if math.isfinite(reach) else s.v)
         corridor = min(candidates, key=lambda c: (abs(c - s.v) + abs(c - t.v), c))
+        self.corridors.append((corridor, lo, hi))
         toward = 1 if corridor > t.v else -1
         v_in = t.v + toward * min(t.across / 4, max(t.across / 2 - 6, 0.0))
         return [_Start(s, s.v), _Turn(s.rank, s.v, corridor, (("out", s.real),)),
@@ -652,10 +670,18 @@ def _rigid(nodes: list[_Node], links: list[tuple[_Node, _Node]]) -> list[list[_N
 
 def _straighten(chain: list[_Node], rows: list[list[_Node]], separation: Callable[[_Node, _Node], float],
                 frozen: set[int]) -> bool:
-    """Move a chain to one position across (the mean of its members'), pushing the nodes beside
-    it in each of its ranks aside as far as they must go. False, and nothing moved, when that
-    would push a frozen node."""
-    v = sum(m.v for m in chain) / len(chain)
+    """Move a chain to one position across (the mean of its members', else one member's), pushing
+    the nodes beside it in each of its ranks aside as far as they must go. False, and nothing
+    moved, when every such position would push a frozen node."""
+    mean = sum(m.v for m in chain) / len(chain)
+    targets = [mean, *sorted({m.v for m in chain}, key=lambda v: (abs(v - mean), v))]
+    return any(_move_chain(chain, v, rows, separation, frozen) for v in targets)
+
+
+def _move_chain(chain: list[_Node], v: float, rows: list[list[_Node]], separation: Callable[[_Node, _Node], float],
+                frozen: set[int]) -> bool:
+    """Move every node of ``chain`` to ``v``, pushing its neighbours aside; False, and nothing
+    moved, when that would push a frozen node."""
     touched: dict[int, tuple[_Node, float]] = {}
 
     def move(node: _Node, to: float) -> bool:

@@ -5,11 +5,14 @@ big and random graphs, and the gallery's blocks figures passing the quality chec
 from __future__ import annotations
 
 import itertools
+import os
 import random
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nnsvg import quality
 from nnsvg import spec as specs
@@ -267,3 +270,53 @@ def test_cli(cli: Any, tmp_path: Path) -> None:
     assert out.read_text().count('class="merge-node add"') == 1
     code, _, err = cli("blocks", "input", "conv 3x3", "-o", str(out))
     assert code == 2 and err.startswith("error: layer 2:")
+
+
+# --- any graph -----------------------------------------------------------------------------------
+
+OPS = ["conv3x3:64", "bn", "relu", "linear:10", "add", "concat", "multiply", "mha", '"Add & Norm"', "maxpool",
+       "softmax", "input"]
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> dict[str, Any]:
+    """A random network: ops, each fed by the layer before it or by some earlier ones (or by
+    nothing: another input), extra connections of every kind, blocks that nest or are apart."""
+    n = draw(st.integers(2, 18))
+    layers: list[Any] = []
+    for i in range(n):
+        op = draw(st.sampled_from(OPS))
+        if i and draw(st.booleans()):
+            inputs = draw(st.lists(st.integers(0, i - 1), min_size=0, max_size=3, unique=True))
+            layers.append({"op": op.strip('"'), "inputs": sorted(inputs)} if not op.startswith('"') else
+                          {"label": op.strip('"'), "inputs": sorted(inputs)})
+        else:
+            layers.append(op)
+    connections = []
+    for _ in range(draw(st.integers(0, 4))):
+        a, b = sorted(draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True)))
+        kind = draw(st.sampled_from(["data", "add", "concat", "multiply", "recurrent"]))
+        connections.append({"from": b, "to": a, "kind": kind} if kind == "recurrent" else
+                           {"from": a, "to": b, "kind": kind})
+    unique = {(c["from"], c["to"], c["kind"]): c for c in connections}
+    blocks = []
+    if n > 3 and draw(st.booleans()):
+        first = draw(st.integers(1, n - 2))
+        last = draw(st.integers(first, n - 1))
+        blocks.append({"from": first, "to": last, "label": "B", "repeat": draw(st.integers(1, 4))})
+    return {"layers": layers, "connections": list(unique.values()), "blocks": blocks,
+            "direction": draw(st.sampled_from(["lr", "bt"])), "merge": draw(st.sampled_from(["symbol", "box"]))}
+
+
+@settings(max_examples=60 if not os.environ.get("CI") else 150, deadline=None, derandomize=bool(os.environ.get("CI")),
+          suppress_health_check=[HealthCheck.too_slow])
+@given(data=graphs())
+def test_any_graph_renders_clean(data: dict[str, Any]) -> None:
+    try:
+        spec = specs.from_dict({"style": "blocks", **data})
+    except SpecError:  # a connection that repeats an input, a block that overlaps: refused, named
+        return
+    scene = render(spec, load_theme("nnsvg"))
+    check_geometry(scene)
+    assert [p for p in quality.check(scene) if p.kind != "dominant"] == []
+    assert to_svg(scene) == to_svg(render(spec, load_theme("nnsvg")))

@@ -243,14 +243,40 @@ def render(spec: BlocksSpec, theme: Theme) -> Scene:
         if key not in heads:
             heads.add(key)
             edge_group.add(head)
+    outlines = []
     for f, frame in enumerate(plan.frames):
         u0, v0, u1, v1 = frame
         a, b = page((u0, v0)), page((u1, v1))
         box = BBox(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
-        frame_group.add(rounded(box, radius + frames[f].pad * 0.5, theme))
-        frame_group.children.extend(frame_texts(labels[f], box, plan.label_sides[f], lr, theme))
+        outlines.append((box, rounded(box, radius + frames[f].pad * 0.5, theme)))
+        frame_group.add(outlines[-1][1])
+    drawn = [p for group in (edge_group, *layer_groups, merge_group) for p in group.walk()]
+    placed: list[Text] = []
+    for f, (box, _) in enumerate(outlines):
+        others = [o for g, (_, o) in enumerate(outlines) if g != f]
+        texts = clear_label(labels[f], box, plan.label_sides[f], lr, theme, [*drawn, *others], placed)
+        placed.extend(texts)
+        frame_group.children.extend(texts)
     scene.groups.extend([frame_group, edge_group, *layer_groups, merge_group])
     return scene
+
+
+def clear_label(lines: list[str], box: BBox, side: int, lr: bool, theme: Theme, shapes: list[Primitive],
+                texts: list[Text]) -> list[Text]:
+    """A frame's label at the first place that meets no drawn shape or text: beside the frame on
+    its outer side, on the other side, then at either end of those sides."""
+    from ..quality import ink_box, meets
+
+    first: list[Text] | None = None
+    for where in ("middle", "start", "end"):
+        for s in (side, -side):
+            candidate = frame_texts(lines, box, s, lr, theme, where)
+            first = first or candidate
+            inks = [ink for ink in (ink_box(t) for t in candidate) if ink is not None]
+            if not any(meets(ink, p) for ink in inks for p in shapes) and \
+                    not any(ink.overlaps(t.box) for ink in inks for t in texts):
+                return candidate
+    return first or []
 
 
 def rounded(box: BBox, r: float, theme: Theme) -> Path:
@@ -266,27 +292,30 @@ def rounded(box: BBox, r: float, theme: Theme) -> Path:
                 cls="frame", dash=frame.dasharray())
 
 
-def frame_texts(lines: list[str], box: BBox, side: int, lr: bool, theme: Theme) -> list[Text]:
-    """A frame's label and ×N beside it: below (or above) it left to right; right (or left) of it
-    bottom to top."""
+def frame_texts(lines: list[str], box: BBox, side: int, lr: bool, theme: Theme, where: str = "middle") -> list[Text]:
+    """A frame's label and ×N beside it: left to right below (side +1) or above it, or bottom to
+    top right (+1) or left of it; ``where`` along that side: its middle, its start or its end."""
     if not lines:
         return []
     size, family = theme.text.size, theme.text.family
     gap = size * 0.4
+    probe = text_box("Hg", 0, 0, size, family)
     if lr:
         text = " ".join(lines)
-        top = box.y1 + gap if side > 0 else box.y0 - gap - text_box("Hg", 0, 0, size, family).height
-        base = top - text_box("Hg", 0, 0, size, family).y0
-        x = box.center_x
-        return [Text(x, base, text, size, family, theme.text.color, "middle",
-                     text_box(text, x, base, size, family, "middle"), "frame-label")]
-    probe = text_box("Hg", 0, 0, size, family)
+        top = box.y1 + gap if side > 0 else box.y0 - gap - probe.height
+        base = top - probe.y0
+        x, anchor = {"middle": (box.center_x, "middle"), "start": (box.x0 + size, "start"),
+                     "end": (box.x1 - size, "end")}[where]
+        return [Text(x, base, text, size, family, theme.text.color, anchor,
+                     text_box(text, x, base, size, family, anchor), "frame-label")]
     step = probe.height * 1.1
     out = []
     anchor = "start" if side > 0 else "end"
     x = box.x1 + gap if side > 0 else box.x0 - gap
+    half = (len(lines) - 1) / 2 * step + probe.height / 2
+    middle = {"middle": box.center_y, "start": box.y1 - size - half, "end": box.y0 + size + half}[where]
     for k, text in enumerate(lines):
-        cy = box.center_y + (k - (len(lines) - 1) / 2) * step
+        cy = middle + (k - (len(lines) - 1) / 2) * step
         base = baseline_for_center(cy, size, family)
         out.append(Text(x, base, text, size, family, theme.text.color, anchor,
                         text_box(text, x, base, size, family, anchor), "frame-label"))

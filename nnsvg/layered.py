@@ -55,7 +55,8 @@ SNAP = 0.75  # px: closer than this, a box lines up with its neighbour and a lan
 class Box:
     along: float  # size along the flow
     across: float  # size across it
-    side_entry: bool = False  # a merge node: skips come in from the flank
+    side_entry: bool = False  # skips come in from the flank
+    merge: bool = False  # a merge: a side input (a source feeding only it) may sit beside it
 
 
 @dataclass(frozen=True)
@@ -180,13 +181,15 @@ def ranks_of(boxes: list[Box], edges: list[Edge]) -> tuple[list[int], set[int]]:
         if succs[i]:
             rank[i] = max(rank[i], min(rank[s] for s in succs[i]) - 1)
     beside: set[int] = set()
+    taken: set[int] = set()  # merges with a side input already (one each)
     for k, e in enumerate(edges):
         s, t = e.source, e.target
-        if (e.ranked and not preds[s] and succs[s] == [t] and boxes[t].side_entry and len(preds[t]) > 1
-                and preds[t][0] != s and rank[preds[t][0]] == rank[t] - 1
+        if (e.ranked and boxes[t].merge and t not in taken and not preds[s] and succs[s] == [t]
+                and len(preds[t]) > 1 and preds[t][0] != s and rank[preds[t][0]] == rank[t] - 1
                 and sum(1 for f in edges if f.source == s or f.target == s) == 1):
             rank[s] = rank[t]
             beside.add(k)
+            taken.add(t)
     return rank, beside
 
 

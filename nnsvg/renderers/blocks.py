@@ -193,7 +193,7 @@ def render(spec: BlocksSpec, theme: Theme) -> Scene:
         else:
             room = max(text_width(t, size, family) for t in text) + size * 0.6
         frames.append(layered.Frame(frozenset(members), size * 0.6, room))
-    boxes = [layered.Box(item.along, item.across, True) for item in items]
+    boxes = [layered.Box(item.along, item.across, True, item.merge is not None) for item in items]
     edges = [layered.Edge(w.source, w.target, w.ranked) for w in wires]
     soft = [k for k, w in enumerate(wires) if w.soft]
     shaft = max(theme.edge.width * theme.arrow.shaft_scale, 1.0)

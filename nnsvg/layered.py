@@ -395,22 +395,29 @@ class _Layered:
                 for node in row:
                     node.v -= x / 2
         count = len(self.rows)
+        seps = [[self.separation(a, b) for a, b in itertools.pairwise(row)] for row in self.rows]
+        pulls: dict[int, tuple[list[_Node], list[float], float]] = {}  # a node's neighbours, weights, total
+        for row in self.rows:
+            for node in row:
+                near = self.neighbours.get(id(node), [])
+                if near and id(node) not in self.frozen:
+                    pulls[id(node)] = ([m for m, _ in near], [w for _, w in near], sum(w for _, w in near))
         for _ in range(sweeps):
             moved = 0.0
             for r in [*range(count), *range(count - 1, -1, -1)]:
                 row = self.rows[r]
                 desired, weights = [], []
                 for node in row:
-                    near = self.neighbours.get(id(node), [])
-                    total = sum(w for _, w in near)
-                    if id(node) in self.frozen or not near:
+                    pull = pulls.get(id(node))
+                    if pull is None:  # frozen, or tied to nothing: stays
                         desired.append(node.v)
                         weights.append(1e6 if id(node) in self.frozen else 0.01)
                     else:
-                        desired.append(sum(m.v * w for m, w in near) / total)
+                        others, ws, total = pull
+                        desired.append(sum(m.v * w for m, w in zip(others, ws, strict=True)) / total)
                         weights.append(total)
-                seps = [self.separation(a, b) for a, b in itertools.pairwise(row)]
-                for node, v in zip(row, _pav(desired, weights, seps) if len(row) > 1 else desired, strict=True):
+                fitted = _pav(desired, weights, seps[r]) if len(row) > 1 else desired
+                for node, v in zip(row, fitted, strict=True):
                     moved = max(moved, abs(node.v - v))
                     node.v = v
             if moved < 0.05:  # settled
@@ -504,7 +511,8 @@ class _Layered:
                 if label:  # only its label is in the way
                     blocked.append((v1, v1 + label) if self.label_side[f] > 0 else (v0 - label, v0))
                 continue
-            blocked.append((v0 - (label if self.label_side[f] < 0 else 0), v1 + (label if self.label_side[f] > 0 else 0)))
+            blocked.append((v0 - (label if self.label_side[f] < 0 else 0),
+                            v1 + (label if self.label_side[f] > 0 else 0)))
         blocked += [(c - o.edge_gap, c + o.edge_gap) for c, r0, r1 in self.corridors if r0 <= hi and lo <= r1]
         blocked.sort()
         candidates: list[float] = []

@@ -170,25 +170,33 @@ def frame_label(group_label: str | None, repeat: int) -> list[str]:
     return lines
 
 
-def render(spec: BlocksSpec, theme: Theme) -> Scene:
+@dataclass
+class Arrangement:
+    """A diagram laid out: its items and wires, its frames with their label lines, the layout."""
+
+    items: list[Item]
+    wires: list[Wire]
+    frames: list[layered.Frame]
+    labels: list[list[str]]
+    plan: layered.Layout
+
+
+def arrange(spec: BlocksSpec, theme: Theme) -> Arrangement:
+    """The items measured and laid out (``nnsvg.layered``), in its abstract coordinates."""
     items, wires = build(spec, theme)
     measure(items, spec, theme)
     size, family = theme.text.size, theme.text.family
     line = text_box("Hg", 0.0, 0.0, size, family).height
-    graph = spec.graph()
-    members_of = []
     labels: list[list[str]] = []
     frames: list[layered.Frame] = []
-    lr = spec.direction == "lr"
-    for g in graph.groups:
-        members = {i for i in range(g.first, g.last + 1)}
+    for g in spec.graph().groups:
+        members = set(range(g.first, g.last + 1))
         members |= {k for k, item in enumerate(items) if item.before in members}
-        members_of.append(members)
         text = frame_label(g.label, g.repeat)
         labels.append(text)
         if not text:
             room = 0.0
-        elif lr:
+        elif spec.direction == "lr":
             room = line + size * 0.5
         else:
             room = max(text_width(t, size, family) for t in text) + size * 0.6
@@ -199,7 +207,14 @@ def render(spec: BlocksSpec, theme: Theme) -> Scene:
     shaft = max(theme.edge.width * theme.arrow.shaft_scale, 1.0)
     options = layered.Options(rank_gap=spec.rank_gap, lane_gap=spec.lane_gap, edge_gap=max(size * 0.8, 8.0),
                               track_gap=max(size * 0.6, shaft * 3), arrow=theme.arrow.length + 2.0)
-    plan = layered.layout(boxes, edges, frames, options, soft=soft)
+    return Arrangement(items, wires, frames, labels, layered.layout(boxes, edges, frames, options, soft=soft))
+
+
+def render(spec: BlocksSpec, theme: Theme) -> Scene:
+    done = arrange(spec, theme)
+    items, wires, frames, labels, plan = done.items, done.wires, done.frames, done.labels, done.plan
+    lr = spec.direction == "lr"
+    shaft = max(theme.edge.width * theme.arrow.shaft_scale, 1.0)
 
     def page(p: Point) -> Point:
         u, v = p

@@ -90,6 +90,19 @@ def _style_function(name: str) -> Callable[..., Diagram]:
     return function
 
 
+def from_onnx(path: str | os.PathLike[str], style: str = "auto", *, params: bool = False, shapes: bool = False,
+              depth: int | None = None, **options: Any) -> Diagram:
+    """A Diagram of an ONNX model file (needs ``pip install 'nnsvg[onnx]'``): ``style`` auto picks
+    fcnn for MLPs, lenet or alexnet for chain CNNs, rnn for recurrent models; ``params`` and
+    ``shapes`` put parameter counts (and their total) or shapes in the captions; ``depth`` 0
+    draws each block (residual, inception, …) as one layer; ``options`` are the style's spec
+    options. ``Diagram.notes`` says what the import approximated."""
+    from . import importers
+    from .importers import onnx
+
+    return importers.diagram(onnx.read(path), style, params=params, shapes=shapes, depth=depth, **options)
+
+
 def load(path: str | os.PathLike[str]) -> Diagram:
     """A Diagram from a spec file (YAML, TOML or JSON)."""
     from . import spec as specs
@@ -100,4 +113,4 @@ def load(path: str | os.PathLike[str]) -> Diagram:
 
 # the registered styles' functions are listed too (a test checks this against the registry)
 __all__ = ["Diagram", "ExportError", "NnsvgError", "SpecError", "ThemeError", "__version__",
-           "alexnet", "blocks", "draw", "fcnn", "lenet", "load", "render", "rnn"]
+           "alexnet", "blocks", "draw", "fcnn", "from_onnx", "lenet", "load", "render", "rnn"]

@@ -26,6 +26,7 @@ from .diagram import Diagram
 from .errors import NnsvgError, SpecError
 from .flags import generated, keyword, positional, spec_parameters, spec_values, stray_options, with_labels
 from .spec.base import BaseSpec
+from .spec.fields import coerce
 from .text import clip
 
 HELP = "Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS, PS."
@@ -37,13 +38,22 @@ Output = Annotated[str | None, typer.Option(
     help=f"output file: {formats.extensions_text()}  [default: SVG to standard output]")]
 SaveSpec = Annotated[str | None, typer.Option(
     "--save-spec", metavar="FILE", help="also write the spec (.yaml .toml .json) that reproduces the figure")]
-Scale = Annotated[str | None, typer.Option("--scale", metavar="NUMBER", help="PNG pixels per px  [default: 1]")]
-Dpi = Annotated[str | None, typer.Option("--dpi", metavar="NUMBER", help="PNG resolution; 96 dpi = scale 1")]
 Label = Annotated[list[str] | None, typer.Option(
     "--label", metavar="TEXT", help="caption of each layer in order (repeat once per layer)")]
 
 
-EMIT = [keyword("output", Output), keyword("save_spec", SaveSpec), keyword("scale", Scale), keyword("dpi", Dpi)]
+
+
+def output_option(option: formats.Option) -> Any:
+    """The flag of an output option of the format table (``--dpi NUMBER``, ``--tex-standalone``)."""
+    if option.kind == "flag":
+        return Annotated[bool | None, typer.Option(option.flag, help=option.help, show_default=False)]
+    return Annotated[str | None, typer.Option(option.flag, metavar=option.metavar, help=option.help)]
+
+
+OUTPUT_OPTIONS = list(formats.OPTIONS.values())
+EMIT = [keyword("output", Output), keyword("save_spec", SaveSpec),
+        *(keyword(o.name, output_option(o)) for o in OUTPUT_OPTIONS)]
 
 
 # --- running a command ----------------------------------------------------------------------
@@ -56,16 +66,19 @@ def emit(diagram: Diagram, values: dict[str, Any]) -> None:
         export.check_target(output)
     fmt = formats.for_path(output) if output is not None else formats.get("svg")
     export.raster_scale(fmt, values["scale"], values["dpi"], names=("--scale", "--dpi"))  # names the flags
+    asked: dict[str, object] = {o.name: bool(values[o.name]) for o in OUTPUT_OPTIONS if o.kind == "flag"}
+    flags: dict[str, Any] = export.check_flags(fmt, asked, cli=True)
     scale, dpi = (None if values[k] is None else float(values[k]) for k in ("scale", "dpi"))
     if output is not None:
-        diagram.save(output, scale=scale, dpi=dpi, spec=save_spec)
+        diagram.save(output, scale=scale, dpi=dpi, spec=save_spec, **flags)
     else:
-        chunks = diagram.encoded(fmt, spec=save_spec)
+        chunks = diagram.encoded(fmt, spec=save_spec, **flags)
         if save_spec is not None:
             diagram.save_spec(save_spec)
         export.to_stdout(chunks)
-    for note in diagram.notes:
-        print(f"note: {note}", file=sys.stderr)
+    if fmt.reads == "scene":  # a graph format draws nothing: the drawing's notes are not about it
+        for note in diagram.notes:
+            print(f"note: {note}", file=sys.stderr)
 
 
 def style_command(style: styles.Style) -> Callable[..., None]:
@@ -104,6 +117,68 @@ def render_command() -> Callable[..., None]:
     return generated(command, parameters,
                      "Render a spec file (as written by --save-spec); --theme, --set, --seed, --labels, "
                      "--text-as-paths, --width and --height override it.")
+
+
+IMPORT_STYLES = ("auto", "fcnn", "lenet", "alexnet", "rnn", "blocks")
+
+
+def import_command() -> Callable[..., None]:
+    """``nnsvg import MODEL``: a model file drawn in a style; the chosen style's options follow
+    (they are parsed once the style is known, by that style's own flags)."""
+
+    def command(ctx: typer.Context, model: str, **values: Any) -> None:
+        from . import importers
+
+        style = values["style"] or "auto"
+        if style not in IMPORT_STYLES:
+            raise SpecError(f"--style: expected one of {', '.join(IMPORT_STYLES)}, got '{clip(style)}'")
+        depth = None if values["depth"] is None else coerce("--depth", values["depth"], {"kind": "int", "low": 0,
+                                                                                         "high": 100})
+        graph = importers.load(model)
+        from .importers.figure import Options, figure
+
+        data, notes = figure(graph, style, Options(params=bool(values["params"]), shapes=bool(values["shapes"]),
+                                                   depth=depth))
+        chosen = styles.get(data["style"])
+        cls = chosen.spec_class()
+        given: dict[str, Any] = {}
+
+        def style_options(**options: Any) -> None:
+            given.update(spec_values(cls, options))
+
+        sub = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+        sub.command(chosen.name)(generated(style_options, spec_parameters(cls), chosen.summary))
+        stray = [a for a in ctx.args if a.startswith("-") or a in ("",)]
+        if ctx.args and not stray:
+            raise SpecError(f"unexpected argument '{clip(ctx.args[0])}': nnsvg import takes one model file")
+        sub(args=list(ctx.args), prog_name=f"nnsvg import ({chosen.name} options)", standalone_mode=False)
+        if "set" in given:
+            given["set"] = {**data.get("set", {}), **given["set"]}
+        data.update(given)
+        drawn = Diagram(specs.from_dict(data))
+        drawn.import_notes = notes
+        emit(drawn, values)
+
+    source = Annotated[str, typer.Argument(help="a model file: .onnx", show_default=False, metavar="MODEL")]
+    own = [
+        keyword("style", Annotated[str | None, typer.Option(
+            "--style", metavar="[" + "|".join(IMPORT_STYLES) + "]",
+            help="the drawing style: auto picks fcnn for MLPs, lenet or alexnet for chain CNNs (by input size "
+                 "and depth), rnn for recurrent models  [default: auto]")]),
+        keyword("params", Annotated[bool | None, typer.Option(
+            "--params", help="each layer's parameter count in its caption, the total on the input's")]),
+        keyword("shapes", Annotated[bool | None, typer.Option(
+            "--shapes", help="AlexNet: dimension labels on every layer (LeNet's and FCNN's captions show the "
+                             "shapes anyway; a symbolic dimension is named in every style)")]),
+        keyword("depth", Annotated[str | None, typer.Option(
+            "--depth", metavar="INTEGER", help="0: each block (residual, inception, fire) as one layer; 1: "
+                                               "its layers (styles that draw branches)")]),
+    ]
+    parameters = [positional("ctx", typer.Context), positional("model", source), *EMIT, *own]
+    return generated(command, parameters,
+                     "Draw a model file (ONNX: pip install 'nnsvg[onnx]'). The chosen style's options "
+                     "follow (`nnsvg STYLE --help` lists them); --save-spec writes the editable spec.\n\n"
+                     "Example: nnsvg import model.onnx --params -o model.pdf")
 
 
 # --- the other commands -----------------------------------------------------------------------
@@ -174,6 +249,8 @@ def build_app(wanted: str | None = None) -> typer.Typer:
         if wanted is None or wanted not in styles.STYLES or wanted == style.name:
             app.command(style.name, context_settings=unknown)(style_command(style))
     app.command("render")(render_command())
+    app.command("import", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})(
+        import_command())
     app.command("themes")(themes)
     app.command("gallery")(gallery)
     app.command("schema")(schema)

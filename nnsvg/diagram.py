@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from . import export, formats, physical
 from . import spec as specs
@@ -22,6 +23,7 @@ class Diagram:
         self.theme = theme if theme is not None else load_theme(spec.theme, spec.set)
         self._scene: Scene | None = None
         self._svg: str | None = None
+        self.import_notes: list[str] = []  # what a model import approximated (nnsvg.importers)
 
     @property
     def scene(self) -> Scene:
@@ -31,8 +33,9 @@ class Diagram:
 
     @property
     def notes(self) -> list[str]:
-        """What the renderer left out and why (e.g. weight labels on a big network)."""
-        return [*self.scene.notes, *self.scene.page_notes]
+        """What the renderer left out and why (e.g. weight labels on a big network), and what a
+        model import approximated."""
+        return [*self.import_notes, *self.scene.notes, *self.scene.page_notes]
 
     def svg(self) -> str:
         if self._svg is None:
@@ -42,39 +45,74 @@ class Diagram:
         return self._svg
 
     def to_bytes(self, fmt: str = "svg", *, scale: float | None = None,
-                 dpi: float | None = None) -> bytes:
+                 dpi: float | None = None, **flags: Any) -> bytes:
         """The figure encoded as ``fmt`` (a name in ``nnsvg.formats.FORMATS``: svg, pdf, png,
-        eps, ps); ``scale`` or ``dpi`` (96 = scale 1) size a PNG."""
+        eps, ps, tex); ``scale`` or ``dpi`` (96 = scale 1) size a PNG; ``flags`` are the flag
+        options of ``nnsvg.formats.OPTIONS`` (``tex_standalone=True``)."""
         pixels = export.raster_scale(fmt, scale, dpi)
-        if formats.get(fmt).name == "svg":
+        given = export.check_flags(fmt, flags)
+        if formats.get(fmt).reads == "graph":
+            return self.graph_bytes(fmt)
+        if formats.backend(fmt, given) == "svg":
             return self.svg().encode("utf-8")
-        return b"".join(export.encode(self.scene, fmt, scale=pixels))
+        return b"".join(export.encode(self.scene, fmt, scale=pixels, flags=given))
+
+    def tikz(self, standalone: bool = False) -> str:
+        """The figure as a TikZ picture for LaTeX (a whole ``standalone`` document if asked):
+        ``to_bytes("tex")`` as text."""
+        return self.to_bytes("tex", tex_standalone=standalone).decode("utf-8")
 
     def save(self, path: str | os.PathLike[str], *, scale: float | None = None,
-             dpi: float | None = None, spec: str | os.PathLike[str] | None = None) -> Path:
+             dpi: float | None = None, spec: str | os.PathLike[str] | None = None, **flags: Any) -> Path:
         """Write the figure; the format comes from the extension (``nnsvg.formats``). ``scale``
-        (or ``dpi``, 96 = scale 1) sizes PNG output; ``spec`` also writes the spec file that
+        (or ``dpi``, 96 = scale 1) sizes PNG output; ``flags`` are the flag options of
+        ``nnsvg.formats.OPTIONS`` (``tex_standalone=True`` for a .tex, ``latex_labels=True`` for
+        a .pdf, which also writes FILE.pdf_tex); ``spec`` also writes the spec file that
         reproduces the figure. Everything is rendered before anything is written, and a file is
         replaced only when its new content is complete."""
-        export.check_target(path)
+        target = export.check_target(path)
         fmt = formats.for_path(path)
-        chunks = self.encoded(fmt, scale=scale, dpi=dpi, spec=spec)
-        target = export.write_atomic(path, chunks)
+        pixels = export.raster_scale(fmt, scale, dpi)
+        given = export.check_flags(fmt, flags)
+        if spec is not None:
+            export.check_target(spec, "save_spec")
+            self.spec_text(spec)
+        if fmt.reads == "graph":
+            written = [(target, iter([self.graph_bytes(fmt, path)]))]
+        else:
+            written = export.files(self.scene, fmt, target, scale=pixels, flags=given)
+        for name, _ in written[1:]:
+            export.check_target(name)
+        for name, chunks in written:
+            export.write_atomic(name, chunks)
         if spec is not None:
             self.save_spec(spec)
         return target
 
     def encoded(self, fmt: str | formats.Format, *, scale: float | None = None, dpi: float | None = None,
-                spec: str | os.PathLike[str] | None = None) -> Iterator[bytes]:
+                spec: str | os.PathLike[str] | None = None,
+                path: str | os.PathLike[str] | None = None, **flags: Any) -> Iterator[bytes]:
         """The figure as chunks of ``fmt`` bytes, with every check done and everything that can
         fail on the input failed (the spec file for ``spec`` included) before the first chunk:
-        SVG is streamed, the other formats are drawn whole."""
+        SVG is streamed, the other formats are drawn whole. ``path``: the file they go to (a
+        graph format names a theme file relative to it)."""
         pixels = export.raster_scale(fmt, scale, dpi)
+        given = export.check_flags(fmt, flags)
         if spec is not None:
             export.check_target(spec, "save_spec")
             self.spec_text(spec)
-        chunks = export.encode(self.scene, fmt, scale=pixels)
-        return chunks if formats.get(fmt).backend == "svg" else iter([b"".join(chunks)])
+        if formats.get(fmt).reads == "graph":
+            return iter([self.graph_bytes(fmt, path)])
+        chunks = export.encode(self.scene, fmt, scale=pixels, flags=given)
+        return chunks if formats.backend(fmt, given) == "svg" else iter([b"".join(chunks)])
+
+    def graph_bytes(self, fmt: str | formats.Format, path: str | os.PathLike[str] | None = None) -> bytes:
+        """The network's graph in a format that writes the graph, not the drawing (DOT): its
+        backend gets the spec and its graph; nothing is drawn."""
+        from importlib import import_module
+
+        backend = import_module(f"{__package__}.backends.{formats.get(fmt).backend}")
+        return backend.encode(self.spec, path)  # type: ignore[no-any-return]
 
     def spec_text(self, path: str | os.PathLike[str]) -> str:
         """The spec file text that reproduces this figure, for ``path``'s format."""
@@ -84,6 +122,19 @@ class Diagram:
         """Write the spec that reproduces this figure (YAML, TOML or JSON by extension)."""
         export.check_target(path, "save_spec")
         return export.write_atomic(path, self.spec_text(path).encode("utf-8"))
+
+    def draw(self, ax: Any, *, background: bool = True, zorder: float = 1.0) -> list[Any]:
+        """Draw the figure into a Matplotlib ``Axes`` as real artists (patches, one collection per
+        bulk path such as a fan of edges, images, texts) and return them in painting order: the
+        page's background rectangle first (when the theme has a background and ``background``),
+        then one artist per primitive of ``scene.walk()``. The Axes' limits become the page, its
+        aspect equal, the y axis points down and its axis lines are off; line widths and font
+        sizes follow the Axes' size whenever the figure is drawn (``nnsvg.backends.mpl``).
+        ``zorder`` places the diagram among other artists of the Axes. Needs the
+        ``nnsvg[matplotlib]`` extra."""
+        from .backends import mpl
+
+        return mpl.draw(self.scene, ax, background=background, zorder=zorder)
 
     def _repr_svg_(self) -> str:
         return self.svg()

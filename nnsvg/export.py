@@ -1,6 +1,10 @@
 """Export: a Scene encoded in any format of the format table (``nnsvg.formats``) by its backend
 (``nnsvg.backends``), imported only when used; SVG text converted by cairosvg (``convert``, the
-reference route the tests compare against); and atomic file writes."""
+reference route the tests compare against); and atomic file writes.
+
+A backend other than svg and cairo is a module of ``nnsvg.backends`` with one function,
+``files(scene, fmt, name, flags) -> list[(file name, bytes)]``: the files it writes for an
+output named ``name`` (the first is that file itself, the others lie beside it)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +23,7 @@ from . import formats
 from .errors import ExportError
 from .formats import Format
 from .scene import Scene
-from .text import clip, quote
+from .text import clip, nearest, quote
 
 MAX_SCALE = 100.0  # a PNG of 100× its px size is already 9600 dpi
 
@@ -53,11 +58,37 @@ def raster_scale(fmt: str | Format, scale: object = None, dpi: object = None,
     for option, given in zip(("scale", "dpi"), (scale, dpi)):
         if given is not None and option not in f.options:
             takers = [g.name.upper() for g in formats.FORMATS.values() if option in g.options]
-            why = (f"{f.name.upper()} is vector: it has no pixels, its page is the drawing's size (1 px = 0.75 pt)"
-                   if f.name != "svg" else "SVG is vector: it has no pixels")
+            why = ("SVG is vector: it has no pixels" if f.name == "svg" else
+                   f"{f.name.upper()} is the network's graph, not a drawing" if f.reads == "graph" else
+                   f"{f.name.upper()} is vector: it has no pixels, its page is the drawing's size (1 px = 0.75 pt)")
             raise ExportError(f"{names[option == 'dpi']} applies to {' and '.join(takers)} output only, "
                               f"not {f.name.upper()} ({why})")
     return value
+
+
+def check_flags(fmt: str | Format, flags: dict[str, object] | None, cli: bool = False) -> dict[str, bool]:
+    """The flag options of the format table (``tex_standalone``, ``latex_labels``) as booleans,
+    each known, true or false, and, when on, one that ``fmt`` takes; an ExportError naming the
+    option (as its flag when ``cli``) otherwise."""
+    f = formats.get(fmt)
+    out: dict[str, bool] = {}
+    for name, value in (flags or {}).items():
+        option = formats.OPTIONS.get(name)
+        if option is None or option.kind != "flag":
+            known = [o.name for o in formats.OPTIONS.values() if o.kind == "flag"]
+            raise ExportError(f"unknown output option {name!r}{nearest(str(name), known)}")
+        shown = option.flag if cli else name
+        if not isinstance(value, bool):
+            raise ExportError(f"{shown}: expected true or false, got {quote(value)}")
+        if value and name not in f.options:
+            takers = [g.name.upper() for g in formats.FORMATS.values() if name in g.options]
+            raise ExportError(f"{shown} applies to {' and '.join(takers)} output only, not {f.name.upper()}")
+        out[name] = value
+    return out
+
+
+def _module(name: str) -> Any:
+    return import_module(f"{__package__}.backends.{name}")
 
 
 MAX_SIDE_PX = 32_767  # cairo's largest image surface side
@@ -82,17 +113,39 @@ def check_raster(scene: Scene, fmt: str | Format, scale: float) -> tuple[int, in
     return width, height
 
 
-def encode(scene: Scene, fmt: str | Format, *, scale: float = 1.0) -> Iterator[bytes]:
+def encode(scene: Scene, fmt: str | Format, *, scale: float = 1.0,
+           flags: dict[str, bool] | None = None) -> Iterator[bytes]:
     """The scene in ``fmt``, as chunks of bytes (SVG is streamed; the other formats come in one
-    chunk), by the backend the format table names."""
+    chunk), by the backend the format table names. A backend that writes more than one file
+    (PDF with ``latex_labels``) needs a file name: ``files``."""
     f = formats.get(fmt)
     if "scale" in f.options:
         check_raster(scene, f, scale)
-    if f.backend == "svg":
+    backend = formats.backend(f, flags)
+    if backend == "svg":
         from .backends import svg
 
         return svg.svg_bytes(scene)
-    return iter([draw(scene, f.name, scale=scale)])
+    if backend == "cairo":
+        return iter([draw(scene, f.name, scale=scale)])
+    written = _module(backend).files(scene, f.name, f"figure{f.extensions[0]}", flags or {})
+    if len(written) != 1:
+        names = " and ".join(f"FILE{name.removeprefix('figure')}" for name, _ in written)
+        raise ExportError(f"this {f.name.upper()} output is {len(written)} files ({names}): give a file name "
+                          "(-o FILE, or Diagram.save)")
+    return iter([written[0][1]])
+
+
+def files(scene: Scene, fmt: str | Format, target: Path, *, scale: float = 1.0,
+          flags: dict[str, bool] | None = None) -> list[tuple[Path, Iterator[bytes]]]:
+    """Every file an output to ``target`` writes, with its content (SVG as a stream, the other
+    formats drawn already): one file, or a backend's several files beside each other."""
+    f = formats.get(fmt)
+    backend = formats.backend(f, flags)
+    if backend in ("svg", "cairo"):
+        return [(target, encode(scene, f, scale=scale, flags=flags))]
+    written = _module(backend).files(scene, f.name, target.name, flags or {})
+    return [(target.with_name(name), iter([data])) for name, data in written]
 
 
 def draw(scene: Scene, fmt: str | Format, *, scale: float = 1.0) -> bytes:

@@ -17,7 +17,7 @@ from .spec.fields import coerce, options
 from .text import nearest
 
 METAVARS = {"int": "INTEGER", "number": "NUMBER", "numbers": "N[,N...]", "text": "TEXT", "length": "LENGTH",
-            "texts": "TEXT[,TEXT...]"}
+            "texts": "TEXT[,TEXT...]", "matrices": "JSON"}
 
 
 def flag(name: str) -> str:

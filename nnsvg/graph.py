@@ -38,7 +38,9 @@ class Node:
     shape: tuple[int | str, ...] | None = None
     params: int | None = None
     label: str | None = None
-    attrs: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # whatever else is known (an importer's op attributes; a spec's layer data under "data");
+    # compared, not hashed, so that a node can be a dict key
+    attrs: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .errors import SpecError
 from .geometry import BBox
@@ -205,23 +206,131 @@ class Trial:
 
 def render(spec: Spec, theme: Theme) -> Scene:
     """The scene of ``spec``: laid out for its physical size when it has one (``width``,
-    ``height``), else as the renderer draws it."""
+    ``height``), else as the renderer draws it. A layout that leaves shapes too small to print
+    or labels on the drawing gets a note with a text size that does not, if one of at least
+    ``TEXT_FLOOR_PT`` does (checked by laying the figure out with it)."""
     from .renderers import render as draw
 
     target = Target.of(spec)
     if target is None:
         return draw(spec, theme)
+    scene, illegible = layout(spec, theme, target, explain=True)
+    if illegible == "drawing":  # (labels that need more rows have their note with a text size)
+        size = legible_size(spec, theme, target, scene)
+        if size is not None:
+            scene.notes.append(f"--set {size} keeps the shapes visible and the labels clear of the drawing at "
+                               f"{target.described()}")
+    return scene
 
-    def trial(k: float) -> Trial:
-        scene = draw(spec, scaled(theme, k))
-        box = scene.bbox().grow(theme.margin * k)
-        need, side = target.fill(box)
-        return Trial(k, scene, box, need, side)
 
-    fits, last, natural = solve(trial)
+def layout(spec: Spec, theme: Theme, target: Target, explain: bool = False) -> tuple[Scene, str]:
+    """The scene laid out for ``target``, and what its notes say is illegible there: "rows"
+    (labels need more than two rows), "drawing" (shapes under the print floor, labels crowding
+    the drawing) or "". ``explain``: a note or error that says what would fit (laying the figure
+    out again for each suggestion), else a SpecError without them."""
+    fits, last, natural = solve(lambda k: trial_of(spec, theme, target, k))
+    if fits is None and getattr(spec, "label_room", False):
+        # the labels need more room in two rows than the target has: say what gives it, and draw
+        # them stacked deeper (the layers at their own gaps) rather than refuse
+        deeper = _replaced(spec, label_room=False)
+        tight = last  # the two-row layout at the largest k tried: about what its labels need
+        fits, last, natural = solve(lambda k: trial_of(deeper, theme, target, k))
+        if fits is not None:
+            scene, _ = finish(fits, target, theme, natural)
+            if explain:
+                scene.notes.insert(0, two_rows_note(spec, theme, target, tight))
+            return scene, "rows"
     if fits is None:
-        raise SpecError(too_narrow(target, theme, last, natural))
-    return finish(fits, target, theme, natural)
+        raise SpecError(too_narrow(target, theme, last, natural, fixes(spec, theme, target, last) if explain else ()))
+    scene, illegible = finish(fits, target, theme, natural)
+    return scene, "drawing" if illegible else ""
+
+
+def legible_size(spec: Spec, theme: Theme, target: Target, scene: Scene) -> str | None:
+    """The largest text size (half points, from half a point under the theme's down to
+    ``TEXT_FLOOR_PT``; at most ``SUGGESTION_TRIES``) whose layout at ``target`` is legible, as
+    ``text.size=PX (PT pt)``; None if none is."""
+    pt = theme.text.size * PT_PER_PX
+    size_pt = math.ceil((pt - TEXT_STEP_PT) / TEXT_STEP_PT - 1e-9) * TEXT_STEP_PT
+    for _ in range(SUGGESTION_TRIES):
+        if size_pt < TEXT_FLOOR_PT:
+            return None
+        px = round(size_pt / PT_PER_PX, 2)
+        if fits_at(spec, dataclasses.replace(theme, text=dataclasses.replace(theme.text, size=px))):
+            return f"text.size={px:g} ({size_pt:g} pt)"
+        size_pt -= TEXT_STEP_PT
+    return None
+
+
+def _replaced(spec: Spec, **changes: Any) -> Spec:
+    return cast("Spec", dataclasses.replace(cast("Any", spec), **changes))
+
+
+def trial_of(spec: Spec, theme: Theme, target: Target, k: float) -> Trial:
+    """``spec`` drawn with the theme's lengths × ``k``, measured against ``target``."""
+    from .renderers import render as draw
+
+    scene = draw(spec, scaled(theme, k))
+    box = scene.bbox().grow(theme.margin * k)
+    need, side = target.fill(box)
+    return Trial(k, scene, box, need, side)
+
+
+def fits_at(spec: Spec, theme: Theme) -> bool:
+    """Whether ``spec`` (with its size) has a legible layout at its target with this theme: labels
+    in at most two rows, no shape under the print floor, no label crowding the drawing."""
+    target = Target.of(spec)
+    assert target is not None
+    try:
+        return layout(spec, theme, target)[1] == ""
+    except SpecError:
+        return False
+
+
+SUGGESTION_TRIES = 6  # candidates tried for each suggestion (each one a layout solve)
+TEXT_STEP_PT = 0.5  # suggested text sizes are whole or half points
+
+
+def fixes(spec: Spec, theme: Theme, target: Target, last: Trial) -> list[str]:
+    """What makes the figure fit its target, each one checked by laying the figure out with it:
+    the least side (in steps of the target's unit) and the largest text size (in half points,
+    not below ``TEXT_FLOOR_PT``). ``last`` is the trial at the largest k tried, whose size is
+    about what the labels alone need."""
+    side = target.width if last.side == "width" and target.width is not None else target.height
+    assert side is not None
+    name = last.side
+    pt = theme.text.size * PT_PER_PX
+    out = []
+    unit = side.unit
+    quantum = {"in": 0.25, "cm": 0.5, "mm": 5.0, "pt": 10.0, "px": 10.0}[unit]
+    value = side.px * last.ratio / PX_PER[unit]
+    for _ in range(SUGGESTION_TRIES):
+        value = math.ceil(value / quantum - 1e-9) * quantum
+        if value <= LARGEST_IN * 96 / PX_PER[unit] and fits_at(_replaced(spec, **{name: f"{value:g}{unit}"}), theme):
+            out.append(f"--{name} {value:g}{unit}")
+            break
+        value += max(quantum, value * 0.08)  # wider steps as it goes: 6 tries reach about 1.5 times
+    if pt > TEXT_FLOOR_PT:  # the labels' room is about in proportion to the text size
+        size_pt = math.floor(min(pt - TEXT_STEP_PT, pt / last.ratio) / TEXT_STEP_PT) * TEXT_STEP_PT
+        for _ in range(SUGGESTION_TRIES):
+            size_pt = max(size_pt, TEXT_FLOOR_PT)
+            px = round(size_pt / PT_PER_PX, 2)
+            if fits_at(spec, dataclasses.replace(theme, text=dataclasses.replace(theme.text, size=px))):
+                out.append(f"--set text.size={px:g} ({size_pt:g} pt)")
+                break
+            if size_pt <= TEXT_FLOOR_PT:
+                break
+            size_pt -= TEXT_STEP_PT
+    return out
+
+
+def two_rows_note(spec: Spec, theme: Theme, target: Target, last: Trial) -> str:
+    """The note for labels that need more than two rows at the target, with ``fixes`` that keep
+    them in two."""
+    pt = theme.text.size * PT_PER_PX
+    fix = " or ".join(fixes(spec, theme, target, last)) or "fewer or shorter labels"
+    return (f"at {target.described()} the labels at {pt:g} pt need more than two rows (drawn stacked deeper, "
+            f"the layers at their own gaps); {fix} keeps them in two, legibly")
 
 
 def solve(trial: Any) -> tuple[Trial | None, Trial, Trial]:
@@ -262,7 +371,7 @@ def solve(trial: Any) -> tuple[Trial | None, Trial, Trial]:
     return fits, current, natural
 
 
-def finish(fits: Trial, target: Target, theme: Theme, natural: Trial) -> Scene:
+def finish(fits: Trial, target: Target, theme: Theme, natural: Trial) -> tuple[Scene, bool]:
     """The scene of the fitting trial with its page: the binding side exactly the target (the
     drawing centred on it), the other the drawing's; its notes for this size. The page's corners
     are rounded outwards to the SVG's 1/100 unit (so the viewBox is the page), and the scale is
@@ -291,11 +400,11 @@ def finish(fits: Trial, target: Target, theme: Theme, natural: Trial) -> Scene:
     # the renderers' notes on the figure's size against a page are about its own px size; the
     # printed size is now given, and what it leaves too small is said below
     scene.page_notes.clear()
-    for note in (small_shapes(scene, target, theme, fits), crowded(target, fits, natural),
-                 too_long(target, fits.side, width, height)):
+    illegible = [small_shapes(scene, target, theme, fits), crowded(target, fits, natural)]
+    for note in (*illegible, too_long(target, fits.side, width, height)):
         if note is not None:
             scene.notes.append(note)
-    return scene
+    return scene, any(note is not None for note in illegible)
 
 
 CHECK_LINES = 20_000  # the quality check tests each label against each line: skip it for more
@@ -383,9 +492,10 @@ def small_shapes(scene: Scene, target: Target, theme: Theme, fits: Trial) -> str
             f"or a smaller text.size keeps them visible")
 
 
-def too_narrow(target: Target, theme: Theme, last: Trial, natural: Trial) -> str:
+def too_narrow(target: Target, theme: Theme, last: Trial, natural: Trial, found: Sequence[str] = ()) -> str:
     """Why the target is refused: the labels (and the margin) alone need more room than it has;
-    the size the figure has at its own proportions, and the least that could hold the labels."""
+    the size the figure has at its own proportions, the least that could hold the labels, and
+    ``found``: the sizes checked to fit (``fixes``)."""
     side = target.width if last.side == "width" and target.width is not None else target.height
     assert side is not None
     pt = theme.text.size * PT_PER_PX
@@ -393,8 +503,11 @@ def too_narrow(target: Target, theme: Theme, last: Trial, natural: Trial) -> str
     own = side.px * natural.ratio
     adjective = "wide" if last.side == "width" else "high"
     alone = f" (the labels alone need more than {side.shown(least)})" if least < own else ""
+    widths = [f for f in found if f.startswith("--")  and "text.size" not in f]
+    sizes = [f for f in found if "text.size" in f]
+    give = (f"give {widths[0]}" if widths else f"give --{last.side} {side.shown(own).replace(' ', '')}")
+    smaller = (f"{sizes[0]}" if sizes else f"a smaller text.size (at least {TEXT_FLOOR_PT:g} pt = "
+               f"{TEXT_FLOOR_PT / PT_PER_PX:.3g} px) with a wider --{last.side}")
     return (f"--{last.side} {side.text}: the labels do not fit in {side.shown()} at {pt:g} pt (text.size "
             f"{theme.text.size:g} px) however small the drawing; the figure is {side.shown(own)} {adjective} at its "
-            f"own proportions{alone}: give --{last.side} "
-            f"{side.shown(own).replace(' ', '')}, or a smaller text.size (at least {TEXT_FLOOR_PT:g} pt = "
-            f"{TEXT_FLOOR_PT / PT_PER_PX:.3g} px) or fewer labels")
+            f"own proportions{alone}: {give}, or {smaller}, or fewer labels")

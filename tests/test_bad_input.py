@@ -382,10 +382,10 @@ def test_limits_refuse_quickly_without_allocating() -> None:
     for call in (lambda: nnsvg.fcnn([10**9, 10**9, 10**9], max_nodes=0).svg(),
                  lambda: nnsvg.lenet(["1000000@2x2", "1000000@1x1"], max_maps=0).svg(),
                  lambda: nnsvg.alexnet(["1000000x1000000x1000000", 10], side_size="linear").svg()):
-        start = time.perf_counter()
+        start = time.process_time()
         with pytest.raises(NnsvgError, match=r"max_edges|max-maps|log sizes"):
             call()
-        assert time.perf_counter() - start < 1.0
+        assert time.process_time() - start < 1.0
 
 
 def test_the_limit_is_an_option() -> None:

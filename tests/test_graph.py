@@ -5,6 +5,7 @@ Schema, and the note of a style that does not draw them yet."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,6 @@ def test_spec_graph() -> None:
     assert g is spec.graph()  # built once, with the spec
     assert len(g) == 7 and g.nodes[1].name == "c1" and g.nodes[3].label == "C3"
     assert g.nodes[1].shape == (6, 28, 28) and g.nodes[6].shape == (10,)
-    assert g.nodes[3].attrs["data"] == {"size": "16@10x10", "label": "C3", "name": "c3"}
     assert g.chain_connections() == tuple(Connection(i, i + 1) for i in range(6))
     assert g.extra_connections() == (Connection(1, 3, "add", "skip"), Connection(0, 4, "concat"))
     assert g.groups == (Group(1, 4, "Features", 3), Group(1, 2, "Stage"))
@@ -112,7 +112,7 @@ def test_spec_graph() -> None:
     assert volumes.graph().extra_connections() == (Connection(0, 2, "add"),)
     assert volumes.graph().nodes[0].shape == (8, 8, 3)
     assert specs.from_dict({"style": "fcnn", "layers": [2, 3]}).graph() == Graph(
-        (Node(0, shape=(2,), attrs={"data": 2}), Node(1, shape=(3,), attrs={"data": 3})), (Connection(0, 1),))
+        (Node(0, shape=(2,)), Node(1, shape=(3,))), (Connection(0, 1),))
 
 
 def test_inputs_of_the_previous_layer_is_a_chain() -> None:
@@ -258,3 +258,165 @@ def test_schema_rejects_bad_specs(data: dict[str, Any]) -> None:
         jsonschema.validate(data, specs.json_schema())
     with pytest.raises(nnsvg.SpecError):
         specs.from_dict(data)
+
+
+# --- GraphViz DOT ---------------------------------------------------------------------------
+
+def dot_round_trip(spec: Any, tmp_path: Path) -> Any:
+    """The spec written as DOT (by the format table's backend, as ``-o net.dot`` does) and read
+    back as a spec file."""
+    path = tmp_path / "net.dot"
+    nnsvg.render(spec).save(path)
+    return specs.load(path)
+
+
+def test_dot_round_trip_of_a_chain(tmp_path: Path) -> None:
+    spec = specs.from_dict({"style": "fcnn", "layers": [3, {"size": 4, "label": "Hidden \"h\" \\ ∈ ℝ⁴"}, 2],
+                            "direction": "down", "bias": True, "set": {"edge.width": 0.5}, "node_gap": [10, 12, 14],
+                            "width": "column", "height": "9cm"})
+    text = nnsvg.render(spec).to_bytes("dot").decode()
+    assert 'graph [style="fcnn", rankdir="TB", set="{\\"edge.width\\": 0.5}", width="column", height="9cm", ' \
+           'node_gap="[10.0, 12.0, 14.0]", direction="down", bias="true"];' in text
+    assert 'L1 [label="Hidden \\"h\\" \\\\ ∈ ℝ⁴", size="4"];' in text
+    assert text.count("->") == 2 and "kind" not in text and "cluster" not in text
+    again = dot_round_trip(spec, tmp_path)
+    assert again == spec and again.graph() == spec.graph() and again.graph().is_chain()
+
+
+def test_dot_round_trip_of_skips_and_blocks(tmp_path: Path) -> None:
+    spec = specs.from_dict(skips(connections=[{"from": "c1", "to": "c3", "kind": "add", "label": "skip"},
+                                              {"from": 0, "to": 4, "kind": "concat"}],
+                                 blocks=[{"from": "c1", "to": 4, "label": "Features", "repeat": 3},
+                                         {"from": 5, "to": 6}, {"from": "c1", "to": 2, "label": "Stage"}],
+                                 theme="paper"))
+    text = nnsvg.render(spec).to_bytes("dot").decode()
+    assert 'L1 -> L3 [kind="add", label="skip"];' in text and 'L0 -> L4 [kind="concat"];' in text
+    # blocks[2] (layers 1-2) is inside blocks[0] (layers 1-4)
+    outer = text.index('subgraph cluster_0 { label="Features"; repeat="3"; L1; L2; L3; L4;')
+    inner = text.index('subgraph cluster_2 { label="Stage"; L1; L2;')
+    assert outer < inner < text.index("subgraph cluster_1 { L5; L6;")
+    again = dot_round_trip(spec, tmp_path)
+    assert again == spec and again.graph() == spec.graph()
+
+
+def test_dot_round_trip_of_a_branchy_graph() -> None:
+    """Branches: layers with several inputs (a style that draws them takes them; the chain
+    styles refuse them, so a subclass that allows them stands in here)."""
+    from nnsvg import dot
+    from nnsvg.spec.fcnn import FcnnSpec
+    from nnsvg.spec.fields import build
+
+    class Branchy(FcnnSpec):
+        branches = True
+
+    data = {"style": "fcnn", "layers": [
+        {"size": 4, "name": "x"}, {"size": 3, "name": "a"}, {"size": 3, "inputs": ["x"], "name": "b"},
+        {"size": 5, "inputs": ["b", "a"]}, {"size": 2, "inputs": ["x", 3]}],
+        "connections": [{"from": "a", "to": 4, "kind": "multiply"}], "blocks": [{"from": "a", "to": "b"}]}
+    spec = build(Branchy, data)
+    text = dot.write(spec)
+    assert [line.strip() for line in text.splitlines() if "->" in line] == [
+        "L0 -> L1;", "L0 -> L2;", "L2 -> L3;", "L1 -> L3;", "L0 -> L4;", "L3 -> L4;", 'L1 -> L4 [kind="multiply"];']
+    back = dot.read(text)
+    assert back["layers"][3] == {"size": 5, "inputs": ["b", "a"]}
+    assert back["layers"][1] == {"size": 3, "name": "a"}  # fed by x, the layer before it: the chain
+    assert back["layers"][2] == {"size": 3, "name": "b", "inputs": ["x"]}
+    assert back["layers"][4] == {"size": 2, "inputs": ["x", 3]}
+    again = build(Branchy, back)
+    assert again.graph() == spec.graph()
+    assert [len(again.graph().inputs_of(i)) for i in range(5)] == [0, 1, 1, 2, 3]
+    with pytest.raises(nnsvg.SpecError, match=r"layers\[2\].inputs: the fcnn style draws a chain"):
+        specs.from_dict(back)
+
+
+def test_dot_written_by_hand() -> None:
+    """GraphViz's own forms: comments, defaults, edge chains, joined strings, any node ids."""
+    from nnsvg import dot
+
+    data = dot.read('''
+        /* a LeNet */ strict digraph "LeNet 5" {
+          style = lenet; rankdir=LR  # the style as a plain attribute
+          node [shape=box, color="gray"]
+          input [size="1@32x32", label="In" + "put"];
+          c1 [size="6@28x28:5x5"]; s2 [size="6@14x14"]; f [size=10]
+          input -> c1 -> s2 -> f;
+          s2 -> f [kind=add]  // a skip
+          subgraph cluster_x { label = "Conv"; c1; s2 }
+        }''')
+    assert data == {"style": "lenet", "layers": [{"size": "1@32x32", "label": "Input"}, "6@28x28:5x5", "6@14x14", 10],
+                    "connections": [{"from": 2, "to": 3, "kind": "add"}],
+                    "blocks": [{"from": 1, "to": 2, "label": "Conv"}]}
+    assert specs.from_dict(data).graph().groups == (Group(1, 2, "Conv"),)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("digraph { style=lenet; a [size=1]; b [size=2]; a -> b;", r"line 1: expected '}', got the end of the file"),
+    ("graph g { a -- b }", "an undirected graph; nnsvg reads a digraph"),
+    ("digraph { a [size=1]; b [size=2]; a -> b }", r"names no nnsvg style: add graph \[style=\"lenet\"\]"),
+    ("digraph { style=lenett; a [size=1]; b [size=2]; a -> b }", "unknown style 'lenett'; did you mean 'lenet'"),
+    ("digraph { style=fcnn; a [size=1]; b; a -> b }", r"node 'b' has no size"),
+    ("digraph { style=fcnn; a [size=1]; b [size=2]; }", r"node 'b' has no input edge"),
+    ("digraph { style=fcnn; a [label=<b>x</b>] }", "line 1: HTML-like labels"),
+    ("digraph { style=fcnn;\n a [size=1]; b [size=2]; a:p -> b }", r"line 2: expected no port"),
+    ("digraph { style=fcnn; a [size=1 b [size=2] }", r"line 1: expected '=', got '\['"),
+    ("digraph { style=fcnn; a [size=1]; b [size=2]; a -> b; a -> { b } }", "an edge to a subgraph is not read"),
+    ("digraph { style=fcnn; a [size=1]; b [size=2]; c [size=3]; a -> b -> c; "
+     "subgraph cluster_0 { a; c } }", r"subgraph 'cluster_0': a block is consecutive layers; it holds a, c"),
+    ("digraph { style=fcnn; a [size=1]; b [size=2]; a -> b; a -> b [kind=skip] }",
+     r"connections\[0\].kind: unknown kind"),
+    ("digraph { style=fcnn; a [size=1]; b [size=2]; a -> b [weight=2, flow=3] }",
+     r"edge a -> b: unknown attribute 'flow' \(nnsvg reads kind and label\)"),
+    ("digraph { style=fcnn; a [size=1]; b [size=2]; a -> b [label=x] }", "edge a -> b: a label without a kind"),
+    ("digraph { style=fcnn; a [size=1, colour=red]; b [size=2]; a -> b }", "layer 1: unknown layer key 'colour'"),
+    ("digraph { style=fcnn; seed=\"-3\"; a [size=1]; b [size=2]; a -> b }", "seed: expected a value from 0"),
+    ("digraph { style=fcnn; a [size=1]; b [size=2]; a -> b } extra", "expected the end of the file after the graph"),
+    ("digraph { style=fcnn; a [size=\"1]; }", "unexpected"),
+    ("digraph { style=fcnn; a [size=1]; b [size=2]; a -> b ! }", r"unexpected '! }'"),
+])
+def test_malformed_dot_is_a_one_line_error(cli: Cli, tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bad.gv"
+    path.write_text(text, "utf-8")
+    code, _, err = cli("render", path, "-o", tmp_path / "x.svg")
+    assert code == 2 and err.startswith(f"error: spec file '{path}': ") and err.count("\n") == 1, err
+    assert re.search(message, err), err
+    assert not (tmp_path / "x.svg").exists()
+
+
+def test_dot_output_from_the_cli(cli: Cli, tmp_path: Path) -> None:
+    code, _, err = cli("lenet", "1@32x32", "6@28x28", "120", "10", "--connect", "0:2:add", "--block", "1:2:B:x2",
+                       "-o", tmp_path / "net.dot")
+    assert code == 0 and err == ""  # the notes are about drawing; a DOT file draws nothing
+    assert "L0 -> L2 [kind=\"add\"];" in (tmp_path / "net.dot").read_text("utf-8")
+    code, _, err = cli("render", tmp_path / "net.dot", "-o", tmp_path / "a.svg")
+    assert code == 0 and "not drawn" in err
+    code, _, err = cli("lenet", "1@32x32", "6@28x28", "120", "10", "--connect", "0:2:add", "--block", "1:2:B:x2",
+                       "-o", tmp_path / "b.svg")
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
+    code, _, err = cli("fcnn", "2", "3", "-o", tmp_path / "c.dot", "--scale", "2")
+    assert code == 2 and "--scale applies to PNG output only, not DOT (DOT is the network's graph" in err
+    # --save-spec writes DOT too, with a theme file named relative to it
+    theme = tmp_path / "themes" / "mine.toml"
+    theme.parent.mkdir()
+    theme.write_text('description = "mine"\n', "utf-8")
+    (tmp_path / "out").mkdir()
+    code, _, err = cli("fcnn", "2", "3", "--theme", theme, "-o", tmp_path / "d.svg", "--save-spec",
+                       tmp_path / "out" / "d.dot")
+    assert code == 0, err
+    assert 'theme="../themes/mine.toml"' in (tmp_path / "out" / "d.dot").read_text("utf-8")
+    assert specs.load(tmp_path / "out" / "d.dot").theme == str(tmp_path / "out" / "../themes/mine.toml")
+
+
+def test_dot_is_written_without_drawing() -> None:
+    """A graph format's backend gets the spec and its graph: nothing is laid out (a figure too
+    wide for its printed size still writes its DOT)."""
+    diagram = nnsvg.fcnn([3, 4, 2])
+    text = diagram.to_bytes("dot").decode()
+    assert diagram._scene is None
+    assert text.startswith("// nnsvg: a fcnn network of 3 layers") and text.endswith("}\n")
+    assert nnsvg.fcnn([3, 4, 2]).to_bytes("dot") == text.encode()  # deterministic
+
+
+def test_graphs_are_hashable_values() -> None:
+    spec = specs.from_dict(skips())
+    assert hash(spec.graph()) == hash(specs.from_dict(skips()).graph())
+    assert len({*spec.graph().nodes}) == 7

@@ -68,9 +68,9 @@ def test_hostile_spec_files(cli: Cli, tmp_path: Path, name: str, filename: str, 
     spec.write_text(text, "utf-8")
     target = tmp_path / "out.svg"
     target.write_bytes(b"old")
-    start = time.perf_counter()
-    code, _, err = cli("render", spec, "-o", target)
-    assert time.perf_counter() - start < 5
+    start = time.process_time()  # CPU time of this process (the CLI runs in-process): a loaded
+    code, _, err = cli("render", spec, "-o", target)  # machine does not make it fail, slow code does
+    assert time.process_time() - start < 5
     assert code == 2, err
     assert err.startswith("error: ") and err.count("\n") == 1 and len(err) < 400, err
     for word in words:
@@ -145,10 +145,10 @@ def test_fifo_and_device_specs_are_refused_at_once(tmp_path: Path) -> None:
 def test_big_spec_files_are_refused_unread(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     big.write_bytes(b"style: fcnn\nlayers: [8, 8]\n" + b"#" * (files.MAX_SPEC_BYTES + 10))
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(nnsvg.SpecError, match="larger than 1 MB"):
         nnsvg.load(big)
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 1
 
 
 @pytest.mark.parametrize(("output", "words"), [
@@ -287,9 +287,9 @@ def test_json_spec_round_trip_still_works(tmp_path: Path) -> None:
     (["--scale", "0.001"], ["would be 0 × 1 px"]),
 ])
 def test_raster_size_is_checked_before_drawing(cli: Cli, tmp_path: Path, args: list[str], words: list[str]) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     code, _, err = cli("fcnn", "8", "12", "8", "-o", tmp_path / "x.png", *args)
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
     assert code == 2 and err.count("\n") == 1 and "CAIRO" not in err, err
     for word in words:
         assert word in err, (word, err)

@@ -105,14 +105,14 @@ def test_a_png_bomb_is_refused_before_it_is_decoded(tmp_path: Path, monkeypatch:
 
     monkeypatch.setattr(nnsvg.images, "_Rows", Decoded)
     tracemalloc.start()
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         with pytest.raises(SpecError, match=r"bomb\.png' is 20000×20000 pixels; at most 16,777,216 pixels"):
             nnsvg.alexnet(LAYERS, input_image=str(path)).save(tmp_path / "out.png")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert peak < 5 * 2**20  # the 48 KB file and its checks; decoded it would be 1.6 GB
     assert not (tmp_path / "out.png").exists()
 
@@ -120,20 +120,20 @@ def test_a_png_bomb_is_refused_before_it_is_decoded(tmp_path: Path, monkeypatch:
 def test_a_jpeg_bomb_is_refused_from_its_frame_header(tmp_path: Path) -> None:
     path = tmp_path / "bomb.jpg"
     path.write_bytes(jpeg_sized(65500, 65500))
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(SpecError, match="65500×65500 pixels"):
         nnsvg.alexnet(LAYERS, input_image=str(path))
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 def test_a_png_bomb_drawn_as_png_fails_fast_in_little_memory(tmp_path: Path) -> None:
     """The whole CLI, in 1 GB: before the fix cairo decoded the bomb (1.6 GB) to draw the PNG."""
     (tmp_path / "bomb.png").write_bytes(bomb_png())
-    start = time.perf_counter()
+    start = time.process_time()
     done = run_nnsvg("alexnet", *map(str, LAYERS), "--input-image", "bomb.png", "-o", "out.png", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("error: input_image: 'bomb.png' is 20000×20000 pixels")
-    assert time.perf_counter() - start < 10 and not (tmp_path / "out.png").exists()
+    assert time.process_time() - start < 10 and not (tmp_path / "out.png").exists()
 
 
 def test_more_image_data_than_the_header_says_is_refused_without_inflating_it_all(

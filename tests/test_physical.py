@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pdfplumber
 import pytest
@@ -265,6 +266,23 @@ def test_schema_and_help_know_the_options(capsys: pytest.CaptureFixture[str]) ->
     assert "--width LENGTH" in out and "--height LENGTH" in out
 
 
+@pytest.mark.parametrize("text", ["3.5in", "3.5IN", "8.4Cm", "Column", " 252 PT ", "1E2px", ".5in", "3.5",
+                                  "3.5 inch", "-3in", "slide", "1e1234pt"])
+def test_schema_length_pattern_agrees_with_the_parser(text: str) -> None:
+    """The parser lower-cases a length, so the schema's pattern (no regex flags in JSON Schema)
+    accepts any case too: an editor never flags a length the CLI takes, nor passes one it refuses
+    for its spelling."""
+    schema = nnsvg.spec.json_schema()
+    fcnn = next(v for v in schema["oneOf"] if v["properties"]["style"]["const"] == "fcnn")
+    pattern = re.compile(fcnn["properties"]["width"]["pattern"])
+    try:
+        physical.parse(text, "width")
+        parsed = True
+    except nnsvg.SpecError as error:
+        parsed = "expected a length from" in str(error)  # spelled right, out of range: the schema has no range
+    assert bool(pattern.match(text)) == parsed
+
+
 def test_eps_box_is_the_page_on_a_transparent_page() -> None:
     """cairo bounds an EPS by its ink, which on the paper theme's transparent page left out the
     margin (5 5 247 84 for a 252 pt page); the box is the page, exact in %%HiResBoundingBox."""
@@ -305,3 +323,22 @@ def test_labels_crowding_a_shrunk_drawing_get_a_note_with_its_own_proportions() 
     wide = nnsvg.alexnet(alexnet, dims=True, width=own.group(1))
     assert not any("crowd" in n for n in wide.notes)
     assert not [p for p in quality.check(wide.scene) if p.kind in ("text-on-text", "text-on-shape", "clipped")]
+
+
+def test_svg_keeps_a_hundredth_of_a_printed_px_where_a_unit_is_large() -> None:
+    """A small figure at a big width draws a unit many px large: two decimals would round its
+    strokes (0.35 px edges / 27 px per unit = 0.013 units, written 0.01: 23 % thinner) and move
+    points by up to 0.13 px; the SVG writes as many decimals as keep 1/100 px of the print."""
+    from nnsvg.backends import svg
+
+    diagram = nnsvg.fcnn([2, 2], width="30in")
+    scale = diagram.scene.unit_scale()
+    assert scale > 10
+    root = ElementTree.fromstring(diagram.svg())
+    widths = {float(e.get("stroke-width", "nan")) for e in root.iter() if e.get("class") == "edge"
+              or (e.tag.endswith("path") and e.get("stroke-width"))}
+    edge = diagram.theme.edge.width
+    assert any(abs(w * scale - edge) < 0.01 for w in widths), (widths, scale, edge)
+    assert svg.decimals_for(diagram.scene) == 2 + math.ceil(math.log10(scale))
+    assert svg.decimals_for(nnsvg.fcnn([2, 2]).scene) == 2  # a figure at its own size: as before
+    assert 'stroke-width="0.5"' in nnsvg.fcnn([2, 2]).svg()

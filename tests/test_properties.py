@@ -224,8 +224,14 @@ def fcnn_examples(draw: DrawFn) -> Example:
             lambda k: within(max_edges, (None, 60) if k == 0 else (10_000, None))),
         "max_nodes": None,  # drawn above
         "activations": st.lists(st.sampled_from(ACTIVATION_NAMES), min_size=n - 1, max_size=n),
+        "weights": None,  # drawn below: a matrix per layer pair, of the pair's sizes
     }
     options = draw_options(draw, "fcnn", special, {"node_gap": (1, n), "dropout": (1, n)}, n=n)
+    sizes = [int(float(layer["size"] if isinstance(layer, dict) else layer)) for layer in layers]
+    if sum(a * b for a, b in itertools.pairwise(sizes)) <= 400 and draw(st.booleans()):
+        value = st.floats(-3, 3, allow_nan=False)
+        options["weights"] = [draw(st.lists(st.lists(value, min_size=b, max_size=b), min_size=a, max_size=a + 1))
+                              for a, b in itertools.pairwise(sizes)]
     if max_nodes is not None:
         options["max_nodes"] = max_nodes
     if options.get("activation_style") == "name" and options.get("activations"):
@@ -671,7 +677,9 @@ def test_rnn_valid_input_renders_with_its_structure(example: Example) -> None:
     assert len(of_class(root, "text", "delay")) == (n - 2 if not spec.unroll and spec.delay else 0)
     legend = [text_of(t) for t in of_class(root, "text", "legend")]
     if spec.labels:
-        assert len(legend) == 1 and legend[0].endswith(f"T = {spec.unroll}" if spec.unroll else "")
+        # one line; at a printed size it may wrap at its commas (the lines end with them)
+        assert "  ".join(legend).endswith(f"T = {spec.unroll}" if spec.unroll else "")
+        assert len(legend) == 1 or ((spec.width or spec.height) and all(t.endswith(",") for t in legend[:-1]))
     else:
         assert legend == []
     # a block names its state inside it; a row of nodes has its name beside it, with the captions
@@ -875,6 +883,7 @@ def limits(draw: DrawFn, style: str, data: dict[str, Any]) -> Mutation | None:
         data["layers"][0], data["max_nodes"] = MAX_LAYER_SIZE, 0
         data["layers"][1] = MAX_LAYER_SIZE
         data.pop("max_edges", None)
+        data.pop("weights", None)  # drawn for the old sizes
         return data, "max_edges"
     if style == "lenet":
         data["layers"][0], data["max_maps"] = f"{100_001}@1x1", 0

@@ -7,6 +7,7 @@ pixels. Numbers become text here and only here (``fmt``).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -39,10 +40,22 @@ from ..scene import (
 )
 from ..scene import Path as PathPrim
 
+DECIMALS = 2  # a drawing unit is a px of the page at its own size: 1/100 px is plenty
+_decimals = DECIMALS  # the document being written's (``decimals_for``)
+
+
+def decimals_for(scene: Scene) -> int:
+    """Decimals that keep 1/100 px of the printed page: two, and more where the scene was laid
+    out for a physical size that draws a unit larger than a px (a small figure at a page's width:
+    at 20 px per unit two decimals would round a 0.35 px stroke to 0.4 and move points 0.1 px)."""
+    scale = scene.unit_scale()
+    return DECIMALS + min(6, max(0, math.ceil(math.log10(scale) - 1e-9))) if scale > 1 else DECIMALS
+
 
 def fmt(value: float) -> str:
-    """A number as text: two decimals, trailing zeros stripped, never ``-0``."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    """A number as text: the document's decimals (two, ``decimals_for``), trailing zeros
+    stripped, never ``-0``."""
+    text = f"{value:.{_decimals}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
@@ -340,8 +353,17 @@ def svg_parts(scene: Scene, debug: bool = False) -> Iterator[str]:
     with svgwrite; long path data (digits, commas and path commands, so nothing to escape) is
     spliced into it as it is written, so a 535,000-edge figure is never copied whole.
     ``debug`` turns on svgwrite's attribute validation (used by the tests)."""
+    global _decimals
     import svgwrite
 
+    _decimals = decimals_for(scene)
+    try:
+        yield from _svg_parts(scene, svgwrite, debug)
+    finally:
+        _decimals = DECIMALS
+
+
+def _svg_parts(scene: Scene, svgwrite: Any, debug: bool) -> Iterator[str]:
     page = scene.page()
     width, height = fmt(page.width), fmt(page.height)
     dwg = svgwrite.Drawing(size=page_size(scene), profile="full", debug=debug)

@@ -232,15 +232,40 @@ class EdgeWriter:
         self.reach = spec.node_diameter / 2 + (
             theme.node.stroke_width / 2 if theme.node.stroke != "none" else 0.0)
         self.arrows = spec.arrowheads != "none"
+        self.real: Callable[[int, int], int] | None = None  # the pair's real weights, when the spec has them
 
-    def level(self) -> int:
+    def level(self, sender: int = 0, receiver: int = 0) -> int:
+        """The quantised weight of the edge from drawn node ``sender`` of the pair's first layer
+        to drawn node ``receiver`` of its second: the spec's real weight, or a seeded one."""
+        if self.real is not None:
+            return self.real(sender, receiver)
         if self.rng is None:
             return 0
         return round((self.rng.random() * 2 - 1) * WEIGHT_LEVELS)
 
+    def _real_levels(self, a: LayerLayout, b: LayerLayout) -> Callable[[int, int], int] | None:
+        """The spec's weights from layer a to b as quantised levels (the pair's largest |weight|
+        is a full level), by drawn node; a bias row is the matrix's first when it has one."""
+        if self.spec.weights is None or self.rng is None:
+            return None
+        matrix = self.spec.weights[a.index]
+        bias_row = len(matrix) == a.size + 1
+        peak = max((abs(v) for row in matrix for v in row), default=0.0) or 1.0
+
+        def real(sender: int, receiver: int) -> int:
+            i, j = a.number(sender), b.number(receiver)
+            if j is None:
+                return 0
+            row = (0 if bias_row else None) if i is None else i - 1 + int(bias_row)
+            return 0 if row is None else round(matrix[row][j - 1] / peak * WEIGHT_LEVELS)
+
+        return real
+
     def pair(self, a: LayerLayout, b: LayerLayout) -> tuple[Levels, Levels, BBox | None]:
         """(edge path data per level, arrowhead path data per level, arrowheads' extent)."""
         senders, receivers = a.senders(), b.receivers()
+        self.real = self._real_levels(a, b)
+        self.receiver_slots = [k for k, _, _ in receivers]
         with collector_paused():
             if self.arrows:
                 return self._arrow_pair(senders, receivers, a.u, b.u)
@@ -248,12 +273,13 @@ class EdgeWriter:
                 return self._curve_pair(senders, receivers, a.u, b.u), {}, None
             return self._line_pair(senders, receivers), {}, None
 
-    def _reached(self, indices: list[int]) -> dict[int, list[int]]:
+    def _reached(self, sender: int, indices: list[int]) -> dict[int, list[int]]:
         """One sender's receivers (their indices) by weight level: a level is drawn for each
         edge, in order, so every layer pair draws its levels as it always has."""
         reached: dict[int, list[int]] = {}
+        slots = self.receiver_slots
         for k in indices:
-            reached.setdefault(self.level(), []).append(k)
+            reached.setdefault(self.level(sender, slots[k]), []).append(k)
         return reached
 
     def _line_pair(self, senders: list[Slot], receivers: list[Slot]) -> Levels:
@@ -261,8 +287,8 @@ class EdgeWriter:
         ends = tuple(p for _, p, _ in receivers)
         indices = list(range(len(ends)))  # one int object per receiver, shared by its edges
         stars: dict[int, list[Star]] = {}
-        for _, start, _ in senders:
-            for level, ks in self._reached(indices).items():
+        for sender, start, _ in senders:
+            for level, ks in self._reached(sender, indices).items():
                 stars.setdefault(level, []).append((start, tuple(ks)))
         return {level: Stars(ends, tuple(v)) for level, v in stars.items()}
 
@@ -282,9 +308,9 @@ class EdgeWriter:
         ends = tuple((self.place(mid, v), end) for (_, _, v), end in zip(receivers, targets))
         indices = list(range(len(ends)))
         stars: dict[int, list[CurveStar]] = {}
-        for _, start, v in senders:
+        for sender, start, v in senders:
             leave = (start, self.place(mid, v))
-            for level, ks in self._reached(indices).items():
+            for level, ks in self._reached(sender, indices).items():
                 stars.setdefault(level, []).append((leave, tuple(ks)))
                 if heads is not None:
                     heads.setdefault(level, []).extend([head_of[k] for k in ks])
@@ -306,9 +332,9 @@ class EdgeWriter:
                          heads: dict[int, list[Polyline]]) -> Levels:
         """Straight edges, each with its head (added to ``heads``) at its own angle."""
         lines: dict[int, list[Polyline]] = {}
-        for _, source, _ in senders:
-            for _, target, _ in receivers:
-                level = self.level()
+        for sender, source, _ in senders:
+            for receiver, target, _ in receivers:
+                level = self.level(sender, receiver)
                 end, head = self._head(target, unit(target[0] - source[0], target[1] - source[1]))
                 lines.setdefault(level, []).append((source, end))
                 heads.setdefault(level, []).append(head)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -115,20 +116,24 @@ def _segment_span(segment: Segment) -> tuple[float, float]:
 
 def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacles: list[BBox],
                    theme: Theme, cls: str = "caption", lines: Sequence[Segment] = (),
-                   alternatives: Sequence[Sequence[float]] | None = None) -> list[Text]:
+                   alternatives: Sequence[Sequence[float]] | None = None,
+                   order: Sequence[int] | None = None) -> list[Text]:
     """Left-aligned captions just above points (a layer's top-left corner). ``obstacles[i]`` is
     the box of caption i's own layer; a caption that would overlap another layer or an earlier
     caption is lifted until it is clear of both, and of the line segments ``lines``. A caption
     only ever meets what shares its x-range, so only that is looked at. ``alternatives[i]``
     (optional) are further left edges for caption i: the one that needs the least lift wins,
-    the anchor on a tie."""
+    the anchor on a tie. ``order`` (optional) is the order in which captions are placed (each
+    is lifted over those placed before it): every other caption first keeps neighbours that
+    overlap in two alternating rows instead of a rising staircase."""
     size, family = theme.text.size, theme.text.family
     pad = size * 0.25
     layers = _Near(list(range(len(obstacles))), lambda k: _box_span(obstacles[k]))
     segments = _Near(list(lines), _segment_span)
     placed = _Near([], _box_span)
-    out = []
-    for i, (text, (x0, top)) in enumerate(zip(texts, anchors)):
+    out: dict[int, Text] = {}
+    for i in (range(len(texts)) if order is None else order):
+        text, (x0, top) = texts[i], anchors[i]
         best: tuple[float, float, BBox] | None = None
         for x in (x0, *(alternatives[i] if alternatives is not None else ())):
             baseline = top - size * 0.35
@@ -153,8 +158,17 @@ def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacl
         assert best is not None
         x, baseline, box = best
         placed.add(box)
-        out.append(Text(x, baseline, text, size, family, theme.text.color, "start", box, cls))
-    return out
+        out[i] = Text(x, baseline, text, size, family, theme.text.color, "start", box, cls)
+    return [out[i] for i in range(len(texts))]
+
+
+def alternate(boxes: Sequence[BBox], pad: float) -> list[int] | None:
+    """Every other label first (0, 2, 4, …, then 1, 3, …) when some neighbours' x-ranges meet
+    (within ``pad``): placed in that order, the second half goes one row over the first. None
+    when no neighbours meet (one row; the order does not matter)."""
+    if all(a.x1 + pad <= b.x0 or b.x1 + pad <= a.x0 for a, b in itertools.pairwise(boxes)):
+        return None
+    return [*range(0, len(boxes), 2), *range(1, len(boxes), 2)]
 
 
 def moved_clear(text: Text, obstacles: list[BBox], direction: tuple[float, float]) -> Text:

@@ -13,6 +13,7 @@ user's own options leave over budget is reported as a note that names the option
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from collections.abc import Callable
@@ -23,12 +24,13 @@ from ..geometry import BBox, Point, text_box, text_width
 from ..scene import Dots, Group, LineTo, MoveTo, Path, Polygon, Rect, Scene, Segments, Text
 from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, Step, steps
 from ..theme import Theme
-from .labels import Near, captions_above
+from .labels import Near, alternate, captions_above
 
 DENSE_DEPTH = 10.0  # NN-SVG's thickness of a dense parallelogram
 MAX_DRAWN_MAPS = 100_000  # refuse drawings with more map rectangles than this
 MIN_SIDE = 6.0  # px: a map side drawn smaller is a dot at column width
 MIN_WINDOW = 4.0  # px: the smallest filter window side (a 2x2 pooling window on a log-scaled map)
+WINDOW_STROKES = 3.0  # and at least this many of its outlines across
 WINDOW_SHARE = 0.003  # and at least this share of the figure's longer side (0.75 pt at column width)
 MIN_DENSE = 4.0  # px: the shortest dense parallelogram
 STEP_SHARE = 0.5  # the diagonal step is at most this share of a map's side: small maps still stack
@@ -39,6 +41,12 @@ MAX_SHARE = 0.4  # no layer should take more of the figure's width than this
 FIT_STEP = 0.5  # fit shortens the diagonal step to at least this share of map_offset
 FIT_SIZE = 0.5  # and then draws the layers (and the gaps) at least this share of their size
 MIN_FIT_STEP = 3.0  # px: fit never makes the diagonal step shorter (1 px outlines would merge)
+MAP_TEXT = 2.5  # at a printed width the largest map is at least this many text sizes across
+MAX_GROW = 2.5  # and grown at most this much
+STEP_STROKES = 4.0  # and its diagonal steps at least this many map outlines long
+GROWN_STEP_SHARE = 0.6  # (up to this share of the grown side)
+CAPTION_SPACE = 0.6  # text sizes between a caption and the one two layers on (captions_above wants 0.5)
+OP_SPACE = 1.1  # text sizes between an op label and the one two labels on (op_labels wants 1)
 
 
 def compressed(units: float, largest: float, knee: float, strength: float) -> float:
@@ -58,6 +66,8 @@ class Factors:
 
     step: float = 1.0
     size: float = 1.0
+    maps: float = 1.0  # map sides only: grown next to big text at a printed width (``grown``)
+    min_step: float = 0.0  # and then a diagonal step of at least a few outline widths
 
 
 def side(units: int, largest: int, spec: LenetSpec, factors: Factors = Factors()) -> float:
@@ -69,7 +79,7 @@ def side(units: int, largest: int, spec: LenetSpec, factors: Factors = Factors()
         px = units * spec.map_scale
     else:
         px = compressed(units, largest, AUTO_MAP, 1.0) * spec.map_scale
-    return max(MIN_SIDE, px * factors.size)
+    return max(MIN_SIDE, px * factors.size * factors.maps)
 
 
 def dense_length(size: int, longest: int, spec: LenetSpec, factors: Factors = Factors()) -> float:
@@ -116,7 +126,8 @@ def stack_of(layer: MapLayer, largest: int, spec: LenetSpec, factors: Factors) -
     step is at most half its side, so its maps overlap and read as one stack."""
     w, h = side(layer.width, largest, spec, factors), side(layer.height, largest, spec, factors)
     fit_step = max(spec.map_offset * factors.step * factors.size, min(spec.map_offset, MIN_FIT_STEP))
-    step = min(fit_step, max(1.5, STEP_SHARE * min(w, h)))
+    step = min(fit_step, max(1.5, STEP_SHARE * min(w, h) / factors.maps))  # grown maps keep their run
+    step = max(step, min(fit_step, factors.min_step, GROWN_STEP_SHARE * min(w, h)))  # outlines that do not merge
     back, front = drawn_slots(layer.maps, spec.max_maps)
     offsets = [j * step for j in range(back)]
     if not front:
@@ -159,9 +170,30 @@ def _largest_within(low: float, high: float, width: Callable[[float], float]) ->
     return low
 
 
-def fitted(spec: LenetSpec) -> Factors:
+def grown(spec: LenetSpec, theme: Theme | None) -> float:
+    """The factor on map sides at a printed width (``--width``, ``--height``, auto map sizes):
+    the largest map is drawn at least ``MAP_TEXT`` text sizes across (as the default LeNet at
+    its own size: 32 px next to 12 px text), at most ``MAX_GROW`` times its own size. Next to
+    text at its printed size the drawing shrinks to fit; map sides are a small part of the
+    figure's width (the diagonal runs, the dense layers and the gaps are most of it), so
+    growing them costs little width and keeps the maps and their filter windows readable
+    where the figure has height to spare. 1 at the figure's own size."""
+    if theme is None or spec.map_size != "auto" or (spec.width is None and spec.height is None):
+        return 1.0
+    largest = max((side(max(m.height, m.width), max(m.height, m.width), spec)
+                   for m in spec.layers if isinstance(m, MapLayer)), default=0.0)
+    if largest <= 0:
+        return 1.0
+    return min(MAX_GROW, max(1.0, MAP_TEXT * theme.text.size / largest))
+
+
+def fitted(spec: LenetSpec, theme: Theme | None = None) -> Factors:
     """The factors that keep the figure within PAGE_WIDTH: first a shorter diagonal step (the
-    run of a deep stack is the most elastic part), then smaller layers."""
+    run of a deep stack is the most elastic part), then smaller layers; and map sides grown
+    next to big text (``grown``)."""
+    maps = grown(spec, theme)
+    if maps != 1.0 and theme is not None:
+        return dataclasses.replace(fitted(spec), maps=maps, min_step=STEP_STROKES * theme.map.stroke_width)
     if not spec.fit or widths(spec, Factors())[1] <= PAGE_WIDTH:
         return Factors()
     step = _largest_within(FIT_STEP, 1.0, lambda f: widths(spec, Factors(f, 1.0))[1])
@@ -292,12 +324,16 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
     if drawn > MAX_DRAWN_MAPS:
         raise SpecError(f"this drawing has {drawn:,} feature maps; draw fewer with --max-maps "
                         f"(at most {MAX_DRAWN_MAPS:,} are drawn)")
-    factors = fitted(spec)
+    factors = fitted(spec, theme)
     gaps = [gap * factors.size for gap in spec.gap_list()]
+    all_steps = steps(spec)
+    room = Room(spec, theme, all_steps)
     groups: list[Group] = []
     placed: list[Placed] = []
     x = 0.0
     for i, (layer, extent) in enumerate(zip(spec.layers, extents(spec, factors))):
+        if i > 0 and gaps[i - 1] >= 0:  # layers the user overlaps keep their place
+            x = room.left(i, placed, x)
         if isinstance(layer, MapLayer):
             assert isinstance(extent, Stack)
             group, where = map_group(layer, extent, i, x, theme)
@@ -313,11 +349,11 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
     link = theme.link
     extent = max(max(p.right for p in placed) - min(p.left for p in placed),
                  max(p.box.y1 for p in placed) - min(p.box.y0 for p in placed))
-    smallest = max(MIN_WINDOW, WINDOW_SHARE * extent)
+    # at a printed width a unit may print far under a px: the window stays a few outlines across
+    smallest = max(MIN_WINDOW, WINDOW_SHARE * extent, WINDOW_STROKES * theme.window.stroke_width)
     links: list[Group] = []
     dense_links: list[tuple[Point, Point]] = []  # the captions keep clear of these
     segments: list[tuple[Point, Point]] = []  # every line, for the op labels
-    all_steps = steps(spec)
     for i, step in enumerate(all_steps):
         a, b = placed[i], placed[i + 1]
         data: Segments = ()
@@ -356,6 +392,40 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
     return scene
 
 
+class Room:
+    """Horizontal room for the labels: a layer starts far enough right that its caption is
+    clear of the caption two layers back, and its op label (centred on the gap before it) of
+    the op label two back. Neighbours may still overlap; they alternate between two rows (a
+    lower and an upper one), so labels never stack three deep, however big the text is next to
+    the drawing (a figure laid out for a printed width). Where labels are short next to the
+    layers (the usual figure at its own size) nothing moves."""
+
+    def __init__(self, spec: LenetSpec, theme: Theme, all_steps: list[Step]) -> None:
+        self.size, self.family = theme.text.size, theme.text.family
+        self.on = spec.labels and spec.label_room
+        self.captions = [caption(layer) for layer in spec.layers]
+        self.ops = {i: text_width(s.op, self.size, self.family) for i, s in enumerate(all_steps) if s.op}
+        self.previous: dict[int, int] = {}  # an op's gap -> the gap of the op two labels back
+        chosen = sorted(self.ops)
+        for k in range(2, len(chosen)):
+            self.previous[chosen[k]] = chosen[k - 2]
+
+    def left(self, i: int, placed: list[Placed], x: float) -> float:
+        """The left edge of layer ``i`` (layers before it placed), at least ``x``."""
+        if not self.on:
+            return x
+        if i >= 2:
+            back = text_box(self.captions[i - 2], placed[i - 2].left, 0.0, self.size, self.family)
+            x = max(x, back.x1 + CAPTION_SPACE * self.size)
+        gap = i - 1
+        if gap in self.previous:
+            j = self.previous[gap]
+            center = (placed[j].right + placed[j + 1].left) / 2
+            need = center + (self.ops[gap] + self.ops[j]) / 2 + OP_SPACE * self.size
+            x = max(x, 2 * need - placed[gap].right)
+        return x
+
+
 def caption(layer: MapLayer | DenseLayer) -> str:
     if layer.label is not None:
         return layer.label
@@ -375,7 +445,7 @@ def add_captions(spec: LenetSpec, theme: Theme, groups: list[Group], placed: lis
     anchors = [(p.left, p.box.y0 - above) for p in placed]
     size, family = theme.text.size, theme.text.family
     boxes, lines = [], list(segments)
-    alternatives = []
+    alternatives: list[tuple[float, ...]] = []
     for text, p in zip(texts, placed):
         top_edge = p.front.width if p.front is not None else DENSE_DEPTH
         end = p.left + top_edge - size * 0.3  # a line may rise from the top edge's right end
@@ -384,8 +454,12 @@ def add_captions(spec: LenetSpec, theme: Theme, groups: list[Group], placed: lis
         box, edges = outline(p, size * 0.5)
         boxes.append(box)
         lines += edges
+    order = alternate([text_box(t, x, y, size, family) for t, (x, y) in zip(texts, anchors)], size * 0.5) \
+        if spec.label_room else None
+    if order is not None:  # two rows: a caption keeps its own layer's corner (a shifted one
+        alternatives = [() for _ in texts]  # could meet the caption two layers on)
     for group, placed_text in zip(groups, captions_above(texts, anchors, boxes, theme, lines=lines,
-                                                         alternatives=alternatives)):
+                                                         alternatives=alternatives, order=order)):
         group.add(placed_text)
 
 
@@ -459,19 +533,25 @@ def op_labels(spec: LenetSpec, theme: Theme, placed: list[Placed], all_steps: li
         spans.append(center)
     tallest = max((p.box.height for p in placed if p.corners is None), default=0.0)
     tops = rows(tops, max(3 * size, tallest / 2))
-    texts: list[Text] = []
+    texts: dict[int, Text] = {}
     near: Near = Near([], lambda t: (t.box.x0, t.box.x1))
-    for (_, op), center, top in zip(chosen, spans, tops):
+    boxes = [text_box(op, center, 0.0, size, family, "middle") for (_, op), center in zip(chosen, spans)]
+    # neighbours closer than a text size read as one label (Dense Dense): they alternate too
+    order = alternate(boxes, size) if spec.label_room else None
+    apart = size if order is not None else space / 2  # across: as alternate() judged "meet"
+    for k in order or range(len(chosen)):
+        (_, op), center, top = chosen[k], spans[k], tops[k]
         baseline = top - probe.y0
         box = text_box(op, center, baseline, size, family, "middle")
-        others = near.meeting(box.x0 - space, box.x1 + space)
+        others = near.meeting(box.x0 - max(space, apart), box.x1 + max(space, apart))
         for _ in range(len(others) + 1):  # below every label it would touch (a word space apart)
-            hit = [t.box.y1 for t in others if box.overlaps(t.box, space / 2)]
+            hit = [t.box.y1 for t in others if box.x0 < t.box.x1 + apart and t.box.x0 < box.x1 + apart
+                   and box.y0 < t.box.y1 + space / 2 and t.box.y0 < box.y1 + space / 2]
             if not hit:
                 break
             baseline += max(hit) - box.y0 + size * 0.15
             box = text_box(op, center, baseline, size, family, "middle")
         text = Text(center, baseline, op, size, family, theme.text.color, "middle", box, "op")
-        texts.append(text)
+        texts[k] = text
         near.add(text)
-    return [Group("ops", "ops", list(texts))]
+    return [Group("ops", "ops", [texts[k] for k in range(len(chosen))])]

@@ -31,6 +31,8 @@ INITIAL_ARROW = 40.0  # the longest arrow from h₀ (c₀) into the first step
 # A figure is too big when, fitted to a page's text block, its text prints smaller than this.
 PAGE_TEXT = (6.5 * 96, 9.0 * 96)  # a paper's text block (6.5 × 9 in), in px
 SMALLEST_PT = 4.0
+LEGEND_SLACK = 1.25  # at a printed width a legend wider than the drawing by more than this wraps
+LEGEND_LEADING = 1.25  # its line spacing, in text heights
 
 
 @dataclass
@@ -418,14 +420,36 @@ def captions(spec: RnnSpec, theme: Theme, names: list[Text], scene: Scene) -> Gr
     parts = [f"{state(i)} ∈ ℝ{superscript(layer.size)}" for i, layer in enumerate(spec.layers)]
     if spec.unroll:
         parts.append(f"T = {spec.unroll}")
-    legend = ",  ".join(parts)
     drawn = union_all([scene.bbox(), *(t.box for t in names)]) or scene.bbox()
     x = (drawn.x0 + drawn.x1) / 2
     top = drawn.y1 + size * 1.2
-    base = top - text_box("Hg", 0, 0, size, family).y0
-    group.add(Text(x, base, legend, size, family, theme.text.color, "middle",
-                   text_box(legend, x, base, size, family, "middle"), "legend"))
+    probe = text_box("Hg", 0, 0, size, family)
+    base = top - probe.y0
+    printed = spec.width is not None or spec.height is not None
+    for line in wrapped(parts, drawn.width, size, family) if printed else [",  ".join(parts)]:
+        group.add(Text(x, base, line, size, family, theme.text.color, "middle",
+                       text_box(line, x, base, size, family, "middle"), "legend"))
+        base += probe.height * LEGEND_LEADING
     return group
+
+
+def wrapped(parts: list[str], room: float, size: float, family: str) -> list[str]:
+    """The legend's items in lines (comma-separated, as one line) at a printed width: one line
+    while it is at most ``LEGEND_SLACK`` times as wide as the drawing, else lines filled up to
+    the drawing's width (or the widest item). At a column's width the labels keep their printed
+    size while the drawing shrinks; a one-line legend of a 4-layer LSTM is wider than 3.5 in at
+    9 pt, and the figure would be refused for it."""
+    one = ",  ".join(parts)
+    if text_width(one, size, family) <= room * LEGEND_SLACK:
+        return [one]
+    room = max(room, *(text_width(p + ",", size, family) for p in parts))
+    lines: list[str] = []
+    for part in parts:
+        if lines and text_width(f"{lines[-1]},  {part},", size, family) <= room:
+            lines[-1] = f"{lines[-1]},  {part}"
+        else:
+            lines.append(part)
+    return [line + ("," if k < len(lines) - 1 else "") for k, line in enumerate(lines)]
 
 
 def notes(spec: RnnSpec, scene: Scene, theme: Theme) -> list[str]:

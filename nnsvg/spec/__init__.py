@@ -93,6 +93,10 @@ def dump(spec: Spec, path: str | os.PathLike[str]) -> str:
         data["theme"] = os.path.relpath(Path(theme).expanduser().resolve(), here)
     if data.get("input_image"):
         data["input_image"] = os.path.relpath(Path(data["input_image"]).expanduser().resolve(), here)
+    if fmt == "dot":  # the graph, with the options as graph attributes (nnsvg.dot)
+        from .. import dot
+
+        return dot.write(spec, dot.non_default(spec, data))
     return files.dump_text(data, fmt)
 
 

@@ -143,12 +143,27 @@ class FcnnSpec(BaseSpec):
     dropout: float | list[float] | None = option(None, "numbers", "dropout of each layer (or one for all): "
                                                  "that fraction of drawn nodes crossed out, by the seed",
                                                  low=0, high=0.9)
+    weights: list[list[list[float]]] | None = option(
+        None, "matrices", "real weights for --edge-color/--edge-width/--edge-opacity weight, instead of seeded "
+        "random ones: per layer pair a matrix of one row per node of the first layer (a bias row first, "
+        "optionally) and one column per node of the second (nnsvg import writes them)")
 
     parse_layers: ClassVar[Any] = staticmethod(parse_layers)
 
     def __post_init__(self) -> None:
         super().__post_init__()
         n = len(self.layers)
+        if self.weights is not None:
+            if len(self.weights) != n - 1:
+                raise SpecError(f"weights: expected {n - 1} matrices (one per layer pair), got {len(self.weights)}")
+            for k, (matrix, a, b) in enumerate(zip(self.weights, self.layers, self.layers[1:])):
+                if len(matrix) not in (a.size, a.size + 1):
+                    raise SpecError(f"weights[{k}]: expected {a.size} rows (layer {k + 1}'s nodes) or {a.size + 1} "
+                                    f"(a bias row first), got {len(matrix)}")
+                for r, row in enumerate(matrix):
+                    if len(row) != b.size:
+                        raise SpecError(f"weights[{k}][{r}]: expected {b.size} values (layer {k + 2}'s nodes), "
+                                        f"got {len(row)}")
         gaps = self.node_gap
         if isinstance(gaps, list) and len(gaps) not in (1, n):
             raise SpecError(f"node_gap: expected one value or {n} (one per layer), got {len(gaps)}")

@@ -20,7 +20,8 @@ from ..errors import SpecError
 from ..text import check_text, nearest, quote
 
 KINDS = ("bool", "int", "number", "choice", "numbers", "text", "texts", "settings", "layers", "length",
-         "connections", "blocks")
+         "connections", "blocks", "matrices")
+MAX_MATRIX_VALUES = 100_000  # a spec's matrices (FCNN's real weights) hold at most this many numbers
 
 
 def option(default: Any, kind: str, help: str, **constraints: Any) -> Any:
@@ -108,6 +109,8 @@ def coerce(name: str, value: object, meta: dict[str, Any]) -> Any:
         from ..physical import canonical
 
         return canonical(name, value, meta.get("axis", "width"))
+    if kind == "matrices":
+        return _matrices(name, value)
     if kind in ("connections", "blocks"):  # a graph's extra connections and blocks (nnsvg.spec.wiring)
         from . import wiring
 
@@ -120,6 +123,36 @@ def coerce(name: str, value: object, meta: dict[str, Any]) -> Any:
                 raise SpecError(f"{name}: '{key}' must map to a colour, number or text, got {quote(item)}")
         return dict(value)
     raise AssertionError(kind)
+
+
+def _matrices(name: str, value: object) -> list[list[list[float]]]:
+    """A list of matrices of finite numbers (lists of equal-length rows), from data or its JSON
+    text (the CLI's form)."""
+    if isinstance(value, str):
+        import json
+
+        try:
+            value = json.loads(value)
+        except (ValueError, RecursionError):
+            raise SpecError(f"{name}: expected a list of matrices as JSON ([[[0.5, -1], [2, 0]]]), got "
+                            f"{quote(value)}") from None
+    if not isinstance(value, list | tuple):
+        raise SpecError(f"{name}: expected a list of matrices (lists of rows of numbers), got {quote(value)}")
+    out: list[list[list[float]]] = []
+    count = 0
+    for k, matrix in enumerate(value):
+        if not isinstance(matrix, list | tuple) or not matrix:
+            raise SpecError(f"{name}[{k}]: expected a matrix (a list of rows of numbers), got {quote(matrix)}")
+        rows = []
+        for r, row in enumerate(matrix):
+            if not isinstance(row, list | tuple) or not row:
+                raise SpecError(f"{name}[{k}][{r}]: expected a row of numbers, got {quote(row)}")
+            count += len(row)
+            if count > MAX_MATRIX_VALUES:
+                raise SpecError(f"{name}: more than {MAX_MATRIX_VALUES:,} numbers; a figure shows no more")
+            rows.append([float(_number(f"{name}[{k}][{r}]", v, {}, integer=False)) for v in row])
+        out.append(rows)
+    return out
 
 
 def build(cls: type[BaseSpec], data: dict[str, Any]) -> BaseSpec:
@@ -164,9 +197,13 @@ def json_type(meta: dict[str, Any]) -> dict[str, Any]:
     if kind == "length":
         from ..physical import PRESETS
 
-        units = "|".join(("in", "cm", "mm", "pt", "px"))
-        presets = "|".join(PRESETS["height" if meta.get("axis") == "height" else "width"])
-        number = r"([0-9]+(\.[0-9]*)?|\.[0-9]+)(e[+-]?[0-9]+)?"
+        # the parser lower-cases the text (3.5IN, Column); JSON Schema's regexes have no flags
+        def anycase(word: str) -> str:
+            return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
+
+        units = "|".join(anycase(u) for u in ("in", "cm", "mm", "pt", "px"))
+        presets = "|".join(anycase(p) for p in PRESETS["height" if meta.get("axis") == "height" else "width"])
+        number = r"([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?"
         return {"type": "string", "pattern": rf"^\s*(({presets})|{number}\s*({units}))\s*$"}
     if kind in ("connections", "blocks"):
         from . import wiring
@@ -174,4 +211,7 @@ def json_type(meta: dict[str, Any]) -> dict[str, Any]:
         return wiring.json_type(kind)
     if kind == "settings":
         return {"type": "object", "additionalProperties": {"type": ["string", "number"]}}
+    if kind == "matrices":
+        row = {"type": "array", "minItems": 1, "items": {"type": "number"}}
+        return {"type": "array", "items": {"type": "array", "minItems": 1, "items": row}}
     raise AssertionError(kind)

@@ -11,14 +11,14 @@ from ..errors import SpecError
 from ..reading import read_regular
 from ..text import quote
 
-FORMATS = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
+FORMATS = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json", ".dot": "dot", ".gv": "dot"}
 
 
 def format_of(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise SpecError(f"spec file '{path}': unknown extension '{path.suffix}' "
-                        "(use .yaml, .yml, .toml or .json)")
+                        "(use .yaml, .yml, .toml, .json, or .dot/.gv for GraphViz)")
     return fmt
 
 
@@ -101,6 +101,10 @@ def _json_constant(name: str) -> Any:
 
 
 def _parse(text: str, fmt: str) -> Any:
+    if fmt == "dot":  # GraphViz: the graph of a network (nnsvg.dot)
+        from ..dot import read
+
+        return read(text)
     if fmt == "yaml":
         return _yaml_load(text)
     if fmt == "toml":

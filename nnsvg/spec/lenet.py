@@ -107,6 +107,9 @@ class LenetSpec(BaseSpec):
     dense_scale: float = option(100.0, "number", "scale of dense lengths, in percent", low=0.01, high=10_000)
     fit: bool = option(True, "bool", "keep a big network on a page: a figure wider than 1600 px "
                        "gets a shorter diagonal map step, then smaller layers and gaps (text keeps its size)")
+    label_room: bool = option(True, "bool", "move layers apart where their labels need it, so that "
+                              "neighbours' captions (and op labels) alternate between at most two rows; "
+                              "off: the layers keep their gaps and labels stack as deep as they need")
     filters: str = option("infer", "choice", "filter windows: as given and inferred from the next "
                           "layer's size (infer), only as given, or none", choices=FILTERS)
     filter_position: str = option("seeded", "choice", "where a filter window sits on its map: a "

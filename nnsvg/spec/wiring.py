@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError
@@ -262,18 +261,15 @@ class Resolver:
 
 
 def node_of(index: int, layer: Any) -> Node:
-    """A layer as a graph node: its name, its label, its shape from its token, and the layer's
-    spec-file data (``attrs["data"]``: what the DOT writer keeps to read it back)."""
-    size = getattr(layer, "size", None)
+    """A layer as a graph node: its name, its label and its shape from its token."""
     shape: tuple[int | str, ...] | None
     if hasattr(layer, "maps"):
         shape = (layer.maps, layer.height, layer.width)
     elif hasattr(layer, "depth"):
         shape = (layer.height, layer.width, layer.depth)
     else:
-        shape = (size,) if isinstance(size, int) else None
-    return Node(index, getattr(layer, "name", None), None, shape, None, getattr(layer, "label", None),
-                MappingProxyType({"data": layer.to_data()}))
+        shape = (layer.size,)
+    return Node(index, layer.name, None, shape, None, layer.label)
 
 
 def build_graph(spec: BaseSpec) -> Graph:

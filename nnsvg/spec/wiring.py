@@ -263,6 +263,8 @@ class Resolver:
 def node_of(index: int, layer: Any) -> Node:
     """A layer as a graph node: its name, its label and its shape from its token."""
     shape: tuple[int | str, ...] | None
+    if hasattr(layer, "op"):  # a blocks layer: its op, its parameter count (its shape is a text)
+        return Node(index, layer.name, layer.op or None, None, layer.params, layer.label)
     if hasattr(layer, "maps"):
         shape = (layer.maps, layer.height, layer.width)
     elif hasattr(layer, "depth"):

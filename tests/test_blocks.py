@@ -320,3 +320,18 @@ def test_any_graph_renders_clean(data: dict[str, Any]) -> None:
     check_geometry(scene)
     assert [p for p in quality.check(scene) if p.kind != "dominant"] == []
     assert to_svg(scene) == to_svg(render(spec, load_theme("nnsvg")))
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
+def test_dot_round_trip(path: Path, tmp_path: Path) -> None:
+    """A blocks spec written as GraphViz DOT (ops, shapes, second inputs, links between stacks,
+    frames) reads back to the same figure."""
+    spec = specs.load(path)
+    dot = tmp_path / "net.dot"
+    dot.write_text(specs.dump(spec, dot), "utf-8")
+    again = specs.load(dot)
+    assert again.graph() == spec.graph()
+    theme = load_theme("nnsvg")
+    assert to_svg(render(again, theme)) == to_svg(render(spec, theme))
+    if path.stem == "blocks-transformer":
+        assert 'rankdir="BT"' in dot.read_text("utf-8")

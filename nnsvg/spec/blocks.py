@@ -159,29 +159,29 @@ class BlockLayer:
         return known[1] if known is not None else self.op
 
     @property
-    def token(self) -> str | None:
-        """The token that says this layer, or None if it needs the mapping form."""
-        if self.op == "":
-            return None if self.shape or self.params else f'"{self.label}"'
-        if self.label is not None:
-            return None
-        parts = [self.op, *([self.shape] if self.shape or self.params else []),
+    def token(self) -> str:
+        """The token that says this layer's op, shape and parameter count (a free text's label in
+        quotes); what it cannot say goes beside it in the mapping form (``to_data``)."""
+        if not self.op:
+            return f'"{self.label}"'
+        shape = self.shape if self.shape is not None and ":" not in self.shape else None
+        parts = [self.op, *([shape or ""] if shape or self.params is not None else []),
                  *([str(self.params)] if self.params is not None else [])]
-        return ":".join(p or "" for p in parts)
+        return ":".join(parts)
 
     def to_data(self) -> Any:
-        token = self.token
-        extra: dict[str, Any] = {k: v for k, v in (("kind", self.kind), ("fill", self.fill)) if v is not None}
+        """The token, or the mapping form ``{size: TOKEN, label:, shape:, kind:, fill:, name:,
+        inputs:}`` with what the token does not say."""
+        extra: dict[str, Any] = {}
+        if self.op and self.label is not None:
+            extra["label"] = self.label
+        if self.shape is not None and (":" in self.shape or not self.op):
+            extra["shape"] = self.shape
+        if not self.op and self.params is not None:
+            extra["params"] = self.params
+        extra.update({k: v for k, v in (("kind", self.kind), ("fill", self.fill)) if v is not None})
         extra.update(wiring_data(self.name, self.inputs))
-        if token is not None:
-            return {"size": token, **extra} if extra else token
-        data: dict[str, Any] = {}
-        if self.op:
-            data["op"] = self.op
-        for key, value in (("label", self.label), ("shape", self.shape), ("params", self.params)):
-            if value is not None:
-                data[key] = value
-        return {**data, **extra}
+        return {"size": self.token, **extra} if extra else self.token
 
 
 def _text(value: object, where: str) -> str:

@@ -335,3 +335,24 @@ def test_dot_round_trip(path: Path, tmp_path: Path) -> None:
     assert to_svg(render(again, theme)) == to_svg(render(spec, theme))
     if path.stem == "blocks-transformer":
         assert 'rankdir="BT"' in dot.read_text("utf-8")
+
+
+def test_same_bytes_in_fresh_processes(tmp_path: Path) -> None:
+    """Nothing in the layout depends on hashing or object addresses: two processes with other
+    hash seeds write the same file."""
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"t{seed}.svg"
+        subprocess.run([sys.executable, "-m", "nnsvg", "render", str(GALLERY / "blocks-transformer.yaml"), "-o",
+                        str(out)], check=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_a_figure_too_long_for_a_page_says_so() -> None:
+    long = draw({"layers": ["conv3x3:64", "bn", "relu"] * 30})
+    assert len(long.page_notes) == 1 and "prints at" in long.page_notes[0] and "--direction bt" in long.page_notes[0]
+    assert draw({"layers": ["conv3x3:64", "bn", "relu"] * 3}).page_notes == []

@@ -273,7 +273,29 @@ def render(spec: BlocksSpec, theme: Theme) -> Scene:
         placed.extend(texts)
         frame_group.children.extend(texts)
     scene.groups.extend([frame_group, edge_group, *layer_groups, merge_group])
+    scene.page_notes.extend(page_notes(spec, scene, theme))
     return scene
+
+
+PAGE_TEXT = (6.5 * 96, 9.0 * 96)  # a paper's text block (6.5 × 9 in), in px
+SMALLEST_PT = 4.0
+
+
+def page_notes(spec: BlocksSpec, scene: Scene, theme: Theme) -> list[str]:
+    """A note when the figure, fitted to a page's text block, would print its text too small
+    to read, with what would help."""
+    page = scene.page()
+    fit = min(1.0, PAGE_TEXT[0] / page.width, PAGE_TEXT[1] / page.height)
+    printed = theme.text.size * 0.75 * fit
+    if printed >= SMALLEST_PT:
+        return []
+    other = "bt" if spec.direction == "lr" else "lr"
+    wide = page.width / PAGE_TEXT[0] > page.height / PAGE_TEXT[1]
+    hint = f"--direction {other}" if (wide and spec.direction == "lr") or (not wide and spec.direction == "bt") \
+        else "fewer layers"
+    return [f"the figure is {page.width:.0f} × {page.height:.0f} px: fitted to a 6.5 × 9 in text block its text "
+            f"prints at {printed:.1f} pt; {hint}, or runs of identical blocks drawn once (blocks: with repeat), "
+            "would keep it readable"]
 
 
 def clear_label(lines: list[str], box: BBox, side: int, lr: bool, theme: Theme, shapes: list[Primitive],

@@ -356,3 +356,31 @@ def test_a_figure_too_long_for_a_page_says_so() -> None:
     long = draw({"layers": ["conv3x3:64", "bn", "relu"] * 30})
     assert len(long.page_notes) == 1 and "prints at" in long.page_notes[0] and "--direction bt" in long.page_notes[0]
     assert draw({"layers": ["conv3x3:64", "bn", "relu"] * 3}).page_notes == []
+
+
+def test_every_edge_ends_in_an_arrowhead() -> None:
+    for path in SPECS:
+        spec = specs.load(path)
+        edges = next(g for g in render(spec, load_theme("nnsvg")).groups if g.id == "edges")
+        heads = [p.extent for p in edges.children if isinstance(p, ScenePath) and "arrowhead" in (p.cls or "")]
+        for shaft in edges.children:
+            if isinstance(shaft, ScenePath) and "arrowhead" not in (shaft.cls or ""):
+                assert isinstance(shaft.data, tuple)
+                end = shaft.data[-1]
+                assert isinstance(end, LineTo)
+                assert any(h.grow(0.01).contains(BBox(end.x, end.y, end.x, end.y)) for h in heads), path.stem
+
+
+@pytest.mark.parametrize("theme", ["nnsvg", "paper", "colorblind", "dark"])
+def test_op_kinds_that_meet_differ_in_grey(theme: str) -> None:
+    """Kinds that sit next to each other in common figures (a conv block; a Transformer layer)
+    stay apart printed in greyscale: at least 10 apart in Pillow's "L"."""
+    op = load_theme(theme).op
+
+    def grey(color: str) -> float:
+        r, g, b = (int(color[k:k + 2], 16) for k in (1, 3, 5))
+        return r * 299 / 1000 + g * 587 / 1000 + b * 114 / 1000
+
+    for group in (("conv", "norm", "act", "pool"), ("attention", "norm", "dense", "embed", "act")):
+        greys = sorted(grey(getattr(op, kind)) for kind in group)
+        assert min(b - a for a, b in itertools.pairwise(greys)) >= 10, (theme, group, greys)

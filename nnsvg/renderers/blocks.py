@@ -112,10 +112,8 @@ def build(spec: BlocksSpec, theme: Theme) -> tuple[list[Item], list[Wire]]:
     merges: dict[int, int] = {}  # layer → its implicit merge item
     for c in graph.connections:
         if c.kind in SYMBOLS and items[c.target].merge is None and c.target not in merges:
-            merges[c.target] = len(items)
-            label = [(spec.layers[c.target].title, 0.0)] and []
-            boxed = spec.merge == "box"
-            lines = [(c.kind, theme.text.size * SMALL)] if boxed else label
+            merges[c.target] = len(items)  # (a second merge kind into the same layer meets here too)
+            lines = [(c.kind, theme.text.size * SMALL)] if spec.merge == "box" else []
             items.append(Item(-1, c.kind, lines, theme.op.merge, "merge", before=c.target))
     for i, sources in enumerate(inputs):
         into = merges.get(i, i)

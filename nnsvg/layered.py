@@ -20,8 +20,14 @@ The steps, each deterministic (ties broken by node index, never by hashing):
 4. **Across positions**: every rank is a row of boxes with minimum separations (boxes, lanes
    of dummies, frame paddings, frame labels); positions are the weighted least-squares fit to
    the neighbours' positions under those separations (pool-adjacent-violators: exact, linear),
-   swept down and up the ranks. A node with one neighbour each way lines up with them (a straight
-   trunk), a fork's children spread symmetrically about it, a skip's dummies keep one lane.
+   swept down and up the ranks until they settle. The weights say what a series-parallel
+   network looks like: a fork pulls its branches weakly and is pulled by each fully, so it sits
+   amid them and they spread symmetrically about it (Inception's four lanes); a box after a box
+   with nothing else between them is pulled hard (a trunk, a branch); a skip's lane barely pulls
+   the boxes it leaves and enters, so it keeps beside them. Then every chain of such aligned
+   boxes, and every lane of dummies, is made rigid: moved to one position (pushing what is beside
+   it aside, never what is already rigid), frozen, and the rest fitted again. A network that is
+   not series-parallel goes through the same steps: its crossings are the ordering's to keep few.
 5. **Along positions**: rank rows as deep as their deepest box; each gap between rows as wide as
    the arrows, the horizontal tracks of the edges that turn in it and the frames that end or
    start there need.
@@ -29,8 +35,11 @@ The steps, each deterministic (ties broken by node index, never by hashing):
    the upstream side of its target (or its flank, from a lane beside it), turning only in the
    gaps between rows, on tracks assigned so that edges of different nets never run on top of
    each other. Edges that are not ranked (a link between two stacks, a recurrent loop) go out
-   into the gap after their source, along a free corridor across the rows, and into the gap
-   before their target.
+   into the gap after their source, along a free corridor across the rows (clear of boxes,
+   lanes, other corridors, and the frames and frame labels the edge does not leave or enter),
+   and into the gap before their target.
+7. **Frames**: each frame is the box around its members and the lanes of their edges, padded
+   (more for a frame around frames); the gaps before and after it make room for its padding.
 """
 
 from __future__ import annotations

@@ -138,7 +138,7 @@ def measure(items: list[Item], spec: BlocksSpec, theme: Theme) -> None:
     size, family = theme.text.size, theme.text.family
     pad = size * 0.6
     line = text_box("Hg", 0.0, 0.0, size, family).height
-    circle = max(size * 1.5, 14.0)
+    circle = size * 1.5  # (every size here follows the text: a printed size keeps them in step)
     for item in items:
         if item.circle:
             item.width = item.height = circle
@@ -202,8 +202,8 @@ def arrange(spec: BlocksSpec, theme: Theme) -> Arrangement:
     boxes = [layered.Box(item.along, item.across, True, item.merge is not None) for item in items]
     edges = [layered.Edge(w.source, w.target, w.ranked) for w in wires]
     soft = [k for k, w in enumerate(wires) if w.soft]
-    shaft = max(theme.edge.width * theme.arrow.shaft_scale, 1.0)
-    options = layered.Options(rank_gap=spec.rank_gap, lane_gap=spec.lane_gap, edge_gap=max(size * 0.8, 8.0),
+    shaft = theme.edge.width * theme.arrow.shaft_scale
+    options = layered.Options(rank_gap=spec.rank_gap, lane_gap=spec.lane_gap, edge_gap=size * 0.8,
                               track_gap=max(size * 0.6, shaft * 3), arrow=theme.arrow.length + 2.0)
     return Arrangement(items, wires, frames, labels, layered.layout(boxes, edges, frames, options, soft=soft))
 
@@ -212,7 +212,7 @@ def render(spec: BlocksSpec, theme: Theme) -> Scene:
     done = arrange(spec, theme)
     items, wires, frames, labels, plan = done.items, done.wires, done.frames, done.labels, done.plan
     lr = spec.direction == "lr"
-    shaft = max(theme.edge.width * theme.arrow.shaft_scale, 1.0)
+    shaft = theme.edge.width * theme.arrow.shaft_scale
 
     def page(p: Point) -> Point:
         u, v = p

@@ -384,3 +384,10 @@ def test_op_kinds_that_meet_differ_in_grey(theme: str) -> None:
     for group in (("conv", "norm", "act", "pool"), ("attention", "norm", "dense", "embed", "act")):
         greys = sorted(grey(getattr(op, kind)) for kind in group)
         assert min(b - a for a, b in itertools.pairwise(greys)) >= 10, (theme, group, greys)
+
+
+def test_labels_flag_and_label_option() -> None:
+    scene = draw({"layers": [{"size": "input", "label": "x"}, "conv3x3:64", "relu"], "blocks": ["1:2:Stage:x2"],
+                  "labels": False})
+    texts = [t.text for t in scene.walk() if isinstance(t, Text)]
+    assert texts == ["x", "3×3 conv", "64", "ReLU"]  # the boxes keep their text; the frame its outline only

@@ -190,7 +190,7 @@ def arrange(spec: BlocksSpec, theme: Theme) -> Arrangement:
     for g in spec.graph().groups:
         members = set(range(g.first, g.last + 1))
         members |= {k for k, item in enumerate(items) if item.before in members}
-        text = frame_label(g.label, g.repeat)
+        text = frame_label(g.label, g.repeat) if spec.labels else []  # (--no-labels: frames bare)
         labels.append(text)
         if not text:
             room = 0.0

@@ -99,6 +99,41 @@ def quality_check_time(runs: int) -> tuple[float, float]:
     return render, check
 
 
+BLOCKS_PROBE = """
+import random, statistics, sys, time
+from nnsvg import spec as specs
+from nnsvg.renderers import blocks
+from nnsvg.theme import load_theme
+runs = int(sys.argv[1])
+theme = load_theme("nnsvg")
+rng = random.Random(7)
+chain = specs.from_dict({"style": "blocks", "layers": ["conv3x3:64", "bn", "relu"] * 66 + ["add", "relu"],
+                         "connections": [f"{i}:{i + 3}:add" for i in range(0, 195, 3)]})
+dag = specs.from_dict({"style": "blocks", "layers": ["input"] + [
+    {"op": "conv3x3", "inputs": sorted(rng.sample(range(i), min(i, rng.randint(1, 2))))} for i in range(1, 200)]})
+out = []
+for spec in (chain, dag):
+    layouts, renders = [], []
+    for _ in range(runs):
+        start = time.process_time()  # CPU time: a loaded machine does not move it
+        blocks.arrange(spec, theme)
+        middle = time.process_time()
+        blocks.render(spec, theme)
+        layouts.append(middle - start)
+        renders.append(time.process_time() - middle)
+    out += [statistics.median(layouts), statistics.median(renders)]
+print(*out)
+"""
+
+
+def blocks_time(runs: int) -> tuple[float, float, float, float]:
+    """Median seconds to lay out 200 blocks (measured and placed, edges routed), and to lay out
+    and draw them: a chain with a skip every three layers, and a random DAG."""
+    done = subprocess.run([PY, "-c", BLOCKS_PROBE, str(runs)], capture_output=True, text=True, check=True)
+    chain, chain_render, dag, dag_render = (float(v) for v in done.stdout.split())
+    return chain, chain_render, dag, dag_render
+
+
 def peak_rss_kb(command: list[str]) -> int:
     """Peak resident memory of one run, from a fresh helper process's child usage."""
     probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
@@ -199,6 +234,10 @@ def main() -> None:
             rows.append((f"{style}: 10 / 100 / 1,000 layers → SVG (in process)",
                          f"{t10:.3f} / {t100:.3f} / {t1000:.3f} s", f"layer `{SCALING_TOKENS[style]}`",
                          f"1,000 vs 100 layers: {t1000 / t100:.1f}× (linear: 10×)"))
+
+        chain, chain_render, dag, dag_render = blocks_time(runs)
+        rows.append(("blocks: 200 layers laid out / and drawn (in process, CPU)", f"{chain:.3f} / {chain_render:.3f} s",
+                     f"random 200-layer DAG {dag:.3f} / {dag_render:.3f} s", "layout target < 0.2 s"))
 
         render, check = quality_check_time(runs)
         rows.append(("quality.check, full FCNN with --bias (535,818 edges, in process)", f"{check:.3f} s",

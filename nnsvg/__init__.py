@@ -140,4 +140,5 @@ def load(path: str | os.PathLike[str]) -> Diagram:
 
 # the registered styles' functions are listed too (a test checks this against the registry)
 __all__ = ["Diagram", "ExportError", "NnsvgError", "SpecError", "ThemeError", "__version__",
-           "alexnet", "draw", "fcnn", "from_keras", "from_onnx", "from_torch", "lenet", "load", "render", "rnn"]
+           "alexnet", "blocks", "draw", "fcnn", "from_keras", "from_onnx", "from_torch", "lenet", "load", "render",
+           "rnn"]

@@ -46,7 +46,7 @@ GRAPHVIZ = frozenset({"rankdir", "splines", "nodesep", "ranksep", "fontname", "f
                       "shape", "style", "fillcolor", "color", "penwidth", "width", "height", "margin",
                       "arrowhead", "arrowtail", "dir", "constraint", "weight", "fontcolor", "labelloc",
                       "labeljust", "xlabel", "tooltip", "id", "class", "ordering", "concentrate", "newrank"})
-RANKDIR = {"right": "LR", "left": "RL", "up": "BT", "down": "TB"}
+RANKDIR = {"right": "LR", "left": "RL", "up": "BT", "down": "TB", "lr": "LR", "bt": "BT"}
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -92,7 +92,8 @@ def write(spec: Spec, options: dict[str, Any] | None = None) -> str:
         token = str(layer["size"])
         shown = {"label": layer.pop("label", token), "size": token}
         lines.append(f"  L{node.index} {attributes({**shown, **{k: v for k, v in layer.items() if k != 'size'}})};")
-    inputs = sum(len(getattr(layer, "inputs", None) or ()) or (i > 0) for i, layer in enumerate(spec.layers))
+    given = [getattr(layer, "inputs", None) for layer in spec.layers]  # ([]: another input of the network)
+    inputs = sum(int(i > 0) if refs is None else len(refs) for i, refs in enumerate(given))
     for k, c in enumerate(graph.connections):
         extra = {"kind": c.kind, **({"label": c.label} if c.label is not None else {})} if k >= inputs else {}
         lines.append(f"  L{c.source} -> L{c.target}{' ' + attributes(extra) if extra else ''};")
@@ -387,6 +388,8 @@ def read(text: str) -> dict[str, Any]:
         chain = [] if i == 0 else [ref(ids[i - 1])]
         if sources and sources != chain:
             layers[i]["inputs"] = sources
+        elif not sources and i > 0 and style.spec_class().branches:  # another input of the network
+            layers[i]["inputs"] = []
         elif not sources and i > 0:
             raise SpecError(f"node {ids[i]!r} has no input edge; every layer but the first has one "
                             f"({ids[i - 1]} -> {ids[i]} for a chain)")

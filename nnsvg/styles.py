@@ -19,13 +19,14 @@ if TYPE_CHECKING:
     from .scene import Scene
     from .spec.alexnet import AlexnetSpec
     from .spec.base import BaseSpec
+    from .spec.blocks import BlocksSpec
     from .spec.fcnn import FcnnSpec
     from .spec.lenet import LenetSpec
     from .spec.rnn import RnnSpec
     from .theme import Theme
 
 # Every spec class (the union grows with the registry)
-Spec: TypeAlias = "FcnnSpec | LenetSpec | AlexnetSpec | RnnSpec"
+Spec: TypeAlias = "FcnnSpec | LenetSpec | AlexnetSpec | RnnSpec | BlocksSpec"
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,10 @@ STYLES: dict[str, Style] = {s.name: s for s in (
           "Recurrent networks: folded with feedback loops, or unrolled through time (--unroll T).",
           "input width, recurrent layer width(s), output width, e.g. 3 5 2",
           "nnsvg rnn 3 5 2 --unroll 4 -o rnn.pdf"),
+    Style("blocks", "nnsvg.spec.blocks:BlocksSpec", "nnsvg.renderers.blocks",
+          "Block diagrams of papers: a box per op, branches, skips, merges (⊕ ‖ ⊗), blocks ×N.",
+          "ops OP[:SHAPE[:PARAMS]] or \"free text\", e.g. conv3x3:64 bn relu conv3x3:64 bn",
+          "nnsvg blocks input conv3x3:64 bn relu conv3x3:64 bn add relu --connect 0:6:add -o block.pdf"),
 )}
 
 

@@ -188,6 +188,39 @@ class BlockStyle:
 
 
 @dataclass(frozen=True)
+class OpStyle:
+    """Fills of the blocks style's boxes by op kind (``nnsvg.spec.blocks.OP_KINDS``). Their greys
+    (Pillow's "L") are apart by 10 or more, so kinds that meet in a figure (conv, norm, act;
+    attention, norm, dense) stay apart in greyscale print."""
+
+    io: str = _color("#ffffff", "fill of an input or output box (blocks style)", none=True)
+    conv: str = _color("#85abe1", "fill of a convolution box (blocks style)", none=True)
+    pool: str = _color("#dfcaed", "fill of a pooling or upsampling box (blocks style)", none=True)
+    norm: str = _color("#faf6c7", "fill of a normalization box (BN, LayerNorm, Add & Norm; blocks style)",
+                       none=True)
+    act: str = _color("#9cd796", "fill of an activation box (ReLU, GELU, Softmax; blocks style)", none=True)
+    dense: str = _color("#a1d5ee", "fill of a dense box (Linear, FC, Feed Forward; blocks style)", none=True)
+    attention: str = _color("#f6a24f", "fill of an attention box (blocks style)", none=True)
+    embed: str = _color("#f9d2d8", "fill of an embedding box (Embedding, Positional Encoding; blocks style)",
+                        none=True)
+    merge: str = _color("#ffffff", "fill of a merge node (⊕ ‖ ⊗) or merge box (blocks style)", none=True)
+    other: str = _color("#e8e8e8", "fill of a box of any other op, or free text (blocks style)", none=True)
+
+
+@dataclass(frozen=True)
+class FrameStyle:
+    stroke: str = _color("#555555", "outline of a block's frame (a dashed rounded box around a run of layers)")
+    stroke_width: float = _length(0.8, "outline width of a block's frame", high=STROKE)
+    dash: str = _dash("4 3", "dash pattern of a block's frame: dash and gap lengths in px, or 'none'")
+    fill: str = _color("none", "fill of a block's frame", none=True)
+
+    def dasharray(self) -> tuple[float, ...] | None:
+        if self.dash == "none":
+            return None
+        return tuple(float(v) for v in self.dash.replace(",", " ").split())
+
+
+@dataclass(frozen=True)
 class WeightLabelStyle:
     background: str = _color(PAGE, "box behind a weight label (FCNN --show-weights), so the edges under it do "
                              "not cross the text: a colour, 'none', or 'page' for the page background (white "
@@ -220,6 +253,8 @@ class Theme:
     filter: FilterStyle = field(default_factory=FilterStyle)
     pyramid: PyramidStyle = field(default_factory=PyramidStyle)
     block: BlockStyle = field(default_factory=BlockStyle)
+    op: OpStyle = field(default_factory=OpStyle)
+    frame: FrameStyle = field(default_factory=FrameStyle)
     weight_label: WeightLabelStyle = field(default_factory=WeightLabelStyle)
 
 

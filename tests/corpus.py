@@ -92,4 +92,35 @@ RNN: list[Network] = [
     ("elman-xor", "rnn", [1, 2, 1], {}),
 ]
 
-CORPUS: list[Network] = [*FCNN, *LENET, *ALEXNET, *RNN]
+# --- block diagrams (blocks) --------------------------------------------------------------------
+BLOCKS: list[Network] = [
+    # Simonyan, Zisserman 2015, VGG-16 as a chain of its stages
+    ("vgg-16-blocks", "blocks", ["image:224×224×3", "conv3x3:64", "conv3x3:64", "maxpool", "conv3x3:128",
+                                 "conv3x3:128", "maxpool", "conv3x3:256", "conv3x3:256", "conv3x3:256", "maxpool",
+                                 "fc:4096", "fc:4096", "fc:1000", "softmax"], {}),
+    # Huang et al. 2017, a dense block of three layers: every layer gets all earlier outputs (concat)
+    ("densenet-block", "blocks", [{"op": "input", "name": "x0"}, "bn", "relu", {"op": "conv3x3", "name": "x1"},
+                                  {"op": "concat", "inputs": ["x0", "x1"], "name": "c1"}, "bn", "relu",
+                                  {"op": "conv3x3", "name": "x2"},
+                                  {"op": "concat", "inputs": ["x0", "x1", "x2"]}], {"direction": "bt"}),
+    # Hu et al. 2018, squeeze-and-excitation: a gate multiplied into the residual branch
+    ("se-block", "blocks", [{"op": "input", "name": "x"}, {"op": "conv3x3", "name": "u"}, "gap", "fc:C/16", "relu",
+                            "fc:C", {"op": "sigmoid", "name": "gate"},
+                            {"op": "multiply", "inputs": ["u", "gate"], "name": "scaled"},
+                            {"op": "add", "inputs": ["scaled", "x"]}], {"direction": "bt"}),
+    # Sandler et al. 2018, MobileNetV2's inverted residual block, with parameter counts
+    ("mobilenetv2-block", "blocks", ["input:56×56×24", "conv1x1:144:3456", "bn", "relu", "dwconv3x3:144:1296",
+                                     "bn", "relu", "conv1x1:24:3456", "bn", "add"],
+     {"connections": ["0:9:add"], "params": True, "theme": "paper"}),
+    # Dosovitskiy et al. 2021, a ViT encoder layer (pre-norm), flowing left to right
+    ("vit-encoder-layer", "blocks", ["patchembed:196×768", "ln", "mha", {"op": "add", "name": "a1"}, "ln", "mlp:3072",
+                                     "add"], {"connections": ["0:3:add", "a1:6:add"]}),
+    # Ronneberger et al. 2015, a two-level U-Net as blocks: skips concatenated on the way up
+    ("unet-2-level-blocks", "blocks", [{"op": "input", "name": "x"}, {"op": "conv3x3:64", "name": "e1"},
+                                       "maxpool", {"op": "conv3x3:128", "name": "e2"}, "maxpool", "conv3x3:256",
+                                       "upconv", {"op": "concat", "inputs": [6, "e2"]}, "conv3x3:128", "upconv",
+                                       {"op": "concat", "inputs": [9, "e1"]}, "conv3x3:64", "conv1x1:2"],
+     {"theme": "colorblind"}),
+]
+
+CORPUS: list[Network] = [*FCNN, *LENET, *ALEXNET, *RNN, *BLOCKS]

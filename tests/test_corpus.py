@@ -18,7 +18,8 @@ from .corpus import CORPUS
 def test_the_corpus_covers_every_style_with_enough_networks() -> None:
     counts = Counter(style for _, style, _, _ in CORPUS)
     assert set(counts) == set(STYLES)
-    assert counts["fcnn"] >= 5 and counts["lenet"] >= 6 and counts["alexnet"] >= 6 and counts["rnn"] >= 4
+    assert counts["fcnn"] >= 5 and counts["lenet"] >= 6 and counts["alexnet"] >= 6 and counts["rnn"] >= 4 \
+        and counts["blocks"] >= 5
     assert len(CORPUS) >= 22
     assert len({name for name, _, _, _ in CORPUS}) == len(CORPUS)
 

@@ -87,7 +87,7 @@ def test_resnet50_stages_are_3_4_6_3_blocks() -> None:
     graph = simplify.collapse(simplify.fold(reader.read(LIGHT / "light_resnet50.onnx")), 0)
     assert [(g.label, g.repeat) for g in graph.groups] == [("Residual block", 3), ("Residual block", 4),
                                                            ("Residual block", 6), ("Residual block", 3)]
-    diagram = nnsvg.from_onnx(LIGHT / "light_resnet50.onnx")
+    diagram = nnsvg.from_onnx(LIGHT / "light_resnet50.onnx", style="alexnet")
     # AlexNet style: the max-pool after conv1 shrinks between the layers, as in AlexNet's figure
     labels = [layer.label for layer in diagram.spec.layers]
     assert labels == [None, None, "Residual ×3", "Residual ×4", "Residual ×6", "Residual ×3", None]
@@ -330,10 +330,19 @@ def test_ten_thousand_nodes_collapse_and_stay_fast(tmp_path: Path) -> None:
     path = save(tmp_path, nodes, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8])],
                 [helper.make_tensor_value_info(x, TensorProto.FLOAT, [1, 8])], inits)
     start = time.perf_counter()
-    diagram = nnsvg.from_onnx(path, params=True)
+    diagram = nnsvg.from_onnx(path, "lenet", params=True)
     diagram.svg()
     seconds = time.perf_counter() - start
     assert seconds < 5.0, f"{seconds:.2f} s"  # 1.6 s measured (import, fold, collapse, render)
+    start = time.perf_counter()
+    branched = nnsvg.from_onnx(path, params=True)  # auto: blocks, the block drawn once ×2500
+    branched.svg()
+    assert time.perf_counter() - start < 5.0
+    assert branched.spec.style == "blocks"  # MatMul (its ReLU folded in), MatMul, ⊕ after the input
+    assert [(layer.op, layer.inputs) for layer in branched.spec.layers] == [
+        ("input", None), ("linear", None), ("linear", None), ("add", (0, 2))]
+    assert [(g.first, g.last, g.repeat) for g in branched.spec.graph().groups] == [(1, 3, 2500)]
+    assert "64 parameters in total" in branched.notes
     assert len(reader.read(path).nodes) == 10_001
     assert len(diagram.spec.layers) == 2
     assert diagram.spec.style == "lenet"
@@ -358,7 +367,6 @@ def test_bad_files_are_one_error_line(cli: Cli, tmp_path: Path) -> None:
         ([str(LIGHT / "light_bvlc_alexnet.onnx"), "--style", "rnnn"], "--style: expected one of auto"),
         ([str(LIGHT / "light_bvlc_alexnet.onnx"), "--node-gap", "3"], "No such option: --node-gap"),
         ([str(LIGHT / "light_bvlc_alexnet.onnx"), "--depth", "-1"], "--depth: expected a value"),
-        ([str(LIGHT / "light_bvlc_alexnet.onnx"), "--style", "blocks"], "blocks style is not available"),
         ([str(LIGHT / "light_bvlc_alexnet.onnx"), "--style", "rnn"], "the model has none (LSTM, GRU, RNN)"),
     ]:
         code, _, err = cli("import", *args, "-o", tmp_path / "x.svg")
@@ -427,7 +435,8 @@ def test_depth_one_keeps_the_blocks_layers_as_groups(cli: Cli, tmp_path: Path) -
     assert groups == [("Residual block", n, 5) for n in (3, 4, 6, 3)]
     assert len(expanded.nodes) == len(folded.nodes) - sum(4 * (n - 1) for n in (3, 4, 6, 3))
     assert all(expanded.nodes[g.last].op == "Add" for g in expanded.groups)
-    code, _, err = cli("import", LIGHT / "light_resnet50.onnx", "--depth", "1", "-o", tmp_path / "r.svg")
+    code, _, err = cli("import", LIGHT / "light_resnet50.onnx", "--style", "alexnet", "--depth", "1", "-o",
+                       tmp_path / "r.svg")
     assert code == 0 and "note: --depth 1: the alexnet style draws no branches" in err
 
 
@@ -456,3 +465,33 @@ def test_real_weights_round_trip_through_every_spec_format(cli: Cli, tmp_path: P
     # 4 significant digits are kept: what a figure can show, and a short file
     assert nnsvg.load(tmp_path / f"a{suffix}").spec.weights == [[[0.5, 0.25], [0.1235, -2.5], [1e-7, 3.0]],
                                                                 [[1.0], [-1.0]]]
+
+
+@pytest.mark.parametrize("name", ["light_resnet50", "light_inception_v1", "light_densenet121", "light_squeezenet"])
+def test_branchy_models_are_drawn_as_blocks(name: str) -> None:
+    """--style auto draws a model that branches in the blocks style: every layer, merges as
+    nodes, runs of identical blocks framed once ×N; the figure passes the quality check."""
+    from nnsvg import quality
+
+    diagram = nnsvg.from_onnx(LIGHT / f"{name}.onnx")
+    spec = diagram.spec
+    assert spec.style == "blocks"
+    graph = spec.graph()
+    merges = [layer.merge for layer in spec.layers if layer.merge]
+    assert merges and not graph.is_chain()
+    assert quality.check(diagram.scene) == []
+    if name == "light_resnet50":
+        assert [(g.label, g.repeat) for g in graph.groups] == [("Residual block", n) for n in (3, 4, 6, 3)]
+        assert set(merges) == {"add"} and len(merges) == 4  # one bottleneck per stage
+        assert [layer.title for layer in spec.layers[:3]] == ["Input", "7×7 conv", "3×3 max pool"]
+    if name == "light_inception_v1":
+        assert merges.count("concat") == 9  # nine modules, none repeated
+        assert all(len(layer.inputs or ()) == 4 for layer in spec.layers if layer.merge == "concat")
+
+
+def test_blocks_depth_zero_draws_each_block_as_one_box() -> None:
+    diagram = nnsvg.from_onnx(LIGHT / "light_resnet50.onnx", "blocks", depth=0)
+    titles = [layer.title for layer in diagram.spec.layers]
+    assert titles == ["Input", "7×7 conv", "3×3 max pool", *["Residual block"] * 4, "7×7 avg pool", "Linear"]
+    frames = [(g.first, g.last, g.label, g.repeat) for g in diagram.spec.graph().groups]
+    assert frames == [(k, k, None, n) for k, n in zip(range(3, 7), (3, 4, 6, 3), strict=True)]  # ×N, no name twice

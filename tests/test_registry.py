@@ -27,6 +27,7 @@ EXAMPLES: dict[str, list[str]] = {
     "lenet": ["1@32x32", "6@28x28", "6@14x14", "120", "10"],
     "alexnet": ["32x32x3:5x5", "28x28x32", "14x14x64", "10"],
     "rnn": ["3", "5", "2"],
+    "blocks": ["input", "conv3x3:64", "bn", "relu"],
 }
 
 

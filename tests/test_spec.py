@@ -128,7 +128,7 @@ def test_json_schema_covers_every_option() -> None:
     import dataclasses
 
     assert set(fcnn["properties"]) == {"style"} | {f.name for f in dataclasses.fields(specs.FcnnSpec) if f.init}
-    assert {v["properties"]["style"]["const"] for v in schema["oneOf"]} == {"fcnn", "lenet", "alexnet", "rnn"}
+    assert {v["properties"]["style"]["const"] for v in schema["oneOf"]} == {"fcnn", "lenet", "alexnet", "rnn", "blocks"}
     assert fcnn["properties"]["direction"]["enum"] == ["right", "left", "up", "down"]
 
 

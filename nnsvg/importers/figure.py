@@ -6,9 +6,8 @@ reads): the style's layer tokens with the model's true dimensions, and captions 
 parameter counts (``params``: per layer, the total on the input) or symbolic shapes. It
 returns that mapping and the notes a reader should see (what was left out or approximated).
 
-The ``blocks`` style (branches, lanes, ×N frames) plugs in at ``BUILDERS``: register a
-builder ``blocks(graph, options) -> (spec data, notes)`` there; ``choose_style`` then picks it
-for every graph that is not a chain (see ``BRANCHY``), and ``--style blocks`` works.
+A graph that is not a chain is drawn in the ``blocks`` style (``BRANCHY``): every layer, its
+branches and merges, each run of identical blocks framed once ×N (``blocks``).
 """
 
 from __future__ import annotations
@@ -81,7 +80,7 @@ def _input_side(graph: Graph) -> int:
 
 def choose_style(graph: Graph, collapsed: Graph | None = None) -> str:
     """The style ``--style auto`` draws a (folded) graph in: rnn for recurrent models, fcnn for
-    chains of dense layers (MLPs), ``blocks`` for anything branchy once that style exists, and
+    chains of dense layers (MLPs), ``blocks`` for anything branchy, and
     else the chain CNN styles: lenet for small inputs and few layers, alexnet otherwise.
     ``collapsed``: the graph collapsed at depth 0, when the caller has it."""
     from .. import styles
@@ -90,7 +89,7 @@ def choose_style(graph: Graph, collapsed: Graph | None = None) -> str:
         return "rnn"
     if _dense_only(graph) and graph.is_chain():
         return "fcnn"
-    if BRANCHY in styles.STYLES and "blocks" in BUILDERS and not graph.is_chain():  # blocks plugs in here
+    if BRANCHY in styles.STYLES and BRANCHY in BUILDERS and not graph.is_chain():
         return BRANCHY
     chain = collapsed if collapsed is not None else simplify.collapse(graph, 0)
     drawn = [n for n in chain.nodes if n.op not in ("Input",)]
@@ -99,7 +98,7 @@ def choose_style(graph: Graph, collapsed: Graph | None = None) -> str:
     return "alexnet"
 
 
-BRANCHY = "blocks"  # the style for graphs that are not chains, once registered
+BRANCHY = "blocks"  # the style for graphs that are not chains
 
 
 # --- the chain styles -------------------------------------------------------------------------
@@ -333,14 +332,91 @@ def rnn(graph: Graph, options: Options) -> dict[str, Any]:
     return data
 
 
+# --- blocks ----------------------------------------------------------------------------------------
+
+BLOCK_WORDS = {"Input": "input", "Conv": "conv", "ConvTranspose": "convtranspose", "Dense": "linear",
+               "MatMul": "linear", "MaxPool": "maxpool", "AvgPool": "avgpool", "GlobalAvgPool": "gap",
+               "GlobalMaxPool": "globalmaxpool", "Upsample": "upsample", "Add": "add", "Concat": "concat",
+               "Multiply": "multiply", "Block": "block"}
+
+
+def _block_layer(node: Node, inputs: list[int], options: Options) -> dict[str, Any]:
+    """One node as a blocks layer: its op word (with its kernel: conv3x3), its output channels
+    or units (and stride) or, with --shapes, its whole shape; its parameter count; its inputs
+    when they are not just the layer before it."""
+    word = BLOCK_WORDS.get(node.op or "", "")
+    if not word:  # an op nnsvg does not know: its own name, as a word
+        word = "".join(ch for ch in str(node.op or "op") if ch.isalnum() or ch in "_-.") or "op"
+        if not word[0].isalpha():
+            word = f"op{word}"
+    kernel = node.attrs.get("kernel")
+    if kernel and node.op in ("Conv", "ConvTranspose", "MaxPool", "AvgPool"):
+        word += f"{kernel[0]}x{kernel[1]}"
+    layer: dict[str, Any] = {"op": word}
+    if node.op == "Block":
+        layer["label"] = node.label or "Block"
+    shape = node.shape
+    if shape and node.op not in ("Add", "Concat", "Multiply"):
+        if options.shapes or node.op == "Input":
+            layer["shape"] = _shape_text(shape)
+        else:
+            stride = node.attrs.get("stride")
+            step = f", /{stride[0]}" if stride and stride[0] > 1 else ""
+            layer["shape"] = f"{shape[0]}{step}" if len(shape) == 3 else _shape_text(shape)
+    if node.params:
+        layer["params"] = node.params
+    if inputs != ([node.index - 1] if node.index else []):
+        layer["inputs"] = inputs
+    return layer
+
+
+def blocks(graph: Graph, options: Options) -> dict[str, Any]:
+    """Blocks spec data: every layer of the folded graph (BN and activations folded into their
+    layer), its branches and merges as they are, and each run of identical blocks drawn once
+    in a frame ×N (``--depth 0``: each block one box)."""
+    depth = 1 if options.depth is None else options.depth
+    if depth == 0 and options.collapsed is not None:
+        graph = options.collapsed
+    elif depth != 0:
+        graph = simplify.collapse(graph, depth)
+    else:
+        graph = simplify.collapse(graph, 0)
+    merges = ("Add", "Concat", "Multiply")
+    inputs: list[list[int]] = [[] for _ in graph.nodes]
+    extra: list[dict[str, Any]] = []
+    for c in graph.connections:
+        target = graph.nodes[c.target]
+        if c.kind == "recurrent" or c.source >= c.target:
+            extra.append({"from": c.source, "to": c.target, "kind": "recurrent"})
+        elif c.kind == "data" or target.op in merges:
+            if c.source not in inputs[c.target]:
+                inputs[c.target].append(c.source)
+        else:
+            extra.append({"from": c.source, "to": c.target, "kind": c.kind})
+    layers = [_block_layer(node, inputs[node.index], options) for node in graph.nodes]
+    data: dict[str, Any] = {"style": "blocks", "layers": layers}
+    if len(graph.nodes) > 12:
+        data["direction"] = "lr"
+    if extra:
+        data["connections"] = extra
+    if graph.groups:
+        data["blocks"] = [{"from": g.first, "to": g.last,
+                           # (a block drawn as one box says its name itself: its frame only ×N)
+                           **({"label": g.label} if g.label and (g.first != g.last or
+                                                                 graph.nodes[g.first].label != g.label) else {}),
+                           **({"repeat": g.repeat} if g.repeat > 1 else {})} for g in graph.groups]
+    if options.params:
+        data["params"] = True
+    return data
+
+
 Builder = Callable[[Graph, Options], dict[str, Any]]
 BUILDERS: dict[str, Builder] = {
     "fcnn": fcnn,
     "lenet": lambda g, o: cnn(g, "lenet", o),
     "alexnet": lambda g, o: cnn(g, "alexnet", o),
     "rnn": rnn,
-    # "blocks": blocks,  ← the blocks style's builder goes here (spec data with every layer,
-    # its connections: and blocks:), and choose_style() picks it for graphs that are not chains
+    "blocks": blocks,
 }
 
 
@@ -354,14 +430,13 @@ def figure(graph: Graph, style: str = "auto", options: Options | None = None) ->
     options.collapsed = simplify.collapse(folded, 0)
     chosen = choose_style(folded, options.collapsed) if style == "auto" else style
     if chosen not in BUILDERS:
-        if chosen == BRANCHY:
-            raise SpecError("the blocks style is not available yet; use --style auto, fcnn, lenet, alexnet or rnn")
         raise SpecError(f"--style: expected auto or one of {', '.join(BUILDERS)}, got '{chosen}'")
-    if style == "auto" and not folded.is_chain() and chosen in ("fcnn", "lenet", "alexnet"):
+    if not folded.is_chain() and chosen in ("fcnn", "lenet", "alexnet"):
         options.notes.append(f"the model branches: drawn in the {chosen} style with each block as one layer "
-                             "(the blocks style, once available, will draw the branches)")
+                             "(--style blocks draws the branches)")
     data = BUILDERS[chosen](folded, options)
-    _with_total(data["layers"], total, options)
+    if chosen != BRANCHY:  # a blocks label would replace the input's name; the note gives the total
+        _with_total(data["layers"], total, options)
     if generic:
         counts = {op: generic.count(op) for op in sorted(set(generic))}
         named = ", ".join(f"{op} ×{k}" if k > 1 else op for op, k in counts.items())

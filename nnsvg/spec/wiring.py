@@ -59,16 +59,19 @@ def layer_name(value: object, where: str) -> str:
     return value
 
 
-def layer_wiring(item: dict[Any, Any], where: str) -> dict[str, Any]:
-    """A layer mapping's ``name`` and ``inputs``, checked (as keyword arguments of a layer)."""
+def layer_wiring(item: dict[Any, Any], where: str, sources: bool = False) -> dict[str, Any]:
+    """A layer mapping's ``name`` and ``inputs``, checked (as keyword arguments of a layer).
+    ``sources``: ``inputs: []`` is allowed (a layer fed by nothing: another input of the
+    network; the blocks style)."""
     out: dict[str, Any] = {}
     if "name" in item:
         out["name"] = layer_name(item["name"], f"{where}.name")
     if "inputs" in item:
         value = item["inputs"]
         items = value if isinstance(value, list | tuple) else [value]
-        if not items:
-            raise SpecError(f"{where}.inputs: expected at least one layer index or name")
+        if not items and not sources:
+            raise SpecError(f"{where}.inputs: expected at least one layer index or name (only the blocks style "
+                            "draws a layer with no inputs, a second input of the network)")
         out["inputs"] = tuple(ref(v, f"{where}.inputs") for v in items)
     return out
 
@@ -260,6 +263,8 @@ class Resolver:
 def node_of(index: int, layer: Any) -> Node:
     """A layer as a graph node: its name, its label and its shape from its token."""
     shape: tuple[int | str, ...] | None
+    if hasattr(layer, "op"):  # a blocks layer: its op, its parameter count (its shape is a text)
+        return Node(index, layer.name, layer.op or None, None, layer.params, layer.label)
     if hasattr(layer, "maps"):
         shape = (layer.maps, layer.height, layer.width)
     elif hasattr(layer, "depth"):

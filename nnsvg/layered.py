@@ -1,0 +1,765 @@
+"""A layered (Sugiyama-style) layout of boxes joined by orthogonal edges, for block diagrams.
+
+Pure geometry: it knows boxes (their size along and across the flow), edges and frames, never
+layers or ops. Coordinates are abstract: ``u`` runs along the flow (downstream is larger), ``v``
+across it; a renderer maps them to the page (left→right: x = u, y = v; bottom→top: x = v,
+y = -u).
+
+The steps, each deterministic (ties broken by node index, never by hashing):
+
+1. **Ranks.** Longest path from the sources along the *ranked* edges (the data flow), then every
+   node that feeds others is pulled down to just before its first consumer (so a short branch of
+   a fork sits next to its join, as in the Inception figure), sinks staying where they are. A
+   source whose only edge goes into a merge node that has another input (the Transformer's
+   positional encoding into ⊕) is placed *beside* that merge, in its rank.
+2. **Long edges** get a dummy node in every rank they pass; a long edge into a node that also
+   has an input from the rank before it (a residual skip into ⊕ or Add & Norm) gets one more in
+   the target's own rank, so it runs beside the target and enters it from the side.
+3. **Order** within ranks: a depth-first order from the sources (the trunk first, so skips lie on
+   one side), improved by barycenter sweeps that keep an order only when it has fewer crossings.
+4. **Across positions**: every rank is a row of boxes with minimum separations (boxes, lanes
+   of dummies, frame paddings, frame labels); positions are the weighted least-squares fit to
+   the neighbours' positions under those separations (pool-adjacent-violators: exact, linear),
+   swept down and up the ranks until they settle. The weights say what a series-parallel
+   network looks like: a fork pulls its branches weakly and is pulled by each fully, so it sits
+   amid them and they spread symmetrically about it (Inception's four lanes); a box after a box
+   with nothing else between them is pulled hard (a trunk, a branch); a skip's lane barely pulls
+   the boxes it leaves and enters, so it keeps beside them. Then every chain of such aligned
+   boxes, and every lane of dummies, is made rigid: moved to one position (pushing what is beside
+   it aside, never what is already rigid), frozen, and the rest fitted again. A network that is
+   not series-parallel goes through the same steps: its crossings are the ordering's to keep few.
+5. **Along positions**: rank rows as deep as their deepest box; each gap between rows as wide as
+   the arrows, the horizontal tracks of the edges that turn in it and the frames that end or
+   start there need.
+6. **Routes**: orthogonal polylines. An edge leaves the downstream side of its source and enters
+   the upstream side of its target (or its flank, from a lane beside it), turning only in the
+   gaps between rows, on tracks assigned so that edges of different nets never run on top of
+   each other. Edges that are not ranked (a link between two stacks, a recurrent loop) go out
+   into the gap after their source, along a free corridor across the rows (clear of boxes,
+   lanes, other corridors, and the frames and frame labels the edge does not leave or enter),
+   and into the gap before their target.
+7. **Frames**: each frame is the box around its members and the lanes of their edges, padded
+   (more for a frame around frames); the gaps before and after it make room for its padding.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+Point = tuple[float, float]  # (u, v)
+
+DUMMY_WEIGHT = 50.0  # how strongly a lane of dummies keeps straight
+TO_DUMMY = 0.001  # how little a real box is pulled toward a skip's lane
+SWEEPS = 30  # down-and-up sweeps of the across positions
+ORDER_SWEEPS = 8
+ALIGN = 8.0  # how strongly a box lines up with its only predecessor (a trunk, a branch's lane)
+SNAP = 0.75  # px: closer than this, a box lines up with its neighbour and a lane runs straight
+
+
+@dataclass(frozen=True)
+class Box:
+    along: float  # size along the flow
+    across: float  # size across it
+    side_entry: bool = False  # skips come in from the flank
+    merge: bool = False  # a merge: a side input (a source feeding only it) may sit beside it
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: int
+    target: int
+    ranked: bool = True  # the target is placed after the source
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A frame around ``members`` (node indices): ``pad`` from the boxes; a label beside it that
+    needs ``label_across`` across the flow (0: none)."""
+
+    members: frozenset[int]
+    pad: float
+    label_across: float = 0.0
+
+
+@dataclass(frozen=True)
+class Options:
+    rank_gap: float = 22.0  # between rows, at least
+    lane_gap: float = 18.0  # between boxes side by side
+    edge_gap: float = 10.0  # between a lane of edges and what is beside it
+    track_gap: float = 8.0  # between horizontal tracks in one gap
+    arrow: float = 7.0  # the arrowhead's length: a turn stays this far from a target
+
+
+@dataclass
+class Layout:
+    centers: list[Point]  # per box
+    ranks: list[int]  # per box
+    routes: list[list[Point]]  # per edge: from the source's boundary to the target's boundary
+    frames: list[tuple[float, float, float, float]]  # per frame: u0, v0, u1, v1 (the padding included)
+    label_sides: list[int]  # per frame: -1 or +1, the side of its label (across)
+    rows: list[tuple[float, float]] = field(default_factory=list)  # per rank: u0, u1
+
+
+class _Node:
+    """A box or a dummy (a long edge passing a rank: ``real`` is -1) during the layout."""
+
+    __slots__ = ("across", "along", "frames", "index", "rank", "real", "v")
+
+    def __init__(self, along: float, across: float, real: int, rank: int) -> None:
+        self.along, self.across, self.real, self.rank = along, across, real, rank
+        self.v = 0.0  # position across the flow
+        self.index = 0  # position in its rank's order
+        self.frames: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Start:  # out of the source's downstream side at v
+    node: _Node
+    v: float
+
+
+@dataclass(frozen=True)
+class _Turn:  # across the flow in the gap after rank ``gap``, on the track of its nets
+    gap: int
+    v_from: float
+    v_to: float
+    nets: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class _End:  # into the target's upstream side at v
+    node: _Node
+    v: float
+
+
+@dataclass(frozen=True)
+class _Flank:  # along the lane to the target's middle, then into its flank (side -1 or +1)
+    node: _Node
+    side: int
+
+
+@dataclass(frozen=True)
+class _Beside:  # straight across from a side input to its merge, in their rank
+    source: _Node
+    target: _Node
+
+
+_Piece = _Start | _Turn | _End | _Flank | _Beside
+
+
+def _topological(n: int, edges: list[Edge]) -> list[int]:
+    waiting = [0] * n
+    after: list[list[int]] = [[] for _ in range(n)]
+    for e in edges:
+        waiting[e.target] += 1
+        after[e.source].append(e.target)
+    ready = [i for i in range(n) if waiting[i] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        i = heapq.heappop(ready)
+        order.append(i)
+        for j in after[i]:
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                heapq.heappush(ready, j)
+    if len(order) < n:  # a cycle of ranked edges: the caller ranks only acyclic data edges
+        raise ValueError("ranked edges make a cycle")
+    return order
+
+
+def ranks_of(boxes: list[Box], edges: list[Edge]) -> tuple[list[int], set[int]]:
+    """Each box's rank, and the edges (by index) drawn beside their target in its rank."""
+    n = len(boxes)
+    ranked = [e for e in edges if e.ranked and e.source != e.target]
+    order = _topological(n, ranked)
+    rank = [0] * n
+    preds: list[list[int]] = [[] for _ in range(n)]
+    succs: list[list[int]] = [[] for _ in range(n)]
+    for e in ranked:
+        preds[e.target].append(e.source)
+        succs[e.source].append(e.target)
+    for i in order:
+        for p in preds[i]:
+            rank[i] = max(rank[i], rank[p] + 1)
+    for i in reversed(order):  # feed-ins sit right before their first consumer
+        if succs[i]:
+            rank[i] = max(rank[i], min(rank[s] for s in succs[i]) - 1)
+    beside: set[int] = set()
+    taken: set[int] = set()  # merges with a side input already (one each)
+    for k, e in enumerate(edges):
+        s, t = e.source, e.target
+        if (e.ranked and boxes[t].merge and t not in taken and not preds[s] and succs[s] == [t]
+                and len(preds[t]) > 1 and preds[t][0] != s and rank[preds[t][0]] == rank[t] - 1
+                and sum(1 for f in edges if f.source == s or f.target == s) == 1):
+            rank[s] = rank[t]
+            beside.add(k)
+            taken.add(t)
+    return rank, beside
+
+
+def _pav(desired: list[float], weights: list[float], seps: list[float]) -> list[float]:
+    """Positions x (in order) minimising Σ w·(x − desired)² with x[i+1] − x[i] ≥ seps[i]."""
+    offsets = [0.0]
+    for s in seps:
+        offsets.append(offsets[-1] + s)
+    targets = [d - o for d, o in zip(desired, offsets)]
+    blocks: list[list[float]] = []  # [weighted sum, weight, count]
+    for t, w in zip(targets, weights):
+        blocks.append([t * w, w, 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            top = blocks.pop()
+            blocks[-1][0] += top[0]
+            blocks[-1][1] += top[1]
+            blocks[-1][2] += top[2]
+    out = []
+    for total, weight, count in blocks:
+        out.extend([total / weight] * int(count))
+    return [y + o for y, o in zip(out, offsets)]
+
+
+def _crossings(upper: list[_Node], down: dict[int, list[_Node]], rank: int) -> int:
+    """Crossings between the edges from ``upper`` (in order) to the next rank."""
+    ends = [b.index for a in upper for b in sorted(down.get(id(a), []), key=lambda m: m.index)
+            if b.rank == rank + 1]
+    count = 0
+    for k, b in enumerate(ends):  # inversions
+        count += sum(1 for x in ends[:k] if x > b)
+    return count
+
+
+class _Layered:
+    """One layout in progress (``layout`` runs its steps in order)."""
+
+    def __init__(self, boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Options,
+                 soft: set[int]) -> None:
+        self.boxes, self.frames, self.options = boxes, frames, options
+        self.n = len(boxes)
+        hard = [Edge(e.source, e.target, e.ranked and k not in soft) for k, e in enumerate(edges)]
+        self.rank, self.beside = ranks_of(boxes, hard)
+        self.edges = [Edge(e.source, e.target, e.ranked and (k not in soft or self.rank[e.target] >
+                                                             self.rank[e.source])) for k, e in enumerate(edges)]
+        self.nodes = [_Node(b.along, b.across, i, self.rank[i]) for i, b in enumerate(boxes)]
+        for f, frame in enumerate(frames):
+            for m in frame.members:
+                self.nodes[m].frames = self.nodes[m].frames | {f}
+        self.frame_ranks = [(min(self.rank[m] for m in f.members), max(self.rank[m] for m in f.members))
+                            for f in frames]
+        self.label_side = [1] * len(frames)
+        self.ranked = [k for k, e in enumerate(self.edges) if e.ranked and k not in self.beside]
+        self.chains: dict[int, list[_Node]] = {}
+        self.down: dict[int, list[_Node]] = {}
+        self.up: dict[int, list[_Node]] = {}
+        self.rows: list[list[_Node]] = []
+        self.neighbours: dict[int, list[tuple[_Node, float]]] = {}
+        self.frozen: set[int] = set()
+        self.corridors: list[tuple[float, int, int]] = []  # the corridors taken: across, and their ranks
+        self.beside_of = {self.edges[k].target: self.edges[k].source for k in self.beside}
+
+    # --- 2. long edges ------------------------------------------------------------------------------
+    def make_chains(self) -> None:
+        """Each ranked edge as the nodes it passes, dummies between its ends; a skip into a box
+        that also has an input from the rank before it gets a dummy beside that box too."""
+        before: dict[int, set[int]] = {}
+        for k in self.ranked:
+            e = self.edges[k]
+            before.setdefault(e.target, set()).add(self.rank[e.source])
+        for k in self.ranked:
+            e = self.edges[k]
+            s, t = self.nodes[e.source], self.nodes[e.target]
+            flank = t.rank - s.rank > 1 and (t.rank - 1) in before[e.target] and self.boxes[e.target].side_entry
+            chain = [s]
+            for r in range(s.rank + 1, t.rank + 1 if flank else t.rank):
+                d = _Node(0.0, 0.0, -1, r)
+                d.frames = frozenset(f for f in s.frames | t.frames
+                                     if self.frame_ranks[f][0] <= r <= self.frame_ranks[f][1])
+                self.nodes.append(d)
+                chain.append(d)
+            chain.append(t)
+            self.chains[k] = chain
+            for a, b in itertools.pairwise(chain):
+                if b.rank != a.rank:  # (a flank dummy's last step stays in its rank)
+                    self.down.setdefault(id(a), []).append(b)
+                    self.up.setdefault(id(b), []).append(a)
+
+    # --- 3. order -----------------------------------------------------------------------------------
+    def order(self) -> None:
+        count = max(node.rank for node in self.nodes) + 1
+        self.rows = [[] for _ in range(count)]
+        placed: set[int] = set()
+        flanks: dict[int, list[_Node]] = {}
+        for chain in self.chains.values():
+            if chain[-2].rank == chain[-1].rank:
+                flanks.setdefault(id(chain[-1]), []).append(chain[-2])
+
+        def put(node: _Node) -> None:
+            if id(node) not in placed:
+                placed.add(id(node))
+                self.rows[node.rank].append(node)
+
+        def visit(start: _Node) -> None:  # depth first, edges in their order: the trunk first
+            stack = [start]
+            while stack:
+                cur = stack.pop()
+                if id(cur) in placed:
+                    continue
+                put(cur)
+                if cur.real in self.beside_of:  # its side input next to it
+                    put(self.nodes[self.beside_of[cur.real]])
+                for d in flanks.get(id(cur), []):  # the lanes into its flank next to it
+                    put(d)
+                stack.extend(reversed(self.down.get(id(cur), [])))
+
+        sides = set(self.beside_of.values())
+        for node in self.nodes[:self.n]:
+            if not self.up.get(id(node)) and node.real not in sides:
+                visit(node)
+        for node in self.nodes:
+            visit(node)
+        self.renumber()
+        best, best_rows = self.crossings(), [list(row) for row in self.rows]
+        for sweep in range(ORDER_SWEEPS):
+            if best == 0:
+                break
+            downward = sweep % 2 == 0
+            links = self.up if downward else self.down
+            for r in (range(1, count) if downward else range(count - 2, -1, -1)):
+                def key(node: _Node, r: int = r, links: dict[int, list[_Node]] = links) -> tuple[float, int]:
+                    near = [m.index for m in links.get(id(node), []) if abs(m.rank - r) == 1]
+                    return (sum(near) / len(near) if near else float(node.index), node.index)
+
+                self.rows[r].sort(key=key)
+                for k, node in enumerate(self.rows[r]):
+                    node.index = k
+            crossings = self.crossings()
+            if crossings < best:
+                best, best_rows = crossings, [list(row) for row in self.rows]
+        self.rows = best_rows
+        for target, source in sorted(self.beside_of.items()):  # a side input on the outer side
+            row = self.rows[self.rank[target]]
+            row.remove(self.nodes[source])
+            at = row.index(self.nodes[target])
+            row.insert(at if at == 0 else at + 1, self.nodes[source])
+        self.renumber()
+
+    def renumber(self) -> None:
+        for row in self.rows:
+            for k, node in enumerate(row):
+                node.index = k
+
+    def crossings(self) -> int:
+        return sum(_crossings(self.rows[r], self.down, r) for r in range(len(self.rows) - 1))
+
+    # --- 4. positions across ------------------------------------------------------------------------
+    def weigh(self) -> None:
+        """How strongly each node is drawn to each neighbour in the ranks next to it."""
+        # the dummies of skips (beside the boxes, into a flank): not a branch of the box they leave
+        lanes = {id(d) for c in self.chains.values() if c[-2].rank == c[-1].rank for d in c[1:-1]}
+        for k in self.ranked:
+            chain = self.chains[k]
+            skip = chain[-2].rank == chain[-1].rank
+            for a, b in itertools.pairwise(chain):
+                if a.rank == b.rank:
+                    continue
+                outs = sum(1 for m in self.down.get(id(a), []) if id(m) not in lanes) or 1
+                ins = sum(1 for m in self.up.get(id(b), []) if id(m) not in lanes) or 1
+                if a.real < 0 and b.real < 0:
+                    wa = wb = DUMMY_WEIGHT
+                elif skip:
+                    wa = wb = TO_DUMMY
+                elif outs == 1 and ins == 1:
+                    wa = wb = ALIGN  # one after the other, nothing else: a straight line
+                else:  # a fork's children spread about it; a join sits amid its inputs
+                    wa, wb = 1.0 / ins, 1.0 / outs
+                self.neighbours.setdefault(id(a), []).append((b, wa))
+                self.neighbours.setdefault(id(b), []).append((a, wb))
+        for k in self.beside:  # a side input: pushed aside by its merge, never pushing it
+            e = self.edges[k]
+            self.neighbours.setdefault(id(self.nodes[e.source]), []).append((self.nodes[e.target], 0.01))
+
+    def separation(self, a: _Node, b: _Node) -> float:
+        """The least distance from ``a`` to ``b`` next to it (b after a) in a rank."""
+        o = self.options
+        sep = a.across / 2 + b.across / 2 + (o.lane_gap if a.real >= 0 and b.real >= 0 else o.edge_gap)
+        for f in sorted(a.frames ^ b.frames):
+            frame = self.frames[f]
+            sep += frame.pad
+            if frame.label_across and ((f in a.frames and self.label_side[f] > 0) or
+                                       (f in b.frames and self.label_side[f] < 0)):
+                sep += frame.label_across
+        return sep
+
+    def fit(self, sweeps: int, pack: bool = True) -> None:
+        """Sweeps down and up the ranks, each rank at the least-squares fit to its neighbours."""
+        if pack:
+            for row in self.rows:  # packed, centred on 0
+                x = 0.0
+                for k, node in enumerate(row):
+                    x += self.separation(row[k - 1], node) if k else 0.0
+                    node.v = x
+                for node in row:
+                    node.v -= x / 2
+        count = len(self.rows)
+        seps = [[self.separation(a, b) for a, b in itertools.pairwise(row)] for row in self.rows]
+        pulls: dict[int, tuple[list[_Node], list[float], float]] = {}  # a node's neighbours, weights, total
+        for row in self.rows:
+            for node in row:
+                near = self.neighbours.get(id(node), [])
+                if near and id(node) not in self.frozen:
+                    pulls[id(node)] = ([m for m, _ in near], [w for _, w in near], sum(w for _, w in near))
+        for _ in range(sweeps):
+            moved = 0.0
+            for r in [*range(count), *range(count - 1, -1, -1)]:
+                row = self.rows[r]
+                desired, weights = [], []
+                for node in row:
+                    pull = pulls.get(id(node))
+                    if pull is None:  # frozen, or tied to nothing: stays
+                        desired.append(node.v)
+                        weights.append(1e6 if id(node) in self.frozen else 0.01)
+                    else:
+                        others, ws, total = pull
+                        desired.append(sum(m.v * w for m, w in zip(others, ws, strict=True)) / total)
+                        weights.append(total)
+                fitted = _pav(desired, weights, seps[r]) if len(row) > 1 else desired
+                for node, v in zip(row, fitted, strict=True):
+                    moved = max(moved, abs(node.v - v))
+                    node.v = v
+            if moved < 0.05:  # settled
+                break
+
+    def place(self) -> None:
+        budget = max(4, min(SWEEPS, 1500 // max(len(self.nodes), 1)))  # big figures: fewer sweeps
+        self.fit(budget)
+        if any(f.label_across for f in self.frames):  # a frame's label goes on its outer side
+            middle = (min(m.v - m.across / 2 for m in self.nodes) + max(m.v + m.across / 2 for m in self.nodes)) / 2
+            for f, frame in enumerate(self.frames):
+                vs = [self.nodes[m].v for m in frame.members]
+                self.label_side[f] = -1 if (min(vs) + max(vs)) / 2 < middle - 1e-6 else 1
+            self.fit(budget)
+        # chains of aligned boxes and lanes of dummies are rigid: each at one position, the rest refit
+        by_id = {id(node): node for node in self.nodes}
+        links = [(by_id[key], m) for key, near in self.neighbours.items() for m, w in near if w >= ALIGN]
+        chains = _rigid(self.nodes, links)
+        for _ in range(2):
+            for chain in chains:
+                if id(chain[0]) not in self.frozen and _straighten(chain, self.rows, self.separation, self.frozen):
+                    self.frozen.update(id(m) for m in chain)
+            self.fit(budget, pack=False)
+        shift = min(node.v - node.across / 2 for node in self.nodes)
+        for node in self.nodes:
+            node.v = round(node.v - shift, 6)
+
+    # --- 6. routes ------------------------------------------------------------------------------------
+    def port(self, node: _Node, toward: float, snap: bool = False) -> float:
+        """Where an edge toward ``toward`` leaves or enters ``node``: straight at ``toward``
+        when that is well within the node, else at its middle."""
+        if snap and abs(toward - node.v) < SNAP:
+            return node.v
+        inset = min(node.across / 2, max(4.0, node.across * 0.15))
+        return toward if node.v - node.across / 2 + inset <= toward <= node.v + node.across / 2 - inset else node.v
+
+    def plans(self) -> list[list[_Piece]]:
+        plans: list[list[_Piece]] = [[] for _ in self.edges]
+        for k in self.ranked:
+            plans[k] = self.ranked_plan(k)
+        for k in self.beside:
+            e = self.edges[k]
+            plans[k] = [_Beside(self.nodes[e.source], self.nodes[e.target])]
+        for k, e in enumerate(self.edges):
+            if not e.ranked:
+                plans[k] = self.corridor_plan(k)
+        return plans
+
+    def ranked_plan(self, k: int) -> list[_Piece]:
+        chain = self.chains[k]
+        s, t = chain[0], chain[-1]
+        flank = chain[-2].rank == t.rank and len(chain) > 2
+        if flank and abs(chain[-2].index - t.index) != 1:  # something between the lane and the target:
+            chain, flank = [*chain[:-2], t], False  # in through its upstream side instead
+        v = self.port(s, chain[1].v, snap=True)
+        plan: list[_Piece] = [_Start(s, v)]
+        for a, b in itertools.pairwise(chain):
+            if b is t and flank:
+                plan.append(_Flank(t, 1 if chain[-2].v > t.v else -1))
+                break
+            if b is t:
+                v_in = self.port(t, v)
+                if abs(v_in - v) > SNAP:
+                    plan.append(_Turn(a.rank, v, v_in, (("in", t.real), ("out", s.real)) if a is s else
+                                      (("in", t.real),)))
+                plan.append(_End(t, v_in))
+                break
+            if abs(b.v - v) > SNAP:  # a turn in the gap before b's rank
+                plan.append(_Turn(a.rank, v, b.v, (("out", s.real),) if a is s else (("edge", k),)))
+                v = b.v
+        return plan
+
+    def corridor_plan(self, k: int) -> list[_Piece]:
+        """Out into the gap after the source, along the free corridor across the ranks nearest to
+        both ends, into the gap before the target."""
+        e, o = self.edges[k], self.options
+        s, t = self.nodes[e.source], self.nodes[e.target]
+        lo, hi = min(s.rank, t.rank), max(s.rank, t.rank)
+        blocked = [(m.v - m.across / 2 - o.edge_gap, m.v + m.across / 2 + o.edge_gap) for m in self.nodes
+                   if lo <= m.rank <= hi]
+        nest = _nesting(self.frames)
+        for f, frame in enumerate(self.frames):  # a frame and its label, where they are in those ranks
+            r0, r1 = self.frame_ranks[f]
+            inside = [m for m in self.nodes if f in m.frames]
+            if r1 < lo or r0 > hi or not inside:
+                continue
+            room = frame.pad * nest[f] + o.edge_gap
+            label = frame.label_across + o.edge_gap if frame.label_across else 0.0
+            v0, v1 = min(m.v - m.across / 2 for m in inside) - room, max(m.v + m.across / 2 for m in inside) + room
+            if e.source in frame.members or e.target in frame.members:  # it leaves or enters the frame anyway:
+                if label:  # only its label is in the way
+                    blocked.append((v1, v1 + label) if self.label_side[f] > 0 else (v0 - label, v0))
+                continue
+            blocked.append((v0 - (label if self.label_side[f] < 0 else 0),
+                            v1 + (label if self.label_side[f] > 0 else 0)))
+        blocked += [(c - o.edge_gap, c + o.edge_gap) for c, r0, r1 in self.corridors if r0 <= hi and lo <= r1]
+        blocked.sort()
+        candidates: list[float] = []
+        reach = -math.inf
+        for a, b in blocked:
+            if a > reach:
+                candidates.append((reach + a) / 2 if math.isfinite(reach) else a - o.edge_gap)
+            reach = max(reach, b)
+        candidates.append(reach + o.edge_gap if math.isfinite(reach) else s.v)
+        corridor = min(candidates, key=lambda c: (abs(c - s.v) + abs(c - t.v), c))
+        self.corridors.append((corridor, lo, hi))
+        toward = 1 if corridor > t.v else -1
+        v_in = t.v + toward * min(t.across / 4, max(t.across / 2 - 6, 0.0))
+        return [_Start(s, s.v), _Turn(s.rank, s.v, corridor, (("out", s.real),)),
+                _Turn(t.rank - 1, corridor, v_in, (("edge", k),)), _End(t, v_in)]
+
+    def tracks(self, plans: list[list[_Piece]]) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
+        """A track for every turn (by edge and piece) and the number of tracks in each gap: the
+        turns of one net (out of one box, into one box, one edge) share a track; nets whose spans
+        across the flow come closer than a track gap do not."""
+        parent: dict[tuple[int, str, int], tuple[int, str, int]] = {}
+
+        def find(key: tuple[int, str, int]) -> tuple[int, str, int]:
+            while parent.setdefault(key, key) != key:
+                key = parent[key]
+            return key
+
+        turns: list[tuple[int, int, _Turn]] = []
+        for k, plan in enumerate(plans):
+            for p, piece in enumerate(plan):
+                if isinstance(piece, _Turn):
+                    roots = [find((piece.gap, *net)) for net in piece.nets]
+                    for other in roots[1:]:
+                        if other != roots[0]:
+                            parent[other] = roots[0]
+                    turns.append((k, p, piece))
+        spans: dict[int, dict[tuple[int, str, int], list[float]]] = {}
+        for _, _, piece in turns:
+            span = spans.setdefault(piece.gap, {}).setdefault(find((piece.gap, *piece.nets[0])), [math.inf, -math.inf])
+            span[0] = min(span[0], piece.v_from, piece.v_to)
+            span[1] = max(span[1], piece.v_from, piece.v_to)
+        assignment: dict[tuple[int, str, int], int] = {}
+        counts: dict[int, int] = {}
+        for gap, nets in spans.items():
+            ends: list[float] = []
+            for key, (lo, hi) in sorted(nets.items(), key=lambda item: (item[1][0], item[1][1], item[0])):
+                free = next((i for i, end in enumerate(ends) if end + self.options.track_gap <= lo), None)
+                if free is None:
+                    ends.append(hi)
+                    assignment[key] = len(ends) - 1
+                else:
+                    ends[free] = hi
+                    assignment[key] = free
+            counts[gap] = len(ends)
+        return {(k, p): assignment[find((piece.gap, *piece.nets[0]))] for k, p, piece in turns}, counts
+
+    # --- 5. positions along, and the routes' points ----------------------------------------------------
+    def along(self, counts: dict[int, int]) -> tuple[list[float], list[float], dict[int, float]]:
+        """Each rank's start and depth along the flow, and where each gap's first track is."""
+        o, count = self.options, len(self.rows)
+        depth = [0.0] * count
+        for node in self.nodes[:self.n]:
+            depth[node.rank] = max(depth[node.rank], node.along)
+        closing = [0.0] * (count + 1)  # frames ending at rank r: room after it
+        opening = [0.0] * (count + 1)  # frames starting at rank r: room before it
+        nest = _nesting(self.frames)
+        for f, (r0, r1) in enumerate(self.frame_ranks):
+            room = self.frames[f].pad * nest[f]
+            closing[r1] = max(closing[r1], room)
+            opening[r0] = max(opening[r0], room)
+        start = [0.0] * count
+        first_track: dict[int, float] = {}
+        u = 0.0
+        for g in range(-1, count):  # the gap after rank g
+            tracks = counts.get(g, 0)
+            spread = (tracks - 1) * o.track_gap if tracks else 0.0
+            if 0 <= g < count - 1:
+                needed = max(o.rank_gap, spread + 2 * o.arrow if tracks else 0.0)
+            else:  # before the first rank, after the last: only for corridors
+                needed = spread + 1.5 * o.arrow if tracks else 0.0
+            u += closing[g] if g >= 0 else 0.0
+            first_track[g] = u + (needed - spread) / 2
+            u += needed + (opening[g + 1] if g + 1 < count else 0.0)
+            if g + 1 < count:
+                start[g + 1] = u
+                u += depth[g + 1]
+        return start, depth, first_track
+
+    def resolve(self, plans: list[list[_Piece]]) -> Layout:
+        track_of, counts = self.tracks(plans)
+        start, depth, first_track = self.along(counts)
+
+        def middle(node: _Node) -> float:
+            return start[node.rank] + depth[node.rank] / 2
+
+        routes: list[list[Point]] = []
+        for k, plan in enumerate(plans):
+            points: list[Point] = []
+            for p, piece in enumerate(plan):
+                if isinstance(piece, _Start):
+                    points.append((middle(piece.node) + piece.node.along / 2, piece.v))
+                elif isinstance(piece, _Turn):
+                    u = first_track[piece.gap] + track_of[(k, p)] * self.options.track_gap
+                    points.extend([(u, piece.v_from), (u, piece.v_to)])
+                elif isinstance(piece, _End):
+                    points.append((middle(piece.node) - piece.node.along / 2, piece.v))
+                elif isinstance(piece, _Flank):
+                    t = piece.node
+                    points.extend([(middle(t), points[-1][1]), (middle(t), t.v + piece.side * t.across / 2)])
+                else:
+                    s, t = piece.source, piece.target
+                    side = 1 if t.v > s.v else -1
+                    points = [(middle(t), s.v + side * s.across / 2), (middle(t), t.v - side * t.across / 2)]
+            routes.append(_simplify(points))
+        nest = _nesting(self.frames)
+        frames = []
+        for f, frame in enumerate(self.frames):
+            room = frame.pad * nest[f]
+            inside = [m for m in self.nodes if f in m.frames]
+            real = [m for m in inside if m.real >= 0]
+            frames.append((min(middle(m) - m.along / 2 for m in real) - room,
+                           min(m.v - m.across / 2 for m in inside) - room,
+                           max(middle(m) + m.along / 2 for m in real) + room,
+                           max(m.v + m.across / 2 for m in inside) + room))
+        return Layout([(middle(m), m.v) for m in self.nodes[:self.n]], self.rank, routes, frames, self.label_side,
+                      [(start[r], start[r] + depth[r]) for r in range(len(self.rows))])
+
+
+def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Options,
+           soft: list[int] | None = None) -> Layout:
+    """Place ``boxes`` and route ``edges`` (see the module's docstring). The ``soft`` edges (by
+    index) do not place boxes: each is ranked if its target already lies after its source, and
+    routed along a corridor otherwise (a link between two stacks)."""
+    if not boxes:
+        return Layout([], [], [[] for _ in edges], [], [])
+    work = _Layered(boxes, edges, frames, options, set(soft or ()))
+    work.make_chains()
+    work.order()
+    work.weigh()
+    work.place()
+    return work.resolve(work.plans())
+
+
+def _rigid(nodes: list[_Node], links: list[tuple[_Node, _Node]]) -> list[list[_Node]]:
+    """The chains of nodes joined by aligning links, longest first (ties: the lowest position in
+    ``nodes``)."""
+    parent = list(range(len(nodes)))
+    where = {id(node): k for k, node in enumerate(nodes)}
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, b in links:
+        ra, rb = find(where[id(a)]), find(where[id(b)])
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[_Node]] = {}
+    for k, node in enumerate(nodes):
+        groups.setdefault(find(k), []).append(node)
+    chains = [g for g in groups.values() if len(g) > 1 and len({m.rank for m in g}) == len(g)]
+    return sorted(chains, key=lambda g: (-len(g), where[id(g[0])]))
+
+
+def _straighten(chain: list[_Node], rows: list[list[_Node]], separation: Callable[[_Node, _Node], float],
+                frozen: set[int]) -> bool:
+    """Move a chain to one position across (the mean of its members', else one member's), pushing
+    the nodes beside it in each of its ranks aside as far as they must go. False, and nothing
+    moved, when every such position would push a frozen node."""
+    mean = sum(m.v for m in chain) / len(chain)
+    targets = [mean, *sorted({m.v for m in chain}, key=lambda v: (abs(v - mean), v))]
+    return any(_move_chain(chain, v, rows, separation, frozen) for v in targets)
+
+
+def _move_chain(chain: list[_Node], v: float, rows: list[list[_Node]], separation: Callable[[_Node, _Node], float],
+                frozen: set[int]) -> bool:
+    """Move every node of ``chain`` to ``v``, pushing its neighbours aside; False, and nothing
+    moved, when that would push a frozen node."""
+    touched: dict[int, tuple[_Node, float]] = {}
+
+    def move(node: _Node, to: float) -> bool:
+        if abs(node.v - to) < 1e-9:
+            return True
+        if id(node) in frozen:
+            return False
+        touched.setdefault(id(node), (node, node.v))
+        node.v = to
+        return True
+
+    ok = all(move(m, v) for m in chain)
+    for m in chain if ok else ():
+        row = rows[m.rank]
+        for j in range(m.index + 1, len(row)):  # push the right side right
+            need = row[j - 1].v + separation(row[j - 1], row[j])
+            if row[j].v >= need - 1e-9:
+                break
+            if not move(row[j], need):
+                ok = False
+                break
+        for j in range(m.index - 1, -1, -1):  # and the left side left
+            need = row[j + 1].v - separation(row[j], row[j + 1])
+            if row[j].v <= need + 1e-9:
+                break
+            if not move(row[j], need):
+                ok = False
+                break
+        if not ok:
+            break
+    if not ok:
+        for node, old in touched.values():
+            node.v = old
+    return ok
+
+
+def _nesting(frames: list[Frame]) -> list[int]:
+    """How many frames deep each frame is from the inside (1: no frame inside it)."""
+    levels = [1] * len(frames)
+    order = sorted(range(len(frames)), key=lambda f: len(frames[f].members))
+    for f in order:
+        for g in order:
+            if g != f and frames[g].members < frames[f].members:
+                levels[f] = max(levels[f], levels[g] + 1)
+    return levels
+
+
+def _simplify(points: list[Point]) -> list[Point]:
+    """Drop repeated points and the middle of straight runs."""
+    out: list[Point] = []
+    for p in points:
+        if out and abs(out[-1][0] - p[0]) < 1e-9 and abs(out[-1][1] - p[1]) < 1e-9:
+            continue
+        if len(out) >= 2:
+            a, b = out[-2], out[-1]
+            if (abs(a[0] - b[0]) < 1e-9 and abs(b[0] - p[0]) < 1e-9) or (abs(a[1] - b[1]) < 1e-9 and
+                                                                            abs(b[1] - p[1]) < 1e-9):
+                out[-1] = p
+                continue
+        out.append(p)
+    return out

@@ -4,6 +4,7 @@ wraps at a printed width, and is off by default."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from typing import Any
@@ -380,3 +381,46 @@ def test_legend_labels_in_a_spec_file_are_checked() -> None:
         nnsvg.render({"style": "fcnn", "layers": [3, 2], "legend_labels": {"bias": [1]}})
     with pytest.raises(nnsvg.NnsvgError, match=r"^legend_labels: expected a mapping"):
         nnsvg.render({"style": "fcnn", "layers": [3, 2], "legend_labels": "bias=x"})
+
+
+
+def _skip_kinds(scene: Scene) -> set[str]:
+    stack: list[Any] = list(scene.groups)
+    kinds = set()
+    while stack:
+        group = stack.pop()
+        if isinstance(group, Group):
+            if group.cls and group.cls.startswith("skip "):
+                kinds.add(group.cls.split()[1])
+            stack.extend(group.children)
+    return kinds
+
+
+@pytest.mark.parametrize("style", ["lenet", "alexnet", "fcnn"])
+def test_skip_connection_kinds_drawn_are_in_the_legend_and_no_others(style: str) -> None:
+    layers = {"lenet": ["3@32x32", "8@16x16", "8@16x16", "16@8x8", 10],
+              "alexnet": ["32x32x3", "16x16x8", "16x16x8", "8x8x16", 10],
+              "fcnn": [4, 6, 6, 6, 2]}[style]
+    connections = [{"from": 1, "to": 3, "kind": "add"}, {"from": 0, "to": 3, "kind": "concat"}]
+    diagram = nnsvg.draw(style, layers, connections=connections, legend="below")
+    drawn = _skip_kinds(diagram.scene)
+    assert drawn == {"add", "concat"}
+    marks = {e.key: e.swatch.mark for e in diagram.scene.legend if e.key.startswith("connection.")}
+    assert marks == {"connection.add": "⊕", "connection.concat": "‖"}
+    plain = nnsvg.draw(style, layers, connections=connections[:1], legend="below")
+    assert [e.key for e in plain.scene.legend if e.key.startswith("connection.")] == ["connection.add"]
+
+
+def test_blocks_entries_are_the_op_kinds_and_connection_kinds_drawn() -> None:
+    from nnsvg.renderers.blocks import legend_entries
+
+    spec = nnsvg.load("gallery/specs/blocks-resnet-bottleneck.yaml").spec
+    diagram = nnsvg.render(dataclasses.replace(spec, legend="right"))
+    ops, connections = legend_entries(diagram.spec, diagram.theme)
+    entries = diagram.scene.legend
+    assert [e.key for e in entries if e.key.startswith("op.")] == [f"op.{kind}" for kind, _ in ops if kind != "merge"]
+    assert [e.key for e in entries if e.key.startswith("merge.")] == ["merge.add"]  # the ⊕ drawn as a node
+    assert {e.key for e in entries if e.key.startswith("connection.")} == {f"connection.{k}" for k in connections}
+    assert {e.key: e.swatch.fill for e in entries if e.key.startswith("op.")} == \
+        {f"op.{k}": f for k, f in ops if k != "merge"}
+    assert len(ops) >= 3  # io, conv, norm, act in the bottleneck

@@ -707,7 +707,7 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
     if arcs.arcs:
         seen = skips.Obstacles()
         seen.add_items(scene.walk())
-        scene.groups.append(skips.route(arcs, ports, seen, theme))
+        scene.groups.append(skips.recorded(scene, skips.route(arcs, ports, seen, theme), theme))
     return Drawn(scene, crowded, placed)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .. import layered
+from .. import layered, legend
 from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, unit
 from ..scene import ArcTo, Close, Group, LineTo, MoveTo, Path, Primitive, Rect, Scene, Segment, Text, polyline
 from ..spec.blocks import OP_KINDS, BlockLayer, BlocksSpec, format_params
@@ -231,12 +231,18 @@ def render(spec: BlocksSpec, theme: Theme) -> Scene:
         cx, cy = page(plan.centers[k])
         shapes = merge_shapes(item, cx, cy, theme) if item.circle else box_shapes(item, cx, cy, radius, theme)
         target = layer_groups[item.layer] if item.layer >= 0 else merge_group
+        ring = shapes[0]
+        if item.circle and item.merge and isinstance(ring, Path):
+            legend.add(scene, f"merge.{item.merge}", legend.Swatch("disc", ring.fill, ring.stroke, ring.stroke_width,
+                                                                   mark=MERGE_SYMBOLS[item.merge]),
+                       MERGE_NAMES[item.merge])
         if item.layer < 0:
             holder = Group(f"merge-{item.before}", f"merge {item.merge}")
             holder.children.extend(shapes)
             target.add(holder)
         else:
             target.children.extend(shapes)
+            record(scene, spec.layers[item.layer], item.layer, item.kind, shapes)
     del stroke, stroke_width
     heads: set[tuple[float, float, float, float]] = set()
     for k, wire in enumerate(wires):
@@ -251,8 +257,10 @@ def render(spec: BlocksSpec, theme: Theme) -> Scene:
         head, back = solid_head(tip, direction, color, theme, cls)
         key = (round(tip[0], 3), round(tip[1], 3), round(direction[0], 3), round(direction[1], 3))
         shaft_points = [*points[:-1], back]
-        edge_group.add(Path(polyline(shaft_points), BBox.around(shaft_points), stroke=color, stroke_width=shaft,
-                            cls=cls, linejoin="round", dash=theme.edge.recurrent_dasharray() if recurrent else None))
+        line = Path(polyline(shaft_points), BBox.around(shaft_points), stroke=color, stroke_width=shaft,
+                    cls=cls, linejoin="round", dash=theme.edge.recurrent_dasharray() if recurrent else None)
+        edge_group.add(line)
+        legend.add(scene, f"connection.{wire.kind}", legend.like(line, head="solid"))
         if key not in heads:
             heads.add(key)
             edge_group.add(head)
@@ -273,6 +281,25 @@ def render(spec: BlocksSpec, theme: Theme) -> Scene:
     scene.groups.extend([frame_group, edge_group, *layer_groups, merge_group])
     scene.page_notes.extend(page_notes(spec, scene, theme))
     return scene
+
+
+MERGE_SYMBOLS = {"add": "⊕", "concat": "‖", "multiply": "⊗"}
+MERGE_NAMES = {"add": "Add (⊕)", "concat": "Concatenate (‖)", "multiply": "Multiply (⊗)"}
+OP_NAMES = {"io": "Input / output", "conv": "Convolution", "pool": "Pooling", "norm": "Normalization",
+            "act": "Activation", "dense": "Dense / linear", "attention": "Attention", "embed": "Embedding",
+            "merge": "Merge", "other": "Other"}
+
+
+def record(scene: Scene, layer: BlockLayer, index: int, kind: str, shapes: list[Primitive]) -> None:
+    """The legend entry of a drawn box: its op kind's (``op.KIND``), or its own when the layer
+    has its own ``fill`` (``layer-N``, named by its label or op)."""
+    box = next((shape for shape in shapes if isinstance(shape, Rect)), None)
+    if box is None:
+        return
+    if layer.fill is None:
+        legend.add(scene, f"op.{kind}", legend.like(box), OP_NAMES.get(kind, kind))
+    else:
+        legend.add(scene, f"layer-{index}", legend.like(box), layer.label or layer.op or f"layer {index}")
 
 
 PAGE_TEXT = (6.5 * 96, 9.0 * 96)  # a paper's text block (6.5 × 9 in), in px

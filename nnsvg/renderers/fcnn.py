@@ -609,7 +609,8 @@ def add_skips(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], scene: S
         return
     seen = skips.Obstacles()
     seen.add_items(scene.walk())
-    scene.groups.append(skips.route(arcs, ports, seen.flipped() if flip else seen, theme, flip))
+    routed = skips.route(arcs, ports, seen.flipped() if flip else seen, theme, flip)
+    scene.groups.append(skips.recorded(scene, routed, theme))
 
 
 def size_note(spec: FcnnSpec, layouts: list[LayerLayout], box: BBox) -> str | None:

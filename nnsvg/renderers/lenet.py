@@ -411,7 +411,7 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
     if arcs.arcs:
         seen = skips.Obstacles()
         seen.add_items(scene.walk())
-        scene.groups.append(skips.route(arcs, ports, seen, theme))
+        scene.groups.append(skips.recorded(scene, skips.route(arcs, ports, seen, theme), theme))
     return scene
 
 

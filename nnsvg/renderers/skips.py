@@ -33,6 +33,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .. import legend
 from ..geometry import BBox, Point, baseline_for_center, text_box
 from ..graph import CONNECTION_KINDS, Connection, Graph
 from ..graph import Group as GraphGroup
@@ -376,6 +377,18 @@ def route(the_plan: Plan, ports: Sequence[Port], obstacles: Obstacles, theme: Th
     if flip:
         _flip(out)
     return out
+
+
+def recorded(scene: Scene, arcs: Group, theme: Theme) -> Group:
+    """``arcs`` (a ``route`` result), after recording a legend entry per connection kind drawn
+    (``connection.KIND``: a line in the arc's colour, width and dash, with its merge symbol)."""
+    for group in arcs.children:
+        if isinstance(group, Group) and group.cls and group.cls.startswith("skip "):
+            kind = group.cls.split()[1]
+            color, width, dash = _style(theme, kind)
+            legend.add(scene, f"connection.{kind}", legend.Swatch("line", stroke=color, stroke_width=width, dash=dash,
+                                                                  head="solid", mark=SYMBOLS.get(kind)))
+    return arcs
 
 
 def _side_label(text: str, right: float, y: float, theme: Theme) -> Text:

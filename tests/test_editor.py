@@ -94,8 +94,10 @@ def test_controls_are_every_declared_option_of_every_style() -> None:
     assert fcnn["node_diameter"]["default"] == 20.0
     assert fcnn["direction"]["schema"]["enum"] == ["right", "left", "up", "down"]
     assert fcnn["theme"]["shared"] and not fcnn["bias"]["shared"]
-    assert set(described["styles"]["fcnn"]["layer_keys"]) == {"size", "label", "fill", "stroke", "gap"}
-    assert set(described["styles"]["lenet"]["layer_keys"]) == {"size", "label", "fill"}
+    wiring = {"name", "inputs"}  # every style's layers may be named and say their inputs (the graph)
+    assert set(described["styles"]["fcnn"]["layer_keys"]) == {"size", "label", "fill", "stroke", "gap"} | wiring
+    assert set(described["styles"]["lenet"]["layer_keys"]) == {"size", "label", "fill"} | wiring
+    assert {"op", "shape", "params", "kind"} <= set(described["styles"]["blocks"]["layer_keys"])
     assert [t["name"] for t in described["themes"]] == ["colorblind", "dark", "nnsvg", "paper"]
     assert {"node.fill", "edge.width"} <= {k["key"] for k in described["theme_keys"]}
     assert [f["name"] for f in described["formats"] if f["raster"]] == ["png"]

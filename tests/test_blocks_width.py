@@ -104,3 +104,18 @@ def test_width_and_height_fit_inside_both() -> None:
     diagram = sized("blocks-resnet-bottleneck", width="column", height="page")
     width, height, _, _ = pdf_page(diagram.to_bytes("pdf"))
     assert width == pytest.approx(252, abs=1e-3) and height <= 648
+
+
+def test_too_wide_on_the_command_line_is_one_error_line_and_no_file(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from nnsvg.cli import main
+
+    ops = ["input", "conv7x7:64", "maxpool3x3", *["conv3x3:64", "bn", "relu"] * 5, "gap", "fc:1000"]
+    out = tmp_path / "x.pdf"
+    assert main(["blocks", *ops, "--width", "column", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: --width column: the figure is ")
+    assert "--direction bt" in err and not out.exists()
+    assert main(["blocks", *ops, "--direction", "bt", "--width", "column", "-o", str(out)]) == 0
+    width, _, sizes, _ = pdf_page(out.read_bytes())
+    assert width == pytest.approx(252, abs=1e-3) and max(sizes) == pytest.approx(9, abs=0.005)

@@ -24,6 +24,11 @@ centred, so it is exactly the target and the text its size. Measured on the test
 3.5, 5 and 7 in: 3 to 5 renders, 13 for AlexNet with dimension labels (its gaps widen in steps).
 When nothing up to ``K_LIMIT`` fits (``D(k)/k`` stays above ``W``: the labels alone are wider)
 the target is refused with the width the figure has at its own proportions.
+
+A style whose every length follows its text (its spec class says ``sizes_follow_text``: the
+blocks style, boxes as big as their text, gaps in px of the page) is not solved: a smaller
+drawing is the same figure with its text too big for its boxes, so it is drawn at ``k = 1`` and
+centred on a page of the target's size (``own_scale``), or refused with what fits.
 """
 
 from __future__ import annotations
@@ -260,6 +265,8 @@ def laid_out(spec: Spec, theme: Theme, target: Target, explain: bool = False) ->
     (labels need more than two rows), "drawing" (shapes under the print floor, labels crowding
     the drawing) or "". ``explain``: a note or error that says what would fit (laying the figure
     out again for each suggestion), else a SpecError without them."""
+    if type(spec).sizes_follow_text:
+        return own_scale(spec, theme, target, explain)
     fits, last, natural = solve(lambda k: trial_of(spec, theme, target, k))
     if fits is None and getattr(spec, "label_room", False):
         # the labels need more room in two rows than the target has: say what gives it, and draw
@@ -276,6 +283,73 @@ def laid_out(spec: Spec, theme: Theme, target: Target, explain: bool = False) ->
         raise SpecError(too_narrow(target, theme, last, natural, fixes(spec, theme, target, last) if explain else ()))
     scene, illegible = finish(fits, target, theme, natural)
     return scene, "drawing" if illegible else ""
+
+
+def own_scale(spec: Spec, theme: Theme, target: Target, explain: bool = False) -> tuple[Scene, str]:
+    """``laid_out`` for a figure whose every length follows its text (``sizes_follow_text``: its
+    boxes are as big as their text, its gaps px of the page): drawn at its own scale (k = 1, the
+    text at its point size and the strokes at their widths, as the theme says), on a page the
+    target's size with the drawing centred. A smaller drawing would be the same figure with its
+    text too big for its boxes, so a drawing bigger than the target is refused, with what fits
+    (``own_scale_fixes``) when ``explain``."""
+    trial = trial_of(spec, theme, target, 1.0)
+    if trial.ratio > 1.0 + 1e-9:
+        found = own_scale_fixes(spec, theme, target, trial) if explain else []
+        raise SpecError(too_big(target, theme, trial, found))
+    scene, illegible = finish(trial, target, theme, trial)
+    return scene, "drawing" if illegible else ""
+
+
+def own_scale_fixes(spec: Spec, theme: Theme, target: Target, trial: Trial) -> list[str]:
+    """What makes a figure drawn at its own scale fit its target, each checked by laying it out
+    with it: the other flow directions of the style (its ``direction`` option's choices), the
+    least side (in steps of the target's unit, the other side kept) and the largest text size
+    (in half points, not below ``TEXT_FLOOR_PT``)."""
+    out = []
+    fields = {f.name: f for f in dataclasses.fields(cast("Any", spec))}
+    direction = getattr(spec, "direction", None)
+    if "direction" in fields:
+        for choice in fields["direction"].metadata.get("choices", ()):
+            if choice != direction and fits_at(_replaced(spec, direction=choice), theme):
+                out.append(f"--direction {choice} (in a spec file direction: {choice})")
+    name = trial.side
+    side = target.width if name == "width" else target.height
+    assert side is not None
+    unit = side.unit
+    quantum = {"in": 0.25, "cm": 0.5, "mm": 5.0, "pt": 10.0, "px": 10.0}[unit]
+    value = math.ceil(side.px * trial.ratio / PX_PER[unit] / quantum - 1e-9) * quantum
+    for _ in range(SUGGESTION_TRIES):
+        if value > LARGEST_IN * 96 / PX_PER[unit]:
+            break
+        if fits_at(_replaced(spec, **{name: f"{value:g}{unit}"}), theme):
+            out.append(f"--{name} {value:g}{unit}")
+            break
+        value += quantum
+    pt = theme.text.size * PT_PER_PX
+    if pt > TEXT_FLOOR_PT:  # every length follows the text: the figure is about in proportion to it
+        size_pt = math.floor(min(pt - TEXT_STEP_PT, pt / trial.ratio) / TEXT_STEP_PT) * TEXT_STEP_PT
+        for _ in range(SUGGESTION_TRIES):
+            if size_pt < TEXT_FLOOR_PT:
+                break
+            px = round(size_pt / PT_PER_PX, 2)
+            if fits_at(spec, dataclasses.replace(theme, text=dataclasses.replace(theme.text, size=px))):
+                out.append(f"--set text.size={px:g} ({size_pt:g} pt)")
+                break
+            size_pt -= TEXT_STEP_PT
+    return out
+
+
+def too_big(target: Target, theme: Theme, trial: Trial, found: Sequence[str] = ()) -> str:
+    """Why a figure drawn at its own scale is refused: its size with the text at its point size,
+    and ``found``, what was checked to fit."""
+    side = target.width if trial.side == "width" else target.height
+    assert side is not None
+    pt = theme.text.size * PT_PER_PX
+    adjective = "wide" if trial.side == "width" else "high"
+    fix = ", or ".join(found) if found else f"a smaller text.size (at least {TEXT_FLOOR_PT:g} pt)"
+    return (f"--{trial.side} {side.text}: the figure is {side.shown(side.px * trial.ratio)} {adjective} with its "
+            f"text at {pt:g} pt (text.size {theme.text.size:g} px), its boxes sized by it, more than "
+            f"{side.shown()}: {fix}, or fewer or shorter labels")
 
 
 def beside(scene: Scene) -> bool:

@@ -26,6 +26,10 @@ class BaseSpec:
     style: ClassVar[str] = ""
     branches: ClassVar[bool] = False
     draws: ClassVar[frozenset[str]] = frozenset()
+    # whether every length of the figure follows its text (boxes sized by their text, gaps in the
+    # theme's px): at a printed size it is drawn at its own scale, the text at its point size, and
+    # the page is the target around it (``nnsvg.physical``), not solved for a scale
+    sizes_follow_text: ClassVar[bool] = False
     parse_layers: ClassVar[Any]
     layer_schema: ClassVar[dict[str, Any]]
 

@@ -288,6 +288,7 @@ class BlocksSpec(BaseSpec):
     style: ClassVar[str] = "blocks"
     branches: ClassVar[bool] = True
     draws: ClassVar[frozenset[str]] = frozenset({"connections", "blocks"})
+    sizes_follow_text: ClassVar[bool] = True  # boxes grow with their text; the options are px of the page
     layer_schema: ClassVar[dict[str, Any]] = LAYER_SCHEMA
     layers: tuple[BlockLayer, ...] = field(
         metadata={"kind": "layers", "help": "ops: OP[:SHAPE[:PARAMS]] (conv3x3:64, bn, relu, add, linear:1000) "

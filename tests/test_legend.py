@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Any
 
 import pytest
@@ -415,7 +415,7 @@ def test_skip_connection_kinds_drawn_are_in_the_legend_and_no_others(style: str)
 def test_blocks_entries_are_the_op_kinds_and_connection_kinds_drawn() -> None:
     from nnsvg.renderers.blocks import legend_entries
 
-    spec = nnsvg.load(Path(__file__).parent.parent / "gallery" / "specs" / "blocks-resnet-bottleneck.yaml").spec
+    spec = nnsvg.load(FilePath(__file__).parent.parent / "gallery" / "specs" / "blocks-resnet-bottleneck.yaml").spec
     diagram = nnsvg.render(dataclasses.replace(spec, legend="right"))
     ops, connections = legend_entries(diagram.spec, diagram.theme)
     entries = diagram.scene.legend

@@ -80,7 +80,10 @@ def test_resnet_like_residual_adds_are_skips_and_stages_repeat(resnet: tuple[Any
     # folded and collapsed: the stages are 2 and 3 residual blocks, each drawn once ×N
     collapsed = simplify.collapse(simplify.fold(graph), 1)
     assert [(g.label, g.repeat) for g in collapsed.groups] == [("Residual block", 2), ("Residual block", 3)]
-    diagram = nnsvg.from_torch(model, torch.zeros(1, 3, 32, 32), params=True)
+    auto = nnsvg.from_torch(model, torch.zeros(1, 3, 32, 32), params=True)
+    assert auto.spec.style == "blocks"  # a model that branches: its residual adds as lanes and ⊕
+    assert sum(1 for layer in auto.spec.layers if layer.merge == "add") >= 2
+    diagram = nnsvg.from_torch(model, torch.zeros(1, 3, 32, 32), style="lenet", params=True)
     assert diagram.spec.style == "lenet"
     assert [layer.token for layer in diagram.spec.layers] == ["3@32x32:3x3", "16@32x32", "16@32x32", "32@16x16",
                                                               "10"]
@@ -143,7 +146,7 @@ def test_exported_program_file_on_the_cli(cli: Cli, tmp_path: Path, resnet: tupl
     model, graph = resnet
     program = torch.export.export(model.eval(), (torch.zeros(1, 3, 32, 32),))
     torch.export.save(program, str(tmp_path / "r.pt2"))
-    code, _, err = cli("import", tmp_path / "r.pt2", "--params", "-o", tmp_path / "r.svg",
+    code, _, err = cli("import", tmp_path / "r.pt2", "--style", "lenet", "--params", "-o", tmp_path / "r.svg",
                        "--save-spec", tmp_path / "r.yaml")
     assert code == 0, err
     assert nnsvg.load(tmp_path / "r.yaml").spec.layers[2].label == "16@32x32 · Residual ×2 · 9.3K params"

@@ -260,7 +260,11 @@ def test_savefig_png_matches_the_cairo_png(plt: Any, source: Path) -> None:
     no text 0.8-6.8 mean or 0.8-8.5 % of pixels off; lines 0.75 × as wide (points taken for px)
     1.3-3.6 mean; text 0.75 × as big 0.7-4.5 mean or 0.7-5.8 %; everything one drawing unit to
     the side 1.6-3.8 mean; one fan left out 9.0 mean on fcnn-default. So the bounds are 1.0 mean
-    (1.5 at the printed size) and 0.5 % of pixels off by more than 24."""
+    (1.5 at the printed size) and 0.5 % of pixels off by more than 24. A legend adds words
+    (alexnet-digit-colorblind with its legend below: 1.05 mean, 0.79 % off, Matplotlib's text
+    layout placing each word up to a pixel from cairo's), so the bounds are 1.2 mean and 1 %:
+    still under every deliberate mistake but the mildest text-size one, which
+    test_widths_dashes_and_font_sizes_follow_the_axes_size checks exactly (sizes in points)."""
     diagram = nnsvg.load(source)
     fig, ax = page_figure(plt, diagram, scale=2)
     diagram.draw(ax)
@@ -270,8 +274,8 @@ def test_savefig_png_matches_the_cairo_png(plt: Any, source: Path) -> None:
     assert ours.shape == reference.shape
     difference = abs(ours - reference)
     printed = diagram.scene.printed is not None
-    assert difference.mean() < (1.5 if printed else 1.0)
-    assert (difference > 24).mean() < 0.005
+    assert difference.mean() < (1.5 if printed else 1.2)
+    assert (difference > 24).mean() < 0.01
 
 
 def test_without_matplotlib_the_error_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:

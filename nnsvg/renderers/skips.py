@@ -622,6 +622,7 @@ def keep_clear(scene: Scene, framed: Group, walls: Sequence[BBox] = ()) -> None:
     seen = Obstacles()
     seen.add_items(scene.walk())
     seen.boxes += walls
+    captions = [t.box for t in scene.walk() if isinstance(t, Text)]  # text never meets text, not by a hair
 
     def crossed(text: Text) -> list[BBox]:
         """The boxes of the frames (and frame labels) that ``text`` would be on."""
@@ -639,13 +640,15 @@ def keep_clear(scene: Scene, framed: Group, walls: Sequence[BBox] = ()) -> None:
             elif isinstance(child, Text) and (keep := crossed(child)):
                 own = child.box
                 moved = _nearest_free(child, lambda t, own=own: not crossed(t)  # type: ignore[misc]
-                                      and not seen.hits(t.box.grow(-t.size * 0.1), own))
+                                      and not seen.hits(t.box.grow(-t.size * 0.1), own)
+                                      and not any(b is not own and b.overlaps(t.box) for b in captions))
                 if moved is None:  # nowhere free near: at least off the frame
                     x, y = child.x, child.y
                     moves = [moved_clear(child, keep, d) for d in ((-1.0, 0.0), (1.0, 0.0), (0.0, -1.0), (0.0, 1.0))]
                     moved = min(moves, key=lambda t: (bool(crossed(t)), abs(t.x - x) + abs(t.y - y)))
                 group.children[k] = moved
                 seen.boxes = [b for b in seen.boxes if b is not own] + [moved.box]
+                captions[:] = [b for b in captions if b is not own] + [moved.box]
 
     for g in scene.groups:
         visit(g)

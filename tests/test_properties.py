@@ -730,6 +730,8 @@ BAD_TYPES: dict[str, tuple[Any, ...]] = {
                [{"from": 1, "to": 0}], ["0:1:x0"], [{"from": -1, "to": 1}]),
     "labels": ("bias=x", 3, None, True, ["bias"], {"bias": None}, {"bias": [1]}, {"bias": True}, {"": "x"},
                {"bias": "a\x00b"}),
+    "matrices": (3, True, "abc", {}, [1, 2], [[1, 2]], [[["x"]]], [[[math.nan]]], [[[1, 2], [3]]], "[[[1]]",
+                 [[[math.inf]]]),
     "length": (3.5, "3.5", "3.5 inches", "-1cm", "0in", "nan", "1e300in", True, None, ["3in"], "in", "column2"),
 }
 # Unknown names; none holds a newline (see test_messages_stay_one_line_when_a_value_holds_a_newline).

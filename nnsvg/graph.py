@@ -17,7 +17,7 @@ drawing. Node indices are 0-based layer positions: node N is drawn as the SVG's
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -70,6 +70,28 @@ class Group:
         return self.first <= other.last and other.first <= self.last
 
 
+def ordered(n: int, edges: Iterable[tuple[int, int]]) -> list[int]:
+    """Kahn's topological order of ``n`` items under ``edges`` (source, target; a repeated edge
+    counts once): of the items that are ready, the lowest index first, so the order is a function
+    of the edges alone. Shorter than ``n`` when the edges make a cycle (the caller says so)."""
+    waiting = [0] * n
+    after: list[list[int]] = [[] for _ in range(n)]
+    for source, target in dict.fromkeys(edges):
+        waiting[target] += 1
+        after[source].append(target)
+    ready = [i for i in range(n) if waiting[i] == 0]
+    heapq.heapify(ready)
+    order: list[int] = []
+    while ready:
+        i = heapq.heappop(ready)
+        order.append(i)
+        for j in after[i]:
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                heapq.heappush(ready, j)
+    return order
+
+
 @dataclass(frozen=True)
 class Graph:
     """Layers, the connections between them, and groups of consecutive layers."""
@@ -98,24 +120,9 @@ class Graph:
         """Every layer after all of its inputs (recurrent connections aside); of the layers that
         are ready, the lowest index first, so the order is a function of the graph alone. A
         cycle of non-recurrent connections is a SpecError naming a layer on it."""
-        waiting = [0] * len(self.nodes)
-        after: list[list[int]] = [[] for _ in self.nodes]
-        for c in self.connections:
-            if c.kind != "recurrent":
-                waiting[c.target] += 1
-                after[c.source].append(c.target)
-        ready = [i for i, n in enumerate(waiting) if n == 0]
-        heapq.heapify(ready)
-        order: list[int] = []
-        while ready:
-            i = heapq.heappop(ready)
-            order.append(i)
-            for j in after[i]:
-                waiting[j] -= 1
-                if waiting[j] == 0:
-                    heapq.heappush(ready, j)
+        order = ordered(len(self.nodes), [(c.source, c.target) for c in self.connections if c.kind != "recurrent"])
         if len(order) < len(self.nodes):
-            stuck = min(i for i, n in enumerate(waiting) if n > 0)
+            stuck = min(set(range(len(self.nodes))) - set(order))
             raise SpecError(f"the connections make a cycle through layer {stuck}; only 'recurrent' "
                             "connections may loop back")
         return tuple(order)

@@ -44,11 +44,12 @@ The steps, each deterministic (ties broken by node index, never by hashing):
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from .graph import ordered
 
 Point = tuple[float, float]  # (u, v)
 
@@ -152,21 +153,7 @@ _Piece = _Start | _Turn | _End | _Flank | _Beside
 
 
 def _topological(n: int, edges: list[Edge]) -> list[int]:
-    waiting = [0] * n
-    after: list[list[int]] = [[] for _ in range(n)]
-    for e in edges:
-        waiting[e.target] += 1
-        after[e.source].append(e.target)
-    ready = [i for i in range(n) if waiting[i] == 0]
-    heapq.heapify(ready)
-    order = []
-    while ready:
-        i = heapq.heappop(ready)
-        order.append(i)
-        for j in after[i]:
-            waiting[j] -= 1
-            if waiting[j] == 0:
-                heapq.heappush(ready, j)
+    order = ordered(n, [(e.source, e.target) for e in edges])
     if len(order) < n:  # a cycle of ranked edges: the caller ranks only acyclic data edges
         raise ValueError("ranked edges make a cycle")
     return order

@@ -12,14 +12,13 @@ extra ``nnsvg[onnx]``.
 
 from __future__ import annotations
 
-import heapq
 import os
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
 from ..errors import SpecError
-from ..graph import Connection, Graph, Node
+from ..graph import Connection, Graph, Node, ordered
 from ..reading import read_regular
 from ..text import shown_path
 from . import missing
@@ -300,21 +299,7 @@ def _graph(kept: list[dict[str, Any]]) -> Graph:
     n = len(kept)
     order = list(range(n))
     if any(source >= i for i, item in enumerate(kept) for source in item["inputs"]):
-        waiting = [len(set(item["inputs"])) for item in kept]
-        after: list[list[int]] = [[] for _ in kept]
-        for i, item in enumerate(kept):
-            for source in set(item["inputs"]):
-                after[source].append(i)
-        ready = [i for i in range(n) if waiting[i] == 0]
-        heapq.heapify(ready)
-        order = []
-        while ready:
-            i = heapq.heappop(ready)
-            order.append(i)
-            for j in after[i]:
-                waiting[j] -= 1
-                if waiting[j] == 0:
-                    heapq.heappush(ready, j)
+        order = ordered(n, [(source, i) for i, item in enumerate(kept) for source in item["inputs"]])
         if len(order) < n:
             raise SpecError("the model's graph has a cycle; ONNX graphs are acyclic")
     position = {old: new for new, old in enumerate(order)}

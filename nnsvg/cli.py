@@ -27,7 +27,7 @@ from .errors import NnsvgError, SpecError
 from .flags import generated, keyword, positional, spec_parameters, spec_values, stray_options, with_labels
 from .spec.base import BaseSpec
 from .spec.fields import coerce
-from .text import clip
+from .text import clip, terminal
 
 HELP = "Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS, PS."
 
@@ -78,7 +78,7 @@ def emit(diagram: Diagram, values: dict[str, Any]) -> None:
         export.to_stdout(chunks)
     if fmt.reads == "scene":  # a graph format draws nothing: the drawing's notes are not about it
         for note in diagram.notes:
-            print(f"note: {note}", file=sys.stderr)
+            print(f"note: {terminal(note)}", file=sys.stderr)
 
 
 def style_command(style: styles.Style) -> Callable[..., None]:
@@ -289,14 +289,14 @@ def main(argv: list[str] | None = None) -> int:
         app = build_app(args[0] if args else None)
         result = app(args=args, prog_name="nnsvg", standalone_mode=False)
     except NnsvgError as exc:
-        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(f"error: {terminal(' '.join(str(exc).split()))}", file=sys.stderr)
         return 2
     except TyperException as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":
             ctx = getattr(exc, "ctx", None)
             print(ctx.get_help() if ctx is not None else "usage: nnsvg COMMAND ...")
             return 0
-        print(f"error: {' '.join(exc.format_message().split())}", file=sys.stderr)
+        print(f"error: {terminal(' '.join(exc.format_message().split()))}", file=sys.stderr)
         return 2
     except typer.Abort:
         print("error: aborted", file=sys.stderr)
@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: one line, and the traceback on request
         if os.environ.get("NNSVG_DEBUG"):
             raise
-        print(f"error: internal error ({type(exc).__name__}: {exc}); please report it with the "
+        print(f"error: internal error ({type(exc).__name__}: {terminal(str(exc))}); please report it with the "
               "command that caused it (NNSVG_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 1
     return result if isinstance(result, int) else 0

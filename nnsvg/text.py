@@ -79,6 +79,19 @@ def clip(text: str, limit: int = 60) -> str:
     return text if text.isprintable() else repr(text)[1:-1]
 
 
+# what a terminal acts on rather than shows: C0 controls (ESC starts an escape sequence, CR
+# rewrites the line), DEL, the C1 controls (U+009B is a one-character CSI), and the bidi
+# overrides and isolates that reorder what follows them on the line
+_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal(text: str) -> str:
+    """``text`` as it may be printed to a terminal: every character a terminal would act on
+    (escape sequences, CR, LF, C1 controls, bidi overrides) written as its Python escape, so a
+    name from a model file shows as ``\\x1b[31m`` instead of turning the terminal red."""
+    return _TERMINAL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def shown_path(path: object) -> str:
     """A path for an error message, in quotes: as written when it is printable, else as Python
     writes it (a NUL or a newline in a name must not reach the terminal)."""

@@ -45,7 +45,7 @@ from ..errors import NnsvgError, SpecError
 from ..reading import read_regular
 from ..spec import fields, files
 from ..spec.base import BaseSpec
-from ..text import clip
+from ..text import clip, terminal
 
 # the page's files: request name → (file beside this module, content type)
 ASSETS = {
@@ -598,8 +598,8 @@ def run(spec_file: str, style: str | None = None, port: int = 0, browser: bool =
     try:
         watcher.start()
         for note in notes:
-            print(f"note: {note}", flush=True)
-        print(f"nnsvg edit: {server.url}  (editing {path}; Ctrl-C stops)", flush=True)
+            print(f"note: {terminal(note)}", flush=True)
+        print(f"nnsvg edit: {server.url}  (editing {terminal(str(path))}; Ctrl-C stops)", flush=True)
         if browser:
             import webbrowser
 

@@ -1,9 +1,11 @@
 """Hostile outputs (issue 24): what an output's name or a label can make of the LaTeX files nnsvg
-writes (TeX run by a file name or a label, TeX's length limit, the packages a header names).
-Each refusal is one error line, exit 2, nothing written."""
+writes (TeX run by a file name or a label, TeX's length limit, the packages a header names), and
+outputs that are the run's own inputs. Each refusal is one error line, exit 2, nothing written,
+every input unchanged byte for byte."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -16,7 +18,9 @@ import pytest
 
 import nnsvg
 from nnsvg import formats
+from nnsvg import spec as specs
 from nnsvg.backends import latex, pdf_tex, tikz
+from nnsvg.diagram import Diagram
 from nnsvg.scene import Text
 
 from .test_tikz import PDFLATEX, has_class, needs_pdflatex, page_text
@@ -265,3 +269,158 @@ def test_pages_beyond_tex_lengths_are_refused_in_both_latex_routes(cli: Cli, tmp
             nnsvg.fcnn([1] * (layers - 1), labels=False).save(tmp_path / "whole.tex", tex_standalone=True)
             code, errors = pdflatex(tmp_path, "whole.tex", (tmp_path / "whole.tex").read_text("utf-8"))
             assert code == 0, errors
+
+
+# --- 6: an output that is an input of the run -------------------------------------------------
+
+SPEC_TEXT = {".yaml": "style: fcnn  # mine\nlayers: [2, 3]\n", ".yml": "style: fcnn  # mine\nlayers: [2, 3]\n",
+             ".toml": 'style = "fcnn"  # mine\nlayers = [2, 3]\n', ".json": '{"style": "fcnn", "layers": [2, 3]}\n'}
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@cache
+def model_bytes() -> bytes:
+    onnx = pytest.importorskip("onnx")
+    np = pytest.importorskip("numpy")
+    from onnx import TensorProto, helper, numpy_helper
+
+    inits = [numpy_helper.from_array(np.ones((3, 4), np.float32), "W")]
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "W"], ["y"])], "m",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 4])], inits)
+    return bytes(onnx.helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString())
+
+
+@cache
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 10, 10)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def write_input(kind: str, path: Path) -> list[object]:
+    """Write an input of ``kind`` at ``path``; the command that reads it (its path as given)."""
+    if kind == "spec":
+        path.write_text(SPEC_TEXT.get(path.suffix, SPEC_TEXT[".yaml"]), "utf-8")
+        return ["render", path]
+    if kind == "dot":
+        path.write_text(specs.dump(nnsvg.fcnn([2, 3]).spec, "x.dot"), "utf-8")
+        return ["render", path]
+    if kind == "model":
+        path.write_bytes(model_bytes())
+        return ["import", path]
+    if kind == "theme":
+        path.write_text('name = "mine"\nbase = "paper"\n', "utf-8")
+        return ["fcnn", "2", "3", "--theme", path]
+    if kind == "base":
+        path.write_text('node.fill = "#ff0000"\n', "utf-8")
+        top = path.parent / "top.toml"
+        top.write_text(f"base = {json.dumps(str(path))}\n", "utf-8")
+        return ["fcnn", "2", "3", "--theme", top]
+    if kind == "image":
+        path.write_bytes(png_bytes())
+        return ["alexnet", "32x32x3", "10", "--input-image", path]
+    assert kind == "font"
+    path.write_bytes(FONT.read_bytes() if FONT.is_file() else b"not a font")
+    return ["fcnn", "2", "3", "--set", f"text.family={path}, sans-serif"]
+
+
+# the extensions an input's name may have (None: any name)
+INPUT_NAMES: dict[str, tuple[str, ...] | None] = {
+    "spec": (".yaml", ".yml", ".toml", ".json"), "dot": (".dot", ".gv"), "model": (".onnx",), "theme": None,
+    "base": None, "image": None, "font": None}
+# an output: its file's extension, and the options that write it given that file's path
+OUTPUTS: dict[str, tuple[str, Callable[[str, Path], list[object]]]] = {
+    **{ext: (f".{ext}", lambda p, _: ["-o", p]) for ext in ("svg", "pdf", "png", "eps", "ps", "tex", "dot", "gv")},
+    "pdf_tex": (".pdf_tex", lambda p, _: ["-o", p.removesuffix("_tex"), "--latex-labels"]),
+    **{f"save-spec{ext}": (ext, lambda p, d: ["--save-spec", p, "-o", d / "other.svg"])
+       for ext in (".yaml", ".toml", ".json", ".dot")},
+    "save-spec-stdout": (".yaml", lambda p, _: ["--save-spec", p]),
+}
+# how the output names the input: the same path; through .., ~, a relative path; or another
+# name for the same file (the input read through a link, the output a link or a hard link)
+SAME_NAME = ("same", "dotdot", "home", "relative", "input-via-link")
+LINKS = ("symlink", "hardlink")
+
+
+def matrix() -> list[tuple[str, str, str]]:
+    cases = []
+    for kind, names in INPUT_NAMES.items():
+        for output, (ext, _) in OUTPUTS.items():
+            same = names is None or ext in names
+            cases += [(output, kind, via) for via in (*SAME_NAME, *LINKS) if same or via in LINKS]
+    return cases
+
+
+@pytest.mark.parametrize(("output", "kind", "via"), matrix(), ids="-".join)
+def test_no_output_overwrites_an_input_of_the_run(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  output: str, kind: str, via: str) -> None:
+    ext, options = OUTPUTS[output]
+    names = INPUT_NAMES[kind]
+    source = tmp_path / ("in" + (ext if names is None or ext in names else names[0]))
+    command = write_input(kind, source)
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    # ~ is tmp_path; caches (fontconfig's) stay where they were
+    monkeypatch.setenv("XDG_CACHE_HOME", os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    target = {"same": str(source), "dotdot": str(tmp_path / "sub" / ".." / source.name), "home": f"~/{source.name}",
+              "relative": source.name, "input-via-link": str(source)}.get(via, str(tmp_path / f"out{ext}"))
+    if via == "input-via-link":
+        link = tmp_path / "sub" / f"via{source.suffix}"
+        link.symlink_to(source)
+        command = [link if part == source else part for part in command]
+        if kind == "base":  # the base theme named through the link
+            (tmp_path / "top.toml").write_text(f"base = {json.dumps(str(link))}\n", "utf-8")
+        if kind == "font":
+            command[-1] = f"text.family={link}, sans-serif"
+    elif via == "symlink":
+        Path(target).symlink_to(source)
+    elif via == "hardlink":
+        os.link(source, target)
+    before, content = listing(tmp_path), source.read_bytes()
+    code, out, err = cli(*command, *options(target, tmp_path))
+    refused(code, out, err, "writing it would replace that file; give another name")
+    assert source.read_bytes() == content and listing(tmp_path) == before
+
+
+def test_the_api_refuses_too_and_other_names_still_work(tmp_path: Path) -> None:
+    dot = tmp_path / "net.dot"
+    dot.write_text(specs.dump(nnsvg.fcnn([2, 3]).spec, dot), "utf-8")
+    text = dot.read_text("utf-8")
+    diagram = nnsvg.load(dot)
+    for call in (lambda: diagram.save(dot), lambda: diagram.save(tmp_path / "x.svg", spec=dot),
+                 lambda: diagram.save_spec(tmp_path / "." / "net.dot"), lambda: diagram.encoded("svg", spec=dot)):
+        with pytest.raises(nnsvg.ExportError, match="is the spec file being rendered"):
+            call()
+    assert dot.read_text("utf-8") == text and sorted(p.name for p in tmp_path.iterdir()) == ["net.dot"]
+    image = tmp_path / "face.png"
+    image.write_bytes(png_bytes())
+    drawn = nnsvg.alexnet(["32x32x3", "10"], input_image=str(image))
+    assert ("the input image", str(image)) in drawn.inputs()
+    with pytest.raises(nnsvg.ExportError, match="is the input image"):
+        drawn.save(image)
+    assert image.read_bytes() == png_bytes()
+    theme = tmp_path / "t.toml"
+    theme.write_text('base = "paper"\n', "utf-8")
+    themed = Diagram(nnsvg.fcnn([2, 3], theme=str(theme)).spec)
+    assert [what for what, _ in themed.inputs()] == ["the theme file", "a theme file it starts from (base)"]
+    with pytest.raises(nnsvg.ExportError, match="is the theme file"):
+        themed.save_spec(theme)
+    diagram.save(tmp_path / "net.svg", spec=tmp_path / "copy.dot")  # any other name is written
+    assert (tmp_path / "net.svg").exists() and (tmp_path / "copy.dot").exists()
+
+
+def test_a_model_file_is_an_input_of_the_api_too(tmp_path: Path) -> None:
+    model = tmp_path / "m.onnx"
+    model.write_bytes(model_bytes())
+    link = tmp_path / "m.svg"
+    link.symlink_to(model)
+    drawn = nnsvg.from_onnx(model)
+    with pytest.raises(nnsvg.ExportError, match="is the model file being drawn"):
+        drawn.save(link)
+    assert model.read_bytes() == model_bytes() and link.is_symlink()

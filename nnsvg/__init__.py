@@ -100,7 +100,8 @@ def from_onnx(path: str | os.PathLike[str], style: str = "auto", *, params: bool
     from . import importers
     from .importers import onnx
 
-    return importers.diagram(onnx.read(path), style, params=params, shapes=shapes, depth=depth, **options)
+    return _from_file(importers.diagram(onnx.read(path), style, params=params, shapes=shapes, depth=depth,
+                                        **options), path)
 
 
 def from_keras(path: str | os.PathLike[str], style: str = "auto", *, params: bool = False, shapes: bool = False,
@@ -113,7 +114,8 @@ def from_keras(path: str | os.PathLike[str], style: str = "auto", *, params: boo
 
     notes: list[str] = []
     graph = keras.read(path, notes)
-    return importers.diagram(graph, style, params=params, shapes=shapes, depth=depth, notes=notes, **options)
+    return _from_file(importers.diagram(graph, style, params=params, shapes=shapes, depth=depth, notes=notes,
+                                        **options), path)
 
 
 def from_torch(module: Any, example_input: Any = None, style: str = "auto", *, params: bool = False,
@@ -130,12 +132,24 @@ def from_torch(module: Any, example_input: Any = None, style: str = "auto", *, p
     return importers.diagram(graph, style, params=params, shapes=shapes, depth=depth, notes=notes, **options)
 
 
-def load(path: str | os.PathLike[str]) -> Diagram:
-    """A Diagram from a spec file (YAML, TOML or JSON)."""
-    from . import spec as specs
-    from .diagram import Diagram
+def _from_file(drawn: Diagram, path: str | os.PathLike[str]) -> Diagram:
+    """``drawn``, knowing it was drawn from the model file ``path`` (which it will not write over)."""
+    from os import fspath
 
-    return Diagram(specs.load(path))
+    from .diagram import MODEL_FILE
+
+    drawn.sources.append((MODEL_FILE, fspath(path)))
+    return drawn
+
+
+def load(path: str | os.PathLike[str]) -> Diagram:
+    """A Diagram from a spec file (YAML, TOML or JSON, or GraphViz DOT)."""
+    from os import fspath
+
+    from . import spec as specs
+    from .diagram import SPEC_FILE, Diagram
+
+    return Diagram(specs.load(path), sources=[(SPEC_FILE, fspath(path))])
 
 
 # the registered styles' functions are listed too (a test checks this against the registry)

@@ -20,9 +20,9 @@ from typing import Annotated, Any
 import typer
 from typer.exceptions import TyperException
 
-from . import __version__, export, formats, reading, styles
+from . import __version__, export, formats, styles
 from . import spec as specs
-from .diagram import Diagram
+from .diagram import MODEL_FILE, SPEC_FILE, Diagram
 from .errors import NnsvgError, SpecError
 from .flags import generated, keyword, positional, spec_parameters, spec_values, stray_options, with_labels
 from .spec.base import BaseSpec
@@ -101,9 +101,6 @@ def render_command() -> Callable[..., None]:
     overrides = ("theme", "set", "seed", "labels", "text_as_paths", "width", "height", "legend", "legend_labels")
 
     def command(spec_file: str, **values: Any) -> None:
-        if values["save_spec"] is not None and reading.same_file(spec_file, values["save_spec"]):
-            raise SpecError(f"--save-spec '{clip(values['save_spec'])}' is the spec file being rendered: writing "
-                            "it would replace your file (and its comments); give another name")
         spec = specs.load(spec_file)
         data = {**specs.to_dict(spec)}
         given = spec_values(BaseSpec, {k: values[k] for k in overrides})
@@ -111,7 +108,7 @@ def render_command() -> Callable[..., None]:
             if merged in given:
                 given[merged] = {**data.get(merged, {}), **given[merged]}
         data.update(given)
-        emit(Diagram(specs.from_dict(data)), values)
+        emit(Diagram(specs.from_dict(data), sources=[(SPEC_FILE, spec_file)]), values)
 
     source = Annotated[str, typer.Argument(help="a spec file: .yaml .yml .toml .json", show_default=False)]
     parameters = [positional("spec_file", source), *EMIT, *spec_parameters(BaseSpec, only=overrides)]
@@ -157,7 +154,7 @@ def import_command() -> Callable[..., None]:
         if "set" in given:
             given["set"] = {**data.get("set", {}), **given["set"]}
         data.update(given)
-        drawn = Diagram(specs.from_dict(data))
+        drawn = Diagram(specs.from_dict(data), sources=[(MODEL_FILE, model)])
         drawn.import_notes = [*read_notes, *notes]
         emit(drawn, values)
 

@@ -3,27 +3,37 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from . import export, formats, physical
+from . import export, formats, physical, reading
 from . import spec as specs
+from .errors import ExportError
 from .scene import Scene
 from .styles import Spec
+from .text import shown_path
 from .theme import Theme, load_theme
+
+# what the file a figure was read from is, for the error that refuses to write over it
+SPEC_FILE = "the spec file being rendered"
+MODEL_FILE = "the model file being drawn"
 
 
 class Diagram:
     """A figure: ``.svg()`` gives the SVG text, ``.save(path)`` writes SVG/PDF/PNG/EPS/PS by
     the path's extension, and in Jupyter it displays itself."""
 
-    def __init__(self, spec: Spec, theme: Theme | None = None) -> None:
+    def __init__(self, spec: Spec, theme: Theme | None = None, *, sources: Iterable[tuple[str, str]] = ()) -> None:
         self.spec = spec
-        self.theme = theme if theme is not None else load_theme(spec.theme, spec.set)
+        self.theme_files: list[Path] = []  # the theme files read for it (none for a theme given here)
+        self.theme = theme if theme is not None else load_theme(spec.theme, spec.set, files=self.theme_files)
         self._scene: Scene | None = None
         self._svg: str | None = None
         self.import_notes: list[str] = []  # what a model import approximated (nnsvg.importers)
+        # the files the spec was made from, each with what it is (SPEC_FILE, MODEL_FILE): given by
+        # whoever read them (nnsvg.load, the model importers' functions, the command line)
+        self.sources: list[tuple[str, str]] = list(sources)
 
     @property
     def scene(self) -> Scene:
@@ -36,6 +46,29 @@ class Diagram:
         """What the renderer left out and why (e.g. weight labels on a big network), and what a
         model import approximated."""
         return [*self.import_notes, *self.scene.notes, *self.scene.page_notes]
+
+    def inputs(self) -> list[tuple[str, str]]:
+        """Every file this figure was made from, each with what it is: the spec or model file
+        (``sources``), the theme file and the themes it starts from, a font file named in
+        ``text.family``, the input image. ``save`` and ``save_spec`` write over none of them."""
+        from .fonts import is_path, split_families
+
+        themes = [("the theme file" if i == 0 else "a theme file it starts from (base)", os.fspath(p))
+                  for i, p in enumerate(self.theme_files)]
+        fonts = [("a font file named in text.family", name) for name in split_families(self.theme.text.family)
+                 if is_path(name)]
+        return [*self.sources, *themes, *fonts, *self.spec.input_files()]
+
+    def check_outputs(self, outputs: Iterable[tuple[str, str | os.PathLike[str]]]) -> None:
+        """An ExportError when an output (``(what, path)``: "output", "save_spec") is one of the
+        figure's ``inputs``, by any path: a link, ``..``, ``~``, a hard link."""
+        inputs = self.inputs()
+        for name, path in outputs:
+            for what, source in inputs:
+                if reading.same_file(os.fspath(path), source):
+                    via = "" if os.fspath(path) == source else f" ({shown_path(source)})"
+                    raise ExportError(f"{name} {shown_path(path)} is {what}{via}: writing it would replace that "
+                                      "file; give another name")
 
     def svg(self) -> str:
         if self._svg is None:
@@ -76,13 +109,16 @@ class Diagram:
         given = export.check_flags(fmt, flags)
         if spec is not None:
             export.check_target(spec, "save_spec")
+        self.check_outputs([("output", target), *([("save_spec", spec)] if spec is not None else [])])
+        if spec is not None:
             self.spec_text(spec)
         if fmt.reads == "graph":
             written = [(target, iter([self.graph_bytes(fmt, path)]))]
         else:
             written = export.files(self.scene, fmt, target, scale=pixels, flags=given)
-        for name, _ in written[1:]:
+        for name, _ in written[1:]:  # the files beside it (FILE.pdf_tex)
             export.check_target(name)
+        self.check_outputs(("output", name) for name, _ in written[1:])
         for name, chunks in written:
             export.write_atomic(name, chunks)
         if spec is not None:
@@ -100,6 +136,7 @@ class Diagram:
         given = export.check_flags(fmt, flags)
         if spec is not None:
             export.check_target(spec, "save_spec")
+            self.check_outputs([("save_spec", spec)])
             self.spec_text(spec)
         if formats.get(fmt).reads == "graph":
             return iter([self.graph_bytes(fmt, path)])
@@ -121,6 +158,7 @@ class Diagram:
     def save_spec(self, path: str | os.PathLike[str]) -> Path:
         """Write the spec that reproduces this figure (YAML, TOML or JSON by extension)."""
         export.check_target(path, "save_spec")
+        self.check_outputs([("save_spec", path)])
         return export.write_atomic(path, self.spec_text(path).encode("utf-8"))
 
     def draw(self, ax: Any, *, background: bool = True, zorder: float = 1.0) -> list[Any]:

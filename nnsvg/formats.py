@@ -51,7 +51,7 @@ OPTIONS: dict[str, Option] = {o.name: o for o in (
     Option("tex_standalone", "flag", "TikZ (.tex): a whole standalone document instead of the tikzpicture "
            "to \\input"),
     Option("latex_labels", "flag", "PDF: the shapes in FILE.pdf and every label in FILE.pdf_tex, typeset by "
-           "LaTeX over it (\\input{FILE.pdf_tex}; needs graphicx and xcolor)", backend="pdf_tex"),
+           "LaTeX over it (\\input{FILE.pdf_tex}; needs graphicx, xcolor and amssymb)", backend="pdf_tex"),
 )}
 
 _RASTER = frozenset({"scale", "dpi"})

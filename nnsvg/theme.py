@@ -426,13 +426,16 @@ def _resolve(name_or_path: str) -> Path:
 
 
 def load_theme(name_or_path: str = "nnsvg", overrides: dict[str, object] | None = None,
-               _seen: tuple[Path, ...] = ()) -> Theme:
+               _seen: tuple[Path, ...] = (), files: list[Path] | None = None) -> Theme:
     """A theme by built-in name or file path, then ``overrides`` (dotted keys) on top.
 
     A theme file may start from another theme with ``base = "paper"`` (a name, or a path
-    relative to the file).
+    relative to the file). ``files``, when given, gets the path of every theme file read (the
+    theme's, then its bases'), so that no output is written over them (``Diagram.inputs``).
     """
     path = _resolve(name_or_path)
+    if files is not None:
+        files.append(path)
     table = _read_toml(path)
     where = f"theme '{clip(name_or_path, 256)}': "  # checked by _resolve: it holds no control character
     base = table.pop("base", None)
@@ -448,7 +451,7 @@ def load_theme(name_or_path: str = "nnsvg", overrides: dict[str, object] | None 
         if len(seen) >= BASE_DEPTH:
             raise ThemeError(f"{where}base {quote(base)}: themes may start from one another at most "
                              f"{BASE_DEPTH} deep")
-        theme = load_theme(base, None, seen)
+        theme = load_theme(base, None, seen, files)
     else:
         theme = Theme()
     table.setdefault("name", path.stem)

@@ -20,7 +20,16 @@ letter italic, and two or more spaces between words are a ``\\quad``.
 
 **Verbatim LaTeX**: a label holding two or more ``$`` not preceded by a backslash is LaTeX
 already and is written unchanged (``'$h_t = \\tanh(W h_{t-1})$'``): give it as the layer's
-``label`` (or ``--label``). SVG, PDF, PNG and PostScript show such a label as typed.
+``label`` (or ``--label``). SVG, PDF, PNG and PostScript show such a label as typed. A label may
+come from someone else's spec or from a model file's layer names, and LaTeX runs what it reads
+(``\\immediate\\write18`` runs a shell command under ``-shell-escape``; ``\\input`` reads any
+file into the paper), so a verbatim label may use only the commands of ``COMMANDS`` (math and
+text formatting) and control symbols (``\\,`` ``\\%``), with balanced braces, no comment (an
+unescaped ``%``) and no ``^^`` (TeX's notation for a character by its code, which can spell a
+backslash): anything else is an ExportError when a LaTeX file is written.
+
+Control characters (a line break, a tab) are spaces in every label, as SVG shows them: a line
+break would end a TeX comment or, doubled, a paragraph inside the label's box.
 
 Characters outside this table and outside Latin-1 are written as they are: LaTeX with its
 default fonts may not have them (``Unicode character … not set up for use with LaTeX``); give
@@ -31,6 +40,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+from ..errors import ExportError
+from ..text import clip
 
 SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀᵗ", "0123456789+-=()niTt"))
 SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼ", "0123456789+-=()aeoxhklmnpstij"))
@@ -72,11 +84,85 @@ MATH_ESCAPES = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "$": r"\$", "&": r
 
 _OPERATORS = set("=+-<>*/:|") | {"−", "×", "·"}
 _VERBATIM = re.compile(r"(?<!\\)\$")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # Unicode's Cc, Zl and Zp: spaces in a label
+# a verbatim label as TeX reads it: a control word or symbol, a lone backslash at the end, a
+# brace, a comment sign
+_TEX_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|\\|[{}%]", re.DOTALL)
+
+# the control words a verbatim label may use: LaTeX's (and amsmath's, amssymb's) math and text
+# formatting, none of which reads, writes or runs anything or defines a command; a label that
+# needs another (a macro of the paper's own) is refused rather than trusted, since labels may
+# come from other people's specs and model files (see the module's docstring)
+COMMANDS = frozenset("""
+    mathrm mathbf mathit mathsf mathtt mathcal mathfrak mathbb mathscr mathnormal boldsymbol bm operatorname
+    text textrm textbf textit textsf texttt textsc textup textsl textmd textnormal emph mbox ensuremath
+    displaystyle textstyle scriptstyle scriptscriptstyle tiny scriptsize footnotesize small normalsize
+    large Large LARGE huge Huge color textcolor
+    frac dfrac tfrac cfrac sqrt binom dbinom tbinom over atop choose overset underset stackrel substack
+    left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr langle rangle lceil
+    rceil lfloor rfloor lbrace rbrace lvert rvert lVert rVert vert Vert mid
+    hat widehat tilde widetilde bar overline underline vec dot ddot check breve acute grave mathring
+    overrightarrow overleftarrow underbrace overbrace
+    quad qquad enspace thinspace medspace thickspace negthinspace phantom hphantom vphantom mathstrut strut
+    alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi
+    rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma
+    Upsilon Phi Psi Omega
+    sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh coth log ln lg exp max min sup inf lim
+    limsup liminf arg det dim ker deg gcd Pr hom
+    in notin ni subset supset subseteq supseteq cup cap setminus times cdot cdotp ldotp div pm mp ast star
+    circ bullet oplus ominus otimes oslash odot wedge vee land lor neg lnot leq le geq ge neq ne approx sim
+    simeq cong equiv propto ll gg prec succ preceq succeq perp parallel models vdash dashv colon
+    to gets rightarrow leftarrow leftrightarrow Rightarrow Leftarrow Leftrightarrow longrightarrow
+    longleftarrow Longrightarrow Longleftarrow mapsto longmapsto uparrow downarrow updownarrow Uparrow
+    Downarrow hookrightarrow
+    sum prod coprod int iint oint bigcup bigcap bigoplus bigotimes bigodot bigvee bigwedge limits nolimits
+    mathop mathbin mathrel mathord mathpunct mathopen mathclose
+    infty partial nabla forall exists nexists emptyset varnothing ell hbar imath jmath Re Im aleph prime
+    backslash top bot angle triangle surd dagger ddagger cdots ldots dots vdots ddots checkmark square Box
+    textbackslash textasciitilde textasciicircum textless textgreater textbar textunderscore textbraceleft
+    textbraceright textdollar textbullet textendash textemdash textperiodcentered
+    """.split()) | frozenset(re.findall(r"\\([A-Za-z]+)", " ".join([*MATH.values(), *ACCENTS.values(),
+                                                                  *MATH_ESCAPES.values(),
+                                                                  *TEXT_ESCAPES.values()])))
+
+
+def one_line(text: str) -> str:
+    """Text for a TeX comment: its lines (and any run of spaces) joined by one space, so
+    nothing of it can end the comment."""
+    return " ".join(_CONTROLS.sub(" ", text).split())
 
 
 def verbatim(label: str) -> bool:
     """Whether the label is LaTeX already: two or more ``$`` not escaped by a backslash."""
     return len(_VERBATIM.findall(label)) >= 2
+
+
+def check_verbatim(label: str) -> str:
+    """A verbatim label unchanged if LaTeX can read it safely: only the control words of
+    ``COMMANDS``, balanced braces, no comment, no ``^^``; an ExportError naming what is not."""
+    if "^^" in label:  # anywhere, even after a backslash: TeX reduces it before it reads a name
+        raise ExportError(f"the verbatim LaTeX label '{clip(label, 40)}' holds ^^ (TeX reads it as a character "
+                          "by its code, which can spell any command)")
+    depth = 0
+    for token in _TEX_TOKEN.findall(label):
+        why = ""
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            why = "closes a brace it did not open" if depth < 0 else ""
+        elif token == "%":
+            why = "holds an unescaped % (the rest of the line, the end of its box, would be a comment)"
+        elif token == "\\":
+            why = "ends with a backslash (it would escape the brace that closes its box)"
+        elif token[1:].isascii() and token[1:].isalpha() and token[1:] not in COMMANDS:
+            why = (f"uses {clip(token, 30)}, which is not one of LaTeX's math and text "
+                   "formatting commands (a label must not run, read or define anything when LaTeX compiles it)")
+        if why:
+            raise ExportError(f"the verbatim LaTeX label '{clip(label, 40)}' {why}")
+    if depth:
+        raise ExportError(f"the verbatim LaTeX label '{clip(label, 40)}' opens a brace it does not close")
+    return label
 
 
 def _accented(c: str) -> bool:
@@ -154,9 +240,11 @@ def text_word(word: str) -> str:
 
 
 def to_latex(label: str) -> str:
-    """A label as LaTeX source (see the module's docstring for the rules)."""
+    """A label as LaTeX source (see the module's docstring for the rules); a verbatim label
+    LaTeX cannot read safely is an ExportError."""
+    label = _CONTROLS.sub(" ", label)
     if verbatim(label):
-        return label
+        return check_verbatim(label)
     parts = re.split(r"( +)", label)  # words at even indices, the spaces between at odd ones
     words = parts[0::2]
     kinds = ["math" if _is_math(w) else "join" if w and _joins(w) else "text" for w in words]

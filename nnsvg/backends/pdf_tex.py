@@ -3,27 +3,60 @@ scene without its texts, drawn by the cairo backend on the same page), and ``fig
 every label over it, typeset by LaTeX with the document's font and math.
 
 ``fig.pdf_tex`` follows Inkscape's PDF+LaTeX convention, so what works for Inkscape's files
-works here: ``\\input{fig.pdf_tex}`` (needs ``\\usepackage{graphicx}`` and
-``\\usepackage{xcolor}``) draws a ``picture`` whose unit is the figure's width
-(``\\unitlength``, the printed width unless ``\\svgwidth`` is defined: ``\\def\\svgwidth
+works here: ``\\input{fig.pdf_tex}`` (needs ``\\usepackage{graphicx}``, ``\\usepackage{xcolor}``
+and, for ``\\mathbb`` in the labels, ``\\usepackage{amssymb}``) draws a ``picture`` whose unit is
+the figure's width (``\\unitlength``, the printed width unless ``\\svgwidth`` is defined: ``\\def\\svgwidth
 {\\columnwidth}`` before ``\\input`` scales the drawing, not the labels); the PDF is placed
 with ``\\includegraphics`` under its file name alone (so LaTeX looks for it where it looks for
 graphics: ``\\graphicspath`` when the figure is in a folder), and each label is a ``\\put`` of a
 ``\\makebox(0,0)[lb]`` (``[b]``, ``[rb]`` for SVG's middle and end anchors) around the
 ``\\smash``-ed label at its baseline point, at the theme's size (``\\fontsize``), in its colour.
-Labels become LaTeX as in the TikZ backend (``backends.latex``).
+Labels become LaTeX as in the TikZ backend (``backends.latex``), and the figure is refused
+where TeX's lengths end (``tikz.check_tex_size``).
+
+The PDF's name is written into ``fig.pdf_tex``, so it must be one TeX reads as a file name:
+``check_name`` refuses TeX's special characters, ``"``, control and invisible characters and
+spaces TeX would merge or drop (a name with a line break would end the comment it is in and run
+the next line; ``^^5c`` spells a backslash); letters of any script, digits, single spaces and
+``. _ - + , = @ ( ) [ ] ! ? ' ;`` are written as they are (pdflatex of TeX Live 2022 reads them
+in ``\\includegraphics`` and ``\\input``: ``tests/test_hostile_outputs.py`` compiles them).
 
 Figures of any size stay cheap: the edges are in the PDF, TeX sees only the labels.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 from .. import __version__
+from ..errors import ExportError
 from ..scene import Group, Primitive, Printed, Scene, Text
-from .latex import to_latex
-from .tikz import BP_PER_PX, fmt, font_size
+from ..text import shown_path
+from .latex import one_line, to_latex
+from .tikz import BP_PER_PX, check_tex_size, fmt, font_size
 
 ANCHORS = {"start": "lb", "middle": "b", "end": "rb"}
+# what the PDF's name cannot hold: TeX's special characters (\ { } % # start a command, a group,
+# a comment, a parameter; $ & ^ ~ are math, alignment, ^^ character codes and an active space)
+# and " (LaTeX puts a name with spaces in "…")
+NAME_REFUSED = frozenset('\\{}%#$&^~"')
+
+
+def check_name(name: str) -> str:
+    """The PDF's file name (without its folder) unchanged if TeX reads it as that file's name in
+    ``\\includegraphics{…}``; an ExportError saying what it cannot hold otherwise."""
+    what = next((f"the character '{c}' in a file name" for c in name if c in NAME_REFUSED), "")
+    if not what:
+        what = next((f"the character U+{ord(c):04X} in a file name ({unicodedata.category(c)}: a control, format or "
+                     "space character)" for c in name if unicodedata.category(c)[0] in "CZ" and c != " "), "")
+    if not what and (name != name.strip(" ") or "  " in name):
+        what = "a space at the start or end of a file name, or two in a row (it reads them as one, or none)"
+    if what:
+        raise ExportError(f"output {shown_path(name)}: with LaTeX labels the PDF is named in "
+                          f"{shown_path(name + '_tex')} (\\includegraphics), and TeX cannot take {what}; "
+                          "rename the file (letters, digits, single spaces and . _ - + , = @ ( ) [ ] ! ? ' ; "
+                          "work)")
+    return name
 
 
 def _without_text(group: Group) -> Group:
@@ -48,16 +81,19 @@ def _ratio(value: float) -> str:
 
 
 def pdf_tex(scene: Scene, pdf_name: str) -> str:
-    """The LaTeX file that places every label of ``scene`` over ``pdf_name``."""
+    """The LaTeX file that places every label of ``scene`` over ``pdf_name``; an ExportError
+    when the name or the figure is one LaTeX cannot take."""
+    check_name(pdf_name)
+    check_tex_size(scene)
     page = scene.page()
     k = scene.unit_scale() * BP_PER_PX  # bp per drawing unit
     width, height = page.width * k, page.height * k
-    title = f": {' '.join(scene.title.split())}" if scene.title else ""  # one comment line
+    title = f": {one_line(scene.title)}" if scene.title else ""  # one comment line
     lines = [
         f"%% nnsvg {__version__}{title}",
         f"%% The labels of {pdf_name}, typeset by LaTeX over it (Inkscape's PDF+LaTeX convention).",
-        f"%% \\input{{{pdf_name}_tex}} where the figure goes; needs \\usepackage{{graphicx}} and "
-        "\\usepackage{xcolor}.",
+        f"%% \\input{{{pdf_name}_tex}} where the figure goes; needs \\usepackage{{graphicx}}, "
+        "\\usepackage{xcolor} and \\usepackage{amssymb}.",
         f"%% Printed size {fmt(width)} x {fmt(height)} bp; \\def\\svgwidth{{...}} before \\input scales the "
         "drawing (the labels keep their size).",
         "\\begingroup%",
@@ -101,5 +137,5 @@ def files(scene: Scene, fmt_name: str, name: str, flags: dict[str, bool]) -> lis
     ``name``_tex (the labels)."""
     from ..export import draw
 
-    pdf = draw(shapes(scene), "pdf")
-    return [(name, pdf), (f"{name}_tex", pdf_tex(scene, name).encode("utf-8"))]
+    tex = pdf_tex(scene, name).encode("utf-8")  # first: what LaTeX cannot take is refused before drawing
+    return [(name, draw(shapes(scene), "pdf")), (f"{name}_tex", tex)]

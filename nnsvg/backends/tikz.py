@@ -20,7 +20,11 @@ document instead.
 TeX holds a whole page in its memory before writing it out, so a picture has a limit: beyond
 ``MAX_SEGMENTS`` line and curve segments pdflatex stops with "TeX capacity exceeded" (measured
 in ``tests/test_tikz.py``); such a figure is refused with an error that points to
-``--latex-labels`` (the shapes as PDF, the labels typeset by LaTeX).
+``--latex-labels`` (the shapes as PDF, the labels typeset by LaTeX). TeX's lengths end at
+``\\maxdimen`` (16383.99998 pt, 5.76 m): a page side beyond it (``MAX_TEX_BP``), or a label LaTeX
+sets wider than it, stops pdflatex with "Dimension too large", so ``check_tex_size`` refuses, for
+both LaTeX routes (``.tex`` and ``.pdf_tex``) and before anything is written, a page beyond
+``MAX_TEX_BP`` and a label measured wider than ``MAX_TEX_LABEL_BP``.
 """
 
 from __future__ import annotations
@@ -57,7 +61,8 @@ from ..scene import (
     Stars,
     Text,
 )
-from .latex import to_latex
+from ..text import clip
+from .latex import one_line, to_latex
 
 BP_PER_PX = 0.75  # CSS px to PostScript points
 MAX_SEGMENTS = 50_000  # see the module's docstring; pdflatex's default main memory
@@ -65,6 +70,14 @@ IMAGE_CELLS = 96  # an image's longest side in cells
 PER_LINE = 8  # subpaths on one line of a path
 CHUNK = 1_000  # segments of one path command (see _chunked)
 ANCHORS = {"start": "base west", "middle": "base", "end": "base east"}
+# TeX's largest length, \maxdimen = 16383.99998 pt, in bp (1 bp = 72.27/72 pt): a picture of a
+# side beyond it stops pdflatex with "Dimension too large" (measured: 16,260 bp compiles, 16,366 not)
+MAX_TEX_BP = 16383.99998 * 72 / 72.27
+# a label's measured width at most: LaTeX sets it in the document's font, which can be several
+# times as wide as the theme's measure (a monospace font against DejaVu Sans' narrow letters), and
+# a TikZ node wider than MAX_TEX_BP fails as the page does; real labels are under 100 characters
+# (~600 bp), this is ~770 characters (1.4 m)
+MAX_TEX_LABEL_BP = MAX_TEX_BP / 4
 
 
 def fmt(value: float) -> str:
@@ -84,6 +97,24 @@ def segments(data: PathData) -> int:
     if isinstance(data, Dots):
         return len(data.centers)
     return sum(max(1, len(line) - (0 if data.closed else 1)) for line in data.lines)
+
+
+def check_tex_size(scene: Scene) -> None:
+    """An ExportError when LaTeX cannot hold the figure: a label wider than MAX_TEX_LABEL_BP (the
+    likelier cause, named first) or a page side beyond MAX_TEX_BP."""
+    k = scene.unit_scale() * BP_PER_PX
+    for item in scene.walk():
+        if isinstance(item, Text) and item.box.width * k > MAX_TEX_LABEL_BP:
+            raise ExportError(f"the label '{clip(item.text, 40)}' is {item.box.width * k:,.0f} bp wide, more than "
+                              f"LaTeX can safely set (at most {MAX_TEX_LABEL_BP:,.0f} bp: TeX's lengths end at "
+                              f"{MAX_TEX_BP:,.0f} bp, 5.76 m, and the document's font may be several times "
+                              "wider); shorten it, or write SVG or PDF")
+    page = scene.page()
+    width, height = page.width * k, page.height * k
+    if max(width, height) > MAX_TEX_BP:
+        raise ExportError(f"a LaTeX picture of {width:,.0f} x {height:,.0f} bp is larger than TeX's lengths reach "
+                          f"(at most {MAX_TEX_BP:,.0f} bp, 5.76 m: pdflatex stops with \"Dimension too large\"); "
+                          "draw it smaller (--width) or write SVG or PDF")
 
 
 def scene_segments(scene: Scene) -> int:
@@ -396,7 +427,7 @@ def _image(w: Writer, item: Image) -> Iterator[str]:
 
 def _group(w: Writer, group: Group, depth: int) -> Iterator[str]:
     indent = "  " * depth
-    yield f"{indent}\\begin{{scope}} % {group.id or group.cls or 'group'}"
+    yield f"{indent}\\begin{{scope}} % {one_line(group.id or group.cls or 'group')}"
     for child in group.children:
         if isinstance(child, Group):
             yield from _group(w, child, depth + 1)
@@ -413,6 +444,7 @@ def picture(scene: Scene) -> tuple[list[str], list[str], tuple[float, float]]:
         raise ExportError(f"a TikZ picture of {count:,} line segments is more than TeX's memory holds "
                           f"(at most {MAX_SEGMENTS:,}); write the shapes as PDF and let LaTeX set the labels: "
                           "-o FILE.pdf --latex-labels, then \\input{FILE.pdf_tex}")
+    check_tex_size(scene)
     w = Writer(scene)
     width, height = w.size()
     body = ["\\begin{tikzpicture}[x=1bp, y=1bp, inner sep=0pt, outer sep=0pt, miter limit=4]",
@@ -432,7 +464,7 @@ def tikz(scene: Scene, standalone: bool = False) -> str:
     """The scene as a TikZ picture to ``\\input`` (or a whole standalone document)."""
     defines, body, (width, height) = picture(scene)
     inches = f"{width / 72:.2f} x {height / 72:.2f} in"
-    title = f": {' '.join(scene.title.split())}" if scene.title else ""  # one comment line
+    title = f": {one_line(scene.title)}" if scene.title else ""  # one comment line
     head = [f"% nnsvg {__version__}{title}",
             f"% A TikZ picture of {fmt(width)} x {fmt(height)} bp ({inches}); numbers are in bp (1/72 in).",
             "% Needs \\usepackage{tikz} and \\usepackage{amssymb} in the preamble; \\input this file where the",

@@ -141,3 +141,6 @@ class AlexnetSpec(BaseSpec):
             if not isinstance(self.layers[0], Volume):
                 raise SpecError("input_image: the first layer must be a volume to carry the image")
             object.__setattr__(self, "image", read_image(self.input_image))
+
+    def input_files(self) -> list[tuple[str, str]]:
+        return [] if self.input_image is None else [("the input image", self.input_image)]

@@ -71,5 +71,11 @@ class BaseSpec:
         assert self._graph is not None
         return self._graph
 
+    def input_files(self) -> list[tuple[str, str]]:
+        """The files this spec's options read while it was validated, each with what it is (an
+        input image): ``Diagram`` refuses to write over them. The theme's files are the
+        theme's (``Diagram.inputs``)."""
+        return []
+
     height: str | None = option(None, "length", "printed height, as width (presets page: 9 in, slide: 7.5 in); with "
                                 "width the figure fits inside both", axis="height")

@@ -28,11 +28,12 @@ def size_text(limit: int) -> str:
     return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 2**10} KB"
 
 
-def read_regular(path: str | os.PathLike[str], limit: int, what: str,
-                 error: type[NnsvgError] = SpecError) -> bytes:
-    """The bytes of the regular file at ``path``, or ``error`` naming ``what`` ("spec file",
-    "input_image", …): when it is not a regular file, cannot be read, or holds more than
-    ``limit`` bytes."""
+def open_regular(path: str | os.PathLike[str], what: str, error: type[NnsvgError] = SpecError,
+                 limit: int | None = None) -> int:
+    """A descriptor open for reading on the regular file at ``path`` (the caller closes it), or
+    ``error`` naming ``what``: when it is missing or cannot be opened, is not a regular file (a
+    FIFO, a device, a directory: told at once, never read or waited on) or, with ``limit``,
+    claims more than ``limit`` bytes."""
     shown = shown_path(os.fspath(path))
     try:
         fd = os.open(path, _FLAGS)
@@ -46,17 +47,34 @@ def read_regular(path: str | os.PathLike[str], limit: int, what: str,
         if not stat.S_ISREG(info.st_mode):
             kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
             raise error(f"{what} {shown} is {kind}, not a file")
-        too_big = f"{what} {shown} is larger than {size_text(limit)}, more than any figure needs"
-        if info.st_size > limit:  # refused unread (a sparse file of a terabyte reads nothing)
-            raise error(too_big)
+        if limit is not None and info.st_size > limit:  # refused unread (a sparse terabyte reads nothing)
+            raise error(_too_big(what, shown, limit))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _too_big(what: str, shown: str, limit: int) -> str:
+    return f"{what} {shown} is larger than {size_text(limit)}, more than any figure needs"
+
+
+def read_regular(path: str | os.PathLike[str], limit: int, what: str,
+                 error: type[NnsvgError] = SpecError) -> bytes:
+    """The bytes of the regular file at ``path``, or ``error`` naming ``what`` ("spec file",
+    "input_image", …): when it is not a regular file, cannot be read, or holds more than
+    ``limit`` bytes."""
+    shown = shown_path(os.fspath(path))
+    fd = open_regular(path, what, error, limit)
+    try:
         # the size it claims (+ 1 byte, to see it grew) in one read and one buffer; more only if it grew
-        chunks = [os.read(fd, info.st_size + 1)]
+        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
         size = len(chunks[0])
         while chunks[-1] and size <= limit:
             chunks.append(os.read(fd, min(1 << 20, limit + 1 - size)))
             size += len(chunks[-1])
         if size > limit:
-            raise error(too_big)
+            raise error(_too_big(what, shown, limit))
         chunks = [chunk for chunk in chunks if chunk]
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as exc:

@@ -45,6 +45,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError
+from ..reading import open_regular
 from ..text import quote
 
 if TYPE_CHECKING:
@@ -84,7 +85,10 @@ def load(path: str | os.PathLike[str], notes: list[str] | None = None) -> Graph:
         known = ", ".join(FORMATS)
         raise SpecError(f"model {quote(os.fspath(path))}: unknown model format '{ext}' (known: {known})")
     module, _ = FORMATS[ext]
-    reader = import_module(f"{__name__}.{module}")
+    reader = import_module(f"{__name__}.{module}")  # cheap: the format's library is imported when reading
+    # a FIFO, a device, a directory or a missing file is told before the library's import (seconds
+    # for torch), as is a file over the reader's size limit
+    os.close(open_regular(path, "model", limit=getattr(reader, "MAX_MODEL_BYTES", None)))
     graph: Graph = getattr(reader, "read_file", reader.read)(path, notes)
     return graph
 

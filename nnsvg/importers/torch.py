@@ -10,7 +10,10 @@ export cannot trace (data-dependent control flow, unsupported Python) is drawn f
 hooks on its leaf modules instead, and a note says so: then what runs outside a module (a
 functional ``torch.relu``, a residual ``x + y``) is not seen.
 
-``torch`` is imported inside the functions: it is the optional extra ``nnsvg[torch]``.
+A saved program is read by ``pt2`` from the archive's JSON, never with ``torch.export.load``
+(which unpickles parts of the file, and so runs code from it); both kinds come as a
+``pt2.Program``, which one function maps onto the vocabulary. ``torch`` is imported inside the
+functions for a live module only: it is the optional extra ``nnsvg[torch]``.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ from typing import Any
 
 from ..errors import SpecError
 from ..graph import Connection, Graph, Group, Node
-from ..text import shown_path
-from . import missing
+from . import missing, pt2
+from .pt2 import Call, Program, Ref, Shape, Weight, clean
 
 MAX_DRAWN_WEIGHTS = 100_000  # a dense layer's real weights are kept (for the FCNN style) up to this many
 
@@ -86,25 +89,19 @@ def _torch() -> Any:
 
 def _shape(value: Any) -> tuple[int | str, ...] | None:
     """A traced value's shape without the batch dimension (a symbolic size by its name)."""
-    shape = getattr(value, "shape", None)
-    if shape is None and isinstance(value, list | tuple) and value:
-        shape = getattr(value[0], "shape", None)
-    if shape is None or len(shape) == 0:
-        return None
-    dims: list[int | str] = []
-    for d in shape[1:]:
-        try:
-            dims.append(int(d))
-        except (TypeError, ValueError):
-            dims.append(str(d))
-    return tuple(dims)
+    return _drop_batch(_full_shape(value))
 
 
 def _pair(value: Any, default: int = 1) -> tuple[int, int]:
+    """A kernel's or a stride's (h, w) from an int or a list; ``default`` for anything else (a
+    saved program's argument may be of any type)."""
     if isinstance(value, int):
         return value, value
     if isinstance(value, list | tuple) and value:
-        items = [int(v) for v in value]
+        try:
+            items = [int(v) for v in value]
+        except (TypeError, ValueError):
+            return default, default
         return (items[0], items[1]) if len(items) > 1 else (items[0], items[0])
     return default, default
 
@@ -135,7 +132,7 @@ def read(module: Any, example_input: Any = None, notes: list[str] | None = None)
                              f"forward hooks on its {len(graph.nodes) - 1} leaf module call(s): operations outside "
                              "modules (functional calls, additions) are not drawn")
             return graph
-        return _exported(program, torch, module)
+        return _exported(program, torch)
     finally:
         module.train(was_training)
 
@@ -152,17 +149,10 @@ def _quietly(call: Callable[[], Any]) -> Any:
 
 
 def read_file(path: str | os.PathLike[str], notes: list[str] | None = None) -> Graph:
-    """The op graph of an ``ExportedProgram`` saved with ``torch.export.save`` (``.pt2``)."""
-    torch = _torch()
-    shown = shown_path(os.fspath(path))
-    if not os.path.isfile(path):
-        raise SpecError(f"cannot read model {shown}: no such file")
-    try:
-        program = _quietly(lambda: torch.export.load(os.fspath(path)))
-    except Exception as exc:
-        reason = " ".join(str(exc).split())[:100] or type(exc).__name__
-        raise SpecError(f"model {shown} is not an ExportedProgram torch.export.load reads ({reason})") from None
-    return _exported(program, torch)
+    """The op graph of an ``ExportedProgram`` saved with ``torch.export.save`` (``.pt2``), read
+    from the archive's JSON without PyTorch and without unpickling anything (``pt2``)."""
+    with pt2.opened(path) as program:
+        return _graph(_items(program, notes))
 
 
 def _op_name(target: Any) -> str:
@@ -181,49 +171,113 @@ def _op_name(target: Any) -> str:
     return name.rstrip("_") if name.endswith("_") and not name.startswith("_") else name
 
 
-def _exported(program: Any, torch: Any, module: Any = None) -> Graph:
+def _exported(program: Any, torch: Any) -> Graph:
+    """The graph of an ``ExportedProgram`` in this process (traced here, or the user's own)."""
+    return _graph(_items(_live(program, torch)))
+
+
+def _live(program: Any, torch: Any) -> Program:
+    """A live ``ExportedProgram`` in the neutral form a saved one is read into (``pt2``)."""
     signature = program.graph_signature
-    parameters: dict[str, str] = dict(signature.inputs_to_parameters)
     state = program.state_dict
-    items: list[dict[str, Any]] = []
-    producer: dict[str, int] = {}  # fx node name → item index
-    constant: dict[str, set[str]] = {}  # fx node name → the parameters it is computed from (no data)
-    owned: set[str] = set()
+    parameters: dict[str, str] = dict(signature.inputs_to_parameters)
     user_inputs = set(signature.user_inputs)
+    inputs: dict[str, Shape | None] = {}
+    calls: list[Call] = []
     for fx in program.graph.nodes:
-        if fx.op == "placeholder":
-            if fx.name in parameters:
-                constant[fx.name] = {parameters[fx.name]}
-            elif fx.name in user_inputs:
-                producer[fx.name] = len(items)
-                items.append({"name": fx.name, "op": "Input", "shape": _shape(fx.meta.get("val")), "inputs": [],
-                              "params": 0, "attrs": {}, "stack": ()})
-            else:
-                constant[fx.name] = set()  # a buffer or a lifted constant: no parameters
-            continue
-        if fx.op != "call_function":
-            continue
-        flat = [a for a in _flatten(fx.args) + _flatten(fx.kwargs) if hasattr(a, "op")]
+        if fx.op == "placeholder" and fx.name in user_inputs and fx.name not in parameters:
+            inputs[fx.name] = _full_shape(fx.meta.get("val"))
+        elif fx.op == "call_function":
+            value = fx.meta.get("val")
+            stack = tuple((path, kind) for path, kind in (fx.meta.get("nn_module_stack") or {}).values())
+            calls.append(Call(fx.name, _op_name(fx.target), _refs(fx.args), _refs(fx.kwargs), (fx.name,),
+                              _full_shape(value), _is_tensor_like(value, torch), stack))
+    weights = {name: _weight(state[name]) for name in parameters.values() if name in state}
+    return Program(inputs, parameters, weights, calls)
+
+
+def _refs(value: Any) -> Any:
+    """Arguments with the graph's nodes as ``Ref`` (by name)."""
+    if isinstance(value, list | tuple):
+        return tuple(_refs(v) for v in value) if isinstance(value, tuple) else [_refs(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _refs(v) for k, v in value.items()}
+    return Ref(value.name) if hasattr(value, "op") and hasattr(value, "name") else value
+
+
+def _weight(tensor: Any) -> Weight:
+    return Weight(tuple(int(d) for d in tensor.shape), lambda: tensor.detach().float().flatten().tolist())
+
+
+def _full_shape(value: Any) -> Shape | None:
+    """A traced value's shape, batch included (a symbolic size as its example's, else its name)."""
+    shape = getattr(value, "shape", None)
+    if shape is None and isinstance(value, list | tuple) and value:
+        shape = getattr(value[0], "shape", None)
+    if shape is None:
+        return None
+    dims: list[int | str] = []
+    for d in shape:
+        try:
+            dims.append(int(d))
+        except (TypeError, ValueError):
+            dims.append(str(d))
+    return tuple(dims)
+
+
+def _is_tensor_like(value: Any, torch: Any) -> bool:
+    if isinstance(value, torch.Tensor):
+        return True
+    return isinstance(value, list | tuple) and bool(value) and isinstance(value[0], torch.Tensor)
+
+
+def _items(program: Program, notes: list[str] | None = None) -> list[dict[str, Any]]:
+    """The operations that compute on the data, in order, each with the parameters it is the
+    first to use (a parameter computed on first, ``w.t()``, counts where it is used)."""
+    if len(program.calls) > pt2.MAX_OPERATIONS:
+        raise SpecError(f"the model has {len(program.calls):,} operations, more than nnsvg draws "
+                        f"({pt2.MAX_OPERATIONS:,})")
+    items: list[dict[str, Any]] = []
+    producer: dict[str, int] = {}  # value name → item index
+    constant: dict[str, set[str]] = {p: {n} for p, n in program.parameters.items()}  # → its parameters
+    owned: set[str] = set()
+    unread: list[str] = []  # dense layers whose real weights could not be read
+    for name, shape in program.inputs.items():
+        producer[name] = len(items)
+        items.append({"name": name, "op": "Input", "shape": _drop_batch(shape), "inputs": [], "params": 0,
+                      "attrs": {}, "stack": ()})
+    for call in program.calls:
+        flat = [a for a in _flatten(call.args) + _flatten(call.kwargs) if isinstance(a, Ref)]
         data = [producer[a.name] for a in flat if a.name in producer]
         if not data:
-            constant[fx.name] = set().union(*(constant.get(a.name, set()) for a in flat))
+            made = set().union(*(constant.get(a.name, set()) for a in flat))
+            constant.update((out, made) for out in call.outputs)
             continue
-        name = _op_name(fx.target)
-        value = fx.meta.get("val")
-        if name == "getitem" or not _is_tensor_like(value, torch):
-            if name == "getitem":  # one output of a multi-output op: that op
-                producer[fx.name] = data[0]
+        if call.op == "getitem" or not call.tensor:
+            if call.op == "getitem":  # one output of a multi-output op: that op
+                producer.update((out, data[0]) for out in call.outputs)
             continue
         weights = sorted(set().union(*(constant.get(a.name, set()) for a in flat)) - owned)
         owned.update(weights)
-        params = sum(int(state[w].numel()) for w in weights if w in state)
-        op, attrs = _vocabulary(name, fx, flat, data, parameters, state, value)
-        stack = tuple(path for path, _ in (fx.meta.get("nn_module_stack") or {}).values() if path)
-        types = {path: kind for path, kind in (fx.meta.get("nn_module_stack") or {}).values() if path}
-        producer[fx.name] = len(items)
-        items.append({"name": fx.name, "op": op, "shape": _shape(value), "inputs": list(dict.fromkeys(data)),
-                      "params": params, "attrs": {**attrs, "torch_op": name}, "stack": stack, "types": types})
-    return _graph(items)
+        params = sum(math.prod(program.weights[w].shape) for w in weights if w in program.weights)
+        op, attrs = _vocabulary(call, flat, data, program)
+        if attrs.pop("unread", False):
+            unread.append(call.name)
+        stack = tuple(path for path, _ in call.stack if path)
+        types = {path: kind for path, kind in call.stack if path}
+        producer.update((out, len(items)) for out in call.outputs)
+        items.append({"name": call.name, "op": op, "shape": _drop_batch(call.shape),
+                      "inputs": list(dict.fromkeys(data)), "params": params,
+                      "attrs": {**attrs, "torch_op": call.op}, "stack": stack, "types": types})
+    if unread and notes is not None:
+        notes.append(f"the weights of {len(unread)} dense layer(s) are pickled in the archive (or of a type nnsvg "
+                     "does not read), and nnsvg never unpickles (it runs code): --edge-color weight draws seeded "
+                     "weights")
+    return items
+
+
+def _drop_batch(shape: Shape | None) -> Shape | None:
+    return shape[1:] if shape else None
 
 
 def _flatten(value: Any) -> list[Any]:
@@ -234,22 +288,15 @@ def _flatten(value: Any) -> list[Any]:
     return [value]
 
 
-def _is_tensor_like(value: Any, torch: Any) -> bool:
-    if isinstance(value, torch.Tensor):
-        return True
-    return isinstance(value, list | tuple) and bool(value) and isinstance(value[0], torch.Tensor)
-
-
-def _vocabulary(name: str, fx: Any, flat: list[Any], data: list[int], parameters: Mapping[str, str],
-                state: Mapping[str, Any], value: Any) -> tuple[str, dict[str, Any]]:
+def _vocabulary(call: Call, flat: list[Ref], data: list[int], program: Program) -> tuple[str, dict[str, Any]]:
     """The shared vocabulary's op for an ATen op, with the attributes a figure shows."""
-    args = fx.args
+    name, args, shape = call.op, call.args, call.shape
     if name in ACTIVATIONS:
         return "Activation", {"function": ACTIVATIONS[name]}
     if name in NORMS:
         return "Norm", {"norm": NORMS[name]}
     if name in DROPOUTS:
-        rate = args[1] if len(args) > 1 and isinstance(args[1], float) else 0.5
+        rate = args[1] if len(args) > 1 and isinstance(args[1], float) and 0 <= args[1] <= 1 else 0.5
         return "Dropout", {"rate": float(rate)}
     if name in RESHAPES:
         return "Reshape", {}
@@ -258,39 +305,20 @@ def _vocabulary(name: str, fx: Any, flat: list[Any], data: list[int], parameters
             return ("Reshape" if MERGES[name] == "Concat" else "Scale"), {}
         return MERGES[name], {}
     if name in POOLS:
-        op = POOLS[name]
-        shape = getattr(value, "shape", None) if not isinstance(value, list | tuple) else value[0].shape
-        if name.startswith(("adaptive", "_adaptive")):
-            if shape is not None and all(int(d) == 1 for d in shape[2:]):
-                return ("GlobalAvgPool" if op == "AvgPool" else "GlobalMaxPool"), {}
-            return op, {}
-        kernel = _pair(args[1]) if len(args) > 1 else (1, 1)
-        stride = _pair(args[2], kernel[0]) if len(args) > 2 and args[2] else kernel
-        return op, {"kernel": kernel, "stride": stride}
-    if (name == "mean" and len(args) > 1 and isinstance(args[1], list | tuple) and set(args[1]) >= {2, 3}) \
-            or (name == "mean" and len(args) > 1 and isinstance(args[1], list | tuple) and set(args[1]) >= {-1, -2}):
+        return _pool(name, args, shape)
+    if name == "mean" and len(args) > 1 and isinstance(args[1], list | tuple) and all(
+            isinstance(d, int) for d in args[1]) and (set(args[1]) >= {2, 3} or set(args[1]) >= {-1, -2}):
         return "GlobalAvgPool", {}
-    weight = next((parameters[a.name] for a in flat if a.name in parameters), None)
+    weight = next((program.parameters[a.name] for a in flat if a.name in program.parameters), None)
     if name in CONVS:
-        transposed = "transpose" in name or (name in ("convolution", "_convolution") and len(args) > 6
-                                             and bool(args[6]))
-        w = state.get(weight) if weight else None
-        attrs: dict[str, Any] = {}
-        if w is not None and w.dim() >= 3:
-            attrs["kernel"] = (int(w.shape[2]), int(w.shape[3]) if w.dim() > 3 else int(w.shape[2]))
-        attrs["stride"] = _pair(args[3]) if len(args) > 3 else (1, 1)
-        groups = args[8] if name in ("convolution", "_convolution") and len(args) > 8 else (
-            args[6] if len(args) > 6 and name.startswith("conv") and "transpose" not in name else 1)
-        if isinstance(groups, int) and groups != 1:
-            attrs["groups"] = groups
-        return ("ConvTranspose" if transposed else "Conv"), attrs
+        return _conv(name, args, program.weights.get(weight) if weight else None)
     if name in DENSE:
         if weight is None:
             return "MatMul", {}
-        return "Dense", _dense(name, flat, parameters, state)
+        return "Dense", _dense(name, flat, program)
     if name in RECURRENT:
-        hidden = _shape(value)
-        attrs = {"cell": RECURRENT[name].lower()}
+        hidden = _drop_batch(shape)
+        attrs: dict[str, Any] = {"cell": RECURRENT[name].lower()}
         if hidden:
             last = hidden[-1]
             if isinstance(last, int):
@@ -303,22 +331,53 @@ def _vocabulary(name: str, fx: Any, flat: list[Any], data: list[int], parameters
     return name, {"generic": True}
 
 
-def _dense(name: str, flat: list[Any], parameters: Mapping[str, str], state: Mapping[str, Any]) -> dict[str, Any]:
+def _pool(name: str, args: tuple[Any, ...], shape: Shape | None) -> tuple[str, dict[str, Any]]:
+    op = POOLS[name]
+    if name.startswith(("adaptive", "_adaptive")):
+        if shape is not None and all(d == 1 for d in shape[2:]):
+            return ("GlobalAvgPool" if op == "AvgPool" else "GlobalMaxPool"), {}
+        return op, {}
+    kernel = _pair(args[1]) if len(args) > 1 else (1, 1)
+    stride = _pair(args[2], kernel[0]) if len(args) > 2 and args[2] else kernel
+    return op, {"kernel": kernel, "stride": stride}
+
+
+def _conv(name: str, args: tuple[Any, ...], w: Weight | None) -> tuple[str, dict[str, Any]]:
+    transposed = "transpose" in name or (name in ("convolution", "_convolution") and len(args) > 6
+                                         and bool(args[6]))
+    attrs: dict[str, Any] = {}
+    if w is not None and len(w.shape) >= 3:
+        attrs["kernel"] = (w.shape[2], w.shape[3] if len(w.shape) > 3 else w.shape[2])
+    attrs["stride"] = _pair(args[3]) if len(args) > 3 else (1, 1)
+    groups = args[8] if name in ("convolution", "_convolution") and len(args) > 8 else (
+        args[6] if len(args) > 6 and name.startswith("conv") and "transpose" not in name else 1)
+    if isinstance(groups, int) and not isinstance(groups, bool) and groups != 1:
+        attrs["groups"] = groups
+    return ("ConvTranspose" if transposed else "Conv"), attrs
+
+
+def _dense(name: str, flat: list[Ref], program: Program) -> dict[str, Any]:
     """A linear layer's width and, when small, its real weights (in × out) and bias."""
-    names = [parameters[a.name] for a in flat if a.name in parameters]
-    tensors = [state[n] for n in names if n in state]
-    matrix = next((t for t in tensors if t.dim() == 2), None)
-    vector = next((t for t in tensors if t.dim() == 1), None)
+    names = [program.parameters[a.name] for a in flat if a.name in program.parameters]
+    tensors = [program.weights[n] for n in names if n in program.weights]
+    matrix = next((t for t in tensors if len(t.shape) == 2), None)
+    vector = next((t for t in tensors if len(t.shape) == 1), None)
     out: dict[str, Any] = {}
     if matrix is None:
         return out
     # linear keeps the weight as out × in; addmm / mm take it transposed already (in × out)
-    drawn = matrix.detach().t() if name == "linear" else matrix.detach()
-    out["units"] = int(drawn.shape[1])
-    if math.prod(drawn.shape) <= MAX_DRAWN_WEIGHTS:
-        out["weight"] = tuple(tuple(float(v) for v in row) for row in drawn.float().tolist())
-        if vector is not None and int(vector.shape[0]) == out["units"]:
-            out["bias"] = tuple(float(v) for v in vector.detach().float().tolist())
+    rows, cols = matrix.shape
+    out["units"] = rows if name == "linear" else cols
+    if rows * cols <= MAX_DRAWN_WEIGHTS:
+        values = matrix.values()
+        if values is None or len(values) != rows * cols:
+            return {**out, "unread": True}
+        grid = [values[r * cols:(r + 1) * cols] for r in range(rows)]
+        drawn = list(zip(*grid, strict=True)) if name == "linear" else grid
+        out["weight"] = tuple(tuple(float(v) for v in row) for row in drawn)
+        bias = vector.values() if vector is not None and vector.shape[0] == out["units"] else None
+        if bias is not None and len(bias) == out["units"]:
+            out["bias"] = tuple(float(v) for v in bias)
     return out
 
 
@@ -396,19 +455,32 @@ def _hooked(module: Any, args: tuple[Any, ...], torch: Any) -> Graph:
 
 def _graph(items: list[dict[str, Any]]) -> Graph:
     """Nodes in execution order (topological), with a group per module of two or more nodes
-    that are consecutive (a module called in pieces, around others, is not framed)."""
+    that are consecutive (a module called in pieces, around others, is not framed). Names are
+    shown as ``pt2.clean`` writes them (a file's names may hold anything)."""
     nodes: list[Node] = []
     connections: list[Connection] = []
     names: set[str] = set()
     for i, item in enumerate(items):
-        name = item["name"] if item["name"] not in names else f"{item['name']}_{i}"
+        name = clean(item["name"])
+        name = name if name not in names else f"{name}_{i}"
         names.add(name)
-        nodes.append(Node(i, name, item["op"], item["shape"], item["params"] or None, None,
-                          MappingProxyType(item["attrs"])))
+        attrs = item["attrs"]
+        if "torch_op" in attrs:
+            attrs["torch_op"] = clean(attrs["torch_op"])
+        op = clean(item["op"]) if attrs.get("generic") else item["op"]
+        nodes.append(Node(i, name, op, item["shape"], item["params"] or None, None, MappingProxyType(attrs)))
         sources = sorted(set(item["inputs"]))
         kind = MERGE_KINDS.get(item["op"], "data")
         for k, source in enumerate(sources):
             connections.append(Connection(source, i, "data" if k == len(sources) - 1 else kind))
+    return Graph(tuple(nodes), tuple(connections), _groups(items))
+
+
+def _groups(items: list[dict[str, Any]]) -> tuple[Group, ...]:
+    """A group per module path whose operations are consecutive, nested as the modules are: a
+    span that would cross one kept before it, or repeat it (a module wrapping one other), is
+    left out. One pass in (first, -last) order with the open groups on a stack: the kept groups
+    that overlap a new one are those on it, the innermost on top."""
     spans: dict[str, list[int]] = {}
     for i, item in enumerate(items):
         for path in item["stack"]:
@@ -419,11 +491,15 @@ def _graph(items: list[dict[str, Any]]) -> Graph:
         if len(members) >= 2 and last - first + 1 == len(members):
             kind = (items[first].get("types") or {}).get(path, "")
             label = f"{path} ({kind.rsplit('.', 1)[-1]})" if kind else path
-            groups.append(Group(first, last, label))
+            groups.append(Group(first, last, clean(label)))
     groups.sort(key=lambda g: (g.first, -g.last))
     kept: list[Group] = []
-    for g in groups:  # the hierarchy nests; a repeated span (a module wrapping one other) once
-        if all(not g.overlaps(h) or g.contains(h) or h.contains(g) for h in kept) and \
-                all((h.first, h.last) != (g.first, g.last) for h in kept):
-            kept.append(g)
-    return Graph(tuple(nodes), tuple(connections), tuple(kept))
+    open_: list[Group] = []
+    for g in groups:
+        while open_ and open_[-1].last < g.first:
+            open_.pop()
+        if open_ and (not open_[-1].contains(g) or (open_[-1].first, open_[-1].last) == (g.first, g.last)):
+            continue
+        kept.append(g)
+        open_.append(g)
+    return tuple(kept)

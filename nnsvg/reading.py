@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import NnsvgError, SpecError
@@ -28,11 +30,13 @@ def size_text(limit: int) -> str:
     return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 2**10} KB"
 
 
-def read_regular(path: str | os.PathLike[str], limit: int, what: str,
-                 error: type[NnsvgError] = SpecError) -> bytes:
-    """The bytes of the regular file at ``path``, or ``error`` naming ``what`` ("spec file",
-    "input_image", …): when it is not a regular file, cannot be read, or holds more than
-    ``limit`` bytes."""
+@contextmanager
+def open_regular(path: str | os.PathLike[str], limit: int, what: str,
+                 error: type[NnsvgError] = SpecError) -> Iterator[tuple[int, int]]:
+    """The open descriptor of the regular file at ``path`` and the size it has, closed on exit; or
+    ``error`` naming ``what``: when it is not a regular file, cannot be opened, or is larger than
+    ``limit`` (refused unread: a sparse file of a terabyte reads nothing). A caller that reads
+    more than the size given must stop at ``limit`` itself (the file may grow)."""
     shown = shown_path(os.fspath(path))
     try:
         fd = os.open(path, _FLAGS)
@@ -42,27 +46,44 @@ def read_regular(path: str | os.PathLike[str], limit: int, what: str,
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise error(f"cannot read {what} {shown}: {reason}") from None
     try:
-        info = os.fstat(fd)
+        try:
+            info = os.fstat(fd)
+        except OSError as exc:
+            raise error(f"cannot read {what} {shown}: {exc.strerror or exc}") from None
         if not stat.S_ISREG(info.st_mode):
             kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
             raise error(f"{what} {shown} is {kind}, not a file")
-        too_big = f"{what} {shown} is larger than {size_text(limit)}, more than any figure needs"
-        if info.st_size > limit:  # refused unread (a sparse file of a terabyte reads nothing)
-            raise error(too_big)
-        # the size it claims (+ 1 byte, to see it grew) in one read and one buffer; more only if it grew
-        chunks = [os.read(fd, info.st_size + 1)]
-        size = len(chunks[0])
-        while chunks[-1] and size <= limit:
-            chunks.append(os.read(fd, min(1 << 20, limit + 1 - size)))
-            size += len(chunks[-1])
-        if size > limit:
-            raise error(too_big)
-        chunks = [chunk for chunk in chunks if chunk]
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    except OSError as exc:
-        raise error(f"cannot read {what} {shown}: {exc.strerror or exc}") from None
+        if info.st_size > limit:
+            raise error(too_big(what, shown, limit))
+        yield fd, info.st_size
     finally:
         os.close(fd)
+
+
+def too_big(what: str, shown: str, limit: int) -> str:
+    return f"{what} {shown} is larger than {size_text(limit)}, more than any figure needs"
+
+
+def read_regular(path: str | os.PathLike[str], limit: int, what: str,
+                 error: type[NnsvgError] = SpecError) -> bytes:
+    """The bytes of the regular file at ``path``, or ``error`` naming ``what`` ("spec file",
+    "input_image", …): when it is not a regular file, cannot be read, or holds more than
+    ``limit`` bytes."""
+    shown = shown_path(os.fspath(path))
+    with open_regular(path, limit, what, error) as (fd, claimed):
+        try:
+            # the size it claims (+ 1 byte, to see it grew) in one read and one buffer; more only if it grew
+            chunks = [os.read(fd, claimed + 1)]
+            size = len(chunks[0])
+            while chunks[-1] and size <= limit:
+                chunks.append(os.read(fd, min(1 << 20, limit + 1 - size)))
+                size += len(chunks[-1])
+        except OSError as exc:
+            raise error(f"cannot read {what} {shown}: {exc.strerror or exc}") from None
+        if size > limit:
+            raise error(too_big(what, shown, limit))
+        chunks = [chunk for chunk in chunks if chunk]
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def same_file(a: str, b: str) -> bool:

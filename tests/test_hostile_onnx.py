@@ -438,6 +438,7 @@ def external_model(tmp_path: Path, location: str, small: bool) -> Path:
     return save(tmp_path / "models", model, f"{'small' if small else 'big'}.onnx")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
 @pytest.mark.parametrize("small", [True, False], ids=["small-tensors", "big-tensors"])
 def test_external_data_is_never_read(tmp_path: Path, small: bool) -> None:
     """Tensors stored "elsewhere" name a file by ``location``: nnsvg never opens it. Each
@@ -451,6 +452,10 @@ def test_external_data_is_never_read(tmp_path: Path, small: bool) -> None:
         code, err, _, _ = measured("import", path, "--params", "-o", tmp_path / "a.svg", timeout=60)
         assert code == 0, err
         assert "note: 18 parameters in total" in err, err  # 4 × 3 made by the ConstantOfShape, 3 × 2 in D
+    named = tmp_path / "fifo.onnx"  # and the model itself: only a regular file is read
+    named.symlink_to(fifo)
+    code, err, _, _ = measured("import", named, "-o", tmp_path / "a.svg", timeout=60)
+    assert code == 2 and "is a FIFO (a named pipe), not a file" in err, err
 
 
 # --- class 15: the graph's size ----------------------------------------------------------------------

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import NnsvgError, SpecError
@@ -28,12 +30,14 @@ def size_text(limit: int) -> str:
     return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 2**10} KB"
 
 
-def open_regular(path: str | os.PathLike[str], what: str, error: type[NnsvgError] = SpecError,
-                 limit: int | None = None) -> int:
-    """A descriptor open for reading on the regular file at ``path`` (the caller closes it), or
+@contextmanager
+def open_regular(path: str | os.PathLike[str], limit: int | None, what: str,
+                 error: type[NnsvgError] = SpecError) -> Iterator[tuple[int, int]]:
+    """The open descriptor of the regular file at ``path`` and the size it has, closed on exit; or
     ``error`` naming ``what``: when it is missing or cannot be opened, is not a regular file (a
-    FIFO, a device, a directory: told at once, never read or waited on) or, with ``limit``,
-    claims more than ``limit`` bytes."""
+    FIFO, a device, a directory: told at once, never read or waited on) or is larger than
+    ``limit`` (refused unread: a sparse file of a terabyte reads nothing; None: no limit). A
+    caller that reads more than the size given must stop at ``limit`` itself (the file may grow)."""
     shown = shown_path(os.fspath(path))
     try:
         fd = os.open(path, _FLAGS)
@@ -43,19 +47,21 @@ def open_regular(path: str | os.PathLike[str], what: str, error: type[NnsvgError
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise error(f"cannot read {what} {shown}: {reason}") from None
     try:
-        info = os.fstat(fd)
+        try:
+            info = os.fstat(fd)
+        except OSError as exc:
+            raise error(f"cannot read {what} {shown}: {exc.strerror or exc}") from None
         if not stat.S_ISREG(info.st_mode):
             kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
             raise error(f"{what} {shown} is {kind}, not a file")
-        if limit is not None and info.st_size > limit:  # refused unread (a sparse terabyte reads nothing)
-            raise error(_too_big(what, shown, limit))
-    except BaseException:
+        if limit is not None and info.st_size > limit:
+            raise error(too_big(what, shown, limit))
+        yield fd, info.st_size
+    finally:
         os.close(fd)
-        raise
-    return fd
 
 
-def _too_big(what: str, shown: str, limit: int) -> str:
+def too_big(what: str, shown: str, limit: int) -> str:
     return f"{what} {shown} is larger than {size_text(limit)}, more than any figure needs"
 
 
@@ -65,22 +71,20 @@ def read_regular(path: str | os.PathLike[str], limit: int, what: str,
     "input_image", …): when it is not a regular file, cannot be read, or holds more than
     ``limit`` bytes."""
     shown = shown_path(os.fspath(path))
-    fd = open_regular(path, what, error, limit)
-    try:
-        # the size it claims (+ 1 byte, to see it grew) in one read and one buffer; more only if it grew
-        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
-        size = len(chunks[0])
-        while chunks[-1] and size <= limit:
-            chunks.append(os.read(fd, min(1 << 20, limit + 1 - size)))
-            size += len(chunks[-1])
+    with open_regular(path, limit, what, error) as (fd, claimed):
+        try:
+            # the size it claims (+ 1 byte, to see it grew) in one read and one buffer; more only if it grew
+            chunks = [os.read(fd, claimed + 1)]
+            size = len(chunks[0])
+            while chunks[-1] and size <= limit:
+                chunks.append(os.read(fd, min(1 << 20, limit + 1 - size)))
+                size += len(chunks[-1])
+        except OSError as exc:
+            raise error(f"cannot read {what} {shown}: {exc.strerror or exc}") from None
         if size > limit:
-            raise error(_too_big(what, shown, limit))
+            raise error(too_big(what, shown, limit))
         chunks = [chunk for chunk in chunks if chunk]
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    except OSError as exc:
-        raise error(f"cannot read {what} {shown}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
 
 
 def same_file(a: str, b: str) -> bool:

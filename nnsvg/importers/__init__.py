@@ -88,7 +88,8 @@ def load(path: str | os.PathLike[str], notes: list[str] | None = None) -> Graph:
     reader = import_module(f"{__name__}.{module}")  # cheap: the format's library is imported when reading
     # a FIFO, a device, a directory or a missing file is told before the library's import (seconds
     # for torch), as is a file over the reader's size limit
-    os.close(open_regular(path, "model", limit=getattr(reader, "MAX_MODEL_BYTES", None)))
+    with open_regular(path, getattr(reader, "MAX_MODEL_BYTES", None), "model"):
+        pass
     graph: Graph = getattr(reader, "read_file", reader.read)(path, notes)
     return graph
 

@@ -115,7 +115,7 @@ def opened(path: str | os.PathLike[str]) -> Iterator[Program]:
     """The program saved at ``path``, its weights readable until the block ends; a ``SpecError``
     (one line) for anything that is not an archive this reader can take within its limits."""
     shown = shown_path(os.fspath(path))
-    with os.fdopen(open_regular(path, "model"), "rb") as file:
+    with open_regular(path, None, "model") as (fd, _), os.fdopen(os.dup(fd), "rb") as file:
         archive = _Archive(file, shown)
         data = archive.json(archive.model, MAX_JSON_BYTES)
         try:

@@ -19,6 +19,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -503,3 +504,70 @@ def test_fonttools_log_lines_never_reach_stderr(tmp_path: Path, sources: dict[st
         done = subprocess.run([sys.executable, "-m", "nnsvg", "fcnn", "3", "4", "--set", f"text.family={font}, serif",
                                *extra], capture_output=True, text=True, timeout=60)
         assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
+# --- signals while cairo writes ---------------------------------------------------------------
+
+BIG = ["fcnn", "500", "500", "500", "--max-nodes", "0"]  # 500,000 edges: seconds of drawing and writing
+
+
+def start_big(target: Path, temp: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "nnsvg", *BIG, "-o", str(target)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)})
+
+
+@pytest.fixture(scope="module")
+def big_run_time(tmp_path_factory: pytest.TempPathFactory) -> dict[str, float]:
+    """Seconds an unsignalled run of the big figure takes here, as PDF and as EPS."""
+    times = {}
+    for fmt in ("pdf", "eps"):
+        folder = tmp_path_factory.mktemp(fmt)
+        start = time.monotonic()
+        process = start_big(folder / f"net.{fmt}", folder)
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        times[fmt] = time.monotonic() - start
+    return times
+
+
+@pytest.mark.parametrize(("signum", "fmt", "when"), [
+    (signal.SIGTERM, "pdf", 0.15), (signal.SIGTERM, "pdf", 0.35), (signal.SIGTERM, "pdf", 0.55),
+    (signal.SIGTERM, "pdf", 0.7), (signal.SIGTERM, "pdf", 0.85), (signal.SIGTERM, "eps", 0.35),
+    (signal.SIGTERM, "eps", 0.6), (signal.SIGTERM, "eps", 0.85), (signal.SIGINT, "pdf", 0.6),
+    (signal.SIGINT, "eps", 0.7),
+])
+def test_signal_while_cairo_writes(tmp_path: Path, big_run_time: dict[str, float], signum: int, fmt: str,
+                                   when: float) -> None:
+    """A signal at ``when`` of the run's time: the signal's exception used to be raised inside
+    cffi's callback that cairo calls to write the stream (the later half of the run), so cffi
+    printed "Exception ignored from cffi callback" and a traceback, cairo failed, nnsvg exited
+    2. Now: one line, 143 or 130, the old file untouched, nothing left over (in the output's
+    folder or the temporary folder), or, when it finished first, the whole new figure."""
+    target = tmp_path / "out" / f"net.{fmt}"
+    target.parent.mkdir()
+    target.write_bytes(b"old figure")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = start_big(target, temp)
+    time.sleep(when * big_run_time[fmt])
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=300)
+    stopped = {signal.SIGINT: 130, signal.SIGTERM: 143}[signum]
+    if process.returncode == 0:  # it finished first: the new figure is whole
+        assert target.read_bytes()[:4] in (b"%PDF", b"%!PS")
+    else:
+        assert process.returncode == stopped, (process.returncode, err)
+        assert err == {signal.SIGINT: "error: interrupted\n", signal.SIGTERM: "error: terminated\n"}[signum]
+        assert target.read_bytes() == b"old figure"
+    assert [p.name for p in target.parent.iterdir()] == [target.name]
+    assert list(temp.iterdir()) == []
+
+
+def test_cairo_output_is_unchanged_by_the_scratch_file(tmp_path: Path) -> None:
+    """PDF, EPS and PNG come out as before cairo wrote them through a temporary file."""
+    import nnsvg
+
+    diagram = nnsvg.fcnn([3, 4, 2])
+    for fmt, magic in (("pdf", b"%PDF"), ("eps", b"%!PS"), ("ps", b"%!PS"), ("png", b"\x89PNG")):
+        data = diagram.to_bytes(fmt)
+        assert data.startswith(magic) and data == diagram.to_bytes(fmt)

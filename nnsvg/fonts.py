@@ -11,7 +11,9 @@ widths) are measured from that table: the default themes need neither fontconfig
 and measure exactly as before. Anything else is read with fontTools, imported on first use.
 
 A named family that resolves to nothing gives a note naming the font used instead (from the
-list's class: a serif request falls back to a serif). Without fontconfig (macOS without
+list's class: a serif request falls back to a serif), and so does a font file path where there is
+no file; a font file that is there but cannot be used (damaged, a folder, a FIFO) is an error
+naming it (``nnsvg.fontfile`` opens every font file). Without fontconfig (macOS without
 Homebrew's fontconfig, say) only the DejaVu families and font file paths resolve; the note says so.
 """
 
@@ -19,11 +21,15 @@ from __future__ import annotations
 
 import bisect
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TypedDict
+
+from . import fontfile
+from .errors import ThemeError
 
 GENERICS = {"serif": "serif", "sans-serif": "sans-serif", "monospace": "monospace", "cursive": "serif",
             "fantasy": "serif", "system-ui": "sans-serif", "ui-serif": "serif", "ui-sans-serif": "sans-serif",
@@ -92,34 +98,45 @@ def _metrics(font: Font) -> Metrics:
                 widths[first + offset] = advance / upm
         return Metrics(float(entry["ascent"]) / upm, -float(entry["descent"]) / upm, widths)
     assert font.path is not None
-    tt = _ttfont(font.path, font.index)
-    upm = float(tt["head"].unitsPerEm)
-    hmtx = tt["hmtx"]
-    widths = {cp: hmtx[name][0] / upm for cp, name in (tt.getBestCmap() or {}).items()}
-    return Metrics(float(tt["hhea"].ascent) / upm, -float(tt["hhea"].descent) / upm, widths)
+    return _file_metrics(font.path, font.index)
+
+
+def _file_metrics(path: str, index: int) -> Metrics:
+    """The metrics of a font file, read with fontTools (every failure one error naming the file)."""
+    tt = _ttfont(path, index).tt
+    with fontfile.reading(path):
+        upm = float(tt["head"].unitsPerEm)
+        advances = tt["hmtx"].metrics
+        widths: dict[int, float] = {}
+        for cp, name in (tt.getBestCmap() or {}).items():
+            if name not in advances:
+                raise fontfile.Damaged(f"its 'cmap' table maps U+{cp:04X} to a glyph it does not have")
+            widths[cp] = advances[name][0] / upm
+        return Metrics(float(tt["hhea"].ascent) / upm, -float(tt["hhea"].descent) / upm, widths)
 
 
 @cache
-def _ttfont(path: str, index: int) -> Any:
-    from fontTools.ttLib import TTFont
-
-    return TTFont(path, fontNumber=index, lazy=True)
+def _ttfont(path: str, index: int) -> fontfile.Opened:
+    """The checked font file, read lazily by fontTools (``nnsvg.fontfile``)."""
+    return fontfile.open_font(path, index)
 
 
 def font_file(path: str) -> tuple[Font | None, str]:
-    """The font of a file path (its family name read from the file), or None and why not."""
-    file = Path(path).expanduser()
-    if not file.is_file():
-        return None, "no such file"
+    """The font of a file path (its family name read from the file), or None and why not (no
+    such file: a font of another machine, as a family that is not installed); a ThemeError
+    naming the file when it is there but is not a font nnsvg can read."""
     try:
-        tt = _ttfont(str(file.resolve()), 0)
-        name = tt["name"].getBestFamilyName() or file.stem
-        tt["hmtx"]  # a font without advance widths cannot be measured: fail here, not while drawing
-    except Exception as exc:  # fontTools reports bad files as assorted exception types
-        return None, f"not a font fontTools can read ({type(exc).__name__})"
-    family = str(name)
+        file = Path(path).expanduser()
+    except RuntimeError:  # ~name of no such user
+        return None, "no such user"
+    if not os.path.lexists(file):
+        return None, "no such file"
+    absolute = os.path.abspath(file)  # as written (links kept): an error names the file the user named
+    family = _ttfont(absolute, 0).family or file.stem
     table = family if family in TABLE_FAMILIES and _is_table_file(file, family) else None
-    return Font(family, str(file.resolve()), 0, table), ""
+    font = Font(family, absolute, 0, table)
+    font.metrics  # noqa: B018  (measured now: a damaged table fails here, not while drawing)
+    return font, ""
 
 
 def _is_table_file(file: Path, family: str) -> bool:
@@ -294,6 +311,7 @@ class FontList:
     notes: list[str] = field(default_factory=list)
     _chosen: dict[int, Font | None] = field(default_factory=dict)
     _later: list[tuple[str, Font]] | None = None
+    _broken: set[Font] = field(default_factory=set)  # fallback fonts fontconfig lists that cannot be read
 
     def later(self) -> list[tuple[str, Font]]:
         """The list's names after the label font's that resolve, with their fonts."""
@@ -313,12 +331,14 @@ class FontList:
         candidates += [_font_of(m) for m in _fc_sorted(self.generic) if m.has(cp)]
         candidates += [Font(t, None, 0, t) for t in TABLE_FAMILIES]  # without fontconfig: DejaVu's table
         for font in candidates:
+            if font in self._broken:
+                continue
             try:
                 if font.covers(cp):
                     chosen = font
                     break
-            except Exception:  # a font file fontTools cannot read: the next one
-                continue
+            except ThemeError:  # a damaged font file among the machine's fonts: the next one
+                self._broken.add(font)
         self._chosen[cp] = chosen
         return chosen
 
@@ -400,6 +420,9 @@ def resolve(families: str) -> FontList:
             first, primary = index, font
             break
         unresolved.append((name, why))
+    for name in names[first + 1:] if first >= 0 else []:
+        if is_path(name):
+            resolve_name(name)  # a damaged font file of the list fails now, whether or not a glyph needs it
     if generic is None:
         head = names[0]
         generic = (class_of(head) or (None if is_path(head) else _class_by_fontconfig(head))

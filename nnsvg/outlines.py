@@ -13,42 +13,117 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from . import fonts
+from . import fontfile, fonts
 from .scene import Close, CubicTo, Group, LineTo, MoveTo, Path, QuadTo, Scene, Segment, Text
+from .text import quote
 
 Op = tuple[str, tuple[float, ...]]  # "M", "L", "Q", "C", "Z" with points in font units
+
+
+# a glyph's outline: real glyphs have hundreds of points (DejaVu's most complex, 852), CJK ones
+# a few thousand at most; a composite of composites (or a charstring of subroutines calling each
+# other twice) doubles with every level, and would draw billions
+MAX_GLYPH_POINTS = 20_000
+MAX_COMPONENT_DEPTH = 16  # real composites nest 1 to 3 deep
+# the code a CFF glyph runs, its subroutines counted at every call: 145 bytes on average in the
+# 108 CFF fonts of a TeX Live machine, 655 at most (a subroutinised CJK font's: a few KB)
+MAX_CHARSTRING_BYTES = 50_000
+MAX_SUBR_DEPTH = 10  # the CFF specification's limit on nested subroutine calls
 
 
 @cache
 def _glyph(path: str, index: int, cp: int) -> tuple[tuple[Op, ...], float]:
     """The outline of code point ``cp`` in a font file, in font units (y up), and the font's
     units per em."""
+    tt = fonts._ttfont(path, index).tt
+    with fontfile.reading(path):
+        name = (tt.getBestCmap() or {}).get(cp, ".notdef")
+    return _outline(path, index, name)
+
+
+@cache
+def _outline(path: str, index: int, name: str) -> tuple[tuple[Op, ...], float]:
+    """The outline of the glyph ``name`` (drawn once, however many characters it draws)."""
+    tt = fonts._ttfont(path, index).tt
+    with fontfile.reading(path):
+        upm = float(tt["head"].unitsPerEm)
+        ops: list[Op] = []
+        if not any(tag in tt for tag in ("glyf", "CFF ", "CFF2")):
+            raise fontfile.NotAFont("has no glyph outlines (TrueType or CFF) to draw as paths")
+        glyphs = tt.getGlyphSet()
+        if "glyf" in tt:
+            _composite_cost(tt["glyf"], name, 0, {})
+        else:
+            _budget(glyphs.charStrings[name])
+        glyphs[name].draw(_recorder(glyphs, ops))
+        return tuple(ops), upm
+
+
+def _composite_cost(glyf: Any, name: str, depth: int, costs: dict[str, int]) -> int:
+    """The points a TrueType glyph draws, its components expanded (each counted as a point too):
+    a composite nested too deep, or drawing more than MAX_GLYPH_POINTS, is refused unexpanded."""
+    if name in costs:
+        return costs[name]
+    if depth > MAX_COMPONENT_DEPTH:
+        raise fontfile.Damaged(f"its glyph {quote(name)} has components nested more than "
+                               f"{MAX_COMPONENT_DEPTH} deep (or in a loop)")
+    glyph = glyf[name]
+    if glyph.isComposite():
+        cost = sum(1 + _composite_cost(glyf, c.glyphName, depth + 1, costs) for c in glyph.components)
+    else:
+        cost = len(glyph.coordinates) if glyph.numberOfContours > 0 else 0
+    if cost > MAX_GLYPH_POINTS:
+        raise fontfile.Damaged(f"its glyph {quote(name)} has more than {MAX_GLYPH_POINTS:,} points")
+    costs[name] = cost
+    return cost
+
+
+def _budget(charstring: Any) -> None:
+    """Give a CFF charstring an interpreter that stops after MAX_CHARSTRING_BYTES of code (its
+    subroutines' counted at every call) or beyond MAX_SUBR_DEPTH nested calls."""
+    from fontTools.misc.psCharStrings import T2OutlineExtractor
+
+    class Budgeted(T2OutlineExtractor):  # type: ignore[misc]  # fontTools publishes no types
+        spent = 0
+
+        def execute(self, charString: Any) -> None:
+            code = charString.bytecode if charString.bytecode is not None else charString.program
+            self.spent += len(code or ())
+            if self.spent > MAX_CHARSTRING_BYTES:
+                raise fontfile.Damaged(f"a glyph's charstring runs more than {MAX_CHARSTRING_BYTES:,} bytes of code")
+            if self.subrLevel > MAX_SUBR_DEPTH:
+                raise fontfile.Damaged(f"a glyph's charstring nests more than {MAX_SUBR_DEPTH} subroutines")
+            super().execute(charString)
+
+    charstring.outlineExtractor = Budgeted
+
+
+def _recorder(glyphs: Any, ops: list[Op]) -> Any:
+    """A pen recording a glyph's outline into ``ops``, at most MAX_GLYPH_POINTS of them."""
     from fontTools.pens.basePen import BasePen
 
-    tt = fonts._ttfont(path, index)
-    upm = float(tt["head"].unitsPerEm)
-    name = (tt.getBestCmap() or {}).get(cp, ".notdef")
-    ops: list[Op] = []
+    def add(op: Op) -> None:
+        if len(ops) >= MAX_GLYPH_POINTS:
+            raise fontfile.Damaged(f"a glyph has more than {MAX_GLYPH_POINTS:,} points")
+        ops.append(op)
 
     class Recorder(BasePen):  # type: ignore[misc]  # fontTools publishes no types
         def _moveTo(self, pt: Any) -> None:
-            ops.append(("M", (pt[0], pt[1])))
+            add(("M", (pt[0], pt[1])))
 
         def _lineTo(self, pt: Any) -> None:
-            ops.append(("L", (pt[0], pt[1])))
+            add(("L", (pt[0], pt[1])))
 
         def _curveToOne(self, p1: Any, p2: Any, p3: Any) -> None:
-            ops.append(("C", (p1[0], p1[1], p2[0], p2[1], p3[0], p3[1])))
+            add(("C", (p1[0], p1[1], p2[0], p2[1], p3[0], p3[1])))
 
         def _qCurveToOne(self, p1: Any, p2: Any) -> None:
-            ops.append(("Q", (p1[0], p1[1], p2[0], p2[1])))
+            add(("Q", (p1[0], p1[1], p2[0], p2[1])))
 
         def _closePath(self) -> None:
-            ops.append(("Z", ()))
+            add(("Z", ()))
 
-    glyphs = tt.getGlyphSet()
-    glyphs[name].draw(Recorder(glyphs))
-    return tuple(ops), upm
+    return Recorder(glyphs)
 
 
 @cache

@@ -44,6 +44,9 @@ def open_regular(path: str | os.PathLike[str], limit: int | None, what: str,
     except IsADirectoryError:
         raise error(f"{what} {shown} is a directory") from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        kind = _kind(path) if isinstance(exc, OSError) else None
+        if kind is not None:  # a socket cannot be opened at all: say what it is
+            raise error(f"{what} {shown} is {kind}, not a file") from None
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise error(f"cannot read {what} {shown}: {reason}") from None
     try:
@@ -59,6 +62,15 @@ def open_regular(path: str | os.PathLike[str], limit: int | None, what: str,
         yield fd, info.st_size
     finally:
         os.close(fd)
+
+
+def _kind(path: str | os.PathLike[str]) -> str | None:
+    """What the path is when it is there but not a regular file (a socket, a device), else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
 def too_big(what: str, shown: str, limit: int) -> str:

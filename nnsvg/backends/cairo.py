@@ -16,7 +16,8 @@ import re
 import struct
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .. import colors
@@ -257,8 +258,48 @@ def _png(item: Image) -> bytes:
     return data
 
 
+@contextmanager
+def _scratch() -> Iterator[tuple[str, Callable[[], bytes]]]:
+    """A temporary file that cairo reads or writes by name, and a reader of its bytes; removed
+    on the way out, whatever happens. cairo is never handed a Python file object: it would call
+    back into Python (cffi) to read or write it, and the ``Interrupted`` a signal raises there
+    (``nnsvg.entry``) cannot pass through C: cffi prints it as "Exception ignored" and cairo
+    fails with a write error. With a file name, cairo runs C alone; the signal's exception is
+    raised in nnsvg's own code once cairo returns."""
+    import tempfile
+
+    from ..export import _signals_held
+
+    name, file = "", None
+    try:
+        with _signals_held():  # made and named at once: a signal cannot leave it behind unnamed
+            fd, name = tempfile.mkstemp(prefix="nnsvg-", suffix=".part")
+            file = opened = os.fdopen(fd, "r+b")
+
+        def read() -> bytes:
+            opened.seek(0)
+            return opened.read()
+
+        yield name, read
+    finally:
+        if file is not None:
+            file.close()
+        if name:
+            _unlink(name)
+
+
+def _unlink(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:  # gone already (unlinked once cairo opened it), or open elsewhere on Windows
+        pass
+
+
 def _image_surface(cairo: Any, png: bytes) -> Any:
-    return cairo.ImageSurface.create_from_png(io.BytesIO(png))
+    with _scratch() as (name, _):
+        with open(name, "wb") as file:
+            file.write(png)
+        return cairo.ImageSurface.create_from_png(name)
 
 
 def _image(ctx: Any, cairo: Any, item: Image) -> None:
@@ -472,29 +513,45 @@ def _draw(ctx: Any, cairo: Any, item: Any, raster: bool) -> None:
 
 def render(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:
     """The scene as PDF, PNG, PS or EPS bytes: the page is the scene's page (PDF/PS in points,
-    1 px = 0.75 pt; PNG width × scale pixels), or the physical size it was laid out for."""
+    1 px = 0.75 pt; PNG width × scale pixels), or the physical size it was laid out for. cairo
+    writes a temporary file by name (``_scratch`` says why), read back when it is done."""
     cairo = _cairo()
-    page = scene.page()
+    if fmt not in ("png", "pdf", "ps", "eps"):
+        raise ExportError(f"the cairo backend does not write '{fmt}'")
     width, height = scene.size()  # output px: the page, or the physical size it was laid out for
-    out = io.BytesIO()
+    with _scratch() as (name, read):
+        surface, units = _surface(cairo, fmt, name, width, height, scale)
+        _paint(cairo.Context(surface), cairo, scene, fmt, units * scene.unit_scale())
+        if fmt == "png":
+            surface.write_to_png(name)
+        surface.finish()
+        data = read()
     if fmt == "png":
-        surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, round(width * scale), round(height * scale))
-        units = scale
-    elif fmt == "pdf":
-        surface = cairo.PDFSurface(out, width * PT_PER_PX, height * PT_PER_PX)
+        return with_dpi(data, scale * CSS_DPI)
+    data = reproducible(data, fmt)
+    return with_page_box(data, width * PT_PER_PX, height * PT_PER_PX) if fmt in ("ps", "eps") else data
+
+
+def _surface(cairo: Any, fmt: str, name: str, width: float, height: float, scale: float) -> tuple[Any, float]:
+    """The cairo surface of ``fmt`` (a vector one writing the file ``name``), and its units per px."""
+    if fmt == "png":
+        return cairo.ImageSurface(cairo.FORMAT_ARGB32, round(width * scale), round(height * scale)), scale
+    if fmt == "pdf":
+        surface = cairo.PDFSurface(name, width * PT_PER_PX, height * PT_PER_PX)
         if hasattr(surface, "set_metadata"):  # cairo 1.16+; older ones get the date replaced below
             stamp = time.gmtime(build_time())
             surface.set_metadata(cairo.PDF_METADATA_CREATE_DATE, time.strftime("%Y-%m-%dT%H:%M:%SZ", stamp))
-        units = PT_PER_PX
-    elif fmt in ("ps", "eps"):
-        surface = cairo.PSSurface(out, width * PT_PER_PX, height * PT_PER_PX)
-        surface.set_eps(fmt == "eps")
-        units = PT_PER_PX
     else:
-        raise ExportError(f"the cairo backend does not write '{fmt}'")
-    ctx = cairo.Context(surface)
+        surface = cairo.PSSurface(name, width * PT_PER_PX, height * PT_PER_PX)
+        surface.set_eps(fmt == "eps")
+    _unlink(name)  # cairo has the file open: on POSIX no name is left behind even if nnsvg is killed
+    return surface, PT_PER_PX
+
+
+def _paint(ctx: Any, cairo: Any, scene: Scene, fmt: str, units: float) -> None:
+    """The scene drawn on ``ctx``, ``units`` device units per px."""
+    page = scene.page()
     ctx.set_miter_limit(SVG_MITER_LIMIT)
-    units *= scene.unit_scale()
     ctx.scale(units, units)
     ctx.translate(-page.x0, -page.y0)
     if scene.background != "none":
@@ -506,13 +563,6 @@ def render(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:
     else:
         for group in scene.groups:
             _draw(ctx, cairo, group, raster=fmt == "png")
-    if fmt == "png":
-        surface.write_to_png(out)
-        surface.finish()
-        return with_dpi(out.getvalue(), scale * CSS_DPI)
-    surface.finish()
-    data = reproducible(out.getvalue(), fmt)
-    return with_page_box(data, width * PT_PER_PX, height * PT_PER_PX) if fmt in ("ps", "eps") else data
 
 
 CSS_DPI = 96.0  # a px is 1/96 in: a PNG at scale s is 96 × s dots per inch

@@ -8,6 +8,7 @@ output named ``name`` (the first is that file itself, the others lie beside it).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -242,18 +243,32 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+def _discard(fd: int, temp: str) -> None:
+    """Close (when still open) and remove a temporary file that was not renamed into place."""
+    with contextlib.suppress(OSError):
+        if fd >= 0:
+            os.close(fd)
+    with contextlib.suppress(OSError):
+        if temp:
+            os.unlink(temp)
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> Path:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place: the
     old file stays whole until the new one is complete, and no partial file is left."""
     target = check_target(path)
-    with _signals_held():  # a signal cannot fall between making the temporary file and the try
-        try:
-            mode = target.stat().st_mode & 0o777 if target.exists() else _new_file_mode()
-            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-        except OSError as exc:
-            raise ExportError(f"cannot write '{path}': {exc.strerror or exc}") from None
+    fd, temp = -1, ""
     try:
+        # a signal held while the temporary file is made is delivered when the hold ends: inside
+        # this try, so the file it made is removed
+        with _signals_held():
+            try:
+                mode = target.stat().st_mode & 0o777 if target.exists() else _new_file_mode()
+                fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+            except OSError as exc:
+                raise ExportError(f"cannot write '{path}': {exc.strerror or exc}") from None
         with os.fdopen(fd, "wb") as handle:
+            fd = -1  # the handle owns it now
             if isinstance(data, bytes):
                 handle.write(data)
             else:  # chunks, produced while writing: a failure midway still leaves no trace
@@ -262,10 +277,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) ->
         os.chmod(temp, mode)
         os.replace(temp, target)
     except BaseException as exc:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+        _discard(fd, temp)
         if isinstance(exc, OSError):
             raise ExportError(f"cannot write '{path}': {exc.strerror or exc}") from None
         raise

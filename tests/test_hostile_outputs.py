@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -424,3 +426,35 @@ def test_a_model_file_is_an_input_of_the_api_too(tmp_path: Path) -> None:
     with pytest.raises(nnsvg.ExportError, match="is the model file being drawn"):
         drawn.save(link)
     assert model.read_bytes() == model_bytes() and link.is_symlink()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("data", [b"new", [b"n", b"e", b"w"]], ids=["bytes", "chunks"])
+def test_a_signal_held_while_the_temporary_file_is_made_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signum: int, data: bytes | list[bytes]) -> None:
+    """The signal arrives while write_atomic holds signals back to make its temporary file: it is
+    delivered when the hold ends, and the file it made is removed, the target untouched."""
+    import tempfile
+
+    from nnsvg import entry, export
+    from nnsvg.errors import Interrupted
+
+    made = tempfile.mkstemp
+
+    def mkstemp_then_signal(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        result = made(*args, **kwargs)
+        os.kill(os.getpid(), signum)  # pending: SIGINT and SIGTERM are blocked here
+        return result
+
+    target = tmp_path / "fig.svg"
+    target.write_bytes(b"old")
+    previous = {s: signal.signal(s, entry._raise) for s in (signal.SIGINT, signal.SIGTERM)}
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_signal)
+    try:
+        with pytest.raises(Interrupted):
+            export.write_atomic(target, data)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.svg"]

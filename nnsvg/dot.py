@@ -125,7 +125,7 @@ def write(spec: Spec, options: dict[str, Any] | None = None) -> str:
 
 _TOKEN = re.compile(r"""
     (?P<space>\s+|//[^\n]*|\#[^\n]*|/\*.*?\*/)
-  | (?P<string>"[^"\\]*(?:\\.[^"\\]*)*")
+  | (?P<string>"(?:[^"\\]++|\\.)*+")
   | (?P<html><)
   | (?P<id>-?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)|[A-Za-z_\u0080-\U0010ffff][A-Za-z_0-9\u0080-\U0010ffff]*)
   | (?P<edge>->|--)

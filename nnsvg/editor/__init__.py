@@ -157,7 +157,9 @@ def locate(message: str, text: str) -> tuple[str | None, int | None]:
     return None, None
 
 
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string (its escapes included)
+# a JSON string, its escapes included (possessive: a repeated group that may backtrack keeps a
+# frame per repetition, 100 MB for a string of a million escapes)
+_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 

@@ -5,6 +5,7 @@ reader is linear in nodes, edges, label and id length, and bounded in subgraph n
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -52,7 +53,8 @@ def fan_in(n: int) -> Data:
 
 def wide(n: int) -> Data:
     """A concat of ``n`` inputs of the network side by side."""
-    return {"style": "blocks", "layers": [{"op": "input", "inputs": []}] * n + [{"op": "concat", "inputs": list(range(n))}]}
+    return {"style": "blocks",
+            "layers": [{"op": "input", "inputs": []}] * n + [{"op": "concat", "inputs": list(range(n))}]}
 
 
 def nested(n: int) -> Data:
@@ -83,18 +85,18 @@ def counting() -> Iterator[dict[str, Any]]:
         seen.update(boxes=len(boxes), edges=edges, out=out)
         return out
 
-    layered.layout = spy  # type: ignore[assignment]
+    layered.layout = spy
     try:
         yield seen
     finally:
-        layered.layout = original  # type: ignore[assignment]
+        layered.layout = original
 
 
 def size(seen: dict[str, Any]) -> int:
     """The layout's nodes and edges: its boxes, its edges, and the rows its edges pass."""
-    ranks = seen["out"].ranks
-    steps = sum(abs(ranks[e.target] - ranks[e.source]) for e in seen["edges"])
-    return int(seen["boxes"]) + len(seen["edges"]) + steps
+    ranks: list[int] = seen["out"].ranks
+    edges: list[layered.Edge] = seen["edges"]
+    return int(seen["boxes"]) + len(edges) + sum(abs(ranks[e.target] - ranks[e.source]) for e in edges)
 
 
 def work(data: Data) -> tuple[int, int, float]:
@@ -235,7 +237,8 @@ def dot_clusters(n: int) -> str:  # n nodes, each in a cluster of its own inside
 
 
 @pytest.mark.parametrize(("text", "count"), [
-    pytest.param(dot_nodes(50_000), 50_000, id="nodes-50000"), pytest.param(dot_edges(50_000), 50_000, id="edges-50000"),
+    pytest.param(dot_nodes(50_000), 50_000, id="nodes-50000"),
+    pytest.param(dot_edges(50_000), 50_000, id="edges-50000"),
     pytest.param(dot_clusters(20_000), 20_000, id="clusters-20000")])
 def test_dot_reads_many_nodes_in_linear_time(text: str, count: int) -> None:
     """50,000 nodes took 22 s (each node looked up in a list of the nodes seen); now ~2 s."""
@@ -318,7 +321,7 @@ def test_long_ids_and_values_read_in_linear_memory(length: int) -> None:
     for text in ('digraph { graph [style="blocks"]; ' + "L" * length + ' [size="relu"]; }',
                  'digraph { graph [style="blocks"]; "' + "q" * length + '" [size="relu"]; }',
                  'digraph { graph [style="blocks"]; a [size="' + "r" * length + '"]; }'):
-        assert peak_mb(lambda text=text: dot.read(text)) < 30
+        assert peak_mb(functools.partial(dot.read, text)) < 30
 
 
 def nest(depth: int, inner: str = "L0;") -> str:

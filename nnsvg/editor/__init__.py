@@ -480,6 +480,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send(status, json.dumps(value, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
 
     def refuse(self, refused: Refused) -> None:
+        self.close_connection = True  # (a refused request's body, unread, is no next request)
         if refused.status == 308:
             self.send(308, b"", "text/plain", {"Location": str(refused)})
             return

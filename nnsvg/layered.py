@@ -14,7 +14,9 @@ The steps, each deterministic (ties broken by node index, never by hashing):
    positional encoding into ⊕) is placed *beside* that merge, in its rank.
 2. **Long edges** get a dummy node in every rank they pass; a long edge into a node that also
    has an input from the rank before it (a residual skip into ⊕ or Add & Norm) gets one more in
-   the target's own rank, so it runs beside the target and enters it from the side.
+   the target's own rank, so it runs beside the target and enters it from the side. Every step
+   after this one takes time near-linear in the boxes, edges and dummies; the dummies are capped
+   (``MAX_LANE_STEPS``), since one input feeding n layers needs n²/2 of them.
 3. **Order** within ranks: a depth-first order from the sources (the trunk first, so skips lie on
    one side), improved by barycenter sweeps that keep an order only when it has fewer crossings.
 4. **Across positions**: every rank is a row of boxes with minimum separations (boxes, lanes

@@ -300,7 +300,10 @@ LONG_LABELS = [
 @pytest.mark.parametrize(("where", "text"), LONG_LABELS, ids=[c[0] for c in LONG_LABELS])
 def test_a_long_dot_label_is_refused_in_little_memory(where: str, text: str) -> None:
     """A 1 MB label took 183 MB (the string pattern's alternation kept a frame per character);
-    now a few MB, and refused: no figure shows more than MAX_LABEL characters."""
+    now a few MB, and refused: no figure shows more than MAX_LABEL characters (a label of
+    MAX_LABEL is read)."""
+    at_limit = 'digraph { graph [style="blocks"]; L0 [size="relu", label="' + "x" * dot.MAX_LABEL + '"]; }'
+    assert dot.read(at_limit)["layers"][0]["label"] == "x" * dot.MAX_LABEL
     with pytest.raises(SpecError, match=r"^line \d+: a label of [0-9,]+ characters is more than a figure shows "
                                         rf"\(at most {dot.MAX_LABEL:,}\)$"):
         dot.read(text)
@@ -309,12 +312,7 @@ def test_a_long_dot_label_is_refused_in_little_memory(where: str, text: str) -> 
     assert time.process_time() - start < 5
 
 
-def test_a_label_at_the_limit_is_read() -> None:
-    text = 'digraph { graph [style="blocks"]; L0 [size="relu", label="' + "x" * dot.MAX_LABEL + '"]; }'
-    assert dot.read(text)["layers"][0]["label"] == "x" * dot.MAX_LABEL
-
-
-@pytest.mark.parametrize("length", [10_000, 300_000, MB - 100])
+@pytest.mark.parametrize("length", [200_000, 500_000, MB - 100])
 def test_long_ids_and_values_read_in_linear_memory(length: int) -> None:
     """An id, a quoted id and a value (not a label) of up to 1 MB: read (or refused by the spec)
     in memory a few times their size."""
@@ -328,25 +326,22 @@ def nest(depth: int, inner: str = "L0;") -> str:
     return 'digraph { graph [style="blocks"]; L0 [size="relu"]; ' + "subgraph { " * depth + inner + " }" * depth + " }"
 
 
-def test_subgraphs_nest_at_most_max_depth() -> None:
-    assert dot.read(nest(dot.MAX_DEPTH))["layers"] == ["relu"]
-    assert dot.read(nest(dot.MAX_DEPTH - 1, " ".join(f"subgraph cluster_{i} {{ L0; }}" for i in range(50))))
-
-
-@pytest.mark.parametrize("depth", [dot.MAX_DEPTH + 1, 1_000, 100_000])
+@pytest.mark.parametrize("depth", [dot.MAX_DEPTH + 1, 1_000, 40_000])
 @pytest.mark.parametrize("shape", ["subgraph {", "{", "subgraph cluster_x {"])
 def test_deeper_subgraphs_are_one_error(cli: Cli, tmp_path: Path, depth: int, shape: str) -> None:
+    """Deeper than MAX_DEPTH: one error line, fast (1,000 deep was Python's RecursionError, and
+    101 deep was read). At MAX_DEPTH, with clusters in the deepest, the file is read."""
+    assert dot.read(nest(dot.MAX_DEPTH))["layers"] == ["relu"]
+    assert dot.read(nest(dot.MAX_DEPTH - 1, " ".join(f"subgraph cluster_{i} {{ L0; }}" for i in range(50))))
     text = 'digraph { graph [style="blocks"]; L0 [size="relu"]; ' + (shape + " ") * depth + "L0;" + " }" * depth + " }"
+    assert len(text.encode()) <= files.MAX_SPEC_BYTES
     path = tmp_path / "deep.dot"
     path.write_text(text, "utf-8")
     start = time.process_time()
     code, _, err = cli("render", path, "-o", tmp_path / "out.svg")
     assert time.process_time() - start < 3
     assert code == 2 and err.count("\n") == 1, err
-    if len(text.encode()) > files.MAX_SPEC_BYTES:  # the file's own limit comes first
-        assert "larger than 1 MB" in err
-    else:
-        assert f"subgraphs nested more than {dot.MAX_DEPTH} deep" in err
+    assert f"subgraphs nested more than {dot.MAX_DEPTH} deep" in err
     assert not (tmp_path / "out.svg").exists()
 
 

@@ -21,11 +21,13 @@ chain; an edge with ``kind`` is a ``connections:`` entry. A cluster is a block, 
 consecutive layers; ``cluster_K`` keeps the block's place in the list. References come back by
 the layer's name when it has one, else by index. The reader knows the subset the writer writes
 (and GraphViz's comments, ``node``/``edge`` defaults, edge chains, ``+`` joined strings); it
-needs no library.
+needs no library. It reads in time and memory linear in the file: a label longer than
+``MAX_LABEL`` characters and subgraphs nested deeper than ``MAX_DEPTH`` are refused.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import itertools
 import json
@@ -123,16 +125,19 @@ def write(spec: Spec, options: dict[str, Any] | None = None) -> str:
 
 _TOKEN = re.compile(r"""
     (?P<space>\s+|//[^\n]*|\#[^\n]*|/\*.*?\*/)
-  | (?P<string>"(?:[^"\\]|\\.)*")
+  | (?P<string>"(?:[^"\\]++|\\.)*+")
   | (?P<html><)
   | (?P<id>-?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)|[A-Za-z_\u0080-\U0010ffff][A-Za-z_0-9\u0080-\U0010ffff]*)
   | (?P<edge>->|--)
   | (?P<punct>[{}\[\];,=:+])
+  | (?P<other>.)
 """, re.VERBOSE | re.DOTALL)
 KEYWORDS = ("strict", "graph", "digraph", "subgraph", "node", "edge")
+MAX_LABEL = 1_000  # characters: no figure shows a longer caption (a poster-wide line holds ~300)
+MAX_DEPTH = 100  # subgraphs within subgraphs: blocks nest a few deep; each level costs every node in it
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     kind: str  # "id", "string", "edge", "punct", "end"
     text: str
@@ -140,22 +145,24 @@ class Token:
 
 
 def tokens(text: str) -> Iterator[Token]:
-    pos, line = 0, 1
-    while pos < len(text):
-        match = _TOKEN.match(text, pos)
-        if match is None:
-            raise SpecError(f"line {line}: unexpected {clip(text[pos:pos + 10])!r}")
+    line = 1
+    for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         assert kind is not None
+        if kind == "other":
+            raise SpecError(f"line {line}: unexpected {clip(text[match.start():match.start() + 10])!r}")
         if kind == "html":
             raise SpecError(f"line {line}: HTML-like labels (<...>) are not read; use a quoted string")
-        if kind != "space":
-            value = match.group()
-            if kind == "string":
-                value = re.sub(r'\\(["\\])', r"\1", value[1:-1].replace("\\\n", "").replace("\\\r\n", ""))
+        if kind == "space":
+            line += text.count("\n", match.start(), match.end())
+            continue
+        value = match.group()
+        if kind == "string":
+            yield Token(kind, re.sub(r'\\(["\\])', r"\1", value[1:-1].replace("\\\n", "").replace("\\\r\n", "")),
+                        line)
+            line += value.count("\n")
+        else:
             yield Token(kind, value, line)
-        line += match.group().count("\n")
-        pos = match.end()
     yield Token("end", "", line)
 
 
@@ -167,7 +174,7 @@ class Scope:
     attrs: dict[str, str] = field(default_factory=dict)
     node_defaults: dict[str, str] = field(default_factory=dict)
     edge_defaults: dict[str, str] = field(default_factory=dict)
-    members: list[str] = field(default_factory=list)
+    members: dict[str, None] = field(default_factory=dict)  # in order of first appearance (a set)
     children: list[Scope] = field(default_factory=list)
 
 
@@ -179,13 +186,29 @@ class Parsed:
 
 
 class Parser:
+    """A recursive-descent reader of the tokens as they come (two ahead at most: a file of a
+    million tokens is never a million objects at once)."""
+
     def __init__(self, text: str) -> None:
-        self.tokens = list(tokens(text))
-        self.pos = 0
+        self.stream = tokens(text)
+        self.ahead: collections.deque[Token] = collections.deque()
+        self.last = Token("end", "", 1)  # the last token read (past the end: the end again)
+
+    def peek(self, k: int = 0) -> Token:
+        if len(self.ahead) > k:
+            return self.ahead[k]
+        while len(self.ahead) <= k:
+            self.last = next(self.stream, self.last)
+            self.ahead.append(self.last)
+        return self.ahead[k]
 
     @property
     def here(self) -> Token:
-        return self.tokens[self.pos]
+        return self.peek()
+
+    def advance(self) -> None:
+        self.peek()
+        self.ahead.popleft()
 
     def fail(self, what: str) -> SpecError:
         token = self.here
@@ -197,7 +220,7 @@ class Parser:
         if (text is not None and (token.text != text or token.kind not in ("punct", "edge", "id")))\
                 or (kind is not None and token.kind != kind):
             return None
-        self.pos += 1
+        self.advance()
         return token
 
     def expect(self, text: str) -> None:
@@ -208,7 +231,7 @@ class Parser:
         token = self.here
         if token.kind not in ("id", "string") or (token.kind == "id" and token.text.lower() in KEYWORDS):
             raise self.fail(what)
-        self.pos += 1
+        self.advance()
         text = token.text
         while token.kind == "string" and self.take("+") is not None:  # "a" + "b"
             part = self.take(kind="string")
@@ -219,7 +242,7 @@ class Parser:
 
     def keyword(self, word: str) -> bool:
         if self.here.kind == "id" and self.here.text.lower() == word:
-            self.pos += 1
+            self.advance()
             return True
         return False
 
@@ -241,11 +264,21 @@ class Parser:
         out: dict[str, str] = {}
         while self.take("[") is not None:
             while self.take("]") is None:
-                key = self.ident("an attribute name")
-                self.expect("=")
-                out[key] = self.ident(f"a value of '{key}'")
+                key, value = self.attribute()
+                out[key] = value
                 self.take(",") or self.take(";")
         return out
+
+    def attribute(self) -> tuple[str, str]:
+        """``key = value``; a label longer than any figure shows is refused here."""
+        key = self.ident("an attribute name")
+        self.expect("=")
+        line = self.here.line
+        value = self.ident(f"a value of '{key}'")
+        if key == "label" and len(value) > MAX_LABEL:
+            raise SpecError(f"line {line}: a label of {len(value):,} characters is more than a figure shows "
+                            f"(at most {MAX_LABEL:,})")
+        return key, value
 
     def statements(self, parsed: Parsed, scopes: list[Scope]) -> None:
         scope = scopes[-1]
@@ -256,13 +289,14 @@ class Parser:
                 continue
             if self.keyword("subgraph") or self.here.text == "{":
                 name = self.ident("a subgraph name") if self.here.kind in ("id", "string") else ""
+                if len(scopes) > MAX_DEPTH:
+                    raise SpecError(f"line {self.here.line}: subgraphs nested more than {MAX_DEPTH} deep "
+                                    "(blocks nest a few deep)")
                 self.expect("{")
                 child = Scope(name, node_defaults=dict(scope.node_defaults),
                               edge_defaults=dict(scope.edge_defaults))
                 scope.children.append(child)
-                self.statements(parsed, [*scopes, child])
-                for outer in scopes:
-                    outer.members.extend(m for m in child.members if m not in outer.members)
+                self.statements(parsed, [*scopes, child])  # (its nodes are every outer scope's too: node_id)
                 if self.here.kind == "edge":
                     raise self.fail("a node (an edge from a subgraph is not read)")
                 continue
@@ -281,16 +315,14 @@ class Parser:
         if node not in parsed.nodes:
             parsed.nodes[node] = dict(scopes[-1].node_defaults)
         for scope in scopes:
-            if node not in scope.members:
-                scope.members.append(node)
+            scope.members.setdefault(node)
         return node
 
     def node_or_edge(self, parsed: Parsed, scopes: list[Scope]) -> None:
         if self.here.kind == "id" or self.here.kind == "string":
-            if self.tokens[self.pos + 1].text == "=" and self.tokens[self.pos + 1].kind == "punct":
-                key = self.ident("an attribute name")
-                self.expect("=")
-                scopes[-1].attrs[key] = self.ident(f"a value of '{key}'")
+            if self.peek(1).text == "=" and self.peek(1).kind == "punct":
+                key, value = self.attribute()
+                scopes[-1].attrs[key] = value
                 return
         chain = [self.node_id(parsed, scopes)]
         while True:

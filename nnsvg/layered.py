@@ -14,7 +14,9 @@ The steps, each deterministic (ties broken by node index, never by hashing):
    positional encoding into ⊕) is placed *beside* that merge, in its rank.
 2. **Long edges** get a dummy node in every rank they pass; a long edge into a node that also
    has an input from the rank before it (a residual skip into ⊕ or Add & Norm) gets one more in
-   the target's own rank, so it runs beside the target and enters it from the side.
+   the target's own rank, so it runs beside the target and enters it from the side. Every step
+   after this one takes time near-linear in the boxes, edges and dummies; the dummies are capped
+   (``MAX_LANE_STEPS``), since one input feeding n layers needs n²/2 of them.
 3. **Order** within ranks: a depth-first order from the sources (the trunk first, so skips lie on
    one side), improved by barycenter sweeps that keep an order only when it has fewer crossings.
 4. **Across positions**: every rank is a row of boxes with minimum separations (boxes, lanes
@@ -44,11 +46,14 @@ The steps, each deterministic (ties broken by node index, never by hashing):
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .errors import SpecError
 from .graph import ordered
 
 Point = tuple[float, float]  # (u, v)
@@ -59,6 +64,11 @@ SWEEPS = 30  # down-and-up sweeps of the across positions
 ORDER_SWEEPS = 8
 ALIGN = 8.0  # how strongly a box lines up with its only predecessor (a trunk, a branch's lane)
 SNAP = 0.75  # px: closer than this, a box lines up with its neighbour and a lane runs straight
+# a long connection's lane is a node in every row it passes, and the layout's time and memory
+# grow with them (~50 µs, ~1.5 kB each): DenseNet-121 drawn op by op needs ~25,000, one input
+# fed to each of 316 layers 50,000 (a lane per layer: 3,000 px of lanes beside the boxes)
+MAX_LANE_STEPS = 50_000
+ROOM_SLACK = 1e-6  # px: a position this close to a frozen node's reach is tried by pushing (rounding)
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,7 @@ class _Beside:  # straight across from a side input to its merge, in their rank
 
 
 _Piece = _Start | _Turn | _End | _Flank | _Beside
+_Net = tuple[int, str, int]  # a gap, and what the turns in it share a track for: ("out", box), ("edge", k)...
 
 
 def _topological(n: int, edges: list[Edge]) -> list[int]:
@@ -178,11 +189,15 @@ def ranks_of(boxes: list[Box], edges: list[Edge]) -> tuple[list[int], set[int]]:
             rank[i] = max(rank[i], min(rank[s] for s in succs[i]) - 1)
     beside: set[int] = set()
     taken: set[int] = set()  # merges with a side input already (one each)
+    degree = [0] * n  # edges of every kind at each box
+    for e in edges:
+        degree[e.source] += 1
+        degree[e.target] += e.target != e.source
     for k, e in enumerate(edges):
         s, t = e.source, e.target
         if (e.ranked and boxes[t].merge and t not in taken and not preds[s] and succs[s] == [t]
                 and len(preds[t]) > 1 and preds[t][0] != s and rank[preds[t][0]] == rank[t] - 1
-                and sum(1 for f in edges if f.source == s or f.target == s) == 1):
+                and degree[s] == 1):
             rank[s] = rank[t]
             beside.add(k)
             taken.add(t)
@@ -213,9 +228,26 @@ def _crossings(upper: list[_Node], down: dict[int, list[_Node]], rank: int) -> i
     """Crossings between the edges from ``upper`` (in order) to the next rank."""
     ends = [b.index for a in upper for b in sorted(down.get(id(a), []), key=lambda m: m.index)
             if b.rank == rank + 1]
+    return _inversions(ends)
+
+
+def _inversions(values: list[int]) -> int:
+    """How many pairs stand in the wrong order (a larger value first), counted with a Fenwick tree
+    over the values (non-negative indices): n log n, where counting pairs was quadratic in a rank
+    crossed by hundreds of skips."""
+    size = max(values, default=-1) + 2
+    tree = [0] * (size + 1)
     count = 0
-    for k, b in enumerate(ends):  # inversions
-        count += sum(1 for x in ends[:k] if x > b)
+    for seen, x in enumerate(values):
+        k, below = x + 1, 0  # how many seen so far are ≤ x
+        while k > 0:
+            below += tree[k]
+            k -= k & -k
+        count += seen - below
+        k = x + 1
+        while k <= size:
+            tree[k] += 1
+            k += k & -k
     return count
 
 
@@ -245,6 +277,7 @@ class _Layered:
         self.neighbours: dict[int, list[tuple[_Node, float]]] = {}
         self.frozen: set[int] = set()
         self.corridors: list[tuple[float, int, int]] = []  # the corridors taken: across, and their ranks
+        self.inside: list[list[_Node]] = []  # per frame: its nodes (frame_nodes)
         self.beside_of = {self.edges[k].target: self.edges[k].source for k in self.beside}
 
     # --- 2. long edges ------------------------------------------------------------------------------
@@ -255,10 +288,18 @@ class _Layered:
         for k in self.ranked:
             e = self.edges[k]
             before.setdefault(e.target, set()).add(self.rank[e.source])
+        flanks = {k for k in self.ranked if self.rank[self.edges[k].target] - self.rank[self.edges[k].source] > 1
+                  and self.rank[self.edges[k].target] - 1 in before[self.edges[k].target]
+                  and self.boxes[self.edges[k].target].side_entry}
+        lanes = sum(max(0, self.rank[self.edges[k].target] - self.rank[self.edges[k].source] - 1) for k in self.ranked)
+        if lanes + len(flanks) > MAX_LANE_STEPS:
+            raise SpecError(f"connections: the long connections pass {lanes + len(flanks):,} rows in all, more than "
+                            f"nnsvg lays out (at most {MAX_LANE_STEPS:,}; each runs in a lane of its own beside every "
+                            "row it passes, and so many lanes side by side are unreadable at any size)")
         for k in self.ranked:
             e = self.edges[k]
             s, t = self.nodes[e.source], self.nodes[e.target]
-            flank = t.rank - s.rank > 1 and (t.rank - 1) in before[e.target] and self.boxes[e.target].side_entry
+            flank = k in flanks
             chain = [s]
             for r in range(s.rank + 1, t.rank + 1 if flank else t.rank):
                 d = _Node(0.0, 0.0, -1, r)
@@ -346,22 +387,22 @@ class _Layered:
         """How strongly each node is drawn to each neighbour in the ranks next to it."""
         # the dummies of skips (beside the boxes, into a flank): not a branch of the box they leave
         lanes = {id(d) for c in self.chains.values() if c[-2].rank == c[-1].rank for d in c[1:-1]}
+        outs = {key: sum(1 for m in near if id(m) not in lanes) or 1 for key, near in self.down.items()}
+        ins = {key: sum(1 for m in near if id(m) not in lanes) or 1 for key, near in self.up.items()}
         for k in self.ranked:
             chain = self.chains[k]
             skip = chain[-2].rank == chain[-1].rank
             for a, b in itertools.pairwise(chain):
                 if a.rank == b.rank:
                     continue
-                outs = sum(1 for m in self.down.get(id(a), []) if id(m) not in lanes) or 1
-                ins = sum(1 for m in self.up.get(id(b), []) if id(m) not in lanes) or 1
                 if a.real < 0 and b.real < 0:
                     wa = wb = DUMMY_WEIGHT
                 elif skip:
                     wa = wb = TO_DUMMY
-                elif outs == 1 and ins == 1:
+                elif outs[id(a)] == 1 and ins[id(b)] == 1:
                     wa = wb = ALIGN  # one after the other, nothing else: a straight line
                 else:  # a fork's children spread about it; a join sits amid its inputs
-                    wa, wb = 1.0 / ins, 1.0 / outs
+                    wa, wb = 1.0 / ins[id(b)], 1.0 / outs[id(a)]
                 self.neighbours.setdefault(id(a), []).append((b, wa))
                 self.neighbours.setdefault(id(b), []).append((a, wb))
         for k in self.beside:  # a side input: pushed aside by its merge, never pushing it
@@ -433,9 +474,12 @@ class _Layered:
         links = [(by_id[key], m) for key, near in self.neighbours.items() for m, w in near if w >= ALIGN]
         chains = _rigid(self.nodes, links)
         for _ in range(2):
+            room = _Room(self.rows, self.separation, self.frozen)
             for chain in chains:
-                if id(chain[0]) not in self.frozen and _straighten(chain, self.rows, self.separation, self.frozen):
+                if id(chain[0]) not in self.frozen and _straighten(chain, self.rows, self.separation, self.frozen,
+                                                                    room):
                     self.frozen.update(id(m) for m in chain)
+                    room.freeze(chain)
             self.fit(budget, pack=False)
         shift = min(node.v - node.across / 2 for node in self.nodes)
         for node in self.nodes:
@@ -450,7 +494,15 @@ class _Layered:
         inset = min(node.across / 2, max(4.0, node.across * 0.15))
         return toward if node.v - node.across / 2 + inset <= toward <= node.v + node.across / 2 - inset else node.v
 
+    def frame_nodes(self) -> None:
+        """Each frame's nodes (its boxes and the dummies in it), once the nodes are placed."""
+        self.inside = [[] for _ in self.frames]
+        for m in self.nodes:
+            for f in m.frames:
+                self.inside[f].append(m)
+
     def plans(self) -> list[list[_Piece]]:
+        self.frame_nodes()
         plans: list[list[_Piece]] = [[] for _ in self.edges]
         for k in self.ranked:
             plans[k] = self.ranked_plan(k)
@@ -497,7 +549,7 @@ class _Layered:
         nest = _nesting(self.frames)
         for f, frame in enumerate(self.frames):  # a frame and its label, where they are in those ranks
             r0, r1 = self.frame_ranks[f]
-            inside = [m for m in self.nodes if f in m.frames]
+            inside = self.inside[f]
             if r1 < lo or r0 > hi or not inside:
                 continue
             room = frame.pad * nest[f] + o.edge_gap
@@ -529,9 +581,9 @@ class _Layered:
         """A track for every turn (by edge and piece) and the number of tracks in each gap: the
         turns of one net (out of one box, into one box, one edge) share a track; nets whose spans
         across the flow come closer than a track gap do not."""
-        parent: dict[tuple[int, str, int], tuple[int, str, int]] = {}
+        parent: dict[_Net, _Net] = {}
 
-        def find(key: tuple[int, str, int]) -> tuple[int, str, int]:
+        def find(key: _Net) -> _Net:
             while parent.setdefault(key, key) != key:
                 key = parent[key]
             return key
@@ -545,24 +597,13 @@ class _Layered:
                         if other != roots[0]:
                             parent[other] = roots[0]
                     turns.append((k, p, piece))
-        spans: dict[int, dict[tuple[int, str, int], list[float]]] = {}
+        spans: dict[int, dict[_Net, list[float]]] = {}
         for _, _, piece in turns:
             span = spans.setdefault(piece.gap, {}).setdefault(find((piece.gap, *piece.nets[0])), [math.inf, -math.inf])
             span[0] = min(span[0], piece.v_from, piece.v_to)
             span[1] = max(span[1], piece.v_from, piece.v_to)
-        assignment: dict[tuple[int, str, int], int] = {}
-        counts: dict[int, int] = {}
-        for gap, nets in spans.items():
-            ends: list[float] = []
-            for key, (lo, hi) in sorted(nets.items(), key=lambda item: (item[1][0], item[1][1], item[0])):
-                free = next((i for i, end in enumerate(ends) if end + self.options.track_gap <= lo), None)
-                if free is None:
-                    ends.append(hi)
-                    assignment[key] = len(ends) - 1
-                else:
-                    ends[free] = hi
-                    assignment[key] = free
-            counts[gap] = len(ends)
+        assignment: dict[_Net, int] = {}
+        counts = {gap: _assign_tracks(nets, self.options.track_gap, assignment) for gap, nets in spans.items()}
         return {(k, p): assignment[find((piece.gap, *piece.nets[0]))] for k, p, piece in turns}, counts
 
     # --- 5. positions along, and the routes' points ----------------------------------------------------
@@ -627,7 +668,7 @@ class _Layered:
         frames = []
         for f, frame in enumerate(self.frames):
             room = frame.pad * nest[f]
-            inside = [m for m in self.nodes if f in m.frames]
+            inside = self.inside[f]
             real = [m for m in inside if m.real >= 0]
             frames.append((min(middle(m) - m.along / 2 for m in real) - room,
                            min(m.v - m.across / 2 for m in inside) - room,
@@ -675,14 +716,60 @@ def _rigid(nodes: list[_Node], links: list[tuple[_Node, _Node]]) -> list[list[_N
     return sorted(chains, key=lambda g: (-len(g), where[id(g[0])]))
 
 
+class _Room:
+    """Where a chain may go without pushing a frozen node, read off the rows in constant time per
+    member (``_move_chain`` finds it out by pushing, which tried in turn for every position a chain
+    might take made straightening cubic in the skips of a wide figure).
+
+    In a row whose separations hold, the nodes' positions less the separations before them
+    (``offsets``) never decrease; a node moved to ``v`` pushes every node on its right whose such
+    value is below its own, up to the first that is not, and alike on its left. So the push reaches
+    the first frozen node on a side exactly when that node's value is on the wrong side of the
+    moved node's."""
+
+    def __init__(self, rows: list[list[_Node]], separation: Callable[[_Node, _Node], float],
+                 frozen: set[int]) -> None:
+        self.rows = rows
+        self.offsets: list[list[float]] = []
+        self.frozen: list[list[int]] = []  # per row: the positions of its frozen nodes, in order
+        for row in rows:
+            offsets = [0.0]
+            for a, b in itertools.pairwise(row):
+                offsets.append(offsets[-1] + separation(a, b))
+            self.offsets.append(offsets)
+            self.frozen.append([k for k, node in enumerate(row) if id(node) in frozen])
+
+    def freeze(self, chain: list[_Node]) -> None:
+        for m in chain:
+            bisect.insort(self.frozen[m.rank], m.index)
+
+    def span(self, chain: list[_Node]) -> tuple[float, float]:
+        """The positions ``chain`` may move to: from, to (nothing when from > to)."""
+        lo, hi = -math.inf, math.inf
+        for m in chain:
+            row, offsets, frozen = self.rows[m.rank], self.offsets[m.rank], self.frozen[m.rank]
+            k = bisect.bisect_right(frozen, m.index)
+            if k < len(frozen):  # the first frozen node on its right
+                f = frozen[k]
+                hi = min(hi, row[f].v - offsets[f] + offsets[m.index])
+            if k > 0:  # and on its left
+                f = frozen[k - 1]
+                lo = max(lo, row[f].v - offsets[f] + offsets[m.index])
+        return lo - ROOM_SLACK, hi + ROOM_SLACK
+
+
 def _straighten(chain: list[_Node], rows: list[list[_Node]], separation: Callable[[_Node, _Node], float],
-                frozen: set[int]) -> bool:
+                frozen: set[int], room: _Room) -> bool:
     """Move a chain to one position across (the mean of its members', else one member's), pushing
     the nodes beside it in each of its ranks aside as far as they must go. False, and nothing
-    moved, when every such position would push a frozen node."""
+    moved, when every such position would push a frozen node (``room`` rules out at once the
+    positions that would)."""
+    lo, hi = room.span(chain)
+    if lo > hi:
+        return False
     mean = sum(m.v for m in chain) / len(chain)
     targets = [mean, *sorted({m.v for m in chain}, key=lambda v: (abs(v - mean), v))]
-    return any(_move_chain(chain, v, rows, separation, frozen) for v in targets)
+    return any(_move_chain(chain, v, rows, separation, frozen) for v in targets if lo <= v <= hi)
 
 
 def _move_chain(chain: list[_Node], v: float, rows: list[list[_Node]], separation: Callable[[_Node, _Node], float],
@@ -723,6 +810,25 @@ def _move_chain(chain: list[_Node], v: float, rows: list[list[_Node]], separatio
         for node, old in touched.values():
             node.v = old
     return ok
+
+
+def _assign_tracks(nets: dict[_Net, list[float]], gap: float, assignment: dict[_Net, int]) -> int:
+    """Each net's track in one gap (into ``assignment``): the lowest-numbered track free at the
+    start of its span, nets taken by where their spans start; returns the number of tracks. A
+    track once free stays free for every later net (they start no earlier), so the free tracks
+    wait in a heap by number and the busy ones in a heap by where they end: n log n, where
+    looking along the tracks for every net was quadratic in the nets of a gap."""
+    busy: list[tuple[float, int]] = []  # (end, track)
+    free: list[int] = []
+    count = 0
+    for key, (lo, hi) in sorted(nets.items(), key=lambda item: (item[1][0], item[1][1], item[0])):
+        while busy and busy[0][0] + gap <= lo:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        track = heapq.heappop(free) if free else count
+        count = max(count, track + 1)
+        heapq.heappush(busy, (hi, track))
+        assignment[key] = track
+    return count
 
 
 def _nesting(frames: list[Frame]) -> list[int]:

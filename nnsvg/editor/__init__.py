@@ -10,11 +10,15 @@ page by server-sent events, and so do the edits of another page.
 The server is the standard library's (``http.server``): one thread per request, so a page's
 event stream does not hold up its renders. Renders run one at a time; a render request that a
 newer one from the same page has overtaken is answered ``stale`` without rendering, and a write
-that a newer write has overtaken is skipped, so the file ends as the last edit.
+that a newer write has overtaken is skipped, so the file ends as the last edit. A request that
+has waited ``RENDER_WAIT_SECONDS`` for another page's render is answered 503 (busy), so one
+heavy spec holds up no other page for longer.
 
 Safety: it listens on 127.0.0.1 only; every request needs the random token of the URL it prints
 (compared in constant time); the Host header must be ``127.0.0.1:PORT`` or ``localhost:PORT``
-(a DNS-rebinding page has its own host name there); a POST from another origin is refused; the
+(a DNS-rebinding page has its own host name there); a request with two of a header that these
+checks read (Host, Origin, Content-Length...) is refused; so is an update whose JSON nests
+deeper than ``MAX_JSON_DEPTH``; a POST from another origin is refused; the
 only file it reads or writes is the spec file (and the theme file and image that spec names,
 read by the spec's own validation); nothing is evaluated and nothing is run.
 """
@@ -22,6 +26,7 @@ read by the spec's own validation); nothing is evaluated and nothing is run.
 from __future__ import annotations
 
 import hmac
+import itertools
 import json
 import os
 import queue
@@ -58,6 +63,15 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 MAX_BODY = files.MAX_SPEC_BYTES * 2 + 4096  # a spec's text (JSON-escaped) and its request fields
 POLL_SECONDS = 0.2  # how often the spec file is looked at for edits made by other programs
+# a request waits this long for another page's render before it is answered 503: the slowest
+# valid spec (a blocks figure at its lane limit) draws in a few seconds
+RENDER_WAIT_SECONDS = 10.0
+# an update's JSON nests a few levels (FCNN's weights: numbers in rows in matrices in the spec
+# in the update: 6); Python's parser runs out of stack near 1,000
+MAX_JSON_DEPTH = 32
+# one of each: a second Host, Origin, Content-Length... could say something else to a proxy or
+# to a check than to the code that acts on the first
+SINGLE_HEADERS = ("Host", "Origin", "Content-Length", "Content-Type", "Transfer-Encoding", "Referer")
 KEEPALIVE_SECONDS = 15.0  # an event stream's comment line, so that a dead page is noticed
 
 
@@ -143,6 +157,24 @@ def locate(message: str, text: str) -> tuple[str | None, int | None]:
     return None, None
 
 
+# a JSON string, its escapes included (possessive: a repeated group that may backtrack keeps a
+# frame per repetition, 100 MB for a string of a million escapes)
+_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def json_depth(text: str) -> int:
+    """How deep the arrays and objects of a JSON text nest (brackets within strings aside), found
+    without parsing it: Python's parser recurses, and a body nested thousands deep overflows it."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
+
+
+class Busy(Exception):
+    """Another render has held the figure for longer than a request waits (a 503)."""
+
+
 def _strip_file(message: str, path: Path) -> str:
     """An error message without the ``spec file '…': `` prefix (the page knows the file)."""
     prefix = f"spec file '{path}': "
@@ -210,22 +242,33 @@ class Session:
 
     # rendering ---------------------------------------------------------------------------------
 
-    def render(self, text: str, wanted: Callable[[], bool] | None = None) -> Rendered | None:
+    def render(self, text: str, wanted: Callable[[], bool] | None = None, patient: bool = False) -> Rendered | None:
         """The figure of a spec text, as ``nnsvg render`` draws that file, or the spec's own error
-        message with the control and line it names; never raises. None when ``wanted()`` says,
-        once this render's turn comes, that a newer edit has made it pointless: an overtaken
-        render waiting for its turn is dropped, not drawn ahead of the newer one."""
+        message with the control and line it names; raises nothing but ``Busy``, when another
+        render has held its turn for ``RENDER_WAIT_SECONDS`` (``patient``: waits as long as it
+        takes). None when
+        ``wanted()`` says, once this render's turn comes, that a newer edit has made it
+        pointless: an overtaken render waiting for its turn is dropped, not drawn ahead of the
+        newer one."""
         out = Rendered(text)
         try:
             data = files.mapping(text, self.path)
             out.data = data
-            with self.render_lock:
+            wait = -1 if patient else RENDER_WAIT_SECONDS
+            if not self.render_lock.acquire(timeout=wait):
+                raise Busy(f"busy: another figure has been drawing for over {wait:g} s; this one was not drawn "
+                           "(nor saved): try again")
+            try:
                 if wanted is not None and not wanted():
                     return None
                 self.renders += 1
                 diagram = Diagram(specs.loads(text, self.path))
                 out.svg = diagram.svg()
                 out.notes = diagram.notes
+            finally:
+                self.render_lock.release()
+        except Busy:
+            raise
         except NnsvgError as exc:
             out.error = _strip_file(" ".join(str(exc).split()), self.path)
             out.field, out.line = locate(out.error, text)
@@ -235,8 +278,8 @@ class Session:
             out.error = f"internal error ({type(exc).__name__}: {clip(str(exc), 200)}); please report it"
         return out
 
-    def drawn(self, text: str) -> Rendered:
-        rendered = self.render(text)
+    def drawn(self, text: str, patient: bool = False) -> Rendered:
+        rendered = self.render(text, patient=patient)
         assert rendered is not None  # always wanted
         return rendered
 
@@ -311,7 +354,8 @@ class Session:
             self.text = text
             self.version += 1
             version = self.version
-        self.publish({"type": "spec", "origin": "disk", "version": version, **self.drawn(text).json()})
+        # (the watcher is no page: it waits its turn however long another render takes)
+        self.publish({"type": "spec", "origin": "disk", "version": version, **self.drawn(text, patient=True).json()})
         return True
 
     def watch(self) -> None:
@@ -393,7 +437,12 @@ class Handler(BaseHTTPRequestHandler):
     # checks ----------------------------------------------------------------------------------
 
     def route(self) -> tuple[str, dict[str, list[str]]]:
-        """The request's name below the token, after the Host and token checks."""
+        """The request's name below the token, after the Host and token checks (and that no
+        header it acts on comes twice)."""
+        for name in SINGLE_HEADERS:
+            count = len(self.headers.get_all(name, []))
+            if count > 1:
+                raise Refused(400, f"refused: {count} {name} headers; a request has one at most")
         host = self.headers.get("Host", "")
         if host not in self.server.hosts:
             raise Refused(403, f"refused: Host '{clip(host, 80)}' is not this editor's (127.0.0.1 or localhost "
@@ -431,6 +480,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send(status, json.dumps(value, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
 
     def refuse(self, refused: Refused) -> None:
+        self.close_connection = True  # (a refused request's body, unread, is no next request)
         if refused.status == 308:
             self.send(308, b"", "text/plain", {"Location": str(refused)})
             return
@@ -460,6 +510,8 @@ class Handler(BaseHTTPRequestHandler):
                 raise Refused(404, "not found")
         except Refused as refused:
             self.refuse(refused)
+        except Busy as busy:
+            self.send(503, f"{busy}\n".encode(), "text/plain; charset=utf-8", {"Retry-After": "2"})
         except NnsvgError as exc:
             self.send(400, f"error: {' '.join(str(exc).split())}\n".encode(), "text/plain; charset=utf-8")
         except (BrokenPipeError, ConnectionResetError):
@@ -480,15 +532,23 @@ class Handler(BaseHTTPRequestHandler):
     def body(self) -> dict[str, Any]:
         if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
             raise Refused(415, "refused: an update is JSON (Content-Type: application/json)")
-        try:
-            length = int(self.headers.get("Content-Length", ""))
-        except ValueError:
-            raise Refused(411, "refused: an update needs its Content-Length") from None
-        if not 0 <= length <= MAX_BODY:
+        given = self.headers.get("Content-Length", "").strip()
+        if not re.fullmatch(r"[0-9]{1,15}", given):  # (int() would take "+1", "1_0", "١")
+            raise Refused(411, "refused: an update needs its Content-Length (a whole number of bytes)")
+        length = int(given)
+        if length > MAX_BODY:
             raise Refused(413, f"refused: an update of {length:,} bytes is larger than any spec")
         try:
-            value = json.loads(self.rfile.read(length).decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            text = self.rfile.read(length).decode("utf-8")
+        except UnicodeDecodeError:
+            raise Refused(400, "refused: the update is not JSON") from None
+        depth = json_depth(text)
+        if depth > MAX_JSON_DEPTH:
+            raise Refused(400, f"refused: the update nests {depth:,} deep (at most {MAX_JSON_DEPTH}: "
+                               "a spec nests a few levels)")
+        try:
+            value = json.loads(text)
+        except ValueError:
             raise Refused(400, "refused: the update is not JSON") from None
         if not isinstance(value, dict):
             raise Refused(400, "refused: an update is a JSON object")

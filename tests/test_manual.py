@@ -473,3 +473,23 @@ def test_the_python_api_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyP
     for name in ("net.pdf", "mnist.png", "fig.pdf", "up.svg", "x.svg", "a.pdf", "lstm.svg", "net.svg", "net.yaml"):
         assert (tmp_path / name).stat().st_size > 0, name
     assert out.getvalue() == "direction: expected one of right, left, up, down, got 'sideways'\n"
+
+
+def test_the_spec_and_theme_examples_are_valid(tmp_path: Path) -> None:
+    """Every YAML block with a style is a spec that draws; every TOML block a theme that loads."""
+    import yaml
+
+    import nnsvg
+    from nnsvg.theme import load_theme
+
+    specs = [block for page in PAGES for block in re.findall(r"^```yaml\n(.*?)^```", page.read_text("utf-8"),
+                                                              re.M | re.S)]
+    assert len(specs) >= 4
+    for block in specs:
+        data = yaml.safe_load(block)
+        if "style" in data:
+            assert nnsvg.render(data).svg().startswith("<?xml"), block
+    themes = re.findall(r"^```toml\n(.*?)^```", text("themes-and-fonts.md"), re.M | re.S)
+    assert len(themes) == 1
+    (tmp_path / "my.toml").write_text(themes[0], encoding="utf-8")
+    assert load_theme(str(tmp_path / "my.toml")).description == "my lab's style"

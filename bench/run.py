@@ -258,15 +258,15 @@ def main() -> None:
     text = (f"# nnsvg benchmark\n\n`python bench/run.py{' --quick' if args.quick else ''}` on {stamp}; "
             f"medians of {runs} runs, each a whole process.\n\nMachine: {machine()}\n\n{table}")
     (HERE / "results.md").write_text(text, encoding="utf-8")
-    readme = HERE.parent / "README.md"  # the README shows the latest table between its markers
-    if readme.is_file():
+    page = HERE.parent / "docs" / "performance.md"  # the manual shows the latest table between its markers
+    if page.is_file():
         start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-        content = readme.read_text(encoding="utf-8")
+        content = page.read_text(encoding="utf-8")
         if start in content and end in content:
             head, rest = content.split(start, 1)
             _, tail = rest.split(end, 1)
             summary = f"Machine: {machine()}; {stamp}.\n\n{table}"
-            readme.write_text(f"{head}{start}\n{summary}{end}{tail}", encoding="utf-8")
+            page.write_text(f"{head}{start}\n{summary}{end}{tail}", encoding="utf-8")
     print(text)
 
 

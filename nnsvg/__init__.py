@@ -6,7 +6,7 @@
 The API: one function per style of the style registry (``nnsvg.fcnn``, ``lenet``,
 ``alexnet``, ``rnn``, …: ``(layers, **options)``) builds a ``Diagram``, as does
 ``draw(style, layers, **options)``; ``render(spec)`` takes a spec mapping (or spec object);
-``load(path)`` reads a YAML/TOML/JSON spec file. Every input problem raises ``NnsvgError`` (a
+``load(path)`` reads a YAML/TOML/JSON/DOT spec file. Every input problem raises ``NnsvgError`` (a
 ValueError) with a one-line message.
 
 Importing the package costs almost nothing (the ``nnsvg`` command starts here and installs its
@@ -93,10 +93,10 @@ def _style_function(name: str) -> Callable[..., Diagram]:
 def from_onnx(path: str | os.PathLike[str], style: str = "auto", *, params: bool = False, shapes: bool = False,
               depth: int | None = None, **options: Any) -> Diagram:
     """A Diagram of an ONNX model file (needs ``pip install 'nnsvg[onnx]'``): ``style`` auto picks
-    fcnn for MLPs, lenet or alexnet for chain CNNs, rnn for recurrent models; ``params`` and
-    ``shapes`` put parameter counts (and their total) or shapes in the captions; ``depth`` 0
-    draws each block (residual, inception, …) as one layer; ``options`` are the style's spec
-    options. ``Diagram.notes`` says what the import approximated."""
+    fcnn for MLPs, lenet or alexnet for chain CNNs, rnn for recurrent models, blocks for models
+    that branch; ``params`` and ``shapes`` put parameter counts (and their total) or shapes in the
+    captions; ``depth`` 0 draws each block (residual, inception, …) as one layer; ``options`` are
+    the style's spec options. ``Diagram.notes`` says what the import approximated."""
     from . import importers
     from .importers import onnx
 

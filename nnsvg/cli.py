@@ -29,7 +29,9 @@ from .spec.base import BaseSpec
 from .spec.fields import coerce
 from .text import clip, terminal
 
-HELP = "Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS, PS."
+HELP = ("Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS, PS, TikZ for LaTeX, and "
+        "the network's graph as GraphViz DOT.")
+SPEC_FILES = " ".join(specs.files.FORMATS)  # the spec files nnsvg reads and writes: .yaml .yml .toml .json .dot .gv
 
 # --- the options of every drawing command that are not spec options (declared once, here) ---
 
@@ -37,7 +39,7 @@ Output = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="FILE",
     help=f"output file: {formats.extensions_text()}  [default: SVG to standard output]")]
 SaveSpec = Annotated[str | None, typer.Option(
-    "--save-spec", metavar="FILE", help="also write the spec (.yaml .toml .json) that reproduces the figure")]
+    "--save-spec", metavar="FILE", help=f"also write the spec ({SPEC_FILES}) that reproduces the figure")]
 Label = Annotated[list[str] | None, typer.Option(
     "--label", metavar="TEXT", help="caption of each layer in order (repeat once per layer)")]
 
@@ -110,7 +112,7 @@ def render_command() -> Callable[..., None]:
         data.update(given)
         emit(Diagram(specs.from_dict(data), sources=[(SPEC_FILE, spec_file)]), values)
 
-    source = Annotated[str, typer.Argument(help="a spec file: .yaml .yml .toml .json", show_default=False)]
+    source = Annotated[str, typer.Argument(help=f"a spec file: {SPEC_FILES}", show_default=False)]
     parameters = [positional("spec_file", source), *EMIT, *spec_parameters(BaseSpec, only=overrides)]
     return generated(command, parameters,
                      "Render a spec file (as written by --save-spec); --theme, --set, --seed, --labels, "
@@ -165,7 +167,7 @@ def import_command() -> Callable[..., None]:
         keyword("style", Annotated[str | None, typer.Option(
             "--style", metavar="[" + "|".join(IMPORT_STYLES) + "]",
             help="the drawing style: auto picks fcnn for MLPs, lenet or alexnet for chain CNNs (by input size "
-                 "and depth), rnn for recurrent models  [default: auto]")]),
+                 "and depth), rnn for recurrent models, blocks for models that branch  [default: auto]")]),
         keyword("params", Annotated[bool | None, typer.Option(
             "--params", help="each layer's parameter count in its caption, the total on the input's")]),
         keyword("shapes", Annotated[bool | None, typer.Option(
@@ -186,7 +188,8 @@ def import_command() -> Callable[..., None]:
 # --- the other commands -----------------------------------------------------------------------
 
 def themes(
-    keys: Annotated[bool, typer.Option("--keys", help="list every theme key with its default")] = False,
+    keys: Annotated[bool, typer.Option("--keys", help="list every theme key with its default and allowed "
+                                                      "values")] = False,
 ) -> None:
     """List the built-in themes with a one-line description (or, with --keys, the theme keys)."""
     from .theme import builtin_names, describe_keys, load_theme
@@ -255,7 +258,7 @@ def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="show the version and exit")] = False,
 ) -> None:
-    """Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS, PS."""
+    """Publication-quality drawings of neural networks (the app's help is HELP)."""
 
 
 def build_app(wanted: str | None = None) -> typer.Typer:

@@ -21,8 +21,8 @@ MODEL_FILE = "the model file being drawn"
 
 
 class Diagram:
-    """A figure: ``.svg()`` gives the SVG text, ``.save(path)`` writes SVG/PDF/PNG/EPS/PS by
-    the path's extension, and in Jupyter it displays itself."""
+    """A figure: ``.svg()`` gives the SVG text, ``.save(path)`` writes SVG/PDF/PNG/EPS/PS/TikZ
+    (or the network's graph as DOT) by the path's extension, and in Jupyter it displays itself."""
 
     def __init__(self, spec: Spec, theme: Theme | None = None, *, sources: Iterable[tuple[str, str]] = ()) -> None:
         self.spec = spec
@@ -80,7 +80,7 @@ class Diagram:
     def to_bytes(self, fmt: str = "svg", *, scale: float | None = None,
                  dpi: float | None = None, **flags: Any) -> bytes:
         """The figure encoded as ``fmt`` (a name in ``nnsvg.formats.FORMATS``: svg, pdf, png,
-        eps, ps, tex); ``scale`` or ``dpi`` (96 = scale 1) size a PNG; ``flags`` are the flag
+        eps, ps, tex, dot); ``scale`` or ``dpi`` (96 = scale 1) size a PNG; ``flags`` are the flag
         options of ``nnsvg.formats.OPTIONS`` (``tex_standalone=True``)."""
         pixels = export.raster_scale(fmt, scale, dpi)
         given = export.check_flags(fmt, flags)
@@ -156,7 +156,7 @@ class Diagram:
         return specs.dump(self.spec, path)
 
     def save_spec(self, path: str | os.PathLike[str]) -> Path:
-        """Write the spec that reproduces this figure (YAML, TOML or JSON by extension)."""
+        """Write the spec that reproduces this figure (YAML, TOML, JSON or GraphViz DOT by extension)."""
         export.check_target(path, "save_spec")
         self.check_outputs([("save_spec", path)])
         return export.write_atomic(path, self.spec_text(path).encode("utf-8"))

@@ -74,7 +74,7 @@ EXTENSIONS: dict[str, Format] = {ext: f for f in FORMATS.values() for ext in f.e
 
 
 def extensions_text() -> str:
-    """The extensions nnsvg writes, for help texts and errors: '.svg .pdf .png .eps .ps .tex'."""
+    """The extensions nnsvg writes, for help texts and errors: '.svg .pdf .png .eps .ps .tex .dot .gv'."""
     return " ".join(EXTENSIONS)
 
 
@@ -90,7 +90,7 @@ def for_path(path: str | os.PathLike[str]) -> Format:
 
 
 def get(name: str | Format) -> Format:
-    """A format by name (svg, pdf, png, eps, ps, tex)."""
+    """A format by name (svg, pdf, png, eps, ps, tex, dot)."""
     if isinstance(name, Format):
         return name
     found = FORMATS.get(name) if isinstance(name, str) else None

@@ -301,15 +301,15 @@ def test_nnsvg_does_not_import_matplotlib_until_draw() -> None:
     assert out.stdout.split() == ["False"]
 
 
-def test_the_readme_example_runs_and_saves_a_pdf_with_the_labels(plt: Any, tmp_path: Path,
+def test_the_manual_example_runs_and_saves_a_pdf_with_the_labels(plt: Any, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     pdfplumber = pytest.importorskip("pdfplumber")
-    readme = (REPO / "README.md").read_text("utf-8")
-    section = readme[readme.index("## Beside Matplotlib plots"):]
+    page = (REPO / "docs" / "papers-and-latex.md").read_text("utf-8")
+    section = page[page.index("## Beside Matplotlib plots"):]
     code = section[section.index("```python\n") + 10:section.index("```\n", section.index("```python"))]
     assert "nnsvg.fcnn([4, 6, 2]).draw(a)" in code
     monkeypatch.chdir(tmp_path)
-    exec(compile(code, "README.md", "exec"), {})
+    exec(compile(code, "docs/papers-and-latex.md", "exec"), {})
     with pdfplumber.open(tmp_path / "figure.pdf") as pdf:
         page = pdf.pages[0]
         assert (page.width, page.height) == (504, 180)  # 7 × 2.5 in

@@ -7,7 +7,7 @@ of each spec's ``__post_init__``; sizes are capped so the module stays fast. Eve
 render (an ``NnsvgError`` fails the test unless it is one of the documented limits, and then it
 must be the limit the sizes predict), and the drawing is checked: the SVG parses, its viewBox is
 the page, every primitive is inside the page, one ``<g id="layer-N">`` per layer, the counts
-each style's README section promises, labels clear of each other, the same input gives the same
+each style's page of the manual (docs/STYLE.md) promises, labels clear of each other, the same input gives the same
 bytes, and the spec written back (``to_dict``) rebuilds the same figure.
 
 Mutated: a valid example with exactly one thing broken (a bad token, an out-of-range or
@@ -394,7 +394,7 @@ def text_of(element: ET.Element) -> str:
 
 
 def drawn_nodes(spec: Any) -> list[int]:
-    """README: the nodes drawn per layer. Elision is proportional, so the counts come from the
+    """The manual (docs/fcnn.md): the nodes drawn per layer. Elision is proportional, so the counts come from the
     renderer's rule, and the rule's promises are checked here: every node when no layer is
     wider than max_nodes (or it is 0); the column heights (the ellipsis a slot) in the order of
     the true widths, never over max_nodes (3 at the least); an ellipsis stands for a node."""
@@ -436,7 +436,7 @@ def test_fcnn_valid_input_renders_with_its_structure(example: Example) -> None:
     bias = [int(spec.bias and i < n - 1) for i in range(n)]
     fractions = spec.dropout if isinstance(spec.dropout, list) else [spec.dropout or 0.0]
     fractions = fractions * n if len(fractions) == 1 else fractions
-    # README: that share of the drawn nodes is crossed out, never all of them
+    # the manual: that share of the drawn nodes is crossed out, never all of them
     dropped = [min(round(f * d), d - 1) for f, d in zip(fractions, drawn)]
     groups = layer_groups(root)
     for i, group in enumerate(groups):
@@ -461,13 +461,13 @@ def test_fcnn_valid_input_renders_with_its_structure(example: Example) -> None:
     weighted = "weight" in (spec.edge_color, spec.edge_width, spec.edge_opacity)
     for group in of_class(root, "g", "edges"):
         paths = len(find(group, "path"))
-        assert paths <= 33 if weighted else paths == 1  # README: at most 33 quantised levels
+        assert paths <= 33 if weighted else paths == 1  # the manual: at most 33 quantised levels
     heads = sum(p.get("d", "").count("M") for g in of_class(root, "g", "arrowheads") for p in find(g, "path"))
     assert heads == (edges if spec.arrowheads != "none" else 0)
     weights = of_class(root, "text", "weight")
     if not spec.show_weights:
         assert weights == []
-    elif edges > 48:  # README: a bigger network gets a note instead
+    elif edges > 48:  # the manual: a bigger network gets a note instead
         assert weights == [] and any("too many" in note for note in diagram.notes)
     else:  # each at a free spot along its edge, or counted in a note
         lost = [int(m[1]) for note in diagram.notes if (m := re.search(rf"(\d+) of {edges} weight labels", note))]
@@ -504,7 +504,7 @@ def test_lenet_valid_input_renders_with_its_structure(example: Example) -> None:
         assert len(of_class(group, "polygon", "dense")) == (not is_map)
         elided = bool(of_class(group, "path", "ellipsis"))
         if is_map:
-            # README: a deeper stack than max_maps is drawn as back and front maps around a ⋱
+            # the manual: a deeper stack than max_maps is drawn as back and front maps around a ⋱
             kept = max(1, (spec.max_maps - 3) // 2) + max(1, spec.max_maps - 3 - max(1, (spec.max_maps - 3) // 2))
             deep = 0 < spec.max_maps < layer.maps and kept < layer.maps  # the ⋱ always stands for a map
             assert elided == deep
@@ -520,13 +520,13 @@ def test_lenet_valid_input_renders_with_its_structure(example: Example) -> None:
             assert windows == []
         elif spec.filters == "given":
             assert len(windows) == given_window
-        else:  # README: given windows, and those a smaller next map implies
+        else:  # the manual: given windows, and those a smaller next map implies
             nxt = spec.layers[i + 1]
             implied = isinstance(nxt, specs.MapLayer) and nxt.height <= layer.height \
                 and nxt.width <= layer.width and (nxt.height, nxt.width) != (layer.height, layer.width)
             pooled = isinstance(nxt, specs.MapLayer) and nxt.height < layer.height and nxt.width < layer.width \
                 and layer.height % nxt.height == 0 and layer.width % nxt.width == 0
-            if implied and not pooled:  # README: a valid convolution's kernel, up to 11x11
+            if implied and not pooled:  # the manual: a valid convolution's kernel, up to 11x11
                 implied = max(layer.height - nxt.height, layer.width - nxt.width) + 1 <= 11
             assert len(windows) == (given_window or implied)
         if windows:  # on the front map, the last one drawn (outlines aside)
@@ -536,7 +536,7 @@ def test_lenet_valid_input_renders_with_its_structure(example: Example) -> None:
         expected = layer.label if layer.label is not None else \
             f"{layer.maps}@{layer.height}x{layer.width}" if is_map else f"1x{layer.size}"
         assert captions == ([expected] if spec.labels else [])
-    for i in range(n - 1):  # README: lines join every layer into a dense layer
+    for i in range(n - 1):  # the manual: lines join every layer into a dense layer
         if isinstance(spec.layers[i + 1], specs.DenseLayer):
             assert of_class(root, "g", "links") and any(g.get("id") == f"links-{i}-{i + 1}" for g in find(root, "g"))
     shown = [text_of(t) for t in of_class(root, "text", "op")]
@@ -548,7 +548,7 @@ def outline(rect: Rect) -> BBox:
 
 
 def expected_ops(spec: Any) -> list[str]:
-    """README's op labels: the given ones, else 'Dense' next to a dense layer; between maps
+    """The manual's op labels (docs/lenet.md): the given ones, else 'Dense' next to a dense layer; between maps
     'Max-Pool' or 'Convolution', none into a larger map."""
     out = []
     for i, (a, b) in enumerate(zip(spec.layers, spec.layers[1:])):
@@ -606,7 +606,7 @@ def test_alexnet_valid_input_renders_with_its_structure(example: Example) -> Non
         arrows = [p for p in of_class(link, "path", "arrow") if not has_class(p, "arrowhead")] if link else []
         before = spec.layers[i - 1] if i > 0 else None
         windowed = isinstance(before, specs.Volume) and before.filter is not None
-        assert len(arrows) == (i > 0 and not windowed)  # README: every pair linked, by a pyramid or an arrow
+        assert len(arrows) == (i > 0 and not windowed)  # the manual: every pair linked, by a pyramid or an arrow
         assert len(find(group, "image")) == (i == 0 and spec.input_image is not None)
     assert bool(of_class(root, "polygon", "pyramid")) == (filters > 0)
     labels = Counter(t.get("class") for t in find(root, "text"))

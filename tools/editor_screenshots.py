@@ -1,4 +1,4 @@
-"""Screenshots of the `nnsvg edit` page, one per style, for the README: gallery/editor/<style>.png.
+"""Screenshots of the `nnsvg edit` page, one per style, for the manual (docs/editor.md): gallery/editor/<style>.png.
 
 Each is the editor of a gallery spec (a copy, so nothing in gallery/specs is written), opened
 in Debian's Chromium through Playwright, as the browser tests do:

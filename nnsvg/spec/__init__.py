@@ -63,7 +63,7 @@ def to_dict(spec: Spec) -> dict[str, Any]:
 
 
 def load(path: str | os.PathLike[str]) -> Spec:
-    """A validated spec from a YAML, TOML or JSON file. A theme given as a relative path is
+    """A validated spec from a YAML, TOML, JSON or GraphViz DOT file. A theme given as a relative path is
     found relative to the spec file."""
     if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
         raise SpecError(f"spec file: expected a file path, got {quote(path)}")

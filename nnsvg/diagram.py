@@ -59,7 +59,7 @@ class Diagram:
                  if is_path(name)]
         return [*self.sources, *themes, *fonts, *self.spec.input_files()]
 
-    def check_outputs(self, outputs: Iterable[tuple[str, str | os.PathLike[str]]]) -> None:
+    def _check_outputs(self, outputs: Iterable[tuple[str, str | os.PathLike[str]]]) -> None:
         """An ExportError when an output (``(what, path)``: "output", "save_spec") is one of the
         figure's ``inputs``, by any path: a link, ``..``, ``~``, a hard link."""
         inputs = self.inputs()
@@ -109,7 +109,7 @@ class Diagram:
         given = export.check_flags(fmt, flags)
         if spec is not None:
             export.check_target(spec, "save_spec")
-        self.check_outputs([("output", target), *([("save_spec", spec)] if spec is not None else [])])
+        self._check_outputs([("output", target), *([("save_spec", spec)] if spec is not None else [])])
         if spec is not None:
             self.spec_text(spec)
         if fmt.reads == "graph":
@@ -118,7 +118,7 @@ class Diagram:
             written = export.files(self.scene, fmt, target, scale=pixels, flags=given)
         for name, _ in written[1:]:  # the files beside it (FILE.pdf_tex)
             export.check_target(name)
-        self.check_outputs(("output", name) for name, _ in written[1:])
+        self._check_outputs(("output", name) for name, _ in written[1:])
         for name, chunks in written:
             export.write_atomic(name, chunks)
         if spec is not None:
@@ -136,7 +136,7 @@ class Diagram:
         given = export.check_flags(fmt, flags)
         if spec is not None:
             export.check_target(spec, "save_spec")
-            self.check_outputs([("save_spec", spec)])
+            self._check_outputs([("save_spec", spec)])
             self.spec_text(spec)
         if formats.get(fmt).reads == "graph":
             return iter([self.graph_bytes(fmt, path)])
@@ -158,7 +158,7 @@ class Diagram:
     def save_spec(self, path: str | os.PathLike[str]) -> Path:
         """Write the spec that reproduces this figure (YAML, TOML, JSON or GraphViz DOT by extension)."""
         export.check_target(path, "save_spec")
-        self.check_outputs([("save_spec", path)])
+        self._check_outputs([("save_spec", path)])
         return export.write_atomic(path, self.spec_text(path).encode("utf-8"))
 
     def draw(self, ax: Any, *, background: bool = True, zorder: float = 1.0) -> list[Any]:

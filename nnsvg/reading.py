@@ -5,19 +5,26 @@ files, never more than a limit, and never blocking on a FIFO or a device.
 nothing: the file is opened without blocking, checked with ``fstat`` on the open descriptor
 (so a file swapped in between cannot slip through), and read up to the limit + 1 byte: one
 read of the size the file claims when it is within the limit, so even a file that grows or
-lies about its size is never read past the limit.
+lies about its size is never read past the limit. A reader that needs parts of a big file (an
+archive's directory and members, an HDF5 file's metadata) reads them through a ``Window`` on the
+descriptor ``open_regular`` gives, never the whole file.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import NnsvgError, SpecError
 from .text import shown_path
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 # O_NOCTTY: a terminal named as a file does not become this process's controlling terminal
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
@@ -97,6 +104,48 @@ def read_regular(path: str | os.PathLike[str], limit: int, what: str,
             raise error(too_big(what, shown, limit))
         chunks = [chunk for chunk in chunks if chunk]
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+class Window(io.RawIOBase):
+    """Bytes ``start`` to ``start + size`` of an open file descriptor as a read-only, seekable
+    file (what zipfile and h5py read from), so that a big file is read in the parts a reader
+    asks for, never whole. Its position is its own: reads go through ``os.pread`` where there
+    is one, not the descriptor's offset, which a forked child shares."""
+
+    def __init__(self, fd: int, start: int, size: int) -> None:
+        super().__init__()
+        self.fd, self.start, self.size = fd, start, size
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+        if base + offset < 0:
+            raise OSError(f"seek to {base + offset}, before the start")
+        self.position = base + offset
+        return self.position
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        count = max(0, min(len(view), self.size - self.position))
+        if count == 0:
+            return 0
+        if hasattr(os, "pread"):
+            data = os.pread(self.fd, count, self.start + self.position)
+        else:  # Windows: no fork there, so no other process shares the offset
+            os.lseek(self.fd, self.start + self.position, os.SEEK_SET)
+            data = os.read(self.fd, count)
+        view[: len(data)] = data
+        self.position += len(data)
+        return len(data)
 
 
 def same_file(a: str, b: str) -> bool:

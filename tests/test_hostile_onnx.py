@@ -27,6 +27,7 @@ np = pytest.importorskip("numpy")
 from onnx import AttributeProto, TensorProto, helper, numpy_helper  # noqa: E402
 
 from nnsvg.importers import onnx as reader  # noqa: E402
+from nnsvg.importers import onnx_file  # noqa: E402
 
 Cli = Callable[..., tuple[int, str, str]]
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -333,13 +334,7 @@ def test_tensors_of_too_many_dimensions_are_refused(cli: Cli, tmp_path: Path, wh
 
 # --- class 14: big files, external data ------------------------------------------------------------
 
-def varint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
+varint = onnx_file._varint  # the reader's own encoding, to write the protobuf fields by hand
 
 
 def field(number: int, length: int) -> bytes:

@@ -296,7 +296,7 @@ def _call(node: Any, tensors: Mapping[str, Any]) -> Call:
     first = outputs[0] if outputs else None
     if isinstance(first, list):  # a list of tensors (split, chunk)
         first = first[0] if first else None
-    names = tuple(r.name for r in _flatten(outputs) if isinstance(r, Ref))
+    names = tuple(r.name for r in flatten(outputs) if isinstance(r, Ref))
     tensor = isinstance(first, Ref) and first.name in tensors
     shape = _sizes(tensors[first.name], first.name) if tensor and isinstance(first, Ref) else None
     name = node.get("name")
@@ -317,11 +317,12 @@ def _op_name(target: str) -> str:
     return name.rstrip("_") if name.endswith("_") and not name.startswith("_") else name
 
 
-def _flatten(value: Any) -> list[Any]:
+def flatten(value: Any) -> list[Any]:
+    """The leaves of nested lists, tuples and mappings, in order (a call's arguments, outputs)."""
     if isinstance(value, list | tuple):
-        return [x for v in value for x in _flatten(v)]
+        return [x for v in value for x in flatten(v)]
     if isinstance(value, Mapping):
-        return [x for v in value.values() for x in _flatten(v)]
+        return [x for v in value.values() for x in flatten(v)]
     return [value]
 
 

@@ -31,7 +31,7 @@ from typing import Any
 from ..errors import SpecError
 from ..graph import Connection, Graph, Group, Node
 from . import missing, pt2
-from .pt2 import Call, Program, Ref, Shape, Weight, clean
+from .pt2 import Call, Program, Ref, Shape, Weight, clean, flatten
 
 MAX_DRAWN_WEIGHTS = 100_000  # a dense layer's real weights are kept (for the FCNN style) up to this many
 
@@ -247,7 +247,7 @@ def _items(program: Program, notes: list[str] | None = None) -> list[dict[str, A
         items.append({"name": name, "op": "Input", "shape": _drop_batch(shape), "inputs": [], "params": 0,
                       "attrs": {}, "stack": ()})
     for call in program.calls:
-        flat = [a for a in _flatten(call.args) + _flatten(call.kwargs) if isinstance(a, Ref)]
+        flat = [a for a in flatten(call.args) + flatten(call.kwargs) if isinstance(a, Ref)]
         data = [producer[a.name] for a in flat if a.name in producer]
         if not data:
             made = set().union(*(constant.get(a.name, set()) for a in flat))
@@ -278,14 +278,6 @@ def _items(program: Program, notes: list[str] | None = None) -> list[dict[str, A
 
 def _drop_batch(shape: Shape | None) -> Shape | None:
     return shape[1:] if shape else None
-
-
-def _flatten(value: Any) -> list[Any]:
-    if isinstance(value, list | tuple):
-        return [x for v in value for x in _flatten(v)]
-    if isinstance(value, Mapping):
-        return [x for v in value.values() for x in _flatten(v)]
-    return [value]
 
 
 def _vocabulary(call: Call, flat: list[Ref], data: list[int], program: Program) -> tuple[str, dict[str, Any]]:
@@ -395,7 +387,7 @@ def _hooked(module: Any, args: tuple[Any, ...], torch: Any) -> Graph:
     names = {m: n for n, m in module.named_modules()}
 
     def hook(mod: Any, inputs: Any, output: Any) -> None:
-        sources = [made[id(t)] for t in _flatten(inputs) if isinstance(t, torch.Tensor) and id(t) in made]
+        sources = [made[id(t)] for t in flatten(inputs) if isinstance(t, torch.Tensor) and id(t) in made]
         if not sources:
             sources = [len(items) - 1]
         kind = type(mod).__name__
@@ -424,7 +416,7 @@ def _hooked(module: Any, args: tuple[Any, ...], torch: Any) -> Graph:
                 if mod.bias is not None:
                     attrs["bias"] = tuple(float(v) for v in mod.bias.detach().float().tolist())
         first = output[0] if isinstance(output, list | tuple) else output
-        for t in _flatten(output):
+        for t in flatten(output):
             if isinstance(t, torch.Tensor):
                 made[id(t)] = len(items)
                 kept.append(t)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import random
 import re
 import signal
 import subprocess
@@ -409,6 +410,24 @@ def test_another_pages_edit_reaches_the_pages(server: Server) -> None:
     update(server, {"client": "b", "id": 1, "text": "style: fcnn\nlayers: [2, 2]\n"})
     reader.join(10)
     assert [(e["origin"], e["data"]["layers"]) for e in got] == [("b", [2, 2])]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_events_leave_in_version_order(server: Server, seed: int) -> None:
+    """Saves render in parallel and may publish in any order: every page sees versions rising
+    and ends on the newest, whatever the order they were published in."""
+    order = list(range(1, 13))
+    random.Random(seed).shuffle(order)
+    channel = server.session.subscribe()
+    for version in order:
+        server.session.publish({"type": "spec", "version": version})
+    seen = []
+    while not channel.empty():
+        event = channel.get()
+        assert event is not None
+        seen.append(event["version"])
+    server.session.unsubscribe(channel)
+    assert seen == sorted(set(seen)) and seen[-1] == 12 and seen[0] == order[0]
 
 
 def test_load_twenty_pages_two_hundred_edits(server: Server, spec_file: Path) -> None:

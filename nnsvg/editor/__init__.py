@@ -213,6 +213,8 @@ class Session:
         self.latest: dict[str, int] = {}  # page → the id of its newest update
         self.version = 0  # bumps whenever the file's text changes
         self.subscribers: list[queue.Queue[dict[str, Any] | None]] = []
+        self.publish_lock = threading.Lock()  # events leave in version order
+        self.published = 0  # the version of the last spec event sent to the pages
         self.text = self.read()
         self.signature = self.stat()
         self.stopping = threading.Event()
@@ -376,10 +378,18 @@ class Session:
                 self.subscribers.remove(channel)
 
     def publish(self, event: dict[str, Any] | None) -> None:
-        with self.state_lock:
-            channels = list(self.subscribers)
-        for channel in channels:
-            channel.put(event)
+        """Send an event to every page. Two saves render in parallel and may finish in either
+        order: a spec event older than one already sent is dropped, so a page never ends on an
+        older text than the file's."""
+        with self.publish_lock:
+            if event is not None:
+                if event["version"] <= self.published:
+                    return
+                self.published = event["version"]
+            with self.state_lock:
+                channels = list(self.subscribers)
+            for channel in channels:
+                channel.put(event)
 
     def stop(self) -> None:
         """Stop the watcher, end every event stream, and wait for a write under way."""

@@ -25,6 +25,7 @@ from .errors import ExportError
 from .formats import Format
 from .scene import Scene
 from .text import clip, nearest, quote
+from .units import PX_PER_IN
 
 MAX_SCALE = 100.0  # a PNG of 100× its px size is already 9600 dpi
 
@@ -55,7 +56,7 @@ def raster_scale(fmt: str | Format, scale: object = None, dpi: object = None,
     if scale is not None:
         value = _positive(names[0], scale, MAX_SCALE)
     if dpi is not None:
-        value = _positive(names[1], dpi, MAX_SCALE * 96) / 96
+        value = _positive(names[1], dpi, MAX_SCALE * PX_PER_IN) / PX_PER_IN
     for option, given in zip(("scale", "dpi"), (scale, dpi)):
         if given is not None and option not in f.options:
             takers = [g.name.upper() for g in formats.FORMATS.values() if option in g.options]
@@ -110,7 +111,7 @@ def check_raster(scene: Scene, fmt: str | Format, scale: float) -> tuple[int, in
                   (MAX_PIXELS / (page_width * page_height)) ** 0.5)
         raise ExportError(f"a {f.name.upper()} of {width:,} × {height:,} px is more than nnsvg draws (at most "
                           f"{MAX_SIDE_PX:,} px a side and {MAX_PIXELS // 10**6} megapixels); use --scale "
-                          f"{fit:.3g} or less (--dpi {fit * 96:.0f}), or write SVG or PDF")
+                          f"{fit:.3g} or less (--dpi {fit * PX_PER_IN:.0f}), or write SVG or PDF")
     return width, height
 
 

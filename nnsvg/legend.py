@@ -220,7 +220,7 @@ def _aim(spec: Spec) -> float:
     """The aspect (width / height) ``auto`` aims at: the target's when both sides are given,
     else a paper's text block."""
     if spec.width is not None and spec.height is not None:
-        from .physical import parse
+        from .units import parse
 
         return parse(spec.width, "width").px / parse(spec.height, "height").px
     return PAGE_ASPECT

@@ -71,7 +71,7 @@ def accepts(meta: dict[str, Any]) -> str:
     if kind == "choice":
         return f"{text} " + ", ".join(f"`{c}`" for c in meta["choices"])
     if kind == "length":
-        from .physical import PRESETS
+        from .units import PRESETS
 
         presets = PRESETS[meta.get("axis", "width")]
         return f"{text} " + ", ".join(f"`{name}` ({value:g} {unit})" for name, (value, unit) in presets.items())

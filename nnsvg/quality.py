@@ -51,6 +51,7 @@ from .scene import (
     Stars,
     Text,
 )
+from .units import PT_PER_PX
 
 KINDS = ("text-on-shape", "text-on-text", "clipped", "tiny", "dominant")
 
@@ -75,7 +76,6 @@ _DESCENDING = frozenset("gjpqyQ,;()[]{}|@_$µβγζημξρςφχψ₀₁₂₃�
 TINY_SHARE = 0.0025
 TINY_PX = 2.0
 TINY_PT = 0.6  # the floor itself, for a figure laid out for its printed size (--width 3.5in)
-PT_PER_PX = 0.75
 DOMINANT_SHARE = 0.40  # of the figure's extent along the reading axis
 DOMINANT_MIN_LAYERS = 3  # with one or two layers a layer is necessarily a large share
 # A host whose fill shows what lies under it at no more than 15 % (the weight label's plate,

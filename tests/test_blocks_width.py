@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import nnsvg
-from nnsvg import physical, quality
+from nnsvg import quality, units
 from nnsvg.diagram import Diagram
 from nnsvg.errors import SpecError
 from nnsvg.scene import Text
@@ -47,7 +47,7 @@ def test_gallery_blocks_at_column_and_page(name: str, width: str) -> None:
     quality problem; or the figure is refused with suggestions, each of which fits."""
     own = nnsvg.load(GALLERY / f"{name}.yaml")
     diagram = sized(name, width=width)
-    target = physical.parse(width).px * 0.75
+    target = units.parse(width).px * units.PT_PER_PX
     if (name, width) in REFUSED:
         with pytest.raises(SpecError) as caught:
             diagram.to_bytes("svg")
@@ -62,7 +62,7 @@ def test_gallery_blocks_at_column_and_page(name: str, width: str) -> None:
             if size:
                 options["set"] = {"text.size": float(size)}
             page_width, *_ = pdf_page(sized(name, **options).to_bytes("pdf"))
-            assert page_width == pytest.approx(physical.parse(options["width"]).px * 0.75, abs=1e-3)
+            assert page_width == pytest.approx(units.parse(options["width"]).px * units.PT_PER_PX, abs=1e-3)
         return
     page_width, page_height, sizes, _ = pdf_page(diagram.to_bytes("pdf"))
     assert page_width == pytest.approx(target, abs=1e-3)

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import nnsvg
-from nnsvg import formats
+from nnsvg import formats, units
 from nnsvg import spec as specs
 from nnsvg.backends import latex, pdf_tex, tikz
 from nnsvg.diagram import Diagram
@@ -207,7 +207,7 @@ def test_the_documented_preamble_compiles_the_default_output(cli: Cli, tmp_path:
 def label_width_bp(label: str) -> float:
     diagram = nnsvg.draw("fcnn", [{"size": 1, "label": label}, 1], max_nodes=1)
     text = next(t for t in diagram.scene.walk() if isinstance(t, Text) and t.text == label)
-    return text.box.width * tikz.BP_PER_PX
+    return text.box.width * units.PT_PER_PX
 
 
 @cache
@@ -245,7 +245,7 @@ def test_labels_around_what_tex_can_set(cli: Cli, tmp_path: Path, char: str) -> 
 
 
 def page_bp(layers: int) -> float:
-    return nnsvg.fcnn([1] * layers, labels=False).scene.size()[0] * tikz.BP_PER_PX
+    return nnsvg.fcnn([1] * layers, labels=False).scene.size()[0] * units.PT_PER_PX
 
 
 def test_pages_beyond_tex_lengths_are_refused_in_both_latex_routes(cli: Cli, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 import nnsvg
-from nnsvg import export, physical, quality
+from nnsvg import export, quality, units
 from nnsvg.cli import main
 from nnsvg.errors import SpecError
 from nnsvg.scene import Text
@@ -97,7 +97,7 @@ def test_strokes_keep_their_printed_width_at_any_size() -> None:
         strokes = sorted({round(float(e.get("stroke-width")) * scale, 2) for e in root.iter()
                           if e.get("stroke-width") is not None})
         printed[width] = strokes
-        assert viewbox(root)[2] * scale == pytest.approx(physical.parse(width).px, rel=1e-9)
+        assert viewbox(root)[2] * scale == pytest.approx(units.parse(width).px, rel=1e-9)
         assert scale < 1
     assert printed["column"] == printed["8cm"] == printed["240pt"] == [0.4, 1.2]
 
@@ -136,7 +136,7 @@ def test_page_sizes_in_every_format() -> None:
                                               ("252pt", 252), ("336px", 252), (" 3.5 IN ", 252), ("column", 252),
                                               ("page", 504), ("slide", 960), (".5e1in", 360)])
 def test_units_and_presets(text: str, points: float) -> None:
-    length = physical.parse(text)
+    length = units.parse(text)
     assert length.px * 0.75 == pytest.approx(points)
     width, _, _, _ = pdf_page(nnsvg.fcnn([3, 4, 2], width=text).to_bytes("pdf"))
     assert width == pytest.approx(points, abs=1e-3)
@@ -276,7 +276,7 @@ def test_schema_length_pattern_agrees_with_the_parser(text: str) -> None:
     fcnn = next(v for v in schema["oneOf"] if v["properties"]["style"]["const"] == "fcnn")
     pattern = re.compile(fcnn["properties"]["width"]["pattern"])
     try:
-        physical.parse(text, "width")
+        units.parse(text, "width")
         parsed = True
     except nnsvg.SpecError as error:
         parsed = "expected a length from" in str(error)  # spelled right, out of range: the schema has no range

@@ -45,8 +45,8 @@ from ..scene import (
     Stars,
     Text,
 )
+from ..units import PT_PER_PX
 
-PT_PER_PX = 0.75  # CSS px to PDF/PS points
 SVG_MITER_LIMIT = 4.0  # SVG's default stroke-miterlimit (cairo's own default is 10)
 
 

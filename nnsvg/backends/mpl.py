@@ -57,6 +57,7 @@ from ..scene import (
     Stars,
     Text,
 )
+from ..units import PT_PER_IN
 
 INSTALL = "pip install 'nnsvg[matplotlib]'"
 
@@ -206,7 +207,7 @@ def points_per_unit(ax: Axes, page: BBox) -> float:
     figure = ax.figure
     assert figure is not None
     dpi = float(figure.dpi)
-    return float(abs(x1 - x0)) / page.width * 72.0 / dpi
+    return float(abs(x1 - x0)) / page.width * PT_PER_IN / dpi
 
 
 class DiagramSizer(Artist):

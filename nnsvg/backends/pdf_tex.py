@@ -32,8 +32,9 @@ from .. import __version__
 from ..errors import ExportError
 from ..scene import Group, Primitive, Printed, Scene, Text
 from ..text import shown_path
+from ..units import PT_PER_PX
 from .latex import one_line, to_latex
-from .tikz import BP_PER_PX, check_tex_size, fmt, font_size
+from .tikz import check_tex_size, fmt, font_size
 
 ANCHORS = {"start": "lb", "middle": "b", "end": "rb"}
 # what the PDF's name cannot hold: TeX's special characters (\ { } % # start a command, a group,
@@ -86,7 +87,7 @@ def pdf_tex(scene: Scene, pdf_name: str) -> str:
     check_name(pdf_name)
     check_tex_size(scene)
     page = scene.page()
-    k = scene.unit_scale() * BP_PER_PX  # bp per drawing unit
+    k = scene.unit_scale() * PT_PER_PX  # bp per drawing unit
     width, height = page.width * k, page.height * k
     title = f": {one_line(scene.title)}" if scene.title else ""  # one comment line
     lines = [

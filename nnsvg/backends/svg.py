@@ -335,7 +335,7 @@ SPLICE_ABOVE = 4096  # path data longer than this is spliced in, not escaped by 
 def page_size(scene: Scene) -> tuple[str, str]:
     """The SVG's width and height with their unit: the page in px, or the physical size the
     scene was laid out for in the unit the user gave it in (width="3.5in")."""
-    from ..physical import PX_PER, UNIT_DECIMALS
+    from ..units import PX_PER, UNIT_DECIMALS
 
     width, height = scene.size()
     unit = scene.printed.unit if scene.printed is not None else "px"

@@ -62,9 +62,9 @@ from ..scene import (
     Text,
 )
 from ..text import clip
+from ..units import PT_PER_IN, PT_PER_PX, TEX_PT_PER_BP
 from .latex import one_line, to_latex
 
-BP_PER_PX = 0.75  # CSS px to PostScript points
 MAX_SEGMENTS = 50_000  # see the module's docstring; pdflatex's default main memory
 IMAGE_CELLS = 96  # an image's longest side in cells
 PER_LINE = 8  # subpaths on one line of a path
@@ -72,7 +72,7 @@ CHUNK = 1_000  # segments of one path command (see _chunked)
 ANCHORS = {"start": "base west", "middle": "base", "end": "base east"}
 # TeX's largest length, \maxdimen = 16383.99998 pt, in bp (1 bp = 72.27/72 pt): a picture of a
 # side beyond it stops pdflatex with "Dimension too large" (measured: 16,260 bp compiles, 16,366 not)
-MAX_TEX_BP = 16383.99998 * 72 / 72.27
+MAX_TEX_BP = 16383.99998 / TEX_PT_PER_BP
 # a label's measured width at most: LaTeX sets it in the document's font, which can be several
 # times as wide as the theme's measure (a monospace font against DejaVu Sans' narrow letters), and
 # a TikZ node wider than MAX_TEX_BP fails as the page does; real labels are under 100 characters
@@ -102,7 +102,7 @@ def segments(data: PathData) -> int:
 def check_tex_size(scene: Scene) -> None:
     """An ExportError when LaTeX cannot hold the figure: a label wider than MAX_TEX_LABEL_BP (the
     likelier cause, named first) or a page side beyond MAX_TEX_BP."""
-    k = scene.unit_scale() * BP_PER_PX
+    k = scene.unit_scale() * PT_PER_PX
     for item in scene.walk():
         if isinstance(item, Text) and item.box.width * k > MAX_TEX_LABEL_BP:
             raise ExportError(f"the label '{clip(item.text, 40)}' is {item.box.width * k:,.0f} bp wide, more than "
@@ -127,7 +127,7 @@ class Writer:
 
     def __init__(self, scene: Scene) -> None:
         self.page = scene.page()
-        self.k = scene.unit_scale() * BP_PER_PX  # bp per drawing unit
+        self.k = scene.unit_scale() * PT_PER_PX  # bp per drawing unit
         self.colors: dict[tuple[str, str, str], str] = {}  # (kind, part, "#rrggbb") → its name
         self.names: set[str] = set()
 
@@ -463,7 +463,7 @@ def picture(scene: Scene) -> tuple[list[str], list[str], tuple[float, float]]:
 def tikz(scene: Scene, standalone: bool = False) -> str:
     """The scene as a TikZ picture to ``\\input`` (or a whole standalone document)."""
     defines, body, (width, height) = picture(scene)
-    inches = f"{width / 72:.2f} x {height / 72:.2f} in"
+    inches = f"{width / PT_PER_IN:.2f} x {height / PT_PER_IN:.2f} in"
     title = f": {one_line(scene.title)}" if scene.title else ""  # one comment line
     head = [f"% nnsvg {__version__}{title}",
             f"% A TikZ picture of {fmt(width)} x {fmt(height)} bp ({inches}); numbers are in bp (1/72 in).",

@@ -22,6 +22,7 @@ from ..scene import ArcTo, Close, Group, LineTo, MoveTo, Path, Primitive, Rect, 
 from ..spec.blocks import OP_KINDS, BlockLayer, BlocksSpec, format_params
 from ..spec.wiring import Resolver
 from ..theme import Theme
+from ..units import PT_PER_PX
 from .arrows import solid_head
 
 SYMBOLS = {"add": "⊕", "concat": "‖", "multiply": "⊗"}
@@ -311,7 +312,7 @@ def page_notes(spec: BlocksSpec, scene: Scene, theme: Theme) -> list[str]:
     to read, with what would help."""
     page = scene.page()
     fit = min(1.0, PAGE_TEXT[0] / page.width, PAGE_TEXT[1] / page.height)
-    printed = theme.text.size * 0.75 * fit
+    printed = theme.text.size * PT_PER_PX * fit
     if printed >= SMALLEST_PT:
         return []
     other = "bt" if spec.direction == "lr" else "lr"

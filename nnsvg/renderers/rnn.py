@@ -23,6 +23,7 @@ from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, u
 from ..scene import Circle, CubicTo, Fan, Group, MoveTo, Path, Primitive, Rect, Scene, Text
 from ..spec.rnn import RnnSpec
 from ..theme import Theme
+from ..units import PT_PER_PX
 from .anatomy import sub
 from .arrows import solid_head, straight_arrow
 from .labels import superscript
@@ -496,7 +497,7 @@ def notes(spec: RnnSpec, scene: Scene, theme: Theme) -> list[str]:
                            "nodes)")
     page = scene.page()
     fit = min(1.0, PAGE_TEXT[0] / page.width, PAGE_TEXT[1] / page.height)
-    printed = theme.text.size * 0.75 * fit  # px to pt
+    printed = theme.text.size * PT_PER_PX * fit
     if printed < SMALLEST_PT:
         spacings = ["step_spacing"] * bool(spec.unroll) + ["layer_spacing"] + ["node_gap"] * (not spec.use_blocks())
         smaller = "a smaller " + (f"{', '.join(spacings[:-1])} or " if len(spacings) > 1 else "") + spacings[-1]

@@ -106,7 +106,7 @@ def coerce(name: str, value: object, meta: dict[str, Any]) -> Any:
             raise SpecError(f"{name}: expected a list of texts (or one comma-separated text), got {quote(value)}")
         return [check_text(t, f"{name}[{i}]") for i, t in enumerate(items)]
     if kind == "length":  # a physical size: 3.5in, 8.4cm, column (nnsvg.physical)
-        from ..physical import canonical
+        from ..units import canonical
 
         return canonical(name, value, meta.get("axis", "width"))
     if kind == "matrices":
@@ -206,7 +206,7 @@ def json_type(meta: dict[str, Any]) -> dict[str, Any]:
     if kind == "texts":
         return {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
     if kind == "length":
-        from ..physical import PRESETS
+        from ..units import PRESETS
 
         # the parser lower-cases the text (3.5IN, Column); JSON Schema's regexes have no flags
         def anycase(word: str) -> str:

@@ -38,7 +38,7 @@ KIND_TEXT = {
     "choice": "one of",
     "text": "text",
     "texts": "texts, comma-separated (a list in a spec file)",
-    "length": "a length with a unit (`3.5in`, `8.4cm`, `90mm`, `252pt`, `336px`) or",
+    "length": "a length with a unit (`3.5in`, `8.4cm`, `229.5pt`, `252bp`, `336px`) or",
     "settings": "`KEY=VALUE`, repeatable (a mapping in a spec file)",
     "labels": "`KEY=TEXT`, repeatable (a mapping in a spec file)",
     "connections": "`FROM:TO[:KIND[:LABEL]]`, repeatable (a list of mappings in a spec file)",
@@ -71,10 +71,12 @@ def accepts(meta: dict[str, Any]) -> str:
     if kind == "choice":
         return f"{text} " + ", ".join(f"`{c}`" for c in meta["choices"])
     if kind == "length":
-        from .units import PRESETS
+        from .units import COMMON_PRESETS, PRESETS
 
         presets = PRESETS[meta.get("axis", "width")]
-        return f"{text} " + ", ".join(f"`{name}` ({value:g} {unit})" for name, (value, unit) in presets.items())
+        common = ", ".join(f"`{name}` ({presets[name][0]:g} {presets[name][1]})" for name in COMMON_PRESETS
+                           if name in presets)
+        return f"{text} {common}, or a document class's (papers-and-latex.md)"
     low, high = meta.get("low"), meta.get("high")
     shown_kind = "int" if kind == "int" else "number"
     if low is not None and high is not None and high <= TOP:
@@ -198,6 +200,26 @@ def drawing_table() -> str:
     return command_table("fcnn", [*options(cls), *formats.OPTIONS])
 
 
+def presets_table() -> str:
+    """Every named width and height, its value as LaTeX gives it and where that comes from."""
+    from .units import PRESET_TABLES, PX_PER
+
+    rows = []
+    for axis, presets in PRESET_TABLES.items():
+        for name, p in presets.items():
+            inches = p.value * PX_PER[p.unit] / PX_PER["in"]
+            rows.append([f"`--{axis} {name}`", f"{p.value:.10g} {p.unit} = {inches:.3f} in", p.what])
+    return table(["preset", "size", "what it is"], rows)
+
+
+def units_table() -> str:
+    """The units a length may be given in."""
+    from .units import PX_PER, UNITS
+
+    return table(["unit", "what it is", "in inches"],
+                 [[f"`{name}`", unit.name, f"{unit.px / PX_PER['in']:.6g}"] for name, unit in UNITS.items()])
+
+
 TABLES: dict[str, tuple[str, Callable[[], str]]] = {
     **{name: (f"{name}.md", style_table(name)) for name in styles.STYLES},
     "shared": ("specs-and-graphs.md", shared_table),
@@ -208,6 +230,8 @@ TABLES: dict[str, tuple[str, Callable[[], str]]] = {
     "theme": ("themes-and-fonts.md", theme_table),
     "import": ("importers.md", lambda: command_table("import", formats.OPTIONS)),
     "edit": ("editor.md", lambda: command_table("edit")),
+    "presets": ("papers-and-latex.md", presets_table),
+    "units": ("papers-and-latex.md", units_table),
 }
 
 

@@ -44,7 +44,9 @@ from .geometry import BBox
 from .scene import Printed, Scene
 from .styles import Spec
 from .theme import Theme, theme_keys
-from .units import LARGEST_PX, PRESETS, PT_PER_PX, PX_PER, UNIT_DECIMALS, Length, parse
+from .units import LARGEST_PX, PRESETS, PT_PER_PX, PX_PER, UNITS, Length, parse
+from .units import exact as units_exact
+from .units import quantum as units_quantum
 
 MAX_ROUNDS = 16  # renders at most; two to six are usual
 TOLERANCE = 1e-3  # the drawing fills the target to within 0.1 % (the rest is even padding)
@@ -237,7 +239,7 @@ def own_scale_fixes(spec: Spec, theme: Theme, target: Target, trial: Trial) -> l
     side = target.width if name == "width" else target.height
     assert side is not None
     unit = side.unit
-    quantum = {"in": 0.25, "cm": 0.5, "mm": 5.0, "pt": 10.0, "px": 10.0}[unit]
+    quantum = UNITS[unit].step
     value = math.ceil(side.px * trial.ratio / PX_PER[unit] / quantum - 1e-9) * quantum
     for _ in range(SUGGESTION_TRIES):
         if value > LARGEST_PX / PX_PER[unit]:
@@ -334,7 +336,7 @@ def fixes(spec: Spec, theme: Theme, target: Target, last: Trial) -> list[str]:
     pt = theme.text.size * PT_PER_PX
     out = []
     unit = side.unit
-    quantum = {"in": 0.25, "cm": 0.5, "mm": 5.0, "pt": 10.0, "px": 10.0}[unit]
+    quantum = UNITS[unit].step
     value = side.px * last.ratio / PX_PER[unit]
     for _ in range(SUGGESTION_TRIES):
         value = math.ceil(value / quantum - 1e-9) * quantum
@@ -411,23 +413,24 @@ def finish(fits: Trial, target: Target, theme: Theme, natural: Trial) -> tuple[S
     scene, k, box = fits.scene, fits.k, fits.box
     binding = target.width if fits.side == "width" else target.height
     assert binding is not None
+    side_px = units_exact(binding.px, target.unit)
     x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
     if fits.side == "width":
-        half = binding.px * k / 2
+        half = side_px * k / 2
         x0, x1 = (x0 + x1) / 2 - half, (x0 + x1) / 2 + half
     else:
-        half = binding.px * k / 2
+        half = side_px * k / 2
         y0, y1 = (y0 + y1) / 2 - half, (y0 + y1) / 2 + half
     frame = BBox(math.floor(x0 * 100) / 100, math.floor(y0 * 100) / 100,
                  math.ceil(x1 * 100) / 100, math.ceil(y1 * 100) / 100)
     extent, other = (frame.width, frame.height) if fits.side == "width" else (frame.height, frame.width)
-    scale = binding.px / extent
+    scale = side_px / extent
     # the other side to the SVG's last written digit in the unit, rounded up, so the SVG, the PDF
     # and cairosvg's PDF of the SVG all say the same size
     unit = target.unit
-    quantum = PX_PER[unit] / 10 ** UNIT_DECIMALS[unit]
+    quantum = units_quantum(unit)
     loose = math.ceil(other * scale / quantum - 1e-6) * quantum
-    width, height = (binding.px, loose) if fits.side == "width" else (loose, binding.px)
+    width, height = (side_px, loose) if fits.side == "width" else (loose, side_px)
     scene.printed = Printed(frame, scale, unit, width, height)
     # the renderers' notes on the figure's size against a page are about its own px size; the
     # printed size is now given, and what it leaves too small is said below

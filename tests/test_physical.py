@@ -97,7 +97,8 @@ def test_strokes_keep_their_printed_width_at_any_size() -> None:
         strokes = sorted({round(float(e.get("stroke-width")) * scale, 2) for e in root.iter()
                           if e.get("stroke-width") is not None})
         printed[width] = strokes
-        assert viewbox(root)[2] * scale == pytest.approx(units.parse(width).px, rel=1e-9)
+        length = units.parse(width)
+        assert viewbox(root)[2] * scale == pytest.approx(units.exact(length.px, length.unit), rel=1e-9)
         assert scale < 1
     assert printed["column"] == printed["8cm"] == printed["240pt"] == [0.4, 1.2]
 
@@ -132,14 +133,22 @@ def test_page_sizes_in_every_format() -> None:
         assert float(pdf.pages[0].width) == pytest.approx(252, abs=0.01)
 
 
+TEX = 72 / 72.27  # PostScript points per TeX point
+
+
 @pytest.mark.parametrize(("text", "points"), [("3.5in", 252), ("8.4cm", 8.4 / 2.54 * 72), ("90mm", 90 / 25.4 * 72),
-                                              ("252pt", 252), ("336px", 252), (" 3.5 IN ", 252), ("column", 252),
+                                              ("252bp", 252), ("252pt", 252 * TEX), ("21pc", 252 * TEX),
+                                              ("200dd", 200 * 1238 / 1157 * TEX), ("20cc", 240 * 1238 / 1157 * TEX),
+                                              ("336px", 252), (" 3.5 IN ", 252), ("column", 252 * TEX),
+                                              ("article-column", 229.5 * TEX), ("acm-column", 241.14749 * TEX),
                                               ("page", 504), ("slide", 960), (".5e1in", 360)])
 def test_units_and_presets(text: str, points: float) -> None:
+    """pt is the TeX point (what \\the\\columnwidth prints), bp the PostScript point; the page
+    is the size asked for to the 1/100 pt an SVG writes, never wider."""
     length = units.parse(text)
     assert length.px * 0.75 == pytest.approx(points)
     width, _, _, _ = pdf_page(nnsvg.fcnn([3, 4, 2], width=text).to_bytes("pdf"))
-    assert width == pytest.approx(points, abs=1e-3)
+    assert points - 0.01 <= width <= points + 1e-6
 
 
 def test_height_presets_and_both_sides() -> None:
@@ -187,20 +196,20 @@ def test_deterministic_and_round_trips_through_a_spec_file(tmp_path: Path) -> No
     assert "width: 8.4cm" in (tmp_path / "a.yaml").read_text()
     # render's override: the same spec at another size
     assert main(["render", str(tmp_path / "a.yaml"), "--width", "column", "-o", str(tmp_path / "d.svg")]) == 0
-    assert b'width="3.5in"' in (tmp_path / "d.svg").read_bytes()
+    assert b'width="251.05pt"' in (tmp_path / "d.svg").read_bytes()  # IEEEtran's 252 TeX pt
 
 
 def test_too_narrow_is_refused_with_the_width_that_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """AlexNet's dimension labels at 9 pt need more than 3.5 in however small the volumes are
+    """AlexNet's dimension labels at 9 pt need more than a column (252 pt) however small the volumes are
     drawn: refused, naming a width that works, and nothing is written; that width works."""
     alexnet = ["224x224x3:11x11", "55x55x96:5x5", "27x27x256:3x3", "13x13x384:3x3", "13x13x384:3x3",
                "13x13x256", "4096", "4096", "1000"]
     out = tmp_path / "a.pdf"
     assert main(["alexnet", *alexnet, "--dims", "--width", "column", "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "the labels do not fit in 3.5 in at 9 pt" in err
+    assert err.count("\n") == 1 and "the labels do not fit in 252 pt at 9 pt" in err
     assert not out.exists()
-    suggested = re.search(r"give --width ([0-9.]+in)", err)
+    suggested = re.search(r"give --width ([0-9.]+(?:in|pt))", err)
     assert suggested is not None
     assert main(["alexnet", *alexnet, "--dims", "--width", suggested.group(1), "-o", str(out)]) == 0
     _, _, sizes, _ = pdf_page(out.read_bytes())
@@ -214,7 +223,7 @@ def test_shapes_too_small_to_print_get_a_note_with_a_width_that_keeps_them() -> 
     notes = diagram.notes
     assert not any(n.startswith("the figure is ") for n in notes)  # the renderer's px-size note is superseded
     note = next(n for n in notes if "print under 0.6 pt" in n)
-    wider = re.search(r"--width ([0-9.]+in)", note)
+    wider = re.search(r"--width ([0-9.]+(?:in|pt))", note)
     assert wider is not None
     assert quality.tiny(diagram.scene)
     again = nnsvg.lenet(vgg, map_size="log", dense_size="sqrt", width=wider.group(1))
@@ -292,7 +301,7 @@ def test_eps_box_is_the_page_on_a_transparent_page() -> None:
     _, height = diagram.scene.size()
     header = eps.split(b"%%EndComments")[0].decode()
     assert f"%%BoundingBox: 0 0 252 {math.ceil(height * 0.75)}" in header
-    assert f"%%HiResBoundingBox: 0 0 252.0000 {height * 0.75:.4f}" in header
+    assert f"%%HiResBoundingBox: 0 0 {251.05:.4f} {height * 0.75:.4f}" in header  # 252 TeX pt, in bp
     assert f"%%PageBoundingBox: 0 0 252 {math.ceil(height * 0.75)}".encode() in eps
 
 

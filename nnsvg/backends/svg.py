@@ -335,17 +335,11 @@ SPLICE_ABOVE = 4096  # path data longer than this is spliced in, not escaped by 
 def page_size(scene: Scene) -> tuple[str, str]:
     """The SVG's width and height with their unit: the page in px, or the physical size the
     scene was laid out for in the unit the user gave it in (width="3.5in")."""
-    from ..units import PX_PER, UNIT_DECIMALS
+    from ..units import written
 
     width, height = scene.size()
     unit = scene.printed.unit if scene.printed is not None else "px"
-    digits = UNIT_DECIMALS[unit]
-
-    def text(px: float) -> str:
-        value = f"{px / PX_PER[unit]:.{digits}f}".rstrip("0").rstrip(".")
-        return f"{value}{unit}"
-
-    return text(width), text(height)
+    return written(width, unit), written(height, unit)
 
 
 def svg_parts(scene: Scene, debug: bool = False) -> Iterator[str]:

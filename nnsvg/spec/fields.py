@@ -206,13 +206,13 @@ def json_type(meta: dict[str, Any]) -> dict[str, Any]:
     if kind == "texts":
         return {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
     if kind == "length":
-        from ..units import PRESETS
+        from ..units import PRESETS, UNITS
 
         # the parser lower-cases the text (3.5IN, Column); JSON Schema's regexes have no flags
         def anycase(word: str) -> str:
             return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
 
-        units = "|".join(anycase(u) for u in ("in", "cm", "mm", "pt", "px"))
+        units = "|".join(anycase(u) for u in UNITS)
         presets = "|".join(anycase(p) for p in PRESETS["height" if meta.get("axis") == "height" else "width"])
         number = r"([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?"
         return {"type": "string", "pattern": rf"^\s*(({presets})|{number}\s*({units}))\s*$"}

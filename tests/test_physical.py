@@ -276,7 +276,8 @@ def test_schema_and_help_know_the_options(capsys: pytest.CaptureFixture[str]) ->
 
 
 @pytest.mark.parametrize("text", ["3.5in", "3.5IN", "8.4Cm", "Column", " 252 PT ", "1E2px", ".5in", "3.5",
-                                  "3.5 inch", "-3in", "slide", "1e1234pt"])
+                                  "3.5 inch", "-3in", "slide", "1e1234pt", "252bp", "21PC", "200dd", "20cc",
+                                  "Article-Column", "acm-colunm", "neurips-text", "ieee-text", "3.5 ft"])
 def test_schema_length_pattern_agrees_with_the_parser(text: str) -> None:
     """The parser lower-cases a length, so the schema's pattern (no regex flags in JSON Schema)
     accepts any case too: an editor never flags a length the CLI takes, nor passes one it refuses

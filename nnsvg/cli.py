@@ -23,7 +23,7 @@ from typer.exceptions import TyperException
 from . import __version__, export, formats, styles
 from . import spec as specs
 from .diagram import MODEL_FILE, SPEC_FILE, Diagram
-from .errors import NnsvgError, SpecError
+from .errors import NnsvgError, SpecError, interruption
 from .flags import generated, keyword, positional, spec_parameters, spec_values, stray_options, with_labels
 from .spec.base import BaseSpec
 from .spec.fields import coerce
@@ -304,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug, not bad input: one line, and the traceback on request
+        stop = interruption(exc)
+        if stop is not None:  # a signal Python wrapped in another error: still a signal
+            raise stop from None
         if os.environ.get("NNSVG_DEBUG"):
             raise
         print(f"error: internal error ({type(exc).__name__}: {terminal(str(exc))}); please report it with the "

@@ -7,29 +7,69 @@ exits 130 or 143, instead of printing a traceback or leaving a ``.part`` file be
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from types import FrameType
 
-from .errors import Interrupted
+from .errors import Interrupted, interruption
 
 _CODES = {signal.SIGINT: ("interrupted", 130), signal.SIGTERM: ("terminated", 143)}
+_NUMBERS = {name: number for number, (name, _) in _CODES.items()}
 
 
 def _raise(signum: int, frame: FrameType | None) -> None:
+    if _deferring:
+        _deliver_later(signum)
+        return
     name, code = _CODES[signal.Signals(signum)]
     raise Interrupted(name, code)
 
 
-def run() -> None:
-    """``nnsvg ...`` from a shell (and ``python -m nnsvg``): exits with the CLI's code."""
+_deferring = False  # True while the hook below runs: a signal then waits its turn
+
+
+def _deliver_later(signum: int) -> None:
+    import threading  # only on this rare path
+
+    timer = threading.Timer(0.001, os.kill, (os.getpid(), signum))
+    timer.daemon = True
+    timer.start()
+
+
+def _unraisable(args: sys.UnraisableHookArgs) -> None:
+    """A signal that arrived inside a callback Python cannot raise from (a weakref's, such as
+    importlib's module locks, or a ``__del__``) would be printed as "Exception ignored" and
+    lost: it is sent again a moment later, and so raised in ordinary code (or deferred again)."""
+    global _deferring
+    if not isinstance(args.exc_value, Interrupted):
+        sys.__unraisablehook__(args)
+        return
+    _deferring = True
+    try:
+        _deliver_later(_NUMBERS[args.exc_value.name])
+    finally:
+        _deferring = False
+
+
+def install() -> None:
+    """SIGINT and SIGTERM raise ``Interrupted`` from here on, wherever they arrive."""
+    sys.unraisablehook = _unraisable
     for number in _CODES:
         signal.signal(number, _raise)
+
+
+def run() -> None:
+    """``nnsvg ...`` from a shell (and ``python -m nnsvg``): exits with the CLI's code."""
+    install()
     try:
         from .cli import main
 
         code = main()
-    except Interrupted as stop:
+    except BaseException as error:
+        stop = interruption(error)
+        if stop is None:
+            raise
         print(f"error: {stop.name}", file=sys.stderr)
         code = stop.code
     sys.exit(code)

@@ -35,3 +35,16 @@ class Interrupted(BaseException):
     def __init__(self, name: str, code: int) -> None:
         super().__init__(name)
         self.name, self.code = name, code
+
+
+def interruption(error: BaseException) -> Interrupted | None:
+    """The ``Interrupted`` behind ``error``, when Python wrapped the signal's exception in
+    another (class creation turns one raised in ``__set_name__`` into a RuntimeError)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, Interrupted):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None

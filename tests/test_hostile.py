@@ -317,3 +317,60 @@ def test_many_captions_are_placed_clear_of_each_other() -> None:
     from .conftest import assert_clear
 
     assert_clear(nnsvg.lenet(["1@2x2", "1@3x3", "2@2x2"] * 60 + [4]))
+
+
+SIGNAL_IN_CALLBACK = """
+import gc, os, signal, sys, weakref
+from nnsvg import entry
+from nnsvg.errors import Interrupted, interruption
+entry.install()
+number = signal.{signal}
+def send(*_):
+    os.kill(os.getpid(), number)
+class Dying:
+    def __del__(self):
+        send()
+class Named:
+    def __set_name__(self, owner, name):
+        send()
+        sum(range(10))
+def trigger(kind):
+    if kind == "weakref":
+        class A: pass
+        a = A()
+        keep = weakref.ref(a, send)
+        del a
+    elif kind == "finalize":
+        class B: pass
+        b = B()
+        weakref.finalize(b, send)
+        del b
+    elif kind == "del":
+        Dying()
+    elif kind == "gc":
+        gc.callbacks.append(send)
+        gc.collect()
+    elif kind == "set_name":
+        type("C", (), {{"x": Named()}})
+try:
+    trigger("{kind}")
+    for _ in range(3_000_000):
+        pass
+    print("not interrupted")
+except BaseException as error:
+    stop = interruption(error)
+    print("interrupted", stop.name if stop else repr(error))
+"""
+
+
+@pytest.mark.parametrize("kind", ["weakref", "finalize", "del", "gc", "set_name"])
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
+def test_a_signal_inside_a_callback_is_not_lost(kind: str, name: str) -> None:
+    """A signal that arrives while Python runs a callback it cannot raise from (a weakref's, as
+    importlib's module locks have; a finalizer; __del__; a gc callback) was printed as "Exception
+    ignored" and lost, and one raised in __set_name__ came out as a RuntimeError: it is raised
+    in ordinary code, or found behind the error Python wrapped it in."""
+    code = SIGNAL_IN_CALLBACK.format(signal=name, kind=kind)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    expected = {"SIGINT": "interrupted", "SIGTERM": "terminated"}[name]
+    assert (run.stdout, run.stderr) == (f"interrupted {expected}\n", "")

@@ -42,9 +42,10 @@ class BaseSpec:
     text_as_paths: bool = option(False, "bool", "draw every label as its glyph outlines (SVG, PDF, EPS, PS; PNG "
                                  "looks the same either way): no fonts in the file, the same look on every machine")
     width: str | None = option(None, "length", "printed width: 3.5in, 8.4cm, 90mm, 229.5pt (TeX points, as "
-                               "\\the\\columnwidth prints them), 252bp, 336px, or a preset: column (IEEEtran's, 252pt), "
-                               "page (7 in), slide (13.33 in), article-column, acm-column, icml-column, neurips-text, "
-                               "...; the layout is solved for it with text and strokes at their true size", axis="width")
+                               "\\the\\columnwidth prints them), 252bp, 336px, or a preset: column (IEEEtran's, "
+                               "252pt), page (7 in), slide (13.33 in), article-column, acm-column, icml-column, "
+                               "neurips-text, ...; the layout is solved for it with text and strokes at their true "
+                               "size", axis="width")
     legend: str = option("off", "choice", "a legend of the colours and kinds the figure draws: right of the "
                          "drawing, below it, or auto (the side that keeps the figure closer to a page's aspect)",
                          choices=("off", "right", "below", "auto"))

@@ -46,6 +46,7 @@ from ..scene import (
     Text,
 )
 from ..units import PT_PER_PX
+from .pdf_fonts import keep_fonts
 
 SVG_MITER_LIMIT = 4.0  # SVG's default stroke-miterlimit (cairo's own default is 10)
 
@@ -529,7 +530,9 @@ def render(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:
     if fmt == "png":
         return with_dpi(data, scale * CSS_DPI)
     data = reproducible(data, fmt)
-    return with_page_box(data, width * PT_PER_PX, height * PT_PER_PX) if fmt in ("ps", "eps") else data
+    if fmt == "pdf":
+        return keep_fonts(data)  # so that pdfTeX does not swap in its own copy of the font
+    return with_page_box(data, width * PT_PER_PX, height * PT_PER_PX)
 
 
 def _surface(cairo: Any, fmt: str, name: str, width: float, height: float, scale: float) -> tuple[Any, float]:

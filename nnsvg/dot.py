@@ -36,7 +36,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from . import styles
 from .errors import SpecError
+from .spec import fields
+from .spec.mapping import to_dict
 from .text import clip
 
 if TYPE_CHECKING:
@@ -66,8 +69,6 @@ def attributes(items: dict[str, Any]) -> str:
 def non_default(spec: Spec, data: dict[str, Any] | None = None) -> dict[str, Any]:
     """The spec's options that differ from their defaults, as a spec file holds them (``data``:
     the spec's data, by default ``to_dict(spec)``)."""
-    from .spec import to_dict
-
     data = to_dict(spec) if data is None else data
     out = {}
     for f in dataclasses.fields(spec):
@@ -363,16 +364,13 @@ def _value(name: str, text: str, kind: str) -> Any:
 def read(text: str) -> dict[str, Any]:
     """Spec data (a mapping for ``nnsvg.spec.from_dict``) from DOT text of the shape above; a
     SpecError naming the line or the node for what does not fit."""
-    from . import styles
-    from .spec.fields import options
-
     parsed = Parser(text).parse()
     attrs = parsed.root.attrs
     if "style" not in attrs:
         raise SpecError(f"the graph names no nnsvg style: add graph [style=\"lenet\"] "
                         f"(one of {', '.join(styles.STYLES)})")
     style = styles.get(attrs["style"])
-    declared = options(style.spec_class())
+    declared = fields.options(style.spec_class())
     data: dict[str, Any] = {"style": style.name}
     for key, value in attrs.items():
         if key in declared:  # an option, even where GraphViz has an attribute of that name (width)

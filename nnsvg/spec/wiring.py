@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError
-from ..graph import CONNECTION_KINDS, Connection, Graph, Group, Node
+from ..graph import Connection, Graph, Group, Node
+from ..kinds import CONNECTION_KINDS, loops
 from ..text import check_text, nearest, quote
 
 if TYPE_CHECKING:
@@ -303,7 +304,7 @@ def build_graph(spec: BaseSpec) -> Graph:
         source, target = resolve(link.source, f"{where}.from"), resolve(link.target, f"{where}.to")
         if source == target:
             raise SpecError(f"{where}: from and to are both layer {source}; a connection joins two layers")
-        if source > target and link.kind != "recurrent":
+        if source > target and not loops(link.kind):
             raise SpecError(f"{where}: from layer {source} to layer {target} goes backwards; only kind "
                             "'recurrent' may (connections run from an earlier layer to a later one)")
         if (source, target, link.kind) in seen:

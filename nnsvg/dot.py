@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import styles
 from .errors import SpecError
+from .kinds import CONNECTION_KINDS
 from .spec import fields
 from .spec.mapping import to_dict
 from .text import clip
@@ -433,7 +434,7 @@ def _edges(edges: list[tuple[str, str, dict[str, str]]], layers: list[dict[str, 
                                 **({"label": items["label"]} if "label" in items else {})})
         elif "label" in items:
             raise SpecError(f"edge {a} -> {b}: a label without a kind; a labelled edge is a connection: give "
-                            "it kind=\"data\" (or add, concat, multiply, recurrent)")
+                            f"it kind=\"data\" (or {', '.join(k for k in CONNECTION_KINDS if k != 'data')})")
         else:
             inputs[position[b]].append(refs[a])
     for i, sources in enumerate(inputs):

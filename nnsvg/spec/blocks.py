@@ -274,7 +274,8 @@ class BlocksSpec(BaseSpec):
     shapes: str = option("below", "choice", "where a box shows its shape: below its name, inline (\"3×3 conv, "
                          "64\"), or none", choices=SHAPE_STYLES)
     params: bool = option(False, "bool", "show each box's parameter count (given as OP:SHAPE:PARAMS)")
-    merge: str = option("symbol", "choice", "merges (add, concat, multiply): symbol (⊕ ‖ ⊗ in a circle) or box "
-                        "(a small box naming the merge)", choices=MERGE_STYLES)
+    merge: str = option("symbol", "choice", f"merges ({', '.join(kinds.MERGE_SYMBOLS)}): symbol "
+                        f"({' '.join(kinds.MERGE_SYMBOLS.values())} in a circle) or box (a small box naming the "
+                        "merge)", choices=MERGE_STYLES)
 
     parse_layers: ClassVar[Any] = staticmethod(parse_layers)

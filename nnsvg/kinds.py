@@ -19,12 +19,13 @@ test ties to this table; a merge its shape in the renderers).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
+
+# (rows are named tuples: the module is read on every start, and a dataclass costs ~10× to define)
 
 
-@dataclass(frozen=True)
-class ConnectionKind:
+class ConnectionKind(NamedTuple):
     name: str
     label: str  # the legend's name of it (with the symbol drawn in the swatch, for a merge)
     symbol: str | None = None  # a merge: ⊕ ‖ ⊗
@@ -57,12 +58,10 @@ def loops(kind: str) -> bool:
     return row is not None and row.loops
 
 
-@dataclass(frozen=True)
-class OpKind:
+class OpKind(NamedTuple):
     name: str
     label: str  # the legend's name of it
-    # op word (lower case, kernel size taken out) → the name a box shows
-    words: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    words: Mapping[str, str]  # op word (lower case, kernel size taken out) → the name a box shows
 
 
 def _words(**shown: str) -> Mapping[str, str]:

@@ -31,7 +31,7 @@ from .text import clip, terminal
 
 HELP = ("Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS, PS, TikZ for LaTeX, and "
         "the network's graph as GraphViz DOT.")
-SPEC_FILES = " ".join(specs.files.FORMATS)  # the spec files nnsvg reads and writes: .yaml .yml .toml .json .dot .gv
+SPEC_FILES = specs.files.extensions()  # the spec files nnsvg reads and writes
 
 # --- the options of every drawing command that are not spec options (declared once, here) ---
 
@@ -227,10 +227,12 @@ def gallery(
 
 def edit(
     spec_file: Annotated[str, typer.Argument(
-        help="the spec file (.yaml .yml .toml .json); made from --style's example layers if it does not exist",
+        help=f"the spec file ({specs.files.extensions(specs.files.DATA_FORMATS)}); made from --style's example "
+             "layers if it does not exist",
         show_default=False)],
     style: Annotated[str | None, typer.Option(
-        "--style", metavar="STYLE", help=f"style of a new file: {', '.join(styles.STYLES)}  [default: fcnn]",
+        "--style", metavar="STYLE", help=f"style of a new file: {', '.join(styles.STYLES)}  "
+                                                f"[default: {specs.files.NEW_FILE_STYLE}]",
         show_default=False)] = None,
     port: Annotated[int, typer.Option("--port", min=0, max=65535, metavar="PORT",
                                       help="port on 127.0.0.1; 0 takes a free one")] = 0,

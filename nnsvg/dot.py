@@ -36,7 +36,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from . import styles
 from .errors import SpecError
+from .kinds import CONNECTION_KINDS
+from .spec import fields
+from .spec.mapping import to_dict
 from .text import clip
 
 if TYPE_CHECKING:
@@ -66,8 +70,6 @@ def attributes(items: dict[str, Any]) -> str:
 def non_default(spec: Spec, data: dict[str, Any] | None = None) -> dict[str, Any]:
     """The spec's options that differ from their defaults, as a spec file holds them (``data``:
     the spec's data, by default ``to_dict(spec)``)."""
-    from .spec import to_dict
-
     data = to_dict(spec) if data is None else data
     out = {}
     for f in dataclasses.fields(spec):
@@ -363,28 +365,43 @@ def _value(name: str, text: str, kind: str) -> Any:
 def read(text: str) -> dict[str, Any]:
     """Spec data (a mapping for ``nnsvg.spec.from_dict``) from DOT text of the shape above; a
     SpecError naming the line or the node for what does not fit."""
-    from . import styles
-    from .spec.fields import options
-
     parsed = Parser(text).parse()
-    attrs = parsed.root.attrs
+    style, data = _options(parsed.root.attrs)
+    layers, names = _layers(parsed.nodes)
+    ids = list(parsed.nodes)
+    refs: dict[str, int | str] = {node: names.get(node, i) for i, node in enumerate(ids)}
+    connections = _edges(parsed.edges, layers, ids, refs, style.spec_class().branches)
+    blocks = _blocks(parsed.root, ids, refs)
+    data["layers"] = [layer if set(layer) != {"size"} else layer["size"] for layer in layers]
+    if connections:
+        data["connections"] = connections
+    if blocks:
+        data["blocks"] = blocks
+    return data
+
+
+def _options(attrs: dict[str, str]) -> tuple[styles.Style, dict[str, Any]]:
+    """The style the graph names, and the spec data its graph attributes give."""
     if "style" not in attrs:
         raise SpecError(f"the graph names no nnsvg style: add graph [style=\"lenet\"] "
                         f"(one of {', '.join(styles.STYLES)})")
     style = styles.get(attrs["style"])
-    declared = options(style.spec_class())
+    declared = fields.options(style.spec_class())
     data: dict[str, Any] = {"style": style.name}
     for key, value in attrs.items():
         if key in declared:  # an option, even where GraphViz has an attribute of that name (width)
             data[key] = _value(key, value, declared[key]["kind"])
         elif key not in ("style", "label") and key not in GRAPHVIZ:
             data[key] = value  # for the spec to name as unknown
-    ids = list(parsed.nodes)
-    index = {node: i for i, node in enumerate(ids)}
+    return style, data
+
+
+def _layers(nodes: dict[str, dict[str, str]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """A layer's data per node, in order, and the layer names by node id."""
     names: dict[str, str] = {}
-    layers: list[Any] = []
-    for node, items in parsed.nodes.items():
-        layer = {k: v for k, v in items.items() if k not in GRAPHVIZ}
+    layers: list[dict[str, Any]] = []
+    for node, items in nodes.items():
+        layer: dict[str, Any] = {k: v for k, v in items.items() if k not in GRAPHVIZ}
         if "size" not in layer:
             raise SpecError(f"node {node!r} has no size (its layer token, e.g. size=\"6@28x28\")")
         size: Any = layer["size"]
@@ -398,51 +415,56 @@ def read(text: str) -> dict[str, Any]:
         if "name" in layer:
             names[node] = layer["name"]
         layers.append(layer)
+    return layers, names
 
-    def ref(node: str) -> int | str:
-        return names.get(node, index[node])
 
+def _edges(edges: list[tuple[str, str, dict[str, str]]], layers: list[dict[str, Any]], ids: list[str],
+           refs: dict[str, int | str], branches: bool) -> list[dict[str, Any]]:
+    """The ``connections:`` entries (edges with a kind); each layer's ``inputs`` set in
+    ``layers`` where they are not just the layer before it."""
     connections: list[dict[str, Any]] = []
     inputs: list[list[int | str]] = [[] for _ in ids]
-    for a, b, items in parsed.edges:
+    position = {node: i for i, node in enumerate(ids)}
+    for a, b, items in edges:
         extra = [k for k in items if k not in GRAPHVIZ and k not in ("kind", "label")]
         if extra:
             raise SpecError(f"edge {a} -> {b}: unknown attribute '{extra[0]}' (nnsvg reads kind and label)")
         if "kind" in items:
-            connections.append({"from": ref(a), "to": ref(b), "kind": items["kind"],
+            connections.append({"from": refs[a], "to": refs[b], "kind": items["kind"],
                                 **({"label": items["label"]} if "label" in items else {})})
         elif "label" in items:
             raise SpecError(f"edge {a} -> {b}: a label without a kind; a labelled edge is a connection: give "
-                            "it kind=\"data\" (or add, concat, multiply, recurrent)")
+                            f"it kind=\"data\" (or {', '.join(k for k in CONNECTION_KINDS if k != 'data')})")
         else:
-            inputs[index[b]].append(ref(a))
+            inputs[position[b]].append(refs[a])
     for i, sources in enumerate(inputs):
-        chain = [] if i == 0 else [ref(ids[i - 1])]
+        chain = [] if i == 0 else [refs[ids[i - 1]]]
         if sources and sources != chain:
             layers[i]["inputs"] = sources
-        elif not sources and i > 0 and style.spec_class().branches:  # another input of the network
+        elif not sources and i > 0 and branches:  # another input of the network
             layers[i]["inputs"] = []
         elif not sources and i > 0:
             raise SpecError(f"node {ids[i]!r} has no input edge; every layer but the first has one "
                             f"({ids[i - 1]} -> {ids[i]} for a chain)")
+    return connections
+
+
+def _blocks(root: Scope, ids: list[str], refs: dict[str, int | str]) -> list[dict[str, Any]]:
+    """The ``blocks:`` entries: a cluster each, in the order of their ``cluster_K`` names."""
+    index = {node: i for i, node in enumerate(ids)}
     blocks: list[tuple[int, dict[str, Any]]] = []
-    for k, cluster in enumerate(_clusters(parsed.root)):
+    for k, cluster in enumerate(_clusters(root)):
         members = sorted(index[m] for m in cluster.members)
         if not members:
             continue
         if members != list(range(members[0], members[-1] + 1)):
             raise SpecError(f"subgraph {cluster.name!r}: a block is consecutive layers; it holds "
                             f"{', '.join(ids[m] for m in members)}")
-        block: dict[str, Any] = {"from": ref(ids[members[0]]), "to": ref(ids[members[-1]])}
+        block: dict[str, Any] = {"from": refs[ids[members[0]]], "to": refs[ids[members[-1]]]}
         if "label" in cluster.attrs:
             block["label"] = cluster.attrs["label"]
         if "repeat" in cluster.attrs:
             block["repeat"] = cluster.attrs["repeat"]
         place = re.fullmatch(r"cluster_([0-9]{1,6})", cluster.name)
         blocks.append((int(place.group(1)) if place else 10**6 + k, block))
-    data["layers"] = [layer if set(layer) != {"size"} else layer["size"] for layer in layers]
-    if connections:
-        data["connections"] = connections
-    if blocks:
-        data["blocks"] = [block for _, block in sorted(blocks, key=lambda b: b[0])]
-    return data
+    return [block for _, block in sorted(blocks, key=lambda b: b[0])]

@@ -7,9 +7,10 @@ drawing. Node indices are 0-based layer positions: node N is drawn as the SVG's
 ``<g id="layer-N">``.
 
 - A ``layers:`` list alone is the chain: a ``data`` connection from each layer to the next.
-- ``Connection.kind`` says how an input is merged at its target: ``data`` (the layer's input),
-  ``add`` (⊕, a residual), ``concat`` (‖, a U-Net or DenseNet skip), ``multiply`` (⊗, a gate),
-  ``recurrent`` (a loop back in time: the only kind that may point backwards or close a cycle).
+- ``Connection.kind`` says how an input is merged at its target (the kinds are the table
+  ``nnsvg.kinds.CONNECTIONS``): ``data`` (the layer's input), ``add`` (a residual), ``concat``
+  (a U-Net or DenseNet skip), ``multiply`` (a gate), ``recurrent`` (a loop back in time: the
+  only kind that may point backwards or close a cycle).
 - A ``Group`` is a run of consecutive layers ``first..last`` (inclusive) with a label and a
   repeat count (drawn once, labelled ×N); groups nest but never partly overlap.
 """
@@ -23,8 +24,8 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import SpecError
-
-CONNECTION_KINDS = ("data", "add", "concat", "multiply", "recurrent")
+from .kinds import CONNECTION_KINDS as CONNECTION_KINDS  # re-exported: a graph's kinds
+from .kinds import loops
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class Graph:
         """Every layer after all of its inputs (recurrent connections aside); of the layers that
         are ready, the lowest index first, so the order is a function of the graph alone. A
         cycle of non-recurrent connections is a SpecError naming a layer on it."""
-        order = ordered(len(self.nodes), [(c.source, c.target) for c in self.connections if c.kind != "recurrent"])
+        order = ordered(len(self.nodes), [(c.source, c.target) for c in self.connections if not loops(c.kind)])
         if len(order) < len(self.nodes):
             stuck = min(set(range(len(self.nodes))) - set(order))
             raise SpecError(f"the connections make a cycle through layer {stuck}; only 'recurrent' "

@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import colors
+from . import colors, kinds
 from .geometry import BBox, Point, baseline_for_center, text_box, text_width, union_all
 from .scene import Circle, Close, Group, LineTo, MoveTo, Path, Polygon, Polylines, Primitive, Rect, Scene, Text
 
@@ -61,11 +61,7 @@ NAMES: dict[str, str] = {
     "edge": "Feed-forward",
     "recurrent": "Recurrent (h)",
     "cell-state": "Cell state (c)",
-    "connection.data": "Data",
-    "connection.add": "Add",
-    "connection.concat": "Concatenate",
-    "connection.multiply": "Multiply",
-    "connection.recurrent": "Recurrent",
+    **kinds.LEGEND_NAMES,  # connection.KIND, merge.KIND, op.KIND
 }
 PAGE_ASPECT = 6.5 / 9.0  # a paper's text block: ``auto`` aims at it unless --width and --height set one
 SWATCH = 1.15  # a swatch's height, in text sizes (its width: SWATCH_WIDE for lines and boxes)

@@ -626,8 +626,9 @@ def prepare(path: Path, style: str | None) -> list[str]:
         styles.get(style)
     if path.exists():
         return [f"--style applies to a new file; {path.name} exists and keeps its style"] if style else []
-    export.write_atomic(path, new_spec_text(path, style or "fcnn").encode("utf-8"))
-    return [f"created {path} ({style or 'fcnn'} with its example layers)"]
+    style = style or files.NEW_FILE_STYLE
+    export.write_atomic(path, new_spec_text(path, style).encode("utf-8"))
+    return [f"created {path} ({style} with its example layers)"]
 
 
 @contextmanager

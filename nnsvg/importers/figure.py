@@ -356,7 +356,7 @@ def _block_layer(node: Node, inputs: list[int], options: Options) -> dict[str, A
     if node.op == "Block":
         layer["label"] = node.label or "Block"
     shape = node.shape
-    if shape and node.op not in ("Add", "Concat", "Multiply"):
+    if shape and node.op not in simplify.MERGE_OPS:
         if options.shapes or node.op == "Input":
             layer["shape"] = _shape_text(shape)
         else:
@@ -381,14 +381,13 @@ def blocks(graph: Graph, options: Options) -> dict[str, Any]:
         graph = simplify.collapse(graph, depth)
     else:
         graph = simplify.collapse(graph, 0)
-    merges = ("Add", "Concat", "Multiply")
     inputs: list[list[int]] = [[] for _ in graph.nodes]
     extra: list[dict[str, Any]] = []
     for c in graph.connections:
         target = graph.nodes[c.target]
         if c.kind == "recurrent" or c.source >= c.target:
             extra.append({"from": c.source, "to": c.target, "kind": "recurrent"})
-        elif c.kind == "data" or target.op in merges:
+        elif c.kind == "data" or target.op in simplify.MERGE_OPS:
             if c.source not in inputs[c.target]:
                 inputs[c.target].append(c.source)
         else:

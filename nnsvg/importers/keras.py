@@ -4,9 +4,9 @@ A ``.keras`` file is a zip archive of ``config.json`` (the model's serialized co
 layers, for a Functional model each layer's ``inbound_nodes``), ``metadata.json`` (the Keras
 version) and ``model.weights.h5`` (the variables, under ``layers/<layer>/vars/<i>``). The
 config is read with the standard library only (no TensorFlow or Keras import): shapes are
-computed from the input's shape by the layers' documented rules (Conv1D/2D/3D with padding,
-strides and dilation, pooling, Dense, Flatten, Reshape, Embedding, recurrent layers, merges, …)
-and, where a rule is missing, taken from what the config recorded (a layer's ``build_config``,
+computed from the input's shape by the layers' documented rules (``keras_layers``: Conv1D/2D/3D
+with padding, strides and dilation, pooling, Dense, Flatten, Reshape, Embedding, recurrent
+layers, merges, …) and, where a rule is missing, taken from what the config recorded (a layer's ``build_config``,
 the shape of every tensor a Functional layer is called on). Parameter counts follow the same
 rules and equal what Keras reports (``model.count_params()``: trainable and not, a batch
 norm's moving statistics included). A nested model is drawn inline, its layers framed as a
@@ -45,6 +45,8 @@ from ..graph import Connection, Graph, Group, Node
 from ..reading import Window, open_regular, size_text
 from ..text import clip, quote, shown_path
 from . import archive, hdf5, isolate, missing
+from .common import MAX_DRAWN_WEIGHTS, clean, connections_into
+from .keras_layers import Layer, Shape, layer_rule
 
 MAX_MODEL_BYTES = None  # no limit: the file is read in parts (its config, the weights drawn), never whole
 # Keras's largest applications (NASNetLarge, EfficientNetB7) have about 800-1,050 layers; folding
@@ -60,28 +62,9 @@ MAX_CONFIG_VALUES = 1_000_000
 MAX_INFLATED_WEIGHTS = 32 * 2**20
 MAX_H5_OBJECTS = 100_000  # groups, datasets and variables in a weights file: 5,000 layers make ~20,000
 MAX_VARIABLES = 1000  # a layer's variables (a dense layer has 2, an attention layer 8)
-MAX_NAME = 100  # characters of a name from the file kept in a figure or a note (the other readers' too)
 MAX_STORED_NAME = 4096  # characters of a layer name written on its vars group (to find its weights)
-MAX_DRAWN_WEIGHTS = 100_000  # dense layers' real weights are read (for the FCNN style) up to this many in all
 _H5_ERRORS: tuple[type[SpecError], ...] = (hdf5.Refused, hdf5.Unreadable, SpecError)  # most specific first
 
-Shape = tuple[int | None, ...]  # a Keras shape without the batch dimension; None: not fixed
-
-ACTIVATIONS = {"relu": "relu", "relu6": "relu", "leaky_relu": "leaky_relu", "sigmoid": "sigmoid",
-               "hard_sigmoid": "sigmoid", "tanh": "tanh", "softmax": "softmax", "log_softmax": "softmax",
-               "gelu": "gelu", "swish": "swish", "silu": "swish", "hard_swish": "swish", "hard_silu": "swish",
-               "elu": "elu", "selu": "selu", "softplus": "softplus", "softsign": "softsign", "mish": "mish",
-               "exponential": "exponential"}
-ACTIVATION_LAYERS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "PReLU": "leaky_relu", "ELU": "elu",
-                     "Softmax": "softmax"}
-NORMS = {"BatchNormalization": "batch", "LayerNormalization": "layer", "GroupNormalization": "group",
-         "UnitNormalization": "lp", "SpectralNormalization": "spectral"}
-DROPOUTS = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianDropout",
-            "AlphaDropout")
-MERGES = {"Add": "Add", "Subtract": "Add", "Average": "Add", "Maximum": "Add", "Minimum": "Add",
-          "Multiply": "Multiply", "Concatenate": "Concat"}
-MERGE_KINDS = {"Add": "add", "Multiply": "multiply", "Concat": "concat"}
-RECURRENT = {"LSTM": "LSTM", "GRU": "GRU", "SimpleRNN": "RNN"}
 MODELS = ("Sequential", "Functional", "Model")
 
 
@@ -90,270 +73,6 @@ def _snake(name: str) -> str:
     name = re.sub(r"\W+", "", name)
     name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-def _tuple(value: Any, n: int, default: int = 1) -> tuple[int, ...]:
-    """A size argument (an int or a list) as ``n`` ints."""
-    if value is None:
-        return (default,) * n
-    if isinstance(value, int | float):
-        return (int(value),) * n
-    items = [int(v) for v in value]
-    return tuple(items) if len(items) == n else (items[0],) * n
-
-
-def _prod(dims: Any) -> int | None:
-    total = 1
-    for d in dims:
-        if not isinstance(d, int):
-            return None
-        total *= d
-    return total
-
-
-def _conv_length(length: int | None, kernel: int, stride: int, padding: str, dilation: int = 1) -> int | None:
-    """Keras's ``compute_conv_output_shape`` along one axis (pooling too: dilation 1)."""
-    if length is None:
-        return None
-    if padding in ("same", "causal"):
-        return (length + stride - 1) // stride
-    span = dilation * (kernel - 1) + 1
-    return max((length - span) // stride + 1, 0)
-
-
-def _deconv_length(length: int | None, kernel: int, stride: int, padding: str, dilation: int,
-                   output_padding: int | None) -> int | None:
-    """Keras's ``deconv_output_length``."""
-    if length is None:
-        return None
-    kernel = kernel + (kernel - 1) * (dilation - 1)
-    if output_padding is None:
-        return length * stride + (max(kernel - stride, 0) if padding == "valid" else 0)
-    pad = kernel // 2 if padding == "same" else 0
-    return (length - 1) * stride + kernel - 2 * pad + output_padding
-
-
-class _Layer:
-    """One layer call worked out: its op in the shared vocabulary, output shape (Keras order),
-    whether that shape is channels first already, its parameters and attributes."""
-
-    def __init__(self, op: str, shape: Shape | None, params: int = 0, attrs: dict[str, Any] | None = None,
-                 channels_first: bool = False) -> None:
-        self.op = op
-        self.shape = shape
-        self.params = params
-        self.attrs = attrs or {}
-        self.channels_first = channels_first
-
-
-def _spatial(shape: Shape, first: bool) -> tuple[Shape, int | None]:
-    """The spatial dims and channel count of an image-like shape."""
-    return (shape[1:], shape[0]) if first else (shape[:-1], shape[-1])
-
-
-def _with_channels(spatial: Shape, channels: int | None, first: bool) -> Shape:
-    return (channels, *spatial) if first else (*spatial, channels)
-
-
-def _activation(config: Mapping[str, Any]) -> str | None:
-    value = config.get("activation")
-    if isinstance(value, Mapping):  # a serialized activation function
-        value = value.get("config") if isinstance(value.get("config"), str) else value.get("class_name")
-    if not isinstance(value, str) or value in ("linear", ""):
-        return None
-    return ACTIVATIONS.get(value, _printable(value))
-
-
-def _printable(text: str) -> str:
-    """A name from the file as a figure or a note shows it: control characters (an ANSI escape,
-    a line break) and lone surrogates written as Python escapes, cut to MAX_NAME characters
-    (the reader then makes names unique)."""
-    return clip(text, MAX_NAME)
-
-
-def layer_rule(cls: str, config: Mapping[str, Any], inputs: list[Shape | None],
-               first: bool = False) -> _Layer | None:
-    """The op, output shape and parameter count of one call of a Keras layer, from the shapes it
-    is called on (``first``: the input is channels first). None: a layer without a rule here."""
-    x = inputs[0] if inputs else None
-    bias = bool(config.get("use_bias", True))
-    fmt = config.get("data_format")
-    cf = fmt == "channels_first" if fmt is not None else first
-    act = _activation(config)
-    extra: dict[str, Any] = {"activation": act} if act else {}
-    if cls == "InputLayer":
-        return _Layer("Input", x)
-    if cls == "Dense":
-        units = int(config["units"])
-        features = x[-1] if x else None
-        params = (features * units if isinstance(features, int) else 0) + (units if bias else 0)
-        return _Layer("Dense", (*(x[:-1] if x else ()), units), params, {**extra, "units": units}, cf)
-    conv = re.fullmatch(r"(Separable|Depthwise)?Conv([123])D(Transpose)?", cls)
-    if conv:
-        kind, rank, transpose = conv.group(1), int(conv.group(2)), conv.group(3)
-        kernel = _tuple(config.get("kernel_size"), rank)
-        strides = _tuple(config.get("strides"), rank)
-        dilation = _tuple(config.get("dilation_rate"), rank)
-        padding = str(config.get("padding", "valid")).lower()
-        spatial, channels = _spatial(x, cf) if x and len(x) == rank + 1 else ((None,) * rank, None)
-        window = math.prod(kernel)
-        if kind == "Depthwise":
-            multiplier = int(config.get("depth_multiplier", 1))
-            filters = channels * multiplier if isinstance(channels, int) else None
-            params = (window * filters if filters else 0) + (filters if bias and filters else 0)
-        else:
-            filters = int(config["filters"])
-            groups = int(config.get("groups", 1) or 1)
-            if kind == "Separable":
-                multiplier = int(config.get("depth_multiplier", 1))
-                params = (window * channels * multiplier + channels * multiplier * filters
-                          if isinstance(channels, int) else 0)
-            else:
-                params = window * channels // groups * filters if isinstance(channels, int) else 0
-            params += filters if bias else 0
-        if transpose:
-            out_pad = config.get("output_padding")
-            pads = _tuple(out_pad, rank) if out_pad is not None else (None,) * rank
-            out = tuple(_deconv_length(n, k, s, padding, d, p)
-                        for n, k, s, d, p in zip(spatial, kernel, strides, dilation, pads))
-        else:
-            out = tuple(_conv_length(n, k, s, padding, d) for n, k, s, d in zip(spatial, kernel, strides, dilation))
-        attrs = {**extra, "kernel": (kernel + kernel)[:2], "stride": (strides + strides)[:2]}
-        if not transpose and kind is None and int(config.get("groups", 1) or 1) != 1:
-            attrs["groups"] = int(config["groups"])
-        return _Layer("ConvTranspose" if transpose else "Conv", _with_channels(out, filters, cf), params, attrs, cf)
-    pool = re.fullmatch(r"(Max|Average)Pooling([123])D", cls)
-    if pool:
-        rank = int(pool.group(2))
-        size = _tuple(config.get("pool_size"), rank, 2)
-        strides = _tuple(config.get("strides") or size, rank)
-        padding = str(config.get("padding", "valid")).lower()
-        spatial, channels = _spatial(x, cf) if x and len(x) == rank + 1 else ((None,) * rank, None)
-        out = tuple(_conv_length(n, k, s, padding) for n, k, s in zip(spatial, size, strides))
-        return _Layer("MaxPool" if pool.group(1) == "Max" else "AvgPool", _with_channels(out, channels, cf), 0,
-                      {"kernel": (size + size)[:2], "stride": (strides + strides)[:2]}, cf)
-    glob = re.fullmatch(r"Global(Max|Average)Pooling([123])D", cls)
-    if glob:
-        rank = int(glob.group(2))
-        spatial, channels = _spatial(x, cf) if x and len(x) == rank + 1 else ((None,) * rank, None)
-        shape: Shape = _with_channels((1,) * rank, channels, cf) if config.get("keepdims") else (channels,)
-        return _Layer("GlobalMaxPool" if glob.group(1) == "Max" else "GlobalAvgPool", shape, 0, {}, cf)
-    if cls == "Flatten":
-        return _Layer("Reshape", (_prod(x),) if x is not None else None)
-    if cls == "Reshape":
-        target = [int(d) for d in config.get("target_shape", ())]
-        if -1 in target and x is not None:
-            known = _prod(d for d in target if d != -1)
-            whole = _prod(x)
-            target = [whole // known if d == -1 and whole and known else d for d in target]
-        return _Layer("Reshape", tuple(target))
-    if cls == "Permute" and x is not None:
-        return _Layer("Reshape", tuple(x[int(d) - 1] for d in config.get("dims", ())))
-    if cls == "RepeatVector" and x is not None:
-        return _Layer("Reshape", (int(config["n"]), *x))
-    pad = re.fullmatch(r"(ZeroPadding|Cropping)([123])D", cls)
-    if pad and x is not None and len(x) == int(pad.group(2)) + 1:
-        rank, sign = int(pad.group(2)), (1 if pad.group(1) == "ZeroPadding" else -1)
-        raw = config.get("padding" if sign > 0 else "cropping", 1)
-        if isinstance(raw, int):
-            pairs = [(raw, raw)] * rank
-        else:
-            pairs = [(int(p), int(p)) if isinstance(p, int) else (int(p[0]), int(p[1])) for p in raw]
-            pairs = pairs if len(pairs) == rank else [pairs[0]] * rank
-        spatial, channels = _spatial(x, cf)
-        out = tuple(n + sign * (a + b) if isinstance(n, int) else None for n, (a, b) in zip(spatial, pairs))
-        return _Layer("Reshape", _with_channels(out, channels, cf), 0, {}, cf)
-    up = re.fullmatch(r"UpSampling([123])D", cls)
-    if up and x is not None and len(x) == int(up.group(1)) + 1:
-        rank = int(up.group(1))
-        size = _tuple(config.get("size"), rank, 2)
-        spatial, channels = _spatial(x, cf)
-        out = tuple(n * s if isinstance(n, int) else None for n, s in zip(spatial, size))
-        return _Layer("Upsample", _with_channels(out, channels, cf), 0, {}, cf)
-    if cls in DROPOUTS:
-        return _Layer("Dropout", x, 0, {"rate": float(config.get("rate", 0.5))}, cf)
-    if cls in ("GaussianNoise", "Rescaling", "Identity", "ActivityRegularization", "Masking"):
-        return _Layer("Scale" if cls != "Identity" else "Reshape", x, 0, {}, cf)
-    if cls == "Activation":
-        return _Layer("Activation", x, 0, {"function": act or "linear"}, cf)
-    if cls in ACTIVATION_LAYERS:
-        params = 0
-        if cls == "PReLU" and x is not None:
-            shared = {int(a) for a in (config.get("shared_axes") or [])}
-            params = _prod(1 if i + 1 in shared else d for i, d in enumerate(x)) or 0
-        return _Layer("Activation", x, params, {"function": ACTIVATION_LAYERS[cls]}, cf)
-    if cls in NORMS:
-        params = 0
-        if x is not None and cls != "UnitNormalization":
-            axes = config.get("axis", -1)
-            axes = [axes] if isinstance(axes, int) else list(axes)
-            # BatchNormalization's axis counts the batch dimension (axis=1 is channels first)
-            dims = [x[a - 1] if a > 0 else x[a] for a in axes]
-            width = _prod(dims) or 0
-            count = int(bool(config.get("scale", True))) + int(bool(config.get("center", True)))
-            if cls == "BatchNormalization":
-                count += 2  # the moving mean and variance: not trained, but counted
-            params = count * width
-        return _Layer("Norm", x, params, {"norm": NORMS[cls]}, cf)
-    if cls == "Normalization":
-        # the adapted mean and variance per feature, and the sample count
-        last = x[-1] if x else None
-        return _Layer("Scale", x, 2 * last + 1 if isinstance(last, int) else 0, {}, cf)
-    if cls in MERGES:
-        given = [s for s in inputs if s is not None]
-        if cls == "Concatenate" and given and len(given) == len(inputs):
-            axis = int(config.get("axis", -1))
-            axis = axis - 1 if axis > 0 else axis
-            sizes = [s[axis] for s in given]
-            joined = sum(d for d in sizes if isinstance(d, int)) if all(isinstance(d, int) for d in sizes) else None
-            merged = list(given[0])
-            merged[axis] = joined
-            return _Layer("Concat", tuple(merged), 0, {}, cf)
-        widest = max(given, key=len) if given else None
-        return _Layer(MERGES[cls], widest, 0, {}, cf)
-    if cls == "Embedding":
-        dim = int(config["output_dim"])
-        return _Layer("Embedding", (*(x or ()), dim), int(config["input_dim"]) * dim, {"units": dim})
-    if cls in RECURRENT:
-        return _recurrent(cls, config, x)
-    if cls == "Bidirectional":
-        inner = config.get("layer") or {}
-        forward = layer_rule(str(inner.get("class_name")), inner.get("config") or {}, inputs)
-        if forward is None:
-            return None
-        back = config.get("backward_layer")
-        backward = layer_rule(str(back.get("class_name")), back.get("config") or {}, inputs) if back else forward
-        mode = config.get("merge_mode", "concat")
-        both = forward.shape
-        if mode == "concat" and both is not None and backward is not None and backward.shape is not None:
-            last = both[-1]
-            other = backward.shape[-1]
-            both = (*both[:-1], last + other if isinstance(last, int) and isinstance(other, int) else None)
-        return _Layer(forward.op, both, forward.params + (backward.params if backward else 0),
-                      {**forward.attrs, "bidirectional": True, "units": both[-1] if both else None})
-    if cls == "TimeDistributed" and x is not None:
-        inner = config.get("layer") or {}
-        step = layer_rule(str(inner.get("class_name")), inner.get("config") or {}, [x[1:]])
-        if step is None or step.shape is None:
-            return None
-        return _Layer(step.op, (x[0], *step.shape), step.params, {**step.attrs, "time_distributed": True})
-    return None
-
-
-def _recurrent(cls: str, config: Mapping[str, Any], x: Shape | None) -> _Layer:
-    units = int(config["units"])
-    features = x[-1] if x else None
-    bias = bool(config.get("use_bias", True))
-    gates = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}[cls]
-    params = gates * units * ((features if isinstance(features, int) else 0) + units)
-    if bias:
-        # a GRU with reset_after (Keras 3's default) has an input and a recurrent bias
-        params += gates * units * (2 if cls == "GRU" and config.get("reset_after", True) else 1)
-    shape: Shape = (x[0], units) if config.get("return_sequences") and x else (units,)
-    attrs: dict[str, Any] = {"cell": RECURRENT[cls].lower(), "units": units}
-    if config.get("return_sequences"):
-        attrs["sequences"] = True
-    return _Layer(RECURRENT[cls], shape, params, attrs)
 
 
 # --- reading the config ---------------------------------------------------------------------------
@@ -417,14 +136,14 @@ class _Reader:
             self.slots[key] = f"{prefix}layers/{snake if n == 0 else f'{snake}_{n}'}"
         return self.slots[key]
 
-    def add(self, name: str, cls: str, layer: _Layer | None, inputs: list[int], store: str) -> int:
+    def add(self, name: str, cls: str, layer: Layer | None, inputs: list[int], store: str) -> int:
         """A new item; its name and class, from the file, are shown with their control
         characters escaped (they become labels, notes and messages)."""
         if len(self.items) >= MAX_LAYERS:
             raise self.too_many()
-        name, cls = _printable(name), _printable(cls)
+        name, cls = clean(name), clean(cls)
         if layer is None:  # no rule: a generic layer of the shape Keras recorded, if any
-            layer = _Layer(cls, None, 0, {"generic": True})
+            layer = Layer(cls, None, 0, {"generic": True})
         unique = name
         while unique in self.names:  # from the suffix last tried: n repeats of a name cost n steps
             k = self.names[name]
@@ -456,7 +175,7 @@ class _Reader:
         outputs = (self.functional(entry, config, layers, inputs, path) if functional
                    else self.sequential(entry, config, layers, inputs, path))
         if inputs is not None and len(self.items) > start:  # nested: its layers framed as a block
-            label = _printable(str(config.get("name") or entry.get("name") or cls))
+            label = clean(str(config.get("name") or entry.get("name") or cls))
             self.groups.append((start, len(self.items) - 1, label))
         return outputs
 
@@ -504,7 +223,7 @@ class _Reader:
             shape = self.input_shape(entry, config, layers)
             first = layers[0] if layers and layers[0].get("class_name") == "InputLayer" else None
             name = str((first.get("config") or {}).get("name") if first else "input") or "input"
-            current = [self.add(name, "InputLayer", _Layer("Input", shape), [], "")]
+            current = [self.add(name, "InputLayer", Layer("Input", shape), [], "")]
         for k, layer in enumerate(layers):
             if layer.get("class_name") == "InputLayer":
                 continue
@@ -538,7 +257,7 @@ class _Reader:
                 if shape is None and (lconfig or {}).get("shape") is not None:
                     shape = tuple((lconfig or {})["shape"])
                 self.slot(path, cls, name)
-                calls[0] = [self.add(name, cls, _Layer("Input", shape), [], "")]
+                calls[0] = [self.add(name, cls, Layer("Input", shape), [], "")]
                 continue
             offset = 1 if cls in ("Functional", "Model") else 0  # a nested model's own call is node 0
             for k, node in enumerate(layer.get("inbound_nodes") or []):
@@ -845,10 +564,7 @@ def _graph(reader: _Reader) -> Graph:
         attrs = {k: v for k, v in item["attrs"].items() if v is not None}
         nodes.append(Node(i, item["name"], item["op"], _figure_shape(item["shape"], item["first"]),
                           item["params"] or None, None, MappingProxyType(attrs)))
-        sources = sorted(set(item["inputs"]))
-        kind = MERGE_KINDS.get(item["op"], "data")
-        for k, source in enumerate(sources):
-            connections.append(Connection(source, i, "data" if k == len(sources) - 1 else kind))
+        connections.extend(connections_into(i, item["op"], item["inputs"]))
     groups = tuple(Group(a, b, label) for a, b, label in sorted(reader.groups, key=lambda g: (g[0], -g[1])))
     graph = Graph(tuple(nodes), tuple(connections), groups)
     graph.topological_order()

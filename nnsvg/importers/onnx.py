@@ -24,12 +24,11 @@ from ..errors import SpecError
 from ..graph import Connection, Graph, Node
 from ..text import clip, quote, shown_path
 from . import missing, onnx_file
-from .onnx_file import node_label
+from .common import MAX_DRAWN_WEIGHTS, connections_into, elements, unique_name
+from .onnx_file import MAX_NAME, node_label
 
-MAX_DRAWN_WEIGHTS = 100_000  # a dense layer's real weights are kept (for the FCNN style) up to this many
 MAX_ELEMENTS = 2**40  # values in one weight tensor: an LLM's largest (its embedding) has ~2**32
 MAX_SIZE = 2**31 - 1  # a kernel side, stride, group count or hidden size: real ones are at most thousands
-MAX_NAME = 40  # characters of a name from the file (an op type, a symbolic dimension) in labels and notes
 
 FLOAT_TYPES = {1, 10, 11, 16}  # FLOAT, FLOAT16, DOUBLE, BFLOAT16
 
@@ -44,7 +43,6 @@ NORMS = {"BatchNormalization": "batch", "LRN": "lrn", "LayerNormalization": "lay
 SHAPE_ONLY = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Identity", "Cast", "Pad",
               "Expand", "DepthToSpace", "SpaceToDepth"}
 MERGES = {"Add": "Add", "Sum": "Add", "Sub": "Add", "Mul": "Multiply", "Div": "Multiply", "Concat": "Concat"}
-MERGE_KINDS = {"Add": "add", "Multiply": "multiply", "Concat": "concat"}
 LAYERS = {"Conv": "Conv", "ConvTranspose": "ConvTranspose", "Gemm": "Dense", "MaxPool": "MaxPool",
           "AveragePool": "AvgPool", "GlobalAveragePool": "GlobalAvgPool", "GlobalMaxPool": "GlobalMaxPool",
           "LSTM": "LSTM", "GRU": "GRU", "RNN": "RNN", "Upsample": "Upsample", "Resize": "Upsample",
@@ -103,14 +101,10 @@ def _elements(shape: Iterable[int | str] | None, name: str) -> int | None:
     SpecError naming it when there are more than any model holds."""
     if shape is None:
         return None
-    total = 1
-    for d in shape:
-        if not isinstance(d, int):
-            return None
-        total *= d
-        if total > MAX_ELEMENTS:
-            raise SpecError(f"tensor {quote(name, MAX_NAME)} has more than {MAX_ELEMENTS:,} values "
-                            f"(dimensions {quote(tuple(shape))}), more than any model's")
+    total = elements(shape, MAX_ELEMENTS)
+    if total is not None and total > MAX_ELEMENTS:
+        raise SpecError(f"tensor {quote(name, MAX_NAME)} has more than {MAX_ELEMENTS:,} values "
+                        f"(dimensions {quote(tuple(shape))}), more than any model's")
     return total
 
 
@@ -390,13 +384,7 @@ def _graph(kept: list[dict[str, Any]]) -> Graph:
     connections: list[Connection] = []
     names: set[str] = set()
     for index, item in enumerate(kept):
-        name = item["name"] if item["name"] not in names else f"{item['name']}_{index}"
-        names.add(name)
-        nodes.append(Node(index, name, item["op"], item["shape"], item["params"] or None, None,
-                          MappingProxyType(item["attrs"])))
-        sources = sorted(set(item["inputs"]))
-        kind = MERGE_KINDS.get(item["op"], "data")
-        for k, source in enumerate(sources):
-            # the nearest input is the trunk; the others merge into it
-            connections.append(Connection(source, index, "data" if k == len(sources) - 1 else kind))
+        nodes.append(Node(index, unique_name(item["name"], index, names), item["op"], item["shape"],
+                          item["params"] or None, None, MappingProxyType(item["attrs"])))
+        connections.extend(connections_into(index, item["op"], item["inputs"]))
     return Graph(tuple(nodes), tuple(connections))

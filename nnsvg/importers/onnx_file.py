@@ -41,6 +41,7 @@ MAX_NODES = 50_000
 MAX_PARTS = 1_000_000
 MAX_FIELDS = 300_000  # fields read one by one: a 50,000-node model has ~150,000 (nodes, tensors, tensor types)
 MAX_DEPTH = 24  # messages in messages (a subgraph is 3 levels down, a function's 2): protobuf allows 100
+MAX_NAME = 40  # characters of a name from the file (an op type, a symbolic dimension) in labels and notes
 MAX_RANK = 64  # dimensions of a tensor: real models use at most 8 (numpy allows 64); shape inference copies each
 WHOLE_BYTES = 64 * 2**10  # a node or tensor type up to this size is parsed at once (real ones are under 1 KB)
 SMALL_TENSOR_BYTES = 2**10  # a tensor this small (a shape, a scalar) is always read whole
@@ -309,7 +310,7 @@ MAX_TENSOR_USES = 1_000_000  # inputs and outputs of all nodes (shape inference 
 def node_label(node: Any) -> str:
     """A node as a message names it: its name (or first output) and op type, shown safely."""
     name = node.name or (node.output[0] if node.output else "")
-    op = clip(node.op_type, 40) or "?"
+    op = clip(node.op_type, MAX_NAME) or "?"
     return f"{quote(name, 40)} ({op})" if name else f"of type {op}"
 
 
@@ -408,7 +409,7 @@ class _Walk:
         """The operations and tensor uses in one field of an attribute (its subgraphs'), its
         tensors and types checked; a Constant's values counted."""
         def what() -> str:
-            return f"node {node_label(node)}, attribute '{clip(name, 40)}'"
+            return f"node {node_label(node)}, attribute '{clip(name, MAX_NAME)}'"
 
         values = None
         if field in ("t", "sparse_tensor"):

@@ -33,7 +33,8 @@ from typing import IO, Any
 
 from ..errors import SpecError
 from ..reading import open_regular, size_text
-from ..text import clip, shown_path
+from ..text import shown_path
+from .common import MAX_DRAWN_WEIGHTS, clean
 
 MAX_DIRECTORY_BYTES = 4 * 2**20  # the zip's member list: ~80 bytes a member, so ~50,000 (real ones: a few KB)
 MAX_MEMBERS = 20_000  # a .pt2 holds a file per weight storage: the largest real models have a few thousand
@@ -47,8 +48,7 @@ MAX_MODULE_DEPTH = 32  # modules inside modules around one operation: real model
 MAX_ARGUMENT_DEPTH = 8  # an argument's lists and maps within each other: the schema nests 2 deep
 MAX_RANK = 64  # a tensor's dimensions: real ones have up to 6; more is a crafted file
 MAX_DIM = 2**62  # a size or a stride: PyTorch's are int64
-MAX_READ_WEIGHTS = 4 * 100_000  # a dense layer's storage read for its real weights (drawn up to 100,000)
-MAX_NAME = 100  # characters of a name from the file kept in a figure or a note
+MAX_READ_WEIGHTS = 4 * MAX_DRAWN_WEIGHTS  # a dense layer's storage read for its real weights
 
 # the packings PyTorch writes and reads (stored; deflated by other zip tools): zipfile unpacks these
 # as much as asked for, but bzip2 and LZMA each compressed chunk whole (a few bytes → gigabytes)
@@ -103,11 +103,6 @@ class Program:
 
 class _Bad(Exception):
     """The JSON is not the program the schema describes: the reason, for the error message."""
-
-
-def clean(text: str) -> str:
-    """A name from the file as a figure or a note shows it: cut, controls written as escapes."""
-    return clip(text, MAX_NAME)
 
 
 @contextlib.contextmanager

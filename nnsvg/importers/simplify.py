@@ -26,11 +26,12 @@ from types import MappingProxyType
 from typing import Any
 
 from ..graph import Connection, Graph, Group, Node
+from .common import MERGE_KINDS
 
 # The shared op vocabulary (what an importer writes in ``Node.op``)
 LAYER_OPS = ("Input", "Conv", "ConvTranspose", "Dense", "MatMul", "MaxPool", "AvgPool", "GlobalAvgPool",
              "GlobalMaxPool", "Upsample", "Embedding", "LSTM", "GRU", "RNN", "Block")
-MERGE_OPS = ("Add", "Concat", "Multiply")
+MERGE_OPS = tuple(MERGE_KINDS)  # Add, Concat, Multiply
 FOLDED_OPS = ("Activation", "Norm", "Dropout", "Reshape", "Scale")
 OPS = LAYER_OPS + MERGE_OPS + FOLDED_OPS
 RECURRENT_OPS = ("LSTM", "GRU", "RNN")

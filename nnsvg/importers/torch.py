@@ -31,9 +31,8 @@ from typing import Any
 from ..errors import SpecError
 from ..graph import Connection, Graph, Group, Node
 from . import missing, pt2
-from .pt2 import Call, Program, Ref, Shape, Weight, clean, flatten
-
-MAX_DRAWN_WEIGHTS = 100_000  # a dense layer's real weights are kept (for the FCNN style) up to this many
+from .common import MAX_DRAWN_WEIGHTS, clean, connections_into, unique_name
+from .pt2 import Call, Program, Ref, Shape, Weight, flatten
 
 ACTIVATIONS = {"relu": "relu", "relu6": "relu", "hardtanh": "relu", "leaky_relu": "leaky_relu",
                "prelu": "leaky_relu", "sigmoid": "sigmoid", "hardsigmoid": "sigmoid", "tanh": "tanh",
@@ -49,7 +48,6 @@ RESHAPES = {"view", "reshape", "flatten", "permute", "transpose", "contiguous", 
 DROPOUTS = {"dropout", "native_dropout", "feature_dropout", "alpha_dropout", "feature_alpha_dropout"}
 MERGES = {"add": "Add", "sub": "Add", "mul": "Multiply", "div": "Multiply", "cat": "Concat", "concat": "Concat",
           "stack": "Concat", "maximum": "Add", "minimum": "Add"}
-MERGE_KINDS = {"Add": "add", "Multiply": "multiply", "Concat": "concat"}
 POOLS = {"max_pool1d": "MaxPool", "max_pool2d": "MaxPool", "max_pool3d": "MaxPool",
          "max_pool2d_with_indices": "MaxPool", "max_pool3d_with_indices": "MaxPool", "avg_pool1d": "AvgPool",
          "avg_pool2d": "AvgPool", "avg_pool3d": "AvgPool", "adaptive_avg_pool1d": "AvgPool",
@@ -373,6 +371,35 @@ def _dense(name: str, flat: list[Ref], program: Program) -> dict[str, Any]:
     return out
 
 
+def _module_op(mod: Any, kind: str) -> tuple[str, dict[str, Any]]:
+    """A leaf module of class ``kind`` as an op of the vocabulary, with its attributes."""
+    op = MODULES.get(kind, "Activation" if kind in MODULE_ACTIVATIONS else kind)
+    attrs: dict[str, Any] = {}
+    if kind in MODULE_ACTIVATIONS:
+        attrs["function"] = MODULE_ACTIVATIONS[kind]
+    elif kind not in MODULES:
+        attrs["generic"] = True
+    if op in ("Conv", "ConvTranspose", "MaxPool", "AvgPool") and hasattr(mod, "kernel_size"):
+        attrs["kernel"] = _pair(mod.kernel_size)
+        attrs["stride"] = _pair(getattr(mod, "stride", 1) or attrs["kernel"])
+    if op == "AvgPool" and kind.startswith("Adaptive") and _pair(getattr(mod, "output_size", 0)) == (1, 1):
+        op = "GlobalAvgPool"
+    if op == "Dropout":
+        attrs["rate"] = float(getattr(mod, "p", 0.5))
+    if op == "Norm":
+        attrs["norm"] = "batch" if "Batch" in kind else kind.removesuffix("Norm").lower()
+    if op in ("LSTM", "GRU", "RNN"):
+        attrs.update(cell=op.lower(), units=int(mod.hidden_size))
+    if op == "Dense":
+        attrs["units"] = int(mod.out_features)
+        if mod.weight.numel() <= MAX_DRAWN_WEIGHTS:
+            rows = mod.weight.detach().t().float().tolist()
+            attrs["weight"] = tuple(tuple(float(v) for v in row) for row in rows)
+            if mod.bias is not None:
+                attrs["bias"] = tuple(float(v) for v in mod.bias.detach().float().tolist())
+    return op, attrs
+
+
 def _hooked(module: Any, args: tuple[Any, ...], torch: Any) -> Graph:
     """The graph forward hooks on the leaf modules see: each call a node, connected by the
     tensors they pass (a tensor made outside modules connects to the latest call)."""
@@ -391,30 +418,7 @@ def _hooked(module: Any, args: tuple[Any, ...], torch: Any) -> Graph:
         if not sources:
             sources = [len(items) - 1]
         kind = type(mod).__name__
-        op = MODULES.get(kind, "Activation" if kind in MODULE_ACTIVATIONS else kind)
-        attrs: dict[str, Any] = {}
-        if kind in MODULE_ACTIVATIONS:
-            attrs["function"] = MODULE_ACTIVATIONS[kind]
-        elif kind not in MODULES:
-            attrs["generic"] = True
-        if op in ("Conv", "ConvTranspose", "MaxPool", "AvgPool") and hasattr(mod, "kernel_size"):
-            attrs["kernel"] = _pair(mod.kernel_size)
-            attrs["stride"] = _pair(getattr(mod, "stride", 1) or attrs["kernel"])
-        if op == "AvgPool" and kind.startswith("Adaptive") and _pair(getattr(mod, "output_size", 0)) == (1, 1):
-            op = "GlobalAvgPool"
-        if op == "Dropout":
-            attrs["rate"] = float(getattr(mod, "p", 0.5))
-        if op == "Norm":
-            attrs["norm"] = "batch" if "Batch" in kind else kind.removesuffix("Norm").lower()
-        if op in ("LSTM", "GRU", "RNN"):
-            attrs.update(cell=op.lower(), units=int(mod.hidden_size))
-        if op == "Dense":
-            attrs["units"] = int(mod.out_features)
-            if mod.weight.numel() <= MAX_DRAWN_WEIGHTS:
-                rows = mod.weight.detach().t().float().tolist()
-                attrs["weight"] = tuple(tuple(float(v) for v in row) for row in rows)
-                if mod.bias is not None:
-                    attrs["bias"] = tuple(float(v) for v in mod.bias.detach().float().tolist())
+        op, attrs = _module_op(mod, kind)
         first = output[0] if isinstance(output, list | tuple) else output
         for t in flatten(output):
             if isinstance(t, torch.Tensor):
@@ -448,23 +452,18 @@ def _hooked(module: Any, args: tuple[Any, ...], torch: Any) -> Graph:
 def _graph(items: list[dict[str, Any]]) -> Graph:
     """Nodes in execution order (topological), with a group per module of two or more nodes
     that are consecutive (a module called in pieces, around others, is not framed). Names are
-    shown as ``pt2.clean`` writes them (a file's names may hold anything)."""
+    shown as ``common.clean`` writes them (a file's names may hold anything)."""
     nodes: list[Node] = []
     connections: list[Connection] = []
     names: set[str] = set()
     for i, item in enumerate(items):
-        name = clean(item["name"])
-        name = name if name not in names else f"{name}_{i}"
-        names.add(name)
+        name = unique_name(clean(item["name"]), i, names)
         attrs = item["attrs"]
         if "torch_op" in attrs:
             attrs["torch_op"] = clean(attrs["torch_op"])
         op = clean(item["op"]) if attrs.get("generic") else item["op"]
         nodes.append(Node(i, name, op, item["shape"], item["params"] or None, None, MappingProxyType(attrs)))
-        sources = sorted(set(item["inputs"]))
-        kind = MERGE_KINDS.get(item["op"], "data")
-        for k, source in enumerate(sources):
-            connections.append(Connection(source, i, "data" if k == len(sources) - 1 else kind))
+        connections.extend(connections_into(i, item["op"], item["inputs"]))
     return Graph(tuple(nodes), tuple(connections), _groups(items))
 
 

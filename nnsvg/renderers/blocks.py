@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .. import layered, legend
 from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, unit
+from ..kinds import CONNECTION_KINDS, MERGE_SYMBOLS, MERGES, OP_LABELS
 from ..scene import ArcTo, Close, Group, LineTo, MoveTo, Path, Primitive, Rect, Scene, Segment, Text, polyline
 from ..spec.blocks import OP_KINDS, BlockLayer, BlocksSpec, format_params
 from ..spec.wiring import Resolver
@@ -25,7 +26,7 @@ from ..theme import Theme
 from ..units import PT_PER_PX
 from .arrows import solid_head
 
-SYMBOLS = {"add": "⊕", "concat": "‖", "multiply": "⊗"}
+SYMBOLS = MERGE_SYMBOLS
 SMALL = 0.85  # the shape and parameter lines, relative to the text size
 WRAP = 9.0  # a box's name wraps at spaces beyond this many text sizes (about 110 px at 12 px)
 
@@ -284,11 +285,8 @@ def render(spec: BlocksSpec, theme: Theme) -> Scene:
     return scene
 
 
-MERGE_SYMBOLS = {"add": "⊕", "concat": "‖", "multiply": "⊗"}
-MERGE_NAMES = {"add": "Add (⊕)", "concat": "Concatenate (‖)", "multiply": "Multiply (⊗)"}
-OP_NAMES = {"io": "Input / output", "conv": "Convolution", "pool": "Pooling", "norm": "Normalization",
-            "act": "Activation", "dense": "Dense / linear", "attention": "Attention", "embed": "Embedding",
-            "merge": "Merge", "other": "Other"}
+MERGE_NAMES = {kind.name: kind.label for kind in MERGES}
+OP_NAMES = OP_LABELS
 
 
 def record(scene: Scene, layer: BlockLayer, index: int, kind: str, shapes: list[Primitive]) -> None:
@@ -436,6 +434,5 @@ def legend_entries(spec: BlocksSpec, theme: Theme) -> tuple[list[tuple[str, str]
     items, wires = build(spec, theme)
     kinds = {item.kind for item in items if item.layer < 0 or spec.layers[item.layer].fill is None}
     ops = [(kind, getattr(theme.op, kind)) for kind in OP_KINDS if kind in kinds]
-    connections = sorted({w.kind for w in wires}, key=lambda k: ("data", "add", "concat", "multiply",
-                                                                 "recurrent").index(k))
+    connections = sorted({w.kind for w in wires}, key=CONNECTION_KINDS.index)
     return ops, connections

@@ -33,7 +33,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .. import legend
+from .. import kinds, legend
 from ..geometry import BBox, Point, baseline_for_center, text_box
 from ..graph import CONNECTION_KINDS, Connection, Graph
 from ..graph import Group as GraphGroup
@@ -55,7 +55,7 @@ from ..theme import Theme
 from .arrows import solid_head
 from .labels import moved_clear
 
-SYMBOLS = {"add": "⊕", "concat": "‖", "multiply": "⊗"}  # what the merge shapes stand for
+SYMBOLS = kinds.MERGE_SYMBOLS  # what the merge shapes stand for
 Segment2 = tuple[Point, Point]
 
 

@@ -3,11 +3,10 @@ Python calls, and written back to files (``--save-spec``)."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from importlib import import_module
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from .. import styles
 from ..errors import SpecError
@@ -15,6 +14,7 @@ from ..styles import Spec
 from ..text import looks_like_path, quote
 from . import fields, files
 from .fcnn import FcnnLayer, FcnnSpec
+from .mapping import from_dict, to_dict
 
 # layer classes a user may import from here; the spec classes come from the style registry, and
 # each is imported when asked for
@@ -28,38 +28,6 @@ def __getattr__(name: str) -> Any:
         if style.spec_path.endswith(f":{name}"):
             return style.spec_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def from_dict(data: dict[str, Any], style: str | None = None) -> Spec:
-    """A validated spec from a mapping (``style`` from the mapping unless given)."""
-    if not isinstance(data, dict):
-        raise SpecError(f"a spec is a mapping with 'style' and 'layers', got {quote(data)}")
-    name = style or data.get("style")
-    if name is None:
-        raise SpecError(f"the spec needs 'style' (one of {', '.join(styles.STYLES)})")
-    cls = styles.get(name).spec_class()
-    return cast(Spec, fields.build(cls, data))
-
-
-def to_dict(spec: Spec) -> dict[str, Any]:
-    """The spec as plain data, in declaration order: what ``--save-spec`` writes."""
-    data: dict[str, Any] = {"style": spec.style, "layers": None}
-    for f in dataclasses.fields(spec):
-        if not f.init:  # derived while validating (e.g. the loaded input image), not an option
-            continue
-        value = getattr(spec, f.name)
-        if f.name == "layers":
-            value = [layer.to_data() for layer in value]
-        elif f.metadata.get("kind") in ("connections", "blocks"):
-            if not value:  # a chain without blocks: nothing to write
-                continue
-            value = [entry.to_data() for entry in value]
-        elif isinstance(value, dict):
-            value = dict(value)
-        elif value is None:  # an unset optional option: leave it out
-            continue
-        data[f.name] = value
-    return data
 
 
 def load(path: str | os.PathLike[str]) -> Spec:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..kinds import CONNECTION_KINDS
 from .fields import option
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class BaseSpec:
         "entry out), key=text", alias="legend_label")
     connections: tuple[Link, ...] = option(
         (), "connections", "extra connections (skips, merges): FROM:TO[:KIND[:LABEL]] by 0-based layer index or "
-        "name, KIND one of data, add, concat, multiply, recurrent (repeatable)", alias="connect")
+        f"name, KIND one of {', '.join(CONNECTION_KINDS)} (repeatable)", alias="connect")
     blocks: tuple[Block, ...] = option(
         (), "blocks", "blocks of consecutive layers, framed and labelled: FROM:TO[:LABEL][:xN] by 0-based layer "
         "index or name, xN: drawn once for N repeats (repeatable)", alias="block")

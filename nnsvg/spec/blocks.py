@@ -15,8 +15,8 @@ Layer tokens (a small grammar; the mapping form says the same with names):
   ``inputs: []`` makes the layer a second input of the network.
 
 ``add``, ``concat`` and ``multiply`` (``mul``) are merges: drawn as ⊕, ‖ and ⊗ nodes (or,
-with a ``label``, as a box saying it). Every op has a colour kind (``OP_KINDS``), whose fill is
-the theme's ``op.<kind>``.
+with a ``label``, as a box saying it). Every op has a colour kind (``nnsvg.kinds.OPS``: the op
+words of each), whose fill is the theme's ``op.<kind>``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .. import colors
+from .. import colors, kinds
 from ..errors import NnsvgError, SpecError
 from ..text import check_text, clip, nearest, quote
 from .base import BaseSpec
@@ -34,8 +34,7 @@ from .tokens import check_layer_list
 from .wiring import LAYER_KEYS_SCHEMA, Ref, layer_wiring, wiring_data
 
 # The colour kinds of ops, in the order a legend lists them (each is a theme key op.<kind>)
-OP_KINDS = ("io", "conv", "pool", "norm", "act", "dense", "attention", "embed", "merge", "other")
-MERGE_OPS = {"add": "add", "concat": "concat", "cat": "concat", "multiply": "multiply", "mul": "multiply"}
+OP_KINDS = kinds.OP_KINDS
 SHAPE_STYLES = ("below", "inline", "none")
 MERGE_STYLES = ("symbol", "box")
 DIRECTIONS = ("lr", "bt")
@@ -47,32 +46,6 @@ _PARAMS = re.compile(r"(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>[kKMG]?)")
 _UNITS = {"": 1, "k": 1_000, "K": 1_000, "M": 1_000_000, "G": 1_000_000_000}
 MAX_PARAMS = 10**15
 
-# op word (lower case, kernel size taken out) → (colour kind, name shown)
-OPS: dict[str, tuple[str, str]] = {
-    "input": ("io", "Input"), "output": ("io", "Output"), "image": ("io", "Image"), "tokens": ("io", "Tokens"),
-    "conv": ("conv", "conv"), "conv1d": ("conv", "conv1d"), "conv2d": ("conv", "conv"), "conv3d": ("conv", "conv3d"),
-    "dwconv": ("conv", "depthwise conv"), "deconv": ("conv", "up-conv"), "upconv": ("conv", "up-conv"),
-    "convtranspose": ("conv", "transposed conv"),
-    "pool": ("pool", "pool"), "maxpool": ("pool", "max pool"), "avgpool": ("pool", "avg pool"),
-    "gap": ("pool", "global avg pool"), "globalavgpool": ("pool", "global avg pool"),
-    "upsample": ("pool", "upsample"),
-    "bn": ("norm", "BN"), "batchnorm": ("norm", "BatchNorm"), "ln": ("norm", "LayerNorm"),
-    "layernorm": ("norm", "LayerNorm"), "norm": ("norm", "Norm"), "gn": ("norm", "GroupNorm"),
-    "groupnorm": ("norm", "GroupNorm"), "rmsnorm": ("norm", "RMSNorm"), "addnorm": ("norm", "Add & Norm"),
-    "relu": ("act", "ReLU"), "gelu": ("act", "GELU"), "silu": ("act", "SiLU"), "swish": ("act", "Swish"),
-    "sigmoid": ("act", "sigmoid"), "tanh": ("act", "tanh"), "softmax": ("act", "Softmax"),
-    "leakyrelu": ("act", "LeakyReLU"), "act": ("act", "activation"),
-    "linear": ("dense", "Linear"), "fc": ("dense", "FC"), "dense": ("dense", "Dense"),
-    "ffn": ("dense", "Feed Forward"), "mlp": ("dense", "MLP"),
-    "attention": ("attention", "Attention"), "mha": ("attention", "Multi-Head Attention"),
-    "maskedmha": ("attention", "Masked Multi-Head Attention"), "selfattention": ("attention", "Self-Attention"),
-    "crossattention": ("attention", "Cross-Attention"),
-    "embed": ("embed", "Embedding"), "embedding": ("embed", "Embedding"), "posenc": ("embed", "Positional Encoding"),
-    "patchembed": ("embed", "Patch Embedding"),
-    "add": ("merge", "add"), "concat": ("merge", "concat"), "cat": ("merge", "concat"),
-    "multiply": ("merge", "multiply"), "mul": ("merge", "multiply"),
-    "dropout": ("other", "Dropout"), "flatten": ("other", "Flatten"), "reshape": ("other", "Reshape"),
-}
 # words in free text that tell its colour kind, tried in this order
 _KIND_WORDS = (("attention", "attention"), ("norm", "norm"), ("feed forward", "dense"), ("feed-forward", "dense"),
                ("linear", "dense"), ("dense", "dense"), ("mlp", "dense"), ("conv", "conv"), ("pool", "pool"),
@@ -90,19 +63,13 @@ LAYER_SCHEMA: dict[str, Any] = {"oneOf": [
                     **LAYER_KEYS_SCHEMA, "inputs": {**LAYER_KEYS_SCHEMA["inputs"], "minItems": 0}}}]}
 
 
-def kind_of_op(op: str) -> str:
-    """The colour kind of an op word (``conv3x3`` → conv); ``other`` for a word not known."""
-    known = _known(op)
-    return known[0] if known is not None else "other"
-
-
 def _known(op: str) -> tuple[str, str] | None:
     word = op.lower()
-    if word in OPS:
-        return OPS[word]
+    if word in kinds.OP_WORDS:
+        return kinds.OP_WORDS[word]
     match = _KERNEL.fullmatch(word)
-    if match and match["base"] in OPS and not match["rest"].strip("/0123456789s"):
-        kind, name = OPS[match["base"]]
+    if match and match["base"] in kinds.OP_WORDS and not match["rest"].strip("/0123456789s"):
+        kind, name = kinds.OP_WORDS[match["base"]]
         return kind, f"{match['kh']}×{match['kw']} {name}"
     return None
 
@@ -138,7 +105,7 @@ class BlockLayer:
     @property
     def merge(self) -> str | None:
         """add, concat or multiply for a merge op, else None."""
-        return MERGE_OPS.get(self.op.lower())
+        return kinds.MERGE_WORDS.get(self.op.lower())
 
     @property
     def color_kind(self) -> str:
@@ -307,7 +274,8 @@ class BlocksSpec(BaseSpec):
     shapes: str = option("below", "choice", "where a box shows its shape: below its name, inline (\"3×3 conv, "
                          "64\"), or none", choices=SHAPE_STYLES)
     params: bool = option(False, "bool", "show each box's parameter count (given as OP:SHAPE:PARAMS)")
-    merge: str = option("symbol", "choice", "merges (add, concat, multiply): symbol (⊕ ‖ ⊗ in a circle) or box "
-                        "(a small box naming the merge)", choices=MERGE_STYLES)
+    merge: str = option("symbol", "choice", f"merges ({', '.join(kinds.MERGE_SYMBOLS)}): symbol "
+                        f"({' '.join(kinds.MERGE_SYMBOLS.values())} in a circle) or box (a small box naming the "
+                        "merge)", choices=MERGE_STYLES)
 
     parse_layers: ClassVar[Any] = staticmethod(parse_layers)

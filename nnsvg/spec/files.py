@@ -1,4 +1,5 @@
-"""Reading and writing spec files: YAML, TOML and JSON, chosen by the file's extension."""
+"""Reading and writing spec files: YAML, TOML and JSON (and GraphViz DOT, read by ``nnsvg.dot``),
+chosen by the file's extension. The extensions and the style of a new file are declared here."""
 
 from __future__ import annotations
 
@@ -11,14 +12,23 @@ from ..errors import SpecError
 from ..reading import read_regular
 from ..text import quote
 
+# extension → format: every spec file nnsvg reads; ``dump_text`` writes the data formats (a DOT
+# file is written from a spec, by ``nnsvg.dot``)
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json", ".dot": "dot", ".gv": "dot"}
+DATA_FORMATS = ("yaml", "toml", "json")
+NEW_FILE_STYLE = "fcnn"  # the style of a new spec file (``nnsvg edit`` without --style)
+
+
+def extensions(formats: tuple[str, ...] | None = None) -> str:
+    """The extensions of ``formats`` (all by default), as help texts list them: ``.yaml .yml …``."""
+    return " ".join(ext for ext, fmt in FORMATS.items() if formats is None or fmt in formats)
 
 
 def format_of(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise SpecError(f"spec file '{path}': unknown extension '{path.suffix}' "
-                        "(use .yaml, .yml, .toml, .json, or .dot/.gv for GraphViz)")
+                        f"(use {', '.join(FORMATS)}; .dot and .gv are GraphViz)")
     return fmt
 
 

@@ -11,16 +11,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..errors import SpecError
-from ..graph import CONNECTION_KINDS, Connection, Graph, Group, Node
+from ..graph import Connection, Graph, Group, Node
+from ..kinds import CONNECTION_KINDS, loops
 from ..text import check_text, nearest, quote
 
-if TYPE_CHECKING:
-    from .base import BaseSpec
-
 Ref = int | str  # a layer by index or by name
+
+
+class Wired(Protocol):
+    """What the graph of a spec is built from (every ``BaseSpec`` has it; named here, not
+    imported, so that the spec's base class may import this module)."""
+
+    @property
+    def style(self) -> str: ...
+    @property
+    def layers(self) -> tuple[Any, ...]: ...
+    @property
+    def connections(self) -> tuple[Link, ...]: ...
+    @property
+    def blocks(self) -> tuple[Block, ...]: ...
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
@@ -274,7 +286,7 @@ def node_of(index: int, layer: Any) -> Node:
     return Node(index, layer.name, None, shape, None, layer.label)
 
 
-def build_graph(spec: BaseSpec) -> Graph:
+def build_graph(spec: Wired) -> Graph:
     """The graph of a spec: a node per layer, each layer's data inputs (the previous layer, or
     its ``inputs:``), the ``connections:`` and the ``blocks:``; every reference checked, with
     messages that name the entry, the reference and what is valid."""
@@ -303,7 +315,7 @@ def build_graph(spec: BaseSpec) -> Graph:
         source, target = resolve(link.source, f"{where}.from"), resolve(link.target, f"{where}.to")
         if source == target:
             raise SpecError(f"{where}: from and to are both layer {source}; a connection joins two layers")
-        if source > target and link.kind != "recurrent":
+        if source > target and not loops(link.kind):
             raise SpecError(f"{where}: from layer {source} to layer {target} goes backwards; only kind "
                             "'recurrent' may (connections run from an earlier layer to a later one)")
         if (source, target, link.kind) in seen:
@@ -329,7 +341,7 @@ def build_graph(spec: BaseSpec) -> Graph:
     return Graph(nodes, tuple(connections), tuple(groups)).validate()
 
 
-def chain_only(spec: BaseSpec) -> None:
+def chain_only(spec: Wired) -> None:
     """A style that draws a chain refuses a branch: a layer whose ``inputs:`` are not just the
     layer before it (called after ``build_graph``, so every reference is valid)."""
     resolve = Resolver(spec.layers)

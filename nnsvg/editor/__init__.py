@@ -85,8 +85,8 @@ def _default(f: Any) -> Any:
 
 def controls() -> dict[str, Any]:
     """Everything the page builds its controls from, generated from the style registry, each
-    spec class's option declarations (kind, help, bounds, choices, default) and their JSON
-    Schema, the built-in themes, the theme keys and the output formats."""
+    spec class's option declarations (kind, the widget its kind object names, help, bounds,
+    choices, default) and their JSON Schema, the built-in themes, the theme keys and the output formats."""
     from ..theme import builtin_names, describe_keys, load_theme
 
     shared = set(fields.options(BaseSpec))
@@ -94,8 +94,8 @@ def controls() -> dict[str, Any]:
     for style in styles.STYLES.values():
         cls = style.spec_class()
         defaults = {f.name: _default(f) for f in cls.__dataclass_fields__.values()}
-        options = [{"name": name, "kind": meta["kind"], "help": meta["help"], "default": defaults[name],
-                    "schema": fields.json_type(meta), "shared": name in shared}
+        options = [{"name": name, "kind": meta["kind"], "widget": fields.kind_of(meta).widget, "help": meta["help"],
+                    "default": defaults[name], "schema": fields.json_type(meta), "shared": name in shared}
                    for name, meta in fields.options(cls).items()]
         layer = next(v for v in cls.layer_schema["oneOf"] if v.get("type") == "object")
         out[style.name] = {

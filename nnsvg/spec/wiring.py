@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import SpecError
 from ..graph import CONNECTION_KINDS, Connection, Graph, Group, Node
+from ..optionkinds import SpecKind
 from ..text import check_text, nearest, quote
-
-if TYPE_CHECKING:
-    from .base import BaseSpec
 
 Ref = int | str  # a layer by index or by name
 
@@ -213,19 +211,52 @@ def blocks(name: str, value: object) -> tuple[Block, ...]:
     return tuple(out)
 
 
-def json_type(kind: str) -> dict[str, Any]:
-    """The JSON Schema of ``connections:`` or ``blocks:``."""
-    if kind == "connections":
+@dataclass(frozen=True)
+class Wiring(SpecKind):
+    """What the kinds of ``connections:`` and ``blocks:`` share: repeatable FROM:TO texts on the
+    command line (also under a short singular name), mappings in a spec file."""
+
+    metavar = "FROM:TO[:...]"
+    repeatable = True
+
+    def cli_help(self, name: str, help: str, default: Any) -> str:
+        return help
+
+
+@dataclass(frozen=True)
+class Connections(Wiring):
+    """The kind of ``connections:``: FROM:TO[:KIND[:LABEL]]."""
+
+    name = "connections"
+    manual = "`FROM:TO[:KIND[:LABEL]]`, repeatable (a list of mappings in a spec file)"
+
+    def coerce(self, name: str, value: object) -> tuple[Link, ...]:
+        return links(name, value)
+
+    def schema(self) -> dict[str, Any]:
         entry = {"type": "object", "required": ["from", "to"], "additionalProperties": False,
                  "properties": {"from": REF_SCHEMA, "to": REF_SCHEMA, "kind": {"enum": list(CONNECTION_KINDS)},
                                 "label": {"type": "string"}}}
         text = {"type": "string", "pattern": "^[^:]+:[^:]+(:(" + "|".join(CONNECTION_KINDS) + ")(:.*)?)?$"}
-    else:
+        return {"type": "array", "items": {"oneOf": [entry, text]}}
+
+
+@dataclass(frozen=True)
+class Blocks(Wiring):
+    """The kind of ``blocks:``: FROM:TO[:LABEL][:xN]."""
+
+    name = "blocks"
+    manual = "`FROM:TO[:LABEL][:xN]`, repeatable (a list of mappings in a spec file)"
+
+    def coerce(self, name: str, value: object) -> tuple[Block, ...]:
+        return blocks(name, value)
+
+    def schema(self) -> dict[str, Any]:
         entry = {"type": "object", "required": ["from", "to"], "additionalProperties": False,
                  "properties": {"from": REF_SCHEMA, "to": REF_SCHEMA, "label": {"type": "string"},
                                 "repeat": {"type": "integer", "minimum": 1, "maximum": MAX_REPEAT}}}
         text = {"type": "string", "pattern": "^[^:]+:[^:]+(:.*)?$"}
-    return {"type": "array", "items": {"oneOf": [entry, text]}}
+        return {"type": "array", "items": {"oneOf": [entry, text]}}
 
 
 # --- resolving references and building the graph ------------------------------------------------
@@ -274,11 +305,10 @@ def node_of(index: int, layer: Any) -> Node:
     return Node(index, layer.name, None, shape, None, layer.label)
 
 
-def build_graph(spec: BaseSpec) -> Graph:
+def build_graph(layers: tuple[Any, ...], extra: tuple[Link, ...], framed: tuple[Block, ...]) -> Graph:
     """The graph of a spec: a node per layer, each layer's data inputs (the previous layer, or
     its ``inputs:``), the ``connections:`` and the ``blocks:``; every reference checked, with
     messages that name the entry, the reference and what is valid."""
-    layers = spec.layers
     resolve = Resolver(layers)
     connections: list[Connection] = []
     for i, layer in enumerate(layers):
@@ -298,7 +328,7 @@ def build_graph(spec: BaseSpec) -> Graph:
             sources.append(j)
             connections.append(Connection(j, i))
     seen = {(c.source, c.target, c.kind) for c in connections}
-    for k, link in enumerate(spec.connections):
+    for k, link in enumerate(extra):
         where = f"connections[{k}]"
         source, target = resolve(link.source, f"{where}.from"), resolve(link.target, f"{where}.to")
         if source == target:
@@ -311,7 +341,7 @@ def build_graph(spec: BaseSpec) -> Graph:
         seen.add((source, target, link.kind))
         connections.append(Connection(source, target, link.kind, link.label))
     groups: list[Group] = []
-    for k, block in enumerate(spec.blocks):
+    for k, block in enumerate(framed):
         where = f"blocks[{k}]"
         first, last = resolve(block.first, f"{where}.from"), resolve(block.last, f"{where}.to")
         if first > last:
@@ -329,13 +359,13 @@ def build_graph(spec: BaseSpec) -> Graph:
     return Graph(nodes, tuple(connections), tuple(groups)).validate()
 
 
-def chain_only(spec: BaseSpec) -> None:
+def chain_only(layers: tuple[Any, ...], style: str) -> None:
     """A style that draws a chain refuses a branch: a layer whose ``inputs:`` are not just the
     layer before it (called after ``build_graph``, so every reference is valid)."""
-    resolve = Resolver(spec.layers)
-    for i, layer in enumerate(spec.layers):
+    resolve = Resolver(layers)
+    for i, layer in enumerate(layers):
         inputs = getattr(layer, "inputs", None)
         if inputs is not None and [resolve(v, f"layers[{i}].inputs") for v in inputs] != [i - 1]:
-            raise SpecError(f"layers[{i}].inputs: the {spec.style} style draws a chain, each layer fed by the one "
+            raise SpecError(f"layers[{i}].inputs: the {style} style draws a chain, each layer fed by the one "
                             "before it; a layer with other inputs is a branch: draw it with the blocks style, "
                             "or give the extra input as a connections: entry (a skip beside the chain)")

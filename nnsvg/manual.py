@@ -17,8 +17,9 @@ import argparse
 import dataclasses
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from . import formats, styles
@@ -147,7 +148,7 @@ def drawing_table() -> str:
     return command_table("fcnn", [*options(cls), *formats.OPTIONS])
 
 
-TABLES: dict[str, tuple[str, Callable[[], str]]] = {
+TABLES: Mapping[str, tuple[str, Callable[[], str]]] = MappingProxyType({
     **{name: (f"{name}.md", style_table(name)) for name in styles.STYLES},
     "shared": ("specs-and-graphs.md", shared_table),
     "command": ("specs-and-graphs.md", drawing_table),
@@ -157,7 +158,7 @@ TABLES: dict[str, tuple[str, Callable[[], str]]] = {
     "theme": ("themes-and-fonts.md", theme_table),
     "import": ("importers.md", lambda: command_table("import", formats.OPTIONS)),
     "edit": ("editor.md", lambda: command_table("edit")),
-}
+})
 
 
 def tables_of(text: str, where: str) -> tuple[dict[str, tuple[int, int]], list[str]]:

@@ -40,6 +40,7 @@ from dataclasses import MISSING, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -53,11 +54,11 @@ from ..spec.base import BaseSpec
 from ..text import clip, terminal
 
 # the page's files: request name → (file beside this module, content type)
-ASSETS = {
+ASSETS = MappingProxyType({
     "": ("page.html", "text/html; charset=utf-8"),
     "editor.js": ("editor.js", "text/javascript; charset=utf-8"),
     "editor.css": ("editor.css", "text/css; charset=utf-8"),
-}
+})
 # inline SVG needs style attributes; no script runs but editor.js (inline handlers are blocked)
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -161,7 +162,7 @@ def locate(message: str, text: str) -> tuple[str | None, int | None]:
 # frame per repetition, 100 MB for a string of a million escapes)
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_STEP = MappingProxyType({"[": 1, "{": 1, "]": -1, "}": -1})
 
 
 def json_depth(text: str) -> int:

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ThemeError
-from .optionkinds import KIND, PAGE, Color, Dash, Measure, ThemeKind, Words
+from .optionkinds import KIND
 from .reading import read_regular
 from .text import check_text, clip, looks_like_path, nearest, quote, shown_path
+from .themekinds import PAGE, Color, Dash, Measure, ThemeKind, Words
 
 # Every number has an upper bound as well as a lower one: a theme is appearance, and no look
 # needs more, while an unbounded value (margin=1e300) makes a page hundreds of digits wide or

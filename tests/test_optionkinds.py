@@ -1,4 +1,4 @@
-"""Option kinds are objects (``nnsvg.optionkinds``): every spec option and every theme key is
+"""Option kinds are objects (``nnsvg.optionkinds``, ``nnsvg.themekinds``): every spec option and every theme key is
 declared with one, and what the CLI, the schema, the editor and the manual say of it comes from
 that object, never from a second table keyed by the kind's name."""
 
@@ -8,10 +8,11 @@ import pytest
 
 from nnsvg import styles
 from nnsvg.errors import SpecError, ThemeError
-from nnsvg.optionkinds import KIND, Choice, Int, Measure, SpecKind, ThemeKind, spec_kind
+from nnsvg.optionkinds import KIND, Choice, Int, SpecKind, spec_kind
 from nnsvg.spec import fields
 from nnsvg.spec.base import BaseSpec
 from nnsvg.theme import key_kind, theme_keys
+from nnsvg.themekinds import Measure, ThemeKind
 
 
 def test_every_spec_option_is_declared_with_a_kind_object() -> None:

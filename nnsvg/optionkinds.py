@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from .errors import SpecError
 from .text import check_text, clip, quote
+from .units import PRESETS, canonical
 
 MAX_MATRIX_VALUES = 100_000  # a spec's matrices (FCNN's real weights) hold at most this many numbers
 TOP = 10**12  # a bound above this (a seed's 2**63 - 1) is not shown: no one needs to read it
@@ -306,13 +307,9 @@ class Length(SpecKind):
     axis: str = "width"
 
     def coerce(self, name: str, value: object) -> str:
-        from .units import canonical
-
         return canonical(name, value, self.axis)
 
     def schema(self) -> dict[str, Any]:
-        from .units import PRESETS
-
         # the parser lower-cases the text (3.5IN, Column)
         units = "|".join(anycase(u) for u in ("in", "cm", "mm", "pt", "px"))
         presets = "|".join(anycase(p) for p in PRESETS["height" if self.axis == "height" else "width"])
@@ -320,8 +317,6 @@ class Length(SpecKind):
         return {"type": "string", "pattern": rf"^\s*(({presets})|{number}\s*({units}))\s*$"}
 
     def accepts(self) -> str:
-        from .units import PRESETS
-
         presets = PRESETS[self.axis]
         return f"{self.manual} " + ", ".join(f"`{name}` ({value:g} {unit})" for name, (value, unit) in presets.items())
 

@@ -137,7 +137,6 @@ def number_in(name: str, value: object, low: float | None, high: float | None, i
     return number
 
 
-@dataclass(frozen=True)
 class Bool(SpecKind):
     name = "bool"
     manual = "on/off (`true`/`false` in a spec file)"
@@ -190,7 +189,6 @@ class Number(SpecKind):
         return f"{self.manual}, at least {self.number(low)}" if low is not None else self.manual
 
 
-@dataclass(frozen=True)
 class Int(Number):
     name = "int"
     manual = "whole number"
@@ -207,7 +205,6 @@ class Int(Number):
         return {"type": "integer", **self.bounded()}
 
 
-@dataclass(frozen=True)
 class Numbers(Number):
     """One number, or one per item (a list, or comma-separated text)."""
 
@@ -253,7 +250,6 @@ class Choice(SpecKind):
         return "[" + "|".join(self.choices) + "]"
 
 
-@dataclass(frozen=True)
 class Text(SpecKind):
     name = "text"
     manual = "text"
@@ -267,14 +263,12 @@ class Text(SpecKind):
         return {"type": "string"}
 
 
-@dataclass(frozen=True)
 class ThemeName(Text):
     """A theme: a built-in theme's name or a theme file's path (the editor offers the names)."""
 
     widget = "themes"
 
 
-@dataclass(frozen=True)
 class Texts(SpecKind):
     name = "texts"
     manual = "texts, comma-separated (a list in a spec file)"
@@ -332,7 +326,6 @@ def pairs(items: list[str], name: str = "--set") -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True)
 class Settings(SpecKind):
     """Theme overrides: theme key → value (checked by the theme when it is loaded)."""
 
@@ -363,7 +356,6 @@ class Settings(SpecKind):
         return pairs(value, name)
 
 
-@dataclass(frozen=True)
 class Labels(SpecKind):
     """Texts by key (``legend_labels: {bias: "+1 unit"}``)."""
 
@@ -397,7 +389,6 @@ class Labels(SpecKind):
         return self.coerce(name, pairs(value, name))
 
 
-@dataclass(frozen=True)
 class Matrices(SpecKind):
     """A list of matrices of finite numbers (lists of equal-length rows), from data or its JSON
     text (the CLI's form)."""

@@ -211,7 +211,6 @@ def blocks(name: str, value: object) -> tuple[Block, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True)
 class Wiring(SpecKind):
     """What the kinds of ``connections:`` and ``blocks:`` share: repeatable FROM:TO texts on the
     command line (also under a short singular name), mappings in a spec file."""
@@ -223,7 +222,6 @@ class Wiring(SpecKind):
         return help
 
 
-@dataclass(frozen=True)
 class Connections(Wiring):
     """The kind of ``connections:``: FROM:TO[:KIND[:LABEL]]."""
 
@@ -241,7 +239,6 @@ class Connections(Wiring):
         return {"type": "array", "items": {"oneOf": [entry, text]}}
 
 
-@dataclass(frozen=True)
 class Blocks(Wiring):
     """The kind of ``blocks:``: FROM:TO[:LABEL][:xN]."""
 

@@ -1,6 +1,7 @@
-"""Spec options as command-line flags: each option's ``option(...)`` declaration (kind, help,
-bounds, choices, default) becomes a typer parameter, and the values given on the command line
-go back into spec data, checked by the same declaration under the flag's name. The CLI builds
+"""Spec options as command-line flags: each option's ``option(...)`` declaration becomes a typer
+parameter as its kind object describes it (metavar, switch or repeatable, help with bounds and
+default), and the values given on the command line go back into spec data, checked by the same
+kind under the flag's name. The CLI builds
 every style command from these; a new spec option is a new flag with no other change."""
 
 from __future__ import annotations
@@ -13,11 +14,8 @@ import typer
 
 from .errors import SpecError
 from .spec.base import BaseSpec
-from .spec.fields import coerce, options
+from .spec.fields import kind_of, options
 from .text import nearest
-
-METAVARS = {"int": "INTEGER", "number": "NUMBER", "numbers": "N[,N...]", "text": "TEXT", "length": "LENGTH",
-            "texts": "TEXT[,TEXT...]", "matrices": "JSON"}
 
 
 def flag(name: str) -> str:
@@ -25,62 +23,20 @@ def flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def shown_default(default: Any, kind: str) -> str | bool:
-    """A spec default as ``--help`` shows it, or False for none."""
-    if default is None or kind in ("settings", "labels"):
-        return False
-    if kind == "bool":
-        return "on" if default else "off"
-    if isinstance(default, list | tuple):
-        return ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in default)
-    if isinstance(default, float):
-        return f"{default:g}"
-    return str(default)
-
-
-def bound(value: float, kind: str) -> str:
-    return f"{int(value):,}" if kind == "int" else f"{value:,g}"
-
-
-def option_help(meta: dict[str, Any], default: Any) -> str:
-    """The help of a spec option: its declared help, its bounds and its default."""
-    kind = meta["kind"]
-    text = str(meta["help"])
-    low, high = meta.get("low"), meta.get("high")
-    if high is not None and high > 10**12:  # no one needs to read the top of a seed's range
-        high = None
-    if low is not None and high is not None:
-        text += f" (from {bound(low, kind)} to {bound(high, kind)})"
-    elif low is not None:
-        text += f" (at least {bound(low, kind)})"
-    shown = shown_default(default, kind)
-    return f"{text}  [default: {shown}]" if shown else text
-
-
 def spec_parameter(name: str, meta: dict[str, Any], default: Any) -> inspect.Parameter:
-    """The typer parameter of one spec option. Values stay text: the spec validates them, so
-    CLI and spec file give the same errors, naming the option and the value."""
-    kind = meta["kind"]
+    """The typer parameter of one spec option, as its kind describes it (a switch, a repeatable
+    list of texts, or one text). Values stay text: the spec validates them, so CLI and spec file
+    give the same errors, naming the option and the value."""
+    kind = kind_of(meta)
+    help = kind.cli_help(name, str(meta["help"]), default)
     annotation: Any
-    if kind == "bool":
+    if kind.switch:
         annotation = Annotated[bool | None, typer.Option(
-            f"{flag(name)}/--no-{flag(name)[2:]}", help=option_help(meta, default), show_default=False)]
-    elif kind == "settings":
-        annotation = Annotated[list[str] | None, typer.Option(
-            flag(name), help=f"{meta['help']}: --{name} node.fill=#ffcc00 (repeatable; `nnsvg themes "
-            "--keys` lists the keys)", metavar="KEY=VALUE", show_default=False)]
-    elif kind == "labels":
-        names = [flag(name), *([flag(meta["alias"])] if "alias" in meta else [])]
-        annotation = Annotated[list[str] | None, typer.Option(
-            *names, help=f"{meta['help']} (repeatable)", metavar="KEY=TEXT", show_default=False)]
-    elif kind in ("connections", "blocks"):  # repeatable; also under a short singular name
-        names = [flag(name), *([flag(meta["alias"])] if "alias" in meta else [])]
-        annotation = Annotated[list[str] | None, typer.Option(
-            *names, help=meta["help"], metavar="FROM:TO[:...]", show_default=False)]
+            f"{flag(name)}/--no-{flag(name)[2:]}", help=help, show_default=False)]
     else:
-        metavar = "[" + "|".join(meta["choices"]) + "]" if kind == "choice" else METAVARS[kind]
-        annotation = Annotated[str | None, typer.Option(
-            flag(name), help=option_help(meta, default), metavar=metavar, show_default=False)]
+        names = [flag(name), *([flag(meta["alias"])] if "alias" in meta else [])]
+        annotation = Annotated[list[str] | None if kind.repeatable else str | None, typer.Option(
+            *names, help=help, metavar=kind.cli_metavar(), show_default=False)]
     return keyword(name, annotation)
 
 
@@ -107,21 +63,8 @@ def spec_values(cls: type[BaseSpec], values: dict[str, Any]) -> dict[str, Any]:
         value = values.get(name)
         if value is None:
             continue
-        if meta["kind"] in ("settings", "labels"):
-            value = settings(value, flag(name))
-        data[name] = value if meta["kind"] == "settings" else coerce(flag(name), value, meta)
+        data[name] = kind_of(meta).from_cli(flag(name), value)
     return data
-
-
-def settings(items: list[str], name: str = "--set") -> dict[str, str]:
-    """``--set key=value`` items (or another repeatable key=value option's) as a mapping."""
-    out: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise SpecError(f"{name}: expected key=value, got {item!r}")
-        out[key.strip()] = value.strip()
-    return out
 
 
 def keyword(name: str, annotation: Any) -> inspect.Parameter:

@@ -17,36 +17,17 @@ import argparse
 import dataclasses
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from . import formats, styles
-from .flags import flag, shown_default
+from .flags import flag
 from .spec.base import BaseSpec
-from .spec.fields import options
+from .spec.fields import kind_of, options
 
 MARKER = re.compile(r"<!-- options:([a-z0-9-]+):(start|end) -->")
-
-# what a value of each option kind looks like, for the "accepts" column (every kind of
-# nnsvg.spec.fields.KINDS but "layers", which is the positional tokens)
-KIND_TEXT = {
-    "bool": "on/off (`true`/`false` in a spec file)",
-    "int": "whole number",
-    "number": "number",
-    "numbers": "number, or one per item (`20,10,20`; a list in a spec file)",
-    "choice": "one of",
-    "text": "text",
-    "texts": "texts, comma-separated (a list in a spec file)",
-    "length": "a length with a unit (`3.5in`, `8.4cm`, `229.5pt`, `252bp`, `336px`) or",
-    "settings": "`KEY=VALUE`, repeatable (a mapping in a spec file)",
-    "labels": "`KEY=TEXT`, repeatable (a mapping in a spec file)",
-    "connections": "`FROM:TO[:KIND[:LABEL]]`, repeatable (a list of mappings in a spec file)",
-    "blocks": "`FROM:TO[:LABEL][:xN]`, repeatable (a list of mappings in a spec file)",
-    "matrices": "a list of matrices: JSON text on the command line, lists in a spec file",
-}
-TOP = 10**12  # a bound above this (a seed's 2**63 - 1) is shown as "at least LOW"
-
 
 def cell(text: object) -> str:
     """Text for a Markdown table cell: one line, its pipes escaped."""
@@ -60,36 +41,10 @@ def table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def number(value: float, kind: str) -> str:
-    return f"{int(value):,}" if kind == "int" else f"{value:,g}"
-
-
-def accepts(meta: dict[str, Any]) -> str:
-    """What a value of one declared option may be: its kind, choices, bounds or presets."""
-    kind = meta["kind"]
-    text = KIND_TEXT[kind]
-    if kind == "choice":
-        return f"{text} " + ", ".join(f"`{c}`" for c in meta["choices"])
-    if kind == "length":
-        from .units import COMMON_PRESETS, PRESETS
-
-        presets = PRESETS[meta.get("axis", "width")]
-        common = ", ".join(f"`{name}` ({presets[name][0]:g} {presets[name][1]})" for name in COMMON_PRESETS
-                           if name in presets)
-        return f"{text} {common}, or a document class's (papers-and-latex.md)"
-    low, high = meta.get("low"), meta.get("high")
-    shown_kind = "int" if kind == "int" else "number"
-    if low is not None and high is not None and high <= TOP:
-        text += f", {number(low, shown_kind)} to {number(high, shown_kind)}"
-    elif low is not None:
-        text += f", at least {number(low, shown_kind)}"
-    return text
-
-
 def flags_of(name: str, meta: dict[str, Any]) -> str:
     """The command-line flags of a spec option: ``--bias`` / ``--no-bias``, an alias beside."""
     shown = [flag(name)]
-    if meta["kind"] == "bool":
+    if kind_of(meta).switch:
         shown.append(f"--no-{name.replace('_', '-')}")
     if "alias" in meta:
         shown.append(flag(meta["alias"]))
@@ -98,7 +53,7 @@ def flags_of(name: str, meta: dict[str, Any]) -> str:
 
 def default_of(f: dataclasses.Field[Any]) -> str:
     default = f.default_factory() if callable(f.default_factory) else f.default
-    shown = shown_default(default, f.metadata["kind"])
+    shown = kind_of(dict(f.metadata)).shown_default(default)
     return f"`{shown}`" if shown else "none"
 
 
@@ -106,7 +61,7 @@ def spec_table(cls: type[BaseSpec], names: list[str]) -> str:
     """The table of some options of a spec class, in declaration order."""
     fields = {f.name: f for f in dataclasses.fields(cls)}
     metas = options(cls)
-    rows = [(flags_of(name, metas[name]), f"`{name}`", accepts(metas[name]), default_of(fields[name]),
+    rows = [(flags_of(name, metas[name]), f"`{name}`", kind_of(metas[name]).accepts(), default_of(fields[name]),
              metas[name]["help"]) for name in names]
     return table(("flag", "spec key", "accepts", "default", "meaning"), rows)
 
@@ -154,21 +109,14 @@ def formats_table() -> str:
 
 def theme_table() -> str:
     """Every theme key as ``nnsvg themes --keys`` lists it: default, meaning, allowed values."""
-    from .theme import describe_keys, theme_keys
+    from .theme import describe_keys, key_kind, theme_keys
 
-    kinds = theme_keys()
+    keys = theme_keys()
     rows = []
-    for key, default, doc in describe_keys():
-        meta = kinds[key]
-        found = re.fullmatch(r"(.*) \[([^\]]*)\]", doc)
-        meaning, allowed = (found.group(1), found.group(2)) if found else (doc, "")
-        if meta["kind"] == "color":
-            allowed = ", ".join(["`#rgb`, `#rrggbb` or a CSS colour name", *(f"`{word}`" for word in ("none", "page")
-                                                                          if meta.get(word))])
-        if meta.get("length"):
-            allowed += " px; keeps its printed size at `--width`/`--height`"
+    for key, default, _ in describe_keys():
+        kind = key_kind(keys[key])
         shown = f"`{default}`" if default else "(empty)"
-        rows.append((f"`{key}`", meta["kind"], shown, allowed, meaning))
+        rows.append((f"`{key}`", kind.name, shown, kind.accepts(), keys[key]["doc"]))
     return table(("key", "kind", "default (`nnsvg`)", "allowed", "meaning"), rows)
 
 
@@ -220,7 +168,7 @@ def units_table() -> str:
                  [[f"`{name}`", unit.name, f"{unit.px / PX_PER['in']:.6g}"] for name, unit in UNITS.items()])
 
 
-TABLES: dict[str, tuple[str, Callable[[], str]]] = {
+TABLES: Mapping[str, tuple[str, Callable[[], str]]] = MappingProxyType({
     **{name: (f"{name}.md", style_table(name)) for name in styles.STYLES},
     "shared": ("specs-and-graphs.md", shared_table),
     "command": ("specs-and-graphs.md", drawing_table),
@@ -232,7 +180,7 @@ TABLES: dict[str, tuple[str, Callable[[], str]]] = {
     "edit": ("editor.md", lambda: command_table("edit")),
     "presets": ("papers-and-latex.md", presets_table),
     "units": ("papers-and-latex.md", units_table),
-}
+})
 
 
 def tables_of(text: str, where: str) -> tuple[dict[str, tuple[int, int]], list[str]]:

@@ -10,19 +10,16 @@ A theme is a frozen ``Theme`` dataclass. Its built-in defaults are NN-SVG's look
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import colors
 from .errors import ThemeError
+from .optionkinds import KIND
 from .reading import read_regular
 from .text import check_text, clip, looks_like_path, nearest, quote, shown_path
-
-PAGE = "page"  # a colour key that allows it follows the page background
+from .themekinds import PAGE, Color, Dash, Measure, ThemeKind, Words
 
 # Every number has an upper bound as well as a lower one: a theme is appearance, and no look
 # needs more, while an unbounded value (margin=1e300) makes a page hundreds of digits wide or
@@ -35,7 +32,6 @@ ARROW = 1000.0  # arrowhead length and width: a few times the largest node (node
 RADIUS = 1000.0  # a block's corner radius (SVG clamps it to half the block anyway)
 TEXT_SIZE = (1.0, 500.0)  # label font size: under 1 px nothing is legible, 500 px fills a page
 DASH = 100.0  # each dash or gap of a dash pattern
-DASH_ITEMS = 16  # numbers in a dash pattern: more is noise, and it is repeated on every dashed path
 FAMILY_LENGTH = 200  # characters of the font family list: it is repeated on every label
 TEXT_LENGTH = 300  # characters of a theme's name and description (a name defaults to its file name)
 THEME_FILE_BYTES = 2**20  # a whole theme is a few KB
@@ -43,29 +39,28 @@ BASE_DEPTH = 16  # themes built on themes: deeper is a mistake, and would end in
 
 
 def _color(default: str, doc: str, none: bool = False, page: bool = False) -> Any:
-    return field(default=default, metadata={"kind": "color", "none": none, "page": page, "doc": doc})
+    return field(default=default, metadata=Color(none, page).declared(doc=doc))
 
 
 def _number(default: float, doc: str, *, high: float, low: float = 0.0) -> Any:
     """A number from ``low`` to ``high``: every theme number names its upper bound."""
-    return field(default=default, metadata={"kind": "number", "low": low, "high": high, "doc": doc})
+    return field(default=default, metadata=Measure(low, high).declared(doc=doc))
 
 
 def _length(default: float, doc: str, *, high: float, low: float = 0.0) -> Any:
     """A length in px (a stroke width, a text size, the margin, an arrowhead): with a physical
     size (``--width 3.5in``) it keeps its printed size (1 px = 0.75 pt) whatever the scale of
     the drawing (``nnsvg.physical``)."""
-    return field(default=default, metadata={"kind": "number", "length": True, "low": low, "high": high,
-                                            "doc": doc})
+    return field(default=default, metadata=Measure(low, high, length=True).declared(doc=doc))
 
 
 def _text(default: str, doc: str, longest: int = TEXT_LENGTH) -> Any:
-    return field(default=default, metadata={"kind": "text", "longest": longest, "doc": doc})
+    return field(default=default, metadata=Words(longest).declared(doc=doc))
 
 
 def _dash(default: str, doc: str, high: float = DASH) -> Any:
     """A stroke dash pattern: dash and gap lengths in px ("5 3"), or "none" for a solid line."""
-    return field(default=default, metadata={"kind": "dash", "low": 0.0, "high": high, "doc": doc})
+    return field(default=default, metadata=Dash(0.0, high).declared(doc=doc))
 
 
 @dataclass(frozen=True)
@@ -258,9 +253,10 @@ class Theme:
     weight_label: WeightLabelStyle = field(default_factory=WeightLabelStyle)
 
 
-@cache
 def theme_keys() -> dict[str, dict[str, Any]]:
-    """Every settable key (``node.fill``, ``margin``, …) with its field metadata."""
+    """Every settable key (``node.fill``, ``margin``, …) with its field metadata: the view of
+    its kind (``{"kind": "number", "low": 0, …}``), its ``doc`` and its kind object
+    (``key_kind``)."""
     keys: dict[str, dict[str, Any]] = {}
     defaults = Theme()
     for f in dataclasses.fields(Theme):
@@ -280,72 +276,18 @@ def _unknown_key(key: str, where: str) -> ThemeError:
     return ThemeError(f"{where}unknown theme key {quote(key)}{hint}")
 
 
-def _number_in(value: object, meta: dict[str, Any]) -> float | None:
-    """``value`` as a number within the key's bounds, or None (also for a number too big for a
-    float: an integer of 400 digits, or of more than the 4300 Python converts from text)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        number = float(value)
-    except (ValueError, OverflowError):
-        return None
-    return number if math.isfinite(number) and meta["low"] <= number <= meta["high"] else None
-
-
-def _bounds(meta: dict[str, Any]) -> str:
-    return f"from {meta['low']:g} to {meta['high']:g}"
-
-
-def _dash_pattern(label: str, value: object, meta: dict[str, Any]) -> str:
-    """The canonical form of a dash pattern ("5 3", or "none"): a list of dash and gap lengths,
-    given as text ("5 3", "5,3"), a TOML array or one number."""
-    if isinstance(value, str) and value.strip().lower() == "none":
-        return "none"
-    items = value.replace(",", " ").split() if isinstance(value, str) else value
-    if not isinstance(items, list | tuple):
-        items = [items]
-    lengths = [_number_in(v, meta) for v in items] if len(items) <= DASH_ITEMS else []
-    if not lengths or any(v is None for v in lengths) or not any(lengths):
-        raise ThemeError(f"{label}: expected a dash pattern such as '5 3' (1 to {DASH_ITEMS} dash and gap lengths "
-                         f"{_bounds(meta)} px, not all zero) or 'none', got {quote(value)}")
-    return " ".join(f"{v:g}" for v in lengths)
-
-
-def _text_value(label: str, value: object, meta: dict[str, Any]) -> str:
-    """A theme text (a name, a description, a font family list): at most ``longest`` characters
-    an SVG file can hold. A number is taken as its text."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ThemeError(f"{label}: expected text, got {quote(value)}")
-    longest = meta["longest"]
-    # an integer too long for the limit is refused before str(), which raises past 4300 digits
-    if (isinstance(value, int) and value.bit_length() > 4 * longest) or len(text := str(value)) > longest:
-        raise ThemeError(f"{label}: expected at most {longest} characters, got {quote(value)}")
-    return text
+def key_kind(meta: dict[str, Any]) -> ThemeKind:
+    """The kind object of a theme key's metadata (from ``theme_keys``)."""
+    kind = meta[KIND]
+    assert isinstance(kind, ThemeKind)
+    return kind
 
 
 def _coerce(key: str, value: object, meta: dict[str, Any], where: str) -> object:
     label = f"{where}{key}"
     if isinstance(value, str):
         check_text(value, label, ThemeError)
-    kind = meta["kind"]
-    if kind == "color":
-        if not meta["page"]:
-            return colors.normalize(value, label, allow_none=meta["none"])
-        if isinstance(value, str) and value.strip().lower() == PAGE:
-            return PAGE
-        try:
-            return colors.normalize(value, label, allow_none=meta["none"])
-        except ThemeError:
-            raise ThemeError(f"{label}: {quote(value)} is not a colour (use #rgb, #rrggbb, a CSS colour name, "
-                             f"'none' or '{PAGE}')") from None
-    if kind == "text":
-        return _text_value(label, value, meta)
-    if kind == "dash":
-        return _dash_pattern(label, value, meta)
-    number = _number_in(value, meta)
-    if number is None:
-        raise ThemeError(f"{label}: expected a number {_bounds(meta)}, got {quote(value)}")
-    return number
+    return key_kind(meta).coerce(label, value)
 
 
 def apply(theme: Theme, overrides: dict[str, object], where: str = "") -> Theme:
@@ -467,12 +409,7 @@ def describe_keys() -> list[tuple[str, str, str]]:
         value: object = default
         for part in key.split("."):
             value = getattr(value, part)
-        doc = meta["doc"]
-        if meta["kind"] == "number":
-            doc += f" [{_bounds(meta)}]"
-        elif meta["kind"] == "dash":
-            doc += f" [1 to {DASH_ITEMS} lengths, each {_bounds(meta)}]"
-        elif meta["kind"] == "text":
-            doc += f" [at most {meta['longest']} characters]"
+        shown_range = key_kind(meta).range()
+        doc = meta["doc"] + (f" [{shown_range}]" if shown_range else "")
         rows.append((key, f"{value:g}" if isinstance(value, float) else str(value), doc))
     return rows

@@ -40,6 +40,7 @@ from dataclasses import MISSING, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -53,11 +54,11 @@ from ..spec.base import BaseSpec
 from ..text import clip, terminal
 
 # the page's files: request name → (file beside this module, content type)
-ASSETS = {
+ASSETS = MappingProxyType({
     "": ("page.html", "text/html; charset=utf-8"),
     "editor.js": ("editor.js", "text/javascript; charset=utf-8"),
     "editor.css": ("editor.css", "text/css; charset=utf-8"),
-}
+})
 # inline SVG needs style attributes; no script runs but editor.js (inline handlers are blocked)
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -85,8 +86,8 @@ def _default(f: Any) -> Any:
 
 def controls() -> dict[str, Any]:
     """Everything the page builds its controls from, generated from the style registry, each
-    spec class's option declarations (kind, help, bounds, choices, default) and their JSON
-    Schema, the built-in themes, the theme keys and the output formats."""
+    spec class's option declarations (kind, the widget its kind object names, help, bounds,
+    choices, default) and their JSON Schema, the built-in themes, the theme keys and the output formats."""
     from ..theme import builtin_names, describe_keys, load_theme
 
     shared = set(fields.options(BaseSpec))
@@ -94,8 +95,8 @@ def controls() -> dict[str, Any]:
     for style in styles.STYLES.values():
         cls = style.spec_class()
         defaults = {f.name: _default(f) for f in cls.__dataclass_fields__.values()}
-        options = [{"name": name, "kind": meta["kind"], "help": meta["help"], "default": defaults[name],
-                    "schema": fields.json_type(meta), "shared": name in shared}
+        options = [{"name": name, "kind": meta["kind"], "widget": fields.kind_of(meta).widget, "help": meta["help"],
+                    "default": defaults[name], "schema": fields.json_type(meta), "shared": name in shared}
                    for name, meta in fields.options(cls).items()]
         layer = next(v for v in cls.layer_schema["oneOf"] if v.get("type") == "object")
         out[style.name] = {
@@ -161,7 +162,7 @@ def locate(message: str, text: str) -> tuple[str | None, int | None]:
 # frame per repetition, 100 MB for a string of a million escapes)
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_STEP = MappingProxyType({"[": 1, "{": 1, "]": -1, "}": -1})
 
 
 def json_depth(text: str) -> int:

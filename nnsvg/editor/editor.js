@@ -1,5 +1,5 @@
 // nnsvg edit: the page. Its controls are built from the server's description of every style's
-// option declarations (GET state: kind, help, JSON Schema bounds and choices, default); every
+// option declarations (GET state: kind, widget, help, JSON Schema bounds and choices, default); every
 // change is sent as the spec's data (controls) or text (the text pane), debounced; an answer
 // to an edit the page has since replaced is dropped (request ids), and an edit still under
 // way is aborted when a newer one is sent, never queued behind it.
@@ -100,28 +100,27 @@ function slider(schema, integer, onChange) {
 // --- one control per option declaration ----------------------------------------------------------
 
 function control(option) {
-  const name = option.name, kind = option.kind, schema = option.schema;
+  const name = option.name, kind = option.kind, widget = option.widget, schema = option.schema;
   const box = el("div", {class: "control", id: `control-${name}`, "data-option": name, "data-kind": kind});
   const reset = el("button", {class: "reset", title: "back to the default (removes the key)", type: "button"}, "↺ default");
   reset.addEventListener("click", () => change(name, undefined, true));
   box.append(el("div", {class: "name"}, el("span", {}, name), reset));
   const err = el("div", {class: "err"});
   let set;
-  const integer = kind === "int";
-  if (kind === "bool") {
+  if (widget === "checkbox") {
     const check = el("input", {type: "checkbox", id: `input-${name}`});
     check.addEventListener("change", () => change(name, check.checked));
     box.append(el("label", {class: "row"}, check, el("span", {class: "help"}, option.help)));
     set = v => { check.checked = !!v; };
-  } else if (kind === "int" || kind === "number") {
-    const s = slider(schema, integer, v => change(name, v));
+  } else if (widget === "integer" || widget === "number") {
+    const s = slider(schema, widget === "integer", v => change(name, v));
     s.number.id = `input-${name}`;
     if (s.range) s.range.id = `range-${name}`;
     box.append(s.row, el("div", {class: "help"}, option.help));
     set = s.set;
-  } else if (kind === "choice" || name === "theme") {
+  } else if (widget === "select" || widget === "themes") {
     const select = el("select", {id: `input-${name}`});
-    const values = kind === "choice" ? schema.enum : C.themes.map(t => t.name);
+    const values = widget === "select" ? schema.enum : C.themes.map(t => t.name);
     for (const v of values) select.append(el("option", {value: v}, v));
     select.addEventListener("change", () => change(name, select.value));
     box.append(el("div", {class: "row"}, select), el("div", {class: "help"}, option.help));
@@ -130,7 +129,7 @@ function control(option) {
         select.append(el("option", {value: v}, String(v)));
       select.value = v === undefined || v === null ? "" : v;
     };
-  } else if (kind === "numbers") {
+  } else if (widget === "numbers") {
     const item = schema.oneOf[0];
     const text = el("input", {type: "text", id: `input-${name}`, placeholder: "one value, or a list: 20,30"});
     const sliders = el("div", {});
@@ -167,7 +166,7 @@ function control(option) {
       if (document.activeElement !== text) text.value = v === undefined || v === null ? "" : [v].flat().join(",");
       layout(v);
     };
-  } else if (kind === "settings") {
+  } else if (widget === "settings") {
     const rows = el("div", {});
     const keys = el("datalist", {id: "theme-keys"});
     for (const k of C.theme_keys) keys.append(el("option", {value: k.key}, `${k.default} — ${k.doc}`));
@@ -200,11 +199,11 @@ function control(option) {
     };
   } else {  // text, texts, length
     const input = el("input", {type: "text", id: `input-${name}`,
-                               placeholder: kind === "length" ? "3.5in, 8.4cm, column, page, slide" :
-                                            kind === "texts" ? "a,b,c" : ""});
+                               placeholder: widget === "length" ? "3.5in, 8.4cm, column, page, slide" :
+                                            widget === "texts" ? "a,b,c" : ""});
     input.addEventListener("input", () => {
       const t = input.value.trim();
-      change(name, t === "" ? undefined : kind === "texts" ? input.value.split(",").map(s => s.trim()) : input.value);
+      change(name, t === "" ? undefined : widget === "texts" ? input.value.split(",").map(s => s.trim()) : input.value);
     });
     box.append(el("div", {class: "row"}, input), el("div", {class: "help"}, option.help));
     set = v => { if (document.activeElement !== input) input.value = v === undefined || v === null ? "" : [v].flat().join(","); };

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..kinds import CONNECTION_KINDS
+from ..optionkinds import ThemeName
 from .fields import option
+from .wiring import Block, Blocks, Connections, Link, build_graph, chain_only
 
 if TYPE_CHECKING:
     from ..graph import Graph
-    from .wiring import Block, Link
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,7 +36,7 @@ class BaseSpec:
     layer_schema: ClassVar[dict[str, Any]]
 
     layers: tuple[Any, ...] = field(metadata={"kind": "layers", "help": "the layers, in order"})
-    theme: str = option("nnsvg", "text", "theme name or path to a theme .toml file")
+    theme: str = option("nnsvg", ThemeName(), "theme name or path to a theme .toml file")
     set: dict[str, Any] = option({}, "settings", "theme overrides, key=value")
     seed: int = option(0, "int", "seed of every random choice (FCNN weights and dropout, filter positions)",
                        low=0, high=2**63 - 1)
@@ -54,20 +55,18 @@ class BaseSpec:
         {}, "labels", "legend labels by entry key (node, bias, map, dense, recurrent, …; an empty text leaves the "
         "entry out), key=text", alias="legend_label")
     connections: tuple[Link, ...] = option(
-        (), "connections", "extra connections (skips, merges): FROM:TO[:KIND[:LABEL]] by 0-based layer index or "
+        (), Connections(), "extra connections (skips, merges): FROM:TO[:KIND[:LABEL]] by 0-based layer index or "
         f"name, KIND one of {', '.join(CONNECTION_KINDS)} (repeatable)", alias="connect")
     blocks: tuple[Block, ...] = option(
-        (), "blocks", "blocks of consecutive layers, framed and labelled: FROM:TO[:LABEL][:xN] by 0-based layer "
+        (), Blocks(), "blocks of consecutive layers, framed and labelled: FROM:TO[:LABEL][:xN] by 0-based layer "
         "index or name, xN: drawn once for N repeats (repeatable)", alias="block")
     # the network's graph, built and checked with the spec (``graph()``)
     _graph: Graph | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        from .wiring import build_graph, chain_only
-
-        object.__setattr__(self, "_graph", build_graph(self))
+        object.__setattr__(self, "_graph", build_graph(self.layers, self.connections, self.blocks))
         if not self.branches:
-            chain_only(self)
+            chain_only(self.layers, self.style)
 
     def graph(self) -> Graph:
         """The network as a graph (``nnsvg.graph``): layers, connections, blocks."""

@@ -11,28 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from ..errors import SpecError
 from ..graph import Connection, Graph, Group, Node
 from ..kinds import CONNECTION_KINDS, loops
+from ..optionkinds import SpecKind
 from ..text import check_text, nearest, quote
 
 Ref = int | str  # a layer by index or by name
 
-
-class Wired(Protocol):
-    """What the graph of a spec is built from (every ``BaseSpec`` has it; named here, not
-    imported, so that the spec's base class may import this module)."""
-
-    @property
-    def style(self) -> str: ...
-    @property
-    def layers(self) -> tuple[Any, ...]: ...
-    @property
-    def connections(self) -> tuple[Link, ...]: ...
-    @property
-    def blocks(self) -> tuple[Block, ...]: ...
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
@@ -225,19 +213,49 @@ def blocks(name: str, value: object) -> tuple[Block, ...]:
     return tuple(out)
 
 
-def json_type(kind: str) -> dict[str, Any]:
-    """The JSON Schema of ``connections:`` or ``blocks:``."""
-    if kind == "connections":
+class Wiring(SpecKind):
+    """What the kinds of ``connections:`` and ``blocks:`` share: repeatable FROM:TO texts on the
+    command line (also under a short singular name), mappings in a spec file."""
+
+    metavar = "FROM:TO[:...]"
+    repeatable = True
+
+    def cli_help(self, name: str, help: str, default: Any) -> str:
+        return help
+
+
+class Connections(Wiring):
+    """The kind of ``connections:``: FROM:TO[:KIND[:LABEL]]."""
+
+    name = "connections"
+    manual = "`FROM:TO[:KIND[:LABEL]]`, repeatable (a list of mappings in a spec file)"
+
+    def coerce(self, name: str, value: object) -> tuple[Link, ...]:
+        return links(name, value)
+
+    def schema(self) -> dict[str, Any]:
         entry = {"type": "object", "required": ["from", "to"], "additionalProperties": False,
                  "properties": {"from": REF_SCHEMA, "to": REF_SCHEMA, "kind": {"enum": list(CONNECTION_KINDS)},
                                 "label": {"type": "string"}}}
         text = {"type": "string", "pattern": "^[^:]+:[^:]+(:(" + "|".join(CONNECTION_KINDS) + ")(:.*)?)?$"}
-    else:
+        return {"type": "array", "items": {"oneOf": [entry, text]}}
+
+
+class Blocks(Wiring):
+    """The kind of ``blocks:``: FROM:TO[:LABEL][:xN]."""
+
+    name = "blocks"
+    manual = "`FROM:TO[:LABEL][:xN]`, repeatable (a list of mappings in a spec file)"
+
+    def coerce(self, name: str, value: object) -> tuple[Block, ...]:
+        return blocks(name, value)
+
+    def schema(self) -> dict[str, Any]:
         entry = {"type": "object", "required": ["from", "to"], "additionalProperties": False,
                  "properties": {"from": REF_SCHEMA, "to": REF_SCHEMA, "label": {"type": "string"},
                                 "repeat": {"type": "integer", "minimum": 1, "maximum": MAX_REPEAT}}}
         text = {"type": "string", "pattern": "^[^:]+:[^:]+(:.*)?$"}
-    return {"type": "array", "items": {"oneOf": [entry, text]}}
+        return {"type": "array", "items": {"oneOf": [entry, text]}}
 
 
 # --- resolving references and building the graph ------------------------------------------------
@@ -286,11 +304,10 @@ def node_of(index: int, layer: Any) -> Node:
     return Node(index, layer.name, None, shape, None, layer.label)
 
 
-def build_graph(spec: Wired) -> Graph:
+def build_graph(layers: tuple[Any, ...], extra: tuple[Link, ...], framed: tuple[Block, ...]) -> Graph:
     """The graph of a spec: a node per layer, each layer's data inputs (the previous layer, or
     its ``inputs:``), the ``connections:`` and the ``blocks:``; every reference checked, with
     messages that name the entry, the reference and what is valid."""
-    layers = spec.layers
     resolve = Resolver(layers)
     connections: list[Connection] = []
     for i, layer in enumerate(layers):
@@ -310,7 +327,7 @@ def build_graph(spec: Wired) -> Graph:
             sources.append(j)
             connections.append(Connection(j, i))
     seen = {(c.source, c.target, c.kind) for c in connections}
-    for k, link in enumerate(spec.connections):
+    for k, link in enumerate(extra):
         where = f"connections[{k}]"
         source, target = resolve(link.source, f"{where}.from"), resolve(link.target, f"{where}.to")
         if source == target:
@@ -323,7 +340,7 @@ def build_graph(spec: Wired) -> Graph:
         seen.add((source, target, link.kind))
         connections.append(Connection(source, target, link.kind, link.label))
     groups: list[Group] = []
-    for k, block in enumerate(spec.blocks):
+    for k, block in enumerate(framed):
         where = f"blocks[{k}]"
         first, last = resolve(block.first, f"{where}.from"), resolve(block.last, f"{where}.to")
         if first > last:
@@ -341,13 +358,13 @@ def build_graph(spec: Wired) -> Graph:
     return Graph(nodes, tuple(connections), tuple(groups)).validate()
 
 
-def chain_only(spec: Wired) -> None:
+def chain_only(layers: tuple[Any, ...], style: str) -> None:
     """A style that draws a chain refuses a branch: a layer whose ``inputs:`` are not just the
     layer before it (called after ``build_graph``, so every reference is valid)."""
-    resolve = Resolver(spec.layers)
-    for i, layer in enumerate(spec.layers):
+    resolve = Resolver(layers)
+    for i, layer in enumerate(layers):
         inputs = getattr(layer, "inputs", None)
         if inputs is not None and [resolve(v, f"layers[{i}].inputs") for v in inputs] != [i - 1]:
-            raise SpecError(f"layers[{i}].inputs: the {spec.style} style draws a chain, each layer fed by the one "
+            raise SpecError(f"layers[{i}].inputs: the {style} style draws a chain, each layer fed by the one "
                             "before it; a layer with other inputs is a branch: draw it with the blocks style, "
                             "or give the extra input as a connections: entry (a skip beside the chain)")

@@ -283,3 +283,16 @@ def test_source_date_epoch_is_the_date_written(monkeypatch: pytest.MonkeyPatch) 
     assert fixed == old.replace(b"20261125194521", b"20251124160000") and len(fixed) == len(old)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "not a number")
     assert b"%%CreationDate: Thu Jan 01 00:00:00 1970" in nnsvg.fcnn([2, 2]).to_bytes("ps")
+
+
+def test_svg_documents_written_interleaved_keep_their_own_decimals() -> None:
+    """Each SVG document's writer holds its decimals: a figure laid out for a physical size (more
+    decimals) streamed while one at its own size (two) is written whole changes neither."""
+    small = nnsvg.fcnn([3, 4], bias=True)
+    wide = nnsvg.fcnn([40, 40], max_nodes=0, width="40in", bezier=True, node_gap=13.3337)  # edges written late
+    assert svg_backend.decimals_for(wide.scene) > svg_backend.decimals_for(small.scene)
+    alone = svg_backend.to_svg(wide.scene)
+    stream = svg_backend.svg_parts(wide.scene)
+    first = next(stream)
+    assert svg_backend.to_svg(small.scene) == small.svg()
+    assert first + "".join(stream) == alone

@@ -125,7 +125,7 @@ def test_one_writer_formats_a_shared_point_once_for_all_its_paths(monkeypatch: p
         calls.append(value)
         return real(value)
 
-    monkeypatch.setattr(svg_backend, "fmt", counted)
+    monkeypatch.setattr(svg_backend, "number", lambda decimals=2: counted)  # the writer's numbers
     writer = svg_backend.PathWriter()
     nodes = [(float(k), 0.0) for k in range(4)]
     lines = Polylines(tuple((p, q) for p in nodes for q in nodes))

@@ -18,6 +18,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from .. import colors
@@ -312,32 +313,29 @@ def _image(ctx: Any, cairo: Any, item: Image) -> None:
     ctx.restore()
 
 
-_FT: list[Any] = []  # [(cffi, fontconfig, cairo)] once loaded, [None] when unavailable
-
-
+@cache
 def _ft_libraries() -> Any:
-    """fontconfig and cairo's FreeType functions through cffi, to draw a font from its file
-    (None where cairo has no FreeType backend: then fonts are found by family name)."""
-    if not _FT:
-        try:
-            import cffi
+    """fontconfig and cairo's FreeType functions through cffi, to draw a font from its file:
+    ``(cffi, fontconfig, cairo)``, loaded once, or None where cairo has no FreeType backend (then
+    fonts are found by family name)."""
+    try:
+        import cffi
 
-            ffi = cffi.FFI()
-            ffi.cdef("""
-                typedef struct _FcPattern FcPattern;
-                FcPattern *FcPatternCreate(void);
-                int FcPatternAddString(FcPattern *p, const char *object, const unsigned char *s);
-                int FcPatternAddInteger(FcPattern *p, const char *object, int i);
-                void FcPatternDestroy(FcPattern *p);
-                void *cairo_ft_font_face_create_for_pattern(FcPattern *pattern);
-            """)
-            fc = _dlopen(ffi, ("libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconfig-1.dll", "fontconfig"))
-            lib = _dlopen(ffi, ("libcairo.so.2", "libcairo.2.dylib", "libcairo-2.dll", "cairo"))
-            lib.cairo_ft_font_face_create_for_pattern  # noqa: B018  (absent without FreeType)
-            _FT.append((ffi, fc, lib))
-        except Exception:  # no cffi, no fontconfig, or a cairo without FreeType
-            _FT.append(None)
-    return _FT[0]
+        ffi = cffi.FFI()
+        ffi.cdef("""
+            typedef struct _FcPattern FcPattern;
+            FcPattern *FcPatternCreate(void);
+            int FcPatternAddString(FcPattern *p, const char *object, const unsigned char *s);
+            int FcPatternAddInteger(FcPattern *p, const char *object, int i);
+            void FcPatternDestroy(FcPattern *p);
+            void *cairo_ft_font_face_create_for_pattern(FcPattern *pattern);
+        """)
+        fc = _dlopen(ffi, ("libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconfig-1.dll", "fontconfig"))
+        lib = _dlopen(ffi, ("libcairo.so.2", "libcairo.2.dylib", "libcairo-2.dll", "cairo"))
+        lib.cairo_ft_font_face_create_for_pattern  # noqa: B018  (absent without FreeType)
+    except Exception:  # no cffi, no fontconfig, or a cairo without FreeType
+        return None
+    return ffi, fc, lib
 
 
 def _dlopen(ffi: Any, names: tuple[str, ...]) -> Any:
@@ -354,27 +352,22 @@ def _dlopen(ffi: Any, names: tuple[str, ...]) -> Any:
     return ffi.dlopen(found)
 
 
-_FACES: dict[tuple[str, int], Any] = {}
-
-
+@cache
 def _file_face(cairo: Any, path: str, index: int) -> Any:
-    """A cairo font face of one font file (None when cairo cannot open files)."""
-    key = (path, index)
-    if key not in _FACES:
-        libs = _ft_libraries()
-        face = None
-        if libs is not None:
-            ffi, fc, lib = libs
-            pattern = fc.FcPatternCreate()
-            fc.FcPatternAddString(pattern, b"file", os.fsencode(path))
-            fc.FcPatternAddInteger(pattern, b"index", index)
-            pointer = lib.cairo_ft_font_face_create_for_pattern(pattern)
-            fc.FcPatternDestroy(pattern)
-            if pointer != ffi.NULL:
-                address = int(ffi.cast("uintptr_t", pointer))
-                face = cairo.FontFace._from_pointer(cairo.ffi.cast("cairo_font_face_t *", address), incref=False)
-        _FACES[key] = face
-    return _FACES[key]
+    """A cairo font face of one font file, made once (None when cairo cannot open files)."""
+    libs = _ft_libraries()
+    if libs is None:
+        return None
+    ffi, fc, lib = libs
+    pattern = fc.FcPatternCreate()
+    fc.FcPatternAddString(pattern, b"file", os.fsencode(path))
+    fc.FcPatternAddInteger(pattern, b"index", index)
+    pointer = lib.cairo_ft_font_face_create_for_pattern(pattern)
+    fc.FcPatternDestroy(pattern)
+    if pointer == ffi.NULL:
+        return None
+    address = int(ffi.cast("uintptr_t", pointer))
+    return cairo.FontFace._from_pointer(cairo.ffi.cast("cairo_font_face_t *", address), incref=False)
 
 
 def _select_font(ctx: Any, cairo: Any, font: Any) -> None:

@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import colors
 from ..errors import ExportError
@@ -46,7 +46,11 @@ from ..scene import (
     Stars,
     Text,
 )
+from ..signals import held
 from ..units import PT_PER_PX
+
+if TYPE_CHECKING:
+    from ..formats import Request, Written
 
 SVG_MITER_LIMIT = 4.0  # SVG's default stroke-miterlimit (cairo's own default is 10)
 
@@ -269,11 +273,9 @@ def _scratch() -> Iterator[tuple[str, Callable[[], bytes]]]:
     raised in nnsvg's own code once cairo returns."""
     import tempfile
 
-    from ..export import _signals_held
-
     name, file = "", None
     try:
-        with _signals_held():  # made and named at once: a signal cannot leave it behind unnamed
+        with held():  # made and named at once: a signal cannot leave it behind unnamed
             fd, name = tempfile.mkstemp(prefix="nnsvg-", suffix=".part")
             file = opened = os.fdopen(fd, "r+b")
 
@@ -502,6 +504,22 @@ def _draw(ctx: Any, cairo: Any, item: Any, raster: bool) -> None:
         _image(ctx, cairo, item)
     else:
         raise TypeError(f"cannot draw {type(item).__name__}")
+
+
+def encode(scene: Scene, request: Request) -> Written:
+    """The backend's entry point (``nnsvg.formats.Backend``): the scene drawn as one PDF, PNG,
+    PS or EPS file."""
+    return [(request.name, [draw(scene, request.fmt.name, request.scale)])]
+
+
+def draw(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:
+    """``render``, with cairo's failures (assorted exception types) as an ExportError."""
+    try:
+        return render(scene, fmt, scale=scale)
+    except ExportError:
+        raise
+    except Exception as exc:
+        raise ExportError(f"{fmt.upper()} drawing failed: {exc}") from None
 
 
 def render(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from .. import fonts
@@ -39,6 +39,9 @@ from ..scene import (
     Text,
 )
 from ..scene import Path as PathPrim
+
+if TYPE_CHECKING:
+    from ..formats import Request, Written
 
 DECIMALS = 2  # a drawing unit is a px of the page at its own size: 1/100 px is plenty
 Number = Callable[[float], str]  # a number as text, at one document's decimals
@@ -406,6 +409,11 @@ def svg_parts(scene: Scene, debug: bool = False) -> Iterator[str]:
 def to_svg(scene: Scene, debug: bool = False) -> str:
     """The scene as one SVG document string."""
     return "".join(svg_parts(scene, debug))
+
+
+def encode(scene: Scene, request: Request) -> Written:
+    """The backend's entry point (``nnsvg.formats.Backend``): the SVG document, streamed."""
+    return [(request.name, svg_bytes(scene))]
 
 
 def svg_bytes(scene: Scene, chunk: int = 1 << 16) -> Iterator[bytes]:

@@ -1,7 +1,6 @@
 """Export: the output options checked, a figure encoded in any format of the format table
 (``nnsvg.formats``) by its backend (``nnsvg.backends``, each the one protocol
-``formats.Backend``), imported only when used; SVG text converted by cairosvg (``convert``, the
-reference route the tests compare against); and atomic file writes."""
+``formats.Backend``), imported only when used; and atomic file writes."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from . import formats
 from .errors import ExportError
@@ -133,27 +132,6 @@ def one_file(written: Written, fmt: str | Format) -> Iterable[bytes]:
 def draw(scene: Scene, fmt: str | Format, *, scale: float = 1.0) -> bytes:
     """The scene in a format written as one file, as bytes."""
     return b"".join(one_file(encode(scene, fmt, scale=scale), fmt))
-
-
-def convert(svg: str, fmt: str | Format, *, scale: float = 1.0) -> bytes:
-    """SVG text as bytes of ``fmt`` through cairosvg: the reference route the tests compare the
-    cairo backend with. ``scale`` sizes a PNG: width × scale pixels."""
-    f = formats.get(fmt)
-    if f.name == "svg":
-        return svg.encode("utf-8")
-    try:
-        import cairosvg
-    except (ImportError, OSError) as exc:
-        raise ExportError(f"{f.name.upper()} output needs cairosvg and the cairo library "
-                          f"({exc}); SVG output works without them") from None
-    function = {"pdf": cairosvg.svg2pdf, "png": cairosvg.svg2png, "eps": cairosvg.svg2eps,
-                "ps": cairosvg.svg2ps}[f.name]
-    options: dict[str, Any] = {"scale": scale} if "scale" in f.options else {}
-    try:
-        data: bytes = function(bytestring=svg.encode("utf-8"), **options)
-    except Exception as exc:  # cairo reports its failures as assorted exception types
-        raise ExportError(f"{f.name.upper()} conversion failed: {exc}") from None
-    return data
 
 
 # --- files --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from nnsvg.gallery import png_size, spec_files
 from nnsvg.scene import Group, Scene, Text
 
 from .conftest import REPO, parse, viewbox
+from .reference import convert
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +137,7 @@ def test_failed_cairosvg_conversion_is_an_export_error(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(cairosvg, "svg2pdf", broken)
     with pytest.raises(ExportError, match="PDF conversion failed: cairo exploded"):
-        export.convert(nnsvg.fcnn([2, 2]).svg(), "pdf")
+        convert(nnsvg.fcnn([2, 2]).svg(), "pdf")
 
 
 def test_failed_write_midway_leaves_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -201,7 +202,7 @@ def assert_same_pixels(scene: Scene, svg: str) -> None:
     from PIL import Image, ImageChops
 
     direct = export.draw(scene, "png", scale=2)
-    reference = export.convert(svg, "png", scale=2)
+    reference = convert(svg, "png", scale=2)
     with Image.open(io.BytesIO(direct)) as a, Image.open(io.BytesIO(reference)) as b:
         assert a.size == b.size
         diff = ImageChops.difference(a.convert("RGBA"), b.convert("RGBA")).convert("L")
@@ -217,7 +218,7 @@ def assert_same_text(diagram: nnsvg.Diagram) -> None:
     import pdfplumber
 
     pdf_direct = export.draw(diagram.scene, "pdf")
-    pdf_reference = export.convert(diagram.svg(), "pdf")
+    pdf_reference = convert(diagram.svg(), "pdf")
     with pdfplumber.open(io.BytesIO(pdf_direct)) as p, pdfplumber.open(io.BytesIO(pdf_reference)) as q:
         assert (p.pages[0].width, p.pages[0].height) == (q.pages[0].width, q.pages[0].height)
         # the same glyphs (cairosvg sets text letter by letter, so its PDF has no space glyphs)
@@ -296,3 +297,44 @@ def test_svg_documents_written_interleaved_keep_their_own_decimals() -> None:
     first = next(stream)
     assert svg_backend.to_svg(small.scene) == small.svg()
     assert first + "".join(stream) == alone
+
+
+def test_every_format_is_written_by_its_backends_one_protocol() -> None:
+    """Each row of the format table names a backend module with ``encode(source, request)``;
+    export.py and diagram.py compare no format or backend name (they look the row up)."""
+    import ast
+    import importlib
+
+    from nnsvg import formats
+
+    names = {f.name for f in formats.FORMATS.values()} | {f.backend for f in formats.FORMATS.values()}
+    for fmt in formats.FORMATS.values():
+        assert callable(importlib.import_module(f"nnsvg.backends.{fmt.backend}").encode), fmt.name
+    for module in ("export", "diagram"):
+        tree = ast.parse((Path(nnsvg.__file__).parent / f"{module}.py").read_text("utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Compare) and not (isinstance(node.ops[0], ast.In | ast.NotIn)):
+                compared = [n.value for n in (node.left, *node.comparators) if isinstance(n, ast.Constant)]
+                assert not set(compared) & names, f"{module}.py:{node.lineno} compares a format name"
+
+
+def test_a_new_format_is_a_row_and_its_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    from nnsvg import formats
+
+    module = types.ModuleType("nnsvg.backends.counted")
+
+    def encode(scene: object, request: formats.Request) -> formats.Written:
+        return [(request.name, [f"{len(list(scene.walk()))} primitives\n".encode()])]  # type: ignore[attr-defined]
+
+    module.encode = encode  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "nnsvg.backends.counted", module)
+    row = formats.Format("count", (".count",), "counted", frozenset(), "the primitives, counted", binary=False)
+    monkeypatch.setitem(formats.FORMATS, "count", row)
+    monkeypatch.setitem(formats.EXTENSIONS, ".count", row)
+    diagram = nnsvg.fcnn([2, 3])
+    written = diagram.save(tmp_path / "net.count")
+    counted = f"{len(list(diagram.scene.walk()))} primitives\n"
+    assert written.read_text() == diagram.to_bytes("count").decode() == counted

@@ -32,6 +32,7 @@ from nnsvg.scene import (
 )
 
 from .conftest import find, parse
+from .reference import convert
 
 # --- SVG text -----------------------------------------------------------------------------
 
@@ -248,7 +249,7 @@ def _same_as_cairosvg(scene: Scene) -> None:
     from PIL import Image, ImageChops
 
     direct = export.draw(scene, "png", scale=2)
-    reference = export.convert(to_svg(scene), "png", scale=2)
+    reference = convert(to_svg(scene), "png", scale=2)
     with Image.open(io.BytesIO(direct)) as a, Image.open(io.BytesIO(reference)) as b:
         assert a.size == b.size == (200, 200)
         histogram = ImageChops.difference(a.convert("L"), b.convert("L")).histogram()

@@ -1,9 +1,10 @@
 """The cairo backend: a Scene drawn straight onto a cairo PDF, PNG, PS or EPS surface.
 
-The same scene the SVG export writes, drawn with cairocffi (which cairosvg installs), so a big
+The same scene the SVG export writes, drawn with cairocffi (a dependency of nnsvg), so a big
 figure is never written as SVG text and parsed back: path segments and the bulk kinds (a ``Fan``
-of 535,000 edges, say) become move/line/curve/arc calls on their points. Text uses cairo's toy
-font API, as cairosvg does, so both routes set the same glyphs. Imported only when converting.
+of 535,000 edges, say) become move/line/curve/arc calls on their points. Text is drawn from the
+font file nnsvg measured (through cairo's FreeType faces), else by family name with cairo's toy
+font API, as cairosvg (the tests' reference route) does. Imported only when drawing.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ class Format:
     description: str
     # what the backend encodes: "scene" (the drawing) or "graph" (the network: the spec, nothing drawn)
     reads: str = "scene"
-    binary: bool = True  # bytes; False: UTF-8 text
+    binary: bool = True  # bytes; False: UTF-8 text (PostScript: 7-bit ASCII, images and fonts in ASCII85)
     needs: str = "nothing more"  # what writing it needs beyond the Python packages
     no_pixels: str = VECTOR  # why a pixel size (--scale, --dpi) does not apply, for a format without them
 
@@ -106,8 +106,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("pdf", (".pdf",), "cairo", frozenset({"latex_labels"}), "PDF, vector, page = the drawing (1 px = 0.75 pt)",
            needs=CAIRO),
     Format("png", (".png",), "cairo", _RASTER, "PNG, width × scale pixels, 96 × scale dpi in its pHYs", needs=CAIRO),
-    Format("eps", (".eps",), "cairo", _NONE, "Encapsulated PostScript", needs=CAIRO),
-    Format("ps", (".ps",), "cairo", _NONE, "PostScript", needs=CAIRO),
+    Format("eps", (".eps",), "cairo", _NONE, "Encapsulated PostScript", binary=False, needs=CAIRO),
+    Format("ps", (".ps",), "cairo", _NONE, "PostScript", binary=False, needs=CAIRO),
     Format("tex", (".tex",), "tikz", frozenset({"tex_standalone"}),
            "TikZ picture for LaTeX (needs \\usepackage{tikz} and \\usepackage{amssymb})", binary=False),
     Format("dot", (".dot", ".gv"), "dot", _NONE, "GraphViz DOT: the network's graph (layers, connections, "

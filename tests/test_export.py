@@ -338,3 +338,16 @@ def test_a_new_format_is_a_row_and_its_module(tmp_path: Path, monkeypatch: pytes
     written = diagram.save(tmp_path / "net.count")
     counted = f"{len(list(diagram.scene.walk()))} primitives\n"
     assert written.read_text() == diagram.to_bytes("count").decode() == counted
+
+
+def test_each_format_is_binary_or_text_as_its_row_declares() -> None:
+    from nnsvg import formats
+
+    diagram = nnsvg.alexnet(["32x32x3", 10], input_image=str(REPO / "gallery" / "digit-3.png"), theme="paper")
+    for fmt in formats.FORMATS.values():
+        data = diagram.to_bytes(fmt.name)
+        if fmt.binary:
+            with pytest.raises(UnicodeDecodeError):
+                data.decode("utf-8")
+        else:
+            assert data.decode("utf-8").endswith("\n"), fmt.name

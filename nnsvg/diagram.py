@@ -77,18 +77,32 @@ class Diagram:
             self._svg = svg.to_svg(self.scene)
         return self._svg
 
+    def _encode(self, fmt: formats.Format, scale: object, dpi: object, flags: dict[str, object], *,
+                path: str | os.PathLike[str] | None = None, spec: str | os.PathLike[str] | None = None,
+                output: Path | None = None) -> formats.Written:
+        """The one encoder behind ``to_bytes``, ``save`` and ``encoded``: every check made first
+        (the pixel size, the flag options, the ``output`` file and the ``spec`` file against the
+        figure's inputs, the spec file's text), then the files of the output from the backend of
+        ``fmt``, given the scene, or the spec for a format that reads the graph."""
+        pixels = export.raster_scale(fmt, scale, dpi)
+        given = export.check_flags(fmt, flags)
+        outputs: list[tuple[str, str | os.PathLike[str]]] = [("output", output)] if output is not None else []
+        if spec is not None:
+            export.check_target(spec, "save_spec")
+            outputs.append(("save_spec", spec))
+        self._check_outputs(outputs)
+        if spec is not None:
+            self.spec_text(spec)
+        source = self.spec if fmt.reads == "graph" else self.scene
+        return export.encode(source, fmt, path=path, scale=pixels, flags=given)
+
     def to_bytes(self, fmt: str = "svg", *, scale: float | None = None,
                  dpi: float | None = None, **flags: Any) -> bytes:
         """The figure encoded as ``fmt`` (a name in ``nnsvg.formats.FORMATS``: svg, pdf, png,
         eps, ps, tex, dot); ``scale`` or ``dpi`` (96 = scale 1) size a PNG; ``flags`` are the flag
         options of ``nnsvg.formats.OPTIONS`` (``tex_standalone=True``)."""
-        pixels = export.raster_scale(fmt, scale, dpi)
-        given = export.check_flags(fmt, flags)
-        if formats.get(fmt).reads == "graph":
-            return self.graph_bytes(fmt)
-        if formats.backend(fmt, given) == "svg":
-            return self.svg().encode("utf-8")
-        return b"".join(export.encode(self.scene, fmt, scale=pixels, flags=given))
+        f = formats.get(fmt)
+        return b"".join(export.one_file(self._encode(f, scale, dpi, flags), f))
 
     def tikz(self, standalone: bool = False) -> str:
         """The figure as a TikZ picture for LaTeX (a whole ``standalone`` document if asked):
@@ -104,18 +118,8 @@ class Diagram:
         reproduces the figure. Everything is rendered before anything is written, and a file is
         replaced only when its new content is complete."""
         target = export.check_target(path)
-        fmt = formats.for_path(path)
-        pixels = export.raster_scale(fmt, scale, dpi)
-        given = export.check_flags(fmt, flags)
-        if spec is not None:
-            export.check_target(spec, "save_spec")
-        self._check_outputs([("output", target), *([("save_spec", spec)] if spec is not None else [])])
-        if spec is not None:
-            self.spec_text(spec)
-        if fmt.reads == "graph":
-            written = [(target, iter([self.graph_bytes(fmt, path)]))]
-        else:
-            written = export.files(self.scene, fmt, target, scale=pixels, flags=given)
+        written = [(target.with_name(name), chunks) for name, chunks in
+                   self._encode(formats.for_path(path), scale, dpi, flags, path=target, spec=spec, output=target)]
         for name, _ in written[1:]:  # the files beside it (FILE.pdf_tex)
             export.check_target(name)
         self._check_outputs(("output", name) for name, _ in written[1:])
@@ -132,24 +136,16 @@ class Diagram:
         fail on the input failed (the spec file for ``spec`` included) before the first chunk:
         SVG is streamed, the other formats are drawn whole. ``path``: the file they go to (a
         graph format names a theme file relative to it)."""
-        pixels = export.raster_scale(fmt, scale, dpi)
-        given = export.check_flags(fmt, flags)
-        if spec is not None:
-            export.check_target(spec, "save_spec")
-            self._check_outputs([("save_spec", spec)])
-            self.spec_text(spec)
-        if formats.get(fmt).reads == "graph":
-            return iter([self.graph_bytes(fmt, path)])
-        chunks = export.encode(self.scene, fmt, scale=pixels, flags=given)
-        return chunks if formats.backend(fmt, given) == "svg" else iter([b"".join(chunks)])
+        f = formats.get(fmt)
+        return iter(export.one_file(self._encode(f, scale, dpi, flags, path=path, spec=spec), f))
 
     def graph_bytes(self, fmt: str | formats.Format, path: str | os.PathLike[str] | None = None) -> bytes:
         """The network's graph in a format that writes the graph, not the drawing (DOT): its
-        backend gets the spec and its graph; nothing is drawn."""
-        from importlib import import_module
-
-        backend = import_module(f"{__package__}.backends.{formats.get(fmt).backend}")
-        return backend.encode(self.spec, path)  # type: ignore[no-any-return]
+        backend gets the spec; nothing is drawn."""
+        f = formats.get(fmt)
+        if f.reads != "graph":
+            raise ExportError(f"{f.name.upper()} is a drawing, not the network's graph: use to_bytes")
+        return b"".join(export.one_file(export.encode(self.spec, f, path=path), f))
 
     def spec_text(self, path: str | os.PathLike[str]) -> str:
         """The spec file text that reproduces this figure, for ``path``'s format."""

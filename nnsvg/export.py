@@ -1,31 +1,28 @@
-"""Export: a Scene encoded in any format of the format table (``nnsvg.formats``) by its backend
-(``nnsvg.backends``), imported only when used; SVG text converted by cairosvg (``convert``, the
-reference route the tests compare against); and atomic file writes.
-
-A backend other than svg and cairo is a module of ``nnsvg.backends`` with one function,
-``files(scene, fmt, name, flags) -> list[(file name, bytes)]``: the files it writes for an
-output named ``name`` (the first is that file itself, the others lie beside it)."""
+"""Export: the output options checked, a figure encoded in any format of the format table
+(``nnsvg.formats``) by its backend (``nnsvg.backends``, each the one protocol
+``formats.Backend``), imported only when used; and atomic file writes."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import sys
 import tempfile
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from . import formats
 from .errors import ExportError
-from .formats import Format
+from .formats import Format, Written
 from .scene import Scene
+from .signals import held
 from .text import clip, nearest, quote
 from .units import PX_PER_IN
+
+if TYPE_CHECKING:
+    from .styles import Spec
 
 MAX_SCALE = 100.0  # a PNG of 100× its px size is already 9600 dpi
 
@@ -60,11 +57,8 @@ def raster_scale(fmt: str | Format, scale: object = None, dpi: object = None,
     for option, given in zip(("scale", "dpi"), (scale, dpi)):
         if given is not None and option not in f.options:
             takers = [g.name.upper() for g in formats.FORMATS.values() if option in g.options]
-            why = ("SVG is vector: it has no pixels" if f.name == "svg" else
-                   f"{f.name.upper()} is the network's graph, not a drawing" if f.reads == "graph" else
-                   f"{f.name.upper()} is vector: it has no pixels, its page is the drawing's size (1 px = 0.75 pt)")
             raise ExportError(f"{names[option == 'dpi']} applies to {' and '.join(takers)} output only, "
-                              f"not {f.name.upper()} ({why})")
+                              f"not {f.name.upper()} ({f.name.upper()} is {f.no_pixels})")
     return value
 
 
@@ -89,10 +83,6 @@ def check_flags(fmt: str | Format, flags: dict[str, object] | None, cli: bool = 
     return out
 
 
-def _module(name: str) -> Any:
-    return import_module(f"{__package__}.backends.{name}")
-
-
 MAX_SIDE_PX = 32_767  # cairo's largest image surface side
 MAX_PIXELS = 200_000_000  # 800 MB of pixels while drawing; a 600 dpi A0 poster is 140 megapixels
 
@@ -115,75 +105,33 @@ def check_raster(scene: Scene, fmt: str | Format, scale: float) -> tuple[int, in
     return width, height
 
 
-def encode(scene: Scene, fmt: str | Format, *, scale: float = 1.0,
-           flags: dict[str, bool] | None = None) -> Iterator[bytes]:
-    """The scene in ``fmt``, as chunks of bytes (SVG is streamed; the other formats come in one
-    chunk), by the backend the format table names. A backend that writes more than one file
-    (PDF with ``latex_labels``) needs a file name: ``files``."""
+def encode(source: Scene | Spec, fmt: str | Format, *, path: str | os.PathLike[str] | None = None,
+           scale: float = 1.0, flags: Mapping[str, bool] | None = None) -> Written:
+    """The files of one output of ``source`` in ``fmt`` (a drawing's Scene, or the Spec for a
+    format that reads the graph), by the backend the format table names (imported only when
+    used): the output itself first, then any written beside it. SVG comes as a stream; the
+    other formats are encoded already. ``path``: where the output goes, if to a file."""
     f = formats.get(fmt)
-    if "scale" in f.options:
-        check_raster(scene, f, scale)
-    backend = formats.backend(f, flags)
-    if backend == "svg":
-        from .backends import svg
+    if "scale" in f.options and isinstance(source, Scene):
+        check_raster(source, f, scale)
+    request = formats.Request(f, path, scale, flags or {})
+    backend = cast(formats.Backend, import_module(f"{__package__}.backends.{formats.backend(f, request.flags)}"))
+    return backend.encode(source, request)
 
-        return svg.svg_bytes(scene)
-    if backend == "cairo":
-        return iter([draw(scene, f.name, scale=scale)])
-    written = _module(backend).files(scene, f.name, f"figure{f.extensions[0]}", flags or {})
+
+def one_file(written: Written, fmt: str | Format) -> Iterable[bytes]:
+    """The content of an output that is one file; an ExportError naming the files of one that
+    is more (PDF with ``latex_labels``: its files need a name)."""
     if len(written) != 1:
         names = " and ".join(f"FILE{name.removeprefix('figure')}" for name, _ in written)
-        raise ExportError(f"this {f.name.upper()} output is {len(written)} files ({names}): give a file name "
-                          "(-o FILE, or Diagram.save)")
-    return iter([written[0][1]])
-
-
-def files(scene: Scene, fmt: str | Format, target: Path, *, scale: float = 1.0,
-          flags: dict[str, bool] | None = None) -> list[tuple[Path, Iterator[bytes]]]:
-    """Every file an output to ``target`` writes, with its content (SVG as a stream, the other
-    formats drawn already): one file, or a backend's several files beside each other."""
-    f = formats.get(fmt)
-    backend = formats.backend(f, flags)
-    if backend in ("svg", "cairo"):
-        return [(target, encode(scene, f, scale=scale, flags=flags))]
-    written = _module(backend).files(scene, f.name, target.name, flags or {})
-    return [(target.with_name(name), iter([data])) for name, data in written]
+        raise ExportError(f"this {formats.get(fmt).name.upper()} output is {len(written)} files ({names}): give a "
+                          "file name (-o FILE, or Diagram.save)")
+    return written[0][1]
 
 
 def draw(scene: Scene, fmt: str | Format, *, scale: float = 1.0) -> bytes:
-    """The scene drawn directly with cairo as PDF, PNG, PS or EPS (``backends.cairo``)."""
-    f = formats.get(fmt)
-    if f.backend != "cairo":
-        raise ExportError(f"{f.name.upper()} is not drawn by cairo")
-    from .backends import cairo
-
-    try:
-        return cairo.render(scene, f.name, scale=scale)
-    except ExportError:
-        raise
-    except Exception as exc:  # cairo reports its failures as assorted exception types
-        raise ExportError(f"{f.name.upper()} drawing failed: {exc}") from None
-
-
-def convert(svg: str, fmt: str | Format, *, scale: float = 1.0) -> bytes:
-    """SVG text as bytes of ``fmt`` through cairosvg: the reference route the tests compare the
-    cairo backend with. ``scale`` sizes a PNG: width × scale pixels."""
-    f = formats.get(fmt)
-    if f.name == "svg":
-        return svg.encode("utf-8")
-    try:
-        import cairosvg
-    except (ImportError, OSError) as exc:
-        raise ExportError(f"{f.name.upper()} output needs cairosvg and the cairo library "
-                          f"({exc}); SVG output works without them") from None
-    function = {"pdf": cairosvg.svg2pdf, "png": cairosvg.svg2png, "eps": cairosvg.svg2eps,
-                "ps": cairosvg.svg2ps}[f.name]
-    options: dict[str, Any] = {"scale": scale} if "scale" in f.options else {}
-    try:
-        data: bytes = function(bytestring=svg.encode("utf-8"), **options)
-    except Exception as exc:  # cairo reports its failures as assorted exception types
-        raise ExportError(f"{f.name.upper()} conversion failed: {exc}") from None
-    return data
+    """The scene in a format written as one file, as bytes."""
+    return b"".join(one_file(encode(scene, fmt, scale=scale), fmt))
 
 
 # --- files --------------------------------------------------------------------------------
@@ -230,20 +178,6 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM held back (POSIX) for the duration: delivered when it ends."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
 def _discard(fd: int, temp: str) -> None:
     """Close (when still open) and remove a temporary file that was not renamed into place."""
     with contextlib.suppress(OSError):
@@ -262,7 +196,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) ->
     try:
         # a signal held while the temporary file is made is delivered when the hold ends: inside
         # this try, so the file it made is removed
-        with _signals_held():
+        with held():
             try:
                 mode = target.stat().st_mode & 0o777 if target.exists() else _new_file_mode()
                 fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")

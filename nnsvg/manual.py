@@ -100,7 +100,7 @@ def formats_table() -> str:
         backend = f"`nnsvg/backends/{f.backend}.py`"
         routed = [f"`{o.flag}`: `nnsvg/backends/{o.backend}.py`" for o in formats.OPTIONS.values()
                   if o.backend is not None and o.name in f.options]
-        needs = "the cairo library" if f.needs_cairo else "nothing more"
+        needs = f.needs
         takes = ", ".join(f"`{formats.OPTIONS[o].flag}`" for o in formats.OPTIONS if o in f.options) or "none"
         rows.append((f.name.upper(), " ".join(f"`{e}`" for e in f.extensions), "; ".join([backend, *routed]),
                      needs, takes, f.description))

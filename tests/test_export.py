@@ -18,6 +18,7 @@ from nnsvg.gallery import png_size, spec_files
 from nnsvg.scene import Group, Scene, Text
 
 from .conftest import REPO, parse, viewbox
+from .reference import convert
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +137,7 @@ def test_failed_cairosvg_conversion_is_an_export_error(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(cairosvg, "svg2pdf", broken)
     with pytest.raises(ExportError, match="PDF conversion failed: cairo exploded"):
-        export.convert(nnsvg.fcnn([2, 2]).svg(), "pdf")
+        convert(nnsvg.fcnn([2, 2]).svg(), "pdf")
 
 
 def test_failed_write_midway_leaves_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -201,7 +202,7 @@ def assert_same_pixels(scene: Scene, svg: str) -> None:
     from PIL import Image, ImageChops
 
     direct = export.draw(scene, "png", scale=2)
-    reference = export.convert(svg, "png", scale=2)
+    reference = convert(svg, "png", scale=2)
     with Image.open(io.BytesIO(direct)) as a, Image.open(io.BytesIO(reference)) as b:
         assert a.size == b.size
         diff = ImageChops.difference(a.convert("RGBA"), b.convert("RGBA")).convert("L")
@@ -217,7 +218,7 @@ def assert_same_text(diagram: nnsvg.Diagram) -> None:
     import pdfplumber
 
     pdf_direct = export.draw(diagram.scene, "pdf")
-    pdf_reference = export.convert(diagram.svg(), "pdf")
+    pdf_reference = convert(diagram.svg(), "pdf")
     with pdfplumber.open(io.BytesIO(pdf_direct)) as p, pdfplumber.open(io.BytesIO(pdf_reference)) as q:
         assert (p.pages[0].width, p.pages[0].height) == (q.pages[0].width, q.pages[0].height)
         # the same glyphs (cairosvg sets text letter by letter, so its PDF has no space glyphs)
@@ -283,3 +284,70 @@ def test_source_date_epoch_is_the_date_written(monkeypatch: pytest.MonkeyPatch) 
     assert fixed == old.replace(b"20261125194521", b"20251124160000") and len(fixed) == len(old)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "not a number")
     assert b"%%CreationDate: Thu Jan 01 00:00:00 1970" in nnsvg.fcnn([2, 2]).to_bytes("ps")
+
+
+def test_svg_documents_written_interleaved_keep_their_own_decimals() -> None:
+    """Each SVG document's writer holds its decimals: a figure laid out for a physical size (more
+    decimals) streamed while one at its own size (two) is written whole changes neither."""
+    small = nnsvg.fcnn([3, 4], bias=True)
+    wide = nnsvg.fcnn([40, 40], max_nodes=0, width="40in", bezier=True, node_gap=13.3337)  # edges written late
+    assert svg_backend.decimals_for(wide.scene) > svg_backend.decimals_for(small.scene)
+    alone = svg_backend.to_svg(wide.scene)
+    stream = svg_backend.svg_parts(wide.scene)
+    first = next(stream)
+    assert svg_backend.to_svg(small.scene) == small.svg()
+    assert first + "".join(stream) == alone
+
+
+def test_every_format_is_written_by_its_backends_one_protocol() -> None:
+    """Each row of the format table names a backend module with ``encode(source, request)``;
+    export.py and diagram.py compare no format or backend name (they look the row up)."""
+    import ast
+    import importlib
+
+    from nnsvg import formats
+
+    names = {f.name for f in formats.FORMATS.values()} | {f.backend for f in formats.FORMATS.values()}
+    for fmt in formats.FORMATS.values():
+        assert callable(importlib.import_module(f"nnsvg.backends.{fmt.backend}").encode), fmt.name
+    for module in ("export", "diagram"):
+        tree = ast.parse((Path(nnsvg.__file__).parent / f"{module}.py").read_text("utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Compare) and not (isinstance(node.ops[0], ast.In | ast.NotIn)):
+                compared = [n.value for n in (node.left, *node.comparators) if isinstance(n, ast.Constant)]
+                assert not set(compared) & names, f"{module}.py:{node.lineno} compares a format name"
+
+
+def test_a_new_format_is_a_row_and_its_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    from nnsvg import formats
+
+    module = types.ModuleType("nnsvg.backends.counted")
+
+    def encode(scene: object, request: formats.Request) -> formats.Written:
+        return [(request.name, [f"{len(list(scene.walk()))} primitives\n".encode()])]  # type: ignore[attr-defined]
+
+    module.encode = encode  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "nnsvg.backends.counted", module)
+    row = formats.Format("count", (".count",), "counted", frozenset(), "the primitives, counted", binary=False)
+    monkeypatch.setitem(formats.FORMATS, "count", row)
+    monkeypatch.setitem(formats.EXTENSIONS, ".count", row)
+    diagram = nnsvg.fcnn([2, 3])
+    written = diagram.save(tmp_path / "net.count")
+    counted = f"{len(list(diagram.scene.walk()))} primitives\n"
+    assert written.read_text() == diagram.to_bytes("count").decode() == counted
+
+
+def test_each_format_is_binary_or_text_as_its_row_declares() -> None:
+    from nnsvg import formats
+
+    diagram = nnsvg.alexnet(["32x32x3", 10], input_image=str(REPO / "gallery" / "digit-3.png"), theme="paper")
+    for fmt in formats.FORMATS.values():
+        data = diagram.to_bytes(fmt.name)
+        if fmt.binary:
+            with pytest.raises(UnicodeDecodeError):
+                data.decode("utf-8")
+        else:
+            assert data.decode("utf-8").endswith("\n"), fmt.name

@@ -274,7 +274,7 @@ def label_difference(a: bytes, b: bytes, diagram: Any, scale: float) -> float:
 
 
 def test_text_as_paths_svg_has_no_text_and_looks_the_same() -> None:
-    from nnsvg import export
+    from .reference import convert
 
     text = nnsvg.fcnn([3, 4, 2], bias=True)
     paths = nnsvg.fcnn([3, 4, 2], bias=True, text_as_paths=True)
@@ -284,8 +284,8 @@ def test_text_as_paths_svg_has_no_text_and_looks_the_same() -> None:
     assert root.get("viewBox") == ET.fromstring(text.svg()).get("viewBox")  # the page does not move
     assert len([p for p in root.iter(f"{SVG}path") if p.get("class") == "label"]) == 3
     # rendered by the reference converter: every label the same picture (hinting moves a few edge pixels)
-    a, b = (export.convert(d.svg(), "png", scale=2) for d in (text, paths))
-    blank = export.convert(nnsvg.fcnn([3, 4, 2], bias=True, set={"text.color": "#ffffff"}).svg(), "png", scale=2)
+    a, b = (convert(d.svg(), "png", scale=2) for d in (text, paths))
+    blank = convert(nnsvg.fcnn([3, 4, 2], bias=True, set={"text.color": "#ffffff"}).svg(), "png", scale=2)
     assert label_difference(a, b, text, 2) < 0.06  # measured: at most 0.037
     assert label_difference(a, blank, text, 2) > 0.15  # a missing caption: 0.20
     # the whole picture, through nnsvg's own PNG drawing

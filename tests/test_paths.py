@@ -32,6 +32,7 @@ from nnsvg.scene import (
 )
 
 from .conftest import find, parse
+from .reference import convert
 
 # --- SVG text -----------------------------------------------------------------------------
 
@@ -125,7 +126,7 @@ def test_one_writer_formats_a_shared_point_once_for_all_its_paths(monkeypatch: p
         calls.append(value)
         return real(value)
 
-    monkeypatch.setattr(svg_backend, "fmt", counted)
+    monkeypatch.setattr(svg_backend, "number", lambda decimals=2: counted)  # the writer's numbers
     writer = svg_backend.PathWriter()
     nodes = [(float(k), 0.0) for k in range(4)]
     lines = Polylines(tuple((p, q) for p in nodes for q in nodes))
@@ -248,7 +249,7 @@ def _same_as_cairosvg(scene: Scene) -> None:
     from PIL import Image, ImageChops
 
     direct = export.draw(scene, "png", scale=2)
-    reference = export.convert(to_svg(scene), "png", scale=2)
+    reference = convert(to_svg(scene), "png", scale=2)
     with Image.open(io.BytesIO(direct)) as a, Image.open(io.BytesIO(reference)) as b:
         assert a.size == b.size == (200, 200)
         histogram = ImageChops.difference(a.convert("L"), b.convert("L")).histogram()

@@ -19,13 +19,14 @@ import pytest
 from PIL import Image
 
 import nnsvg
-from nnsvg import export, quality, units
+from nnsvg import quality, units
 from nnsvg.cli import main
 from nnsvg.errors import SpecError
 from nnsvg.scene import Text
 from nnsvg.theme import load_theme
 
 from .conftest import parse, viewbox
+from .reference import convert
 
 LENET5 = ["1@32x32", "6@28x28", "6@14x14", "16@10x10", "16@5x5", 120, 84, 10]
 # the four styles, each with labels (AlexNet's dimension labels at column width need the
@@ -129,7 +130,7 @@ def test_page_sizes_in_every_format() -> None:
     at = png.index(b"pHYs")
     assert struct.unpack(">IIB", png[at + 4:at + 13]) == (11811, 11811, 1)
     # the reference route, cairosvg on the SVG, honours the unit too
-    with pdfplumber.open(io.BytesIO(export.convert(diagram.svg(), "pdf"))) as pdf:
+    with pdfplumber.open(io.BytesIO(convert(diagram.svg(), "pdf"))) as pdf:
         assert float(pdf.pages[0].width) == pytest.approx(252, abs=0.01)
 
 

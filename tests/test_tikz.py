@@ -294,7 +294,7 @@ def test_pdf_tex_of_every_gallery_figure_puts_each_label(source: Path, tmp_path:
 
 
 def test_latex_labels_write_both_files_or_neither(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from nnsvg import export
+    from nnsvg.backends import cairo
 
     (tmp_path / "a.pdf").write_bytes(b"old pdf")
     (tmp_path / "a.pdf_tex").write_bytes(b"old tex")
@@ -302,7 +302,7 @@ def test_latex_labels_write_both_files_or_neither(tmp_path: Path, monkeypatch: p
     def broken(*args: object, **kwargs: object) -> bytes:
         raise nnsvg.ExportError("PDF drawing failed: out of memory")
 
-    monkeypatch.setattr(export, "draw", broken)
+    monkeypatch.setattr(cairo, "draw", broken)
     with pytest.raises(nnsvg.ExportError, match="out of memory"):
         nnsvg.fcnn([2, 3]).save(tmp_path / "a.pdf", latex_labels=True)
     monkeypatch.undo()

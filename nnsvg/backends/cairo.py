@@ -1,9 +1,10 @@
 """The cairo backend: a Scene drawn straight onto a cairo PDF, PNG, PS or EPS surface.
 
-The same scene the SVG export writes, drawn with cairocffi (which cairosvg installs), so a big
+The same scene the SVG export writes, drawn with cairocffi (a dependency of nnsvg), so a big
 figure is never written as SVG text and parsed back: path segments and the bulk kinds (a ``Fan``
-of 535,000 edges, say) become move/line/curve/arc calls on their points. Text uses cairo's toy
-font API, as cairosvg does, so both routes set the same glyphs. Imported only when converting.
+of 535,000 edges, say) become move/line/curve/arc calls on their points. Text is drawn from the
+font file nnsvg measured (through cairo's FreeType faces), else by family name with cairo's toy
+font API, as cairosvg (the tests' reference route) does. Imported only when drawing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from .. import colors
 from ..errors import ExportError
@@ -45,8 +47,12 @@ from ..scene import (
     Stars,
     Text,
 )
+from ..signals import held
 from ..units import PT_PER_PX
 from .pdf_fonts import keep_fonts
+
+if TYPE_CHECKING:
+    from ..formats import Request, Written
 
 SVG_MITER_LIMIT = 4.0  # SVG's default stroke-miterlimit (cairo's own default is 10)
 
@@ -269,11 +275,9 @@ def _scratch() -> Iterator[tuple[str, Callable[[], bytes]]]:
     raised in nnsvg's own code once cairo returns."""
     import tempfile
 
-    from ..export import _signals_held
-
     name, file = "", None
     try:
-        with _signals_held():  # made and named at once: a signal cannot leave it behind unnamed
+        with held():  # made and named at once: a signal cannot leave it behind unnamed
             fd, name = tempfile.mkstemp(prefix="nnsvg-", suffix=".part")
             file = opened = os.fdopen(fd, "r+b")
 
@@ -313,32 +317,29 @@ def _image(ctx: Any, cairo: Any, item: Image) -> None:
     ctx.restore()
 
 
-_FT: list[Any] = []  # [(cffi, fontconfig, cairo)] once loaded, [None] when unavailable
-
-
+@cache
 def _ft_libraries() -> Any:
-    """fontconfig and cairo's FreeType functions through cffi, to draw a font from its file
-    (None where cairo has no FreeType backend: then fonts are found by family name)."""
-    if not _FT:
-        try:
-            import cffi
+    """fontconfig and cairo's FreeType functions through cffi, to draw a font from its file:
+    ``(cffi, fontconfig, cairo)``, loaded once, or None where cairo has no FreeType backend (then
+    fonts are found by family name)."""
+    try:
+        import cffi
 
-            ffi = cffi.FFI()
-            ffi.cdef("""
-                typedef struct _FcPattern FcPattern;
-                FcPattern *FcPatternCreate(void);
-                int FcPatternAddString(FcPattern *p, const char *object, const unsigned char *s);
-                int FcPatternAddInteger(FcPattern *p, const char *object, int i);
-                void FcPatternDestroy(FcPattern *p);
-                void *cairo_ft_font_face_create_for_pattern(FcPattern *pattern);
-            """)
-            fc = _dlopen(ffi, ("libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconfig-1.dll", "fontconfig"))
-            lib = _dlopen(ffi, ("libcairo.so.2", "libcairo.2.dylib", "libcairo-2.dll", "cairo"))
-            lib.cairo_ft_font_face_create_for_pattern  # noqa: B018  (absent without FreeType)
-            _FT.append((ffi, fc, lib))
-        except Exception:  # no cffi, no fontconfig, or a cairo without FreeType
-            _FT.append(None)
-    return _FT[0]
+        ffi = cffi.FFI()
+        ffi.cdef("""
+            typedef struct _FcPattern FcPattern;
+            FcPattern *FcPatternCreate(void);
+            int FcPatternAddString(FcPattern *p, const char *object, const unsigned char *s);
+            int FcPatternAddInteger(FcPattern *p, const char *object, int i);
+            void FcPatternDestroy(FcPattern *p);
+            void *cairo_ft_font_face_create_for_pattern(FcPattern *pattern);
+        """)
+        fc = _dlopen(ffi, ("libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconfig-1.dll", "fontconfig"))
+        lib = _dlopen(ffi, ("libcairo.so.2", "libcairo.2.dylib", "libcairo-2.dll", "cairo"))
+        lib.cairo_ft_font_face_create_for_pattern  # noqa: B018  (absent without FreeType)
+    except Exception:  # no cffi, no fontconfig, or a cairo without FreeType
+        return None
+    return ffi, fc, lib
 
 
 def _dlopen(ffi: Any, names: tuple[str, ...]) -> Any:
@@ -355,27 +356,22 @@ def _dlopen(ffi: Any, names: tuple[str, ...]) -> Any:
     return ffi.dlopen(found)
 
 
-_FACES: dict[tuple[str, int], Any] = {}
-
-
+@cache
 def _file_face(cairo: Any, path: str, index: int) -> Any:
-    """A cairo font face of one font file (None when cairo cannot open files)."""
-    key = (path, index)
-    if key not in _FACES:
-        libs = _ft_libraries()
-        face = None
-        if libs is not None:
-            ffi, fc, lib = libs
-            pattern = fc.FcPatternCreate()
-            fc.FcPatternAddString(pattern, b"file", os.fsencode(path))
-            fc.FcPatternAddInteger(pattern, b"index", index)
-            pointer = lib.cairo_ft_font_face_create_for_pattern(pattern)
-            fc.FcPatternDestroy(pattern)
-            if pointer != ffi.NULL:
-                address = int(ffi.cast("uintptr_t", pointer))
-                face = cairo.FontFace._from_pointer(cairo.ffi.cast("cairo_font_face_t *", address), incref=False)
-        _FACES[key] = face
-    return _FACES[key]
+    """A cairo font face of one font file, made once (None when cairo cannot open files)."""
+    libs = _ft_libraries()
+    if libs is None:
+        return None
+    ffi, fc, lib = libs
+    pattern = fc.FcPatternCreate()
+    fc.FcPatternAddString(pattern, b"file", os.fsencode(path))
+    fc.FcPatternAddInteger(pattern, b"index", index)
+    pointer = lib.cairo_ft_font_face_create_for_pattern(pattern)
+    fc.FcPatternDestroy(pattern)
+    if pointer == ffi.NULL:
+        return None
+    address = int(ffi.cast("uintptr_t", pointer))
+    return cairo.FontFace._from_pointer(cairo.ffi.cast("cairo_font_face_t *", address), incref=False)
 
 
 def _select_font(ctx: Any, cairo: Any, font: Any) -> None:
@@ -510,6 +506,22 @@ def _draw(ctx: Any, cairo: Any, item: Any, raster: bool) -> None:
         _image(ctx, cairo, item)
     else:
         raise TypeError(f"cannot draw {type(item).__name__}")
+
+
+def encode(scene: Scene, request: Request) -> Written:
+    """The backend's entry point (``nnsvg.formats.Backend``): the scene drawn as one PDF, PNG,
+    PS or EPS file."""
+    return [(request.name, [draw(scene, request.fmt.name, request.scale)])]
+
+
+def draw(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:
+    """``render``, with cairo's failures (assorted exception types) as an ExportError."""
+    try:
+        return render(scene, fmt, scale=scale)
+    except ExportError:
+        raise
+    except Exception as exc:
+        raise ExportError(f"{fmt.upper()} drawing failed: {exc}") from None
 
 
 def render(scene: Scene, fmt: str, scale: float = 1.0) -> bytes:

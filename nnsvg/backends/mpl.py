@@ -31,6 +31,7 @@ import base64
 import io
 import math
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 from .. import colors, fonts
@@ -244,20 +245,20 @@ class DiagramSizer(Artist):
 
 # --- primitives as artists ------------------------------------------------------------------
 
-_REGISTERED: dict[str, str] = {}  # font file → the family name Matplotlib knows it by
-
-
 def _family(font: fonts.Font) -> str:
     """The family name Matplotlib finds ``font`` by: its file, registered once, when known."""
-    if font.path is None:
-        return font.family
-    if font.path not in _REGISTERED:
-        try:
-            fontManager.addfont(font.path)
-            _REGISTERED[font.path] = fontManager.ttflist[-1].name
-        except Exception:  # a file FreeType cannot open: the family by name
-            _REGISTERED[font.path] = font.family
-    return _REGISTERED[font.path]
+    return font.family if font.path is None else _registered(font.path, font.family)
+
+
+@cache
+def _registered(path: str, family: str) -> str:
+    """The family name Matplotlib knows a font file by, once the file is added to its fonts
+    (``family`` when FreeType cannot open the file)."""
+    try:
+        fontManager.addfont(path)
+    except Exception:  # a file FreeType cannot open: the family by name
+        return family
+    return str(fontManager.ttflist[-1].name)
 
 
 def font_properties(item: Text) -> FontProperties:

@@ -213,11 +213,6 @@ def _orientation_area(poly: tuple[Point, ...]) -> float:
     return sum(poly[i][0] * poly[i - 1][1] - poly[i - 1][0] * poly[i][1] for i in range(len(poly))) / 2
 
 
-def _box_meet(a: BBox, b: BBox) -> BBox | None:
-    box = BBox(max(a.x0, b.x0), max(a.y0, b.y0), min(a.x1, b.x1), min(a.y1, b.y1))
-    return box if box.x0 < box.x1 and box.y0 < box.y1 else None
-
-
 def _corners(box: BBox) -> tuple[Point, ...]:
     return ((box.x0, box.y0), (box.x1, box.y0), (box.x1, box.y1), (box.x0, box.y1))
 

@@ -27,14 +27,19 @@ Figures of any size stay cheap: the edges are in the PDF, TeX sees only the labe
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import ExportError
 from ..scene import Group, Primitive, Printed, Scene, Text
 from ..text import shown_path
 from ..units import PT_PER_PX
+from . import cairo
 from .latex import one_line, to_latex
 from .tikz import check_tex_size, fmt, font_size
+
+if TYPE_CHECKING:
+    from ..formats import Request, Written
 
 ANCHORS = {"start": "lb", "middle": "b", "end": "rb"}
 # what the PDF's name cannot hold: TeX's special characters (\ { } % # start a command, a group,
@@ -133,10 +138,9 @@ def pdf_tex(scene: Scene, pdf_name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def files(scene: Scene, fmt_name: str, name: str, flags: dict[str, bool]) -> list[tuple[str, bytes]]:
-    """The backend's entry point (``nnsvg.export``): ``name`` (the PDF of the shapes) and
-    ``name``_tex (the labels)."""
-    from ..export import draw
-
+def encode(scene: Scene, request: Request) -> Written:
+    """The backend's entry point (``nnsvg.formats.Backend``): two files, ``request.name`` (the
+    PDF of the shapes, drawn by the cairo backend) and ``request.name``_tex (the labels)."""
+    name = request.name
     tex = pdf_tex(scene, name).encode("utf-8")  # first: what LaTeX cannot take is refused before drawing
-    return [(name, draw(shapes(scene), "pdf")), (f"{name}_tex", tex)]
+    return [(name, [cairo.draw(shapes(scene), "pdf")]), (f"{name}_tex", [tex])]

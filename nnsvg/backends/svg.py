@@ -2,7 +2,7 @@
 
 The viewBox is the scene's page (drawing + margin, widened to whole px) and width/height carry
 ``px`` units, so a PDF page is exactly the drawing (1 px = 0.75 pt) and a PNG is width × scale
-pixels. Numbers become text here and only here (``fmt``).
+pixels. Numbers become text here and only here (``number``: each document its own decimals).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from .. import fonts
@@ -40,8 +40,11 @@ from ..scene import (
 )
 from ..scene import Path as PathPrim
 
+if TYPE_CHECKING:
+    from ..formats import Request, Written
+
 DECIMALS = 2  # a drawing unit is a px of the page at its own size: 1/100 px is plenty
-_decimals = DECIMALS  # the document being written's (``decimals_for``)
+Number = Callable[[float], str]  # a number as text, at one document's decimals
 
 
 def decimals_for(scene: Scene) -> int:
@@ -52,11 +55,19 @@ def decimals_for(scene: Scene) -> int:
     return DECIMALS + min(6, max(0, math.ceil(math.log10(scale) - 1e-9))) if scale > 1 else DECIMALS
 
 
-def fmt(value: float) -> str:
-    """A number as text: the document's decimals (two, ``decimals_for``), trailing zeros
-    stripped, never ``-0``."""
-    text = f"{value:.{_decimals}f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+def number(decimals: int = DECIMALS) -> Number:
+    """Numbers as text at ``decimals`` (a document's: ``decimals_for``), trailing zeros stripped,
+    never ``-0``. Each document's writer holds its own, so documents written interleaved (two
+    streams at once) keep their own decimals."""
+
+    def text(value: float) -> str:
+        out = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+        return "0" if out == "-0" else out
+
+    return text
+
+
+fmt = number()  # at two decimals: a drawing at its own size
 
 
 # --- path data ----------------------------------------------------------------------------
@@ -64,27 +75,26 @@ def fmt(value: float) -> str:
 # separator between commands (M1,2L3,4C5,6 7,8 9,10Z); the bulk kinds come in pieces, each
 # point formatted once however many lines share it.
 
-def _arc(seg: ArcTo) -> str:
-    return (f"A{fmt(seg.rx)},{fmt(seg.ry)} {fmt(seg.rotation)} {int(seg.large_arc)},{int(seg.sweep)} "
-            f"{fmt(seg.x)},{fmt(seg.y)}")
+def _arc(seg: ArcTo, n: Number) -> str:
+    return f"A{n(seg.rx)},{n(seg.ry)} {n(seg.rotation)} {int(seg.large_arc)},{int(seg.sweep)} {n(seg.x)},{n(seg.y)}"
 
 
-_SEGMENT_TEXT: dict[type, Callable[[Any], str]] = {
-    MoveTo: lambda s: f"M{fmt(s.x)},{fmt(s.y)}",
-    LineTo: lambda s: f"L{fmt(s.x)},{fmt(s.y)}",
-    CubicTo: lambda s: f"C{fmt(s.x1)},{fmt(s.y1)} {fmt(s.x2)},{fmt(s.y2)} {fmt(s.x)},{fmt(s.y)}",
-    QuadTo: lambda s: f"Q{fmt(s.x1)},{fmt(s.y1)} {fmt(s.x)},{fmt(s.y)}",
+_SEGMENT_TEXT: dict[type, Callable[[Any, Number], str]] = {
+    MoveTo: lambda s, n: f"M{n(s.x)},{n(s.y)}",
+    LineTo: lambda s, n: f"L{n(s.x)},{n(s.y)}",
+    CubicTo: lambda s, n: f"C{n(s.x1)},{n(s.y1)} {n(s.x2)},{n(s.y2)} {n(s.x)},{n(s.y)}",
+    QuadTo: lambda s, n: f"Q{n(s.x1)},{n(s.y1)} {n(s.x)},{n(s.y)}",
     ArcTo: _arc,
-    Close: lambda s: "Z",
+    Close: lambda s, n: "Z",
 }
 
 
-def segments_text(segments: Segments) -> str:
+def segments_text(segments: Segments, n: Number = fmt) -> str:
     """Segments as SVG path text, one command each."""
-    return "".join([_SEGMENT_TEXT[type(s)](s) for s in segments])
+    return "".join([_SEGMENT_TEXT[type(s)](s, n) for s in segments])
 
 
-def _dots_parts(dots: Dots) -> Iterator[str]:
+def _dots_parts(dots: Dots, fmt: Number) -> Iterator[str]:
     """Each dot as two relative half-circle arcs."""
     r = fmt(dots.r)
     for x, y in dots.centers:
@@ -92,7 +102,7 @@ def _dots_parts(dots: Dots) -> Iterator[str]:
                f"a{r},{r} 0 1,0 {fmt(-2 * dots.r)},0Z")
 
 
-def _fan_parts(fan: Fan) -> Iterator[str]:
+def _fan_parts(fan: Fan, fmt: Number) -> Iterator[str]:
     """One piece per start point: its move, then a line to every end."""
     ends = [f"{fmt(x)},{fmt(y)}" for x, y in fan.ends]
     if not ends:
@@ -106,13 +116,14 @@ class _SharedTexts(dict[Point, str]):
     """Points as text after a command letter ("L1,2"), each formatted the first time it is
     asked for: a node's point shared by a thousand edges is formatted once."""
 
-    __slots__ = ("prefix",)
+    __slots__ = ("fmt", "prefix")
 
-    def __init__(self, prefix: str) -> None:
+    def __init__(self, prefix: str, fmt: Number) -> None:
         super().__init__()
-        self.prefix = prefix
+        self.prefix, self.fmt = prefix, fmt
 
     def __missing__(self, point: Point) -> str:
+        fmt = self.fmt
         text = self[point] = f"{self.prefix}{fmt(point[0])},{fmt(point[1])}"
         return text
 
@@ -127,12 +138,13 @@ class _FreshTexts:
     """Points as text after a command letter, formatted every time: for points that are
     seldom shared (arrowhead corners), where keeping their texts costs more than it saves."""
 
-    __slots__ = ("prefix",)
+    __slots__ = ("fmt", "prefix")
 
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
+    def __init__(self, prefix: str, fmt: Number) -> None:
+        self.prefix, self.fmt = prefix, fmt
 
     def __getitem__(self, point: Point) -> str:
+        fmt = self.fmt
         return f"{self.prefix}{fmt(point[0])},{fmt(point[1])}"
 
     def trim(self) -> None:
@@ -176,25 +188,27 @@ class PathWriter:
     """Path data of any kind as SVG path text, in pieces. Segments are written one command
     each with no separator (M1,2L3,4C5,6 7,8 9,10Z); a ``Fan`` formats each point once and
     joins; ``Stars``, ``CurvedStars`` and ``Polylines`` look point texts up in caches kept
-    across every path this writer writes (the nodes' points recur in each weight level's path)."""
+    across every path this writer writes (the nodes' points recur in each weight level's path).
+    ``decimals``: its document's (``decimals_for``); ``fmt`` writes every other number of it."""
 
-    def __init__(self) -> None:
-        self._shared = {prefix: _SharedTexts(prefix) for prefix in ("M", "L", "C", " ", "")}
-        self._fresh = {prefix: _FreshTexts(prefix) for prefix in ("M", "L", "C", " ", "")}
+    def __init__(self, decimals: int = DECIMALS) -> None:
+        self.fmt = number(decimals)
+        self._shared = {prefix: _SharedTexts(prefix, self.fmt) for prefix in ("M", "L", "C", " ", "")}
+        self._fresh = {prefix: _FreshTexts(prefix, self.fmt) for prefix in ("M", "L", "C", " ", "")}
         self._ends: tuple[tuple[Point, ...], list[str]] = ((), [])  # the last Stars' ends and their texts
         self._curve_ends: tuple[tuple[tuple[Point, Point], ...], list[str]] = ((), [])
 
     def parts(self, data: PathData) -> Iterator[str]:
         if isinstance(data, tuple):
-            yield segments_text(data)
+            yield segments_text(data, self.fmt)
         elif isinstance(data, Fan):
-            yield from _fan_parts(data)
+            yield from _fan_parts(data, self.fmt)
         elif isinstance(data, Stars):
             yield from self._stars_parts(data)
         elif isinstance(data, CurvedStars):
             yield from self._curved_stars_parts(data)
         elif isinstance(data, Dots):
-            yield from _dots_parts(data)
+            yield from _dots_parts(data, self.fmt)
         else:
             yield from self._polylines_parts(data)
 
@@ -256,7 +270,7 @@ def path_text(data: PathData) -> str:
     return "".join(PathWriter().parts(data))
 
 
-def _style(kw: dict[str, Any], prim: Any) -> dict[str, Any]:
+def _style(kw: dict[str, Any], prim: Any, fmt: Number) -> dict[str, Any]:
     kw["fill"] = prim.fill
     if prim.stroke != "none":
         kw["stroke"] = prim.stroke
@@ -269,6 +283,7 @@ def _style(kw: dict[str, Any], prim: Any) -> dict[str, Any]:
 
 
 def _element(dwg: Any, item: Any, writer: PathWriter, spliced: list[str | PathData]) -> Any:
+    fmt = writer.fmt
     if isinstance(item, Group):
         kw = {}
         if item.id:
@@ -280,9 +295,9 @@ def _element(dwg: Any, item: Any, writer: PathWriter, spliced: list[str | PathDa
             group.add(_element(dwg, child, writer, spliced))
         return group
     if isinstance(item, Circle):
-        return dwg.circle(center=(fmt(item.cx), fmt(item.cy)), r=fmt(item.r), **_style({}, item))
+        return dwg.circle(center=(fmt(item.cx), fmt(item.cy)), r=fmt(item.r), **_style({}, item, fmt))
     if isinstance(item, PathPrim):
-        kw = _style({}, item)
+        kw = _style({}, item, fmt)
         if item.id:
             kw["id"] = item.id
         if item.linejoin:
@@ -299,14 +314,14 @@ def _element(dwg: Any, item: Any, writer: PathWriter, spliced: list[str | PathDa
         spliced.append(data)
         return dwg.path(d=f"@@nnsvg-path-{len(spliced) - 1}@@", **kw)
     if isinstance(item, Polygon):
-        kw = _style({}, item)
+        kw = _style({}, item, fmt)
         if item.stroke != "none":
             kw["stroke_linejoin"] = "round"
         if item.fill_opacity != 1.0:
             kw["fill_opacity"] = fmt(item.fill_opacity)
         return dwg.polygon(points=[(fmt(x), fmt(y)) for x, y in item.points], **kw)
     if isinstance(item, Rect):
-        kw = _style({}, item)
+        kw = _style({}, item, fmt)
         if item.radius:
             kw["rx"] = kw["ry"] = fmt(item.radius)
         return dwg.rect(insert=(fmt(item.x), fmt(item.y)), size=(fmt(item.width), fmt(item.height)), **kw)
@@ -347,17 +362,10 @@ def svg_parts(scene: Scene, debug: bool = False) -> Iterator[str]:
     with svgwrite; long path data (digits, commas and path commands, so nothing to escape) is
     spliced into it as it is written, so a 535,000-edge figure is never copied whole.
     ``debug`` turns on svgwrite's attribute validation (used by the tests)."""
-    global _decimals
     import svgwrite
 
-    _decimals = decimals_for(scene)
-    try:
-        yield from _svg_parts(scene, svgwrite, debug)
-    finally:
-        _decimals = DECIMALS
-
-
-def _svg_parts(scene: Scene, svgwrite: Any, debug: bool) -> Iterator[str]:
+    writer = PathWriter(decimals_for(scene))
+    fmt = writer.fmt
     page = scene.page()
     width, height = fmt(page.width), fmt(page.height)
     dwg = svgwrite.Drawing(size=page_size(scene), profile="full", debug=debug)
@@ -367,7 +375,6 @@ def _svg_parts(scene: Scene, svgwrite: Any, debug: bool) -> Iterator[str]:
     if scene.background != "none":
         dwg.add(dwg.rect(insert=(fmt(page.x0), fmt(page.y0)), size=(width, height),
                          fill=scene.background, class_="background"))
-    writer = PathWriter()
     spliced: list[str | PathData] = []  # path data, or its text, written in as the document is
     for group in scene.groups:
         dwg.add(_element(dwg, group, writer, spliced))
@@ -396,6 +403,11 @@ def _svg_parts(scene: Scene, svgwrite: Any, debug: bool) -> Iterator[str]:
 def to_svg(scene: Scene, debug: bool = False) -> str:
     """The scene as one SVG document string."""
     return "".join(svg_parts(scene, debug))
+
+
+def encode(scene: Scene, request: Request) -> Written:
+    """The backend's entry point (``nnsvg.formats.Backend``): the SVG document, streamed."""
+    return [(request.name, svg_bytes(scene))]
 
 
 def svg_bytes(scene: Scene, chunk: int = 1 << 16) -> Iterator[bytes]:

@@ -33,7 +33,7 @@ import base64
 import io
 import math
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import ExportError
@@ -64,6 +64,9 @@ from ..scene import (
 from ..text import clip
 from ..units import PT_PER_IN, PT_PER_PX, TEX_PT_PER_BP
 from .latex import one_line, to_latex
+
+if TYPE_CHECKING:
+    from ..formats import Request, Written
 
 MAX_SEGMENTS = 50_000  # see the module's docstring; pdflatex's default main memory
 IMAGE_CELLS = 96  # an image's longest side in cells
@@ -482,7 +485,8 @@ def tikz(scene: Scene, standalone: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def files(scene: Scene, fmt_name: str, name: str, flags: dict[str, bool]) -> list[tuple[str, bytes]]:
-    """The backend's entry point (``nnsvg.export``): one file, ``name``."""
-    return [(name, tikz(scene, standalone=flags.get("tex_standalone", False)).encode("utf-8"))]
+def encode(scene: Scene, request: Request) -> Written:
+    """The backend's entry point (``nnsvg.formats.Backend``): the picture, or with
+    ``tex_standalone`` a whole document."""
+    return [(request.name, [tikz(scene, standalone=request.flags.get("tex_standalone", False)).encode("utf-8")])]
 

@@ -325,3 +325,45 @@ def test_the_scan_sees_every_kind_of_import(tmp_path: Path, source: str, expecte
 def test_the_cycle_finder_finds_a_cycle_through_three_modules() -> None:
     graph = {"a": {"b": 1}, "b": {"c": 1}, "c": {"a": 1}, "d": {"a": 1}}
     assert cycles(graph) == [{"a", "b", "c"}]
+
+
+# --- what a small figure loads ---------------------------------------------------------------------
+
+# libraries a small SVG never needs (each takes from tens of milliseconds to seconds to import), and
+# nnsvg's modules for other styles, formats, inputs and commands
+NOT_FOR_A_SMALL_SVG = ("torch", "onnx", "numpy", "h5py", "matplotlib", "cairo", "cairocffi", "cairosvg", "PIL",
+                       "fontTools", "yaml", "nnsvg.importers", "nnsvg.editor", "nnsvg.gallery", "nnsvg.manual",
+                       "nnsvg.quality", "nnsvg.outlines", "nnsvg.images", "nnsvg.dot", "nnsvg.layered",
+                       "nnsvg.backends.cairo", "nnsvg.backends.tikz", "nnsvg.backends.pdf_tex", "nnsvg.backends.mpl",
+                       "nnsvg.renderers.lenet", "nnsvg.renderers.alexnet", "nnsvg.renderers.rnn",
+                       "nnsvg.renderers.blocks", "nnsvg.spec.lenet", "nnsvg.spec.alexnet", "nnsvg.spec.blocks")
+
+
+PROBE = """
+import runpy, sys
+sys.argv = ["nnsvg", *sys.argv[1:]]
+try:
+    runpy.run_module("nnsvg", run_name="__main__")  # as `python -m nnsvg`: the entry point, the CLI
+except SystemExit as done:
+    print(done.code, *sorted(sys.modules))
+"""
+
+
+def test_a_small_figure_imports_only_what_it_draws_with(tmp_path: Path) -> None:
+    """``nnsvg fcnn 8 12 8 -o x.svg`` in a process of its own imports none of the heavy libraries
+    nor nnsvg's modules for other work: start-up stays a small multiple of importing typer and
+    svgwrite (bench/run.py measures it)."""
+    import os
+    import subprocess
+    import sys
+
+    path = os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])
+    command = [sys.executable, "-c", PROBE, "fcnn", "8", "12", "8", "-o", str(tmp_path / "x.svg")]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": path})
+    code, *loaded = done.stdout.split()
+    assert code == "0" and "nnsvg.renderers.fcnn" in loaded, done.stdout[:200]
+    unneeded = [m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_FOR_A_SMALL_SVG)
+                and m.rpartition(".")[0] not in loaded]  # a package, not each of its modules
+    assert not unneeded, (f"`nnsvg fcnn 8 12 8 -o x.svg` imports {', '.join(unneeded)}: import them inside the "
+                          "function that needs them")

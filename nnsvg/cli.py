@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -29,8 +30,20 @@ from .spec.base import BaseSpec
 from .spec.fields import coerce
 from .text import clip, terminal
 
-HELP = ("Publication-quality drawings of neural networks: SVG, PDF, PNG, EPS, PS, TikZ for LaTeX, and "
-        "the network's graph as GraphViz DOT.")
+
+def format_names(reads: str) -> str:
+    """The formats of the format table that write ``reads`` ("scene": a drawing, "graph": the
+    network's graph), as the help names them: "SVG, PDF, …, EPS (Encapsulated PostScript)"."""
+    names = []
+    for f in formats.FORMATS.values():
+        head = re.split(r"[,:(]", f.description, maxsplit=1)[0].strip()  # "SVG", "TikZ picture for LaTeX"
+        if f.reads == reads:
+            names.append(head if f.name.upper() in head.split() else f"{f.name.upper()} ({head})")
+    return ", ".join(names)
+
+
+HELP = (f"Publication-quality drawings of neural networks: {format_names('scene')}; and the network's graph as "
+        f"{format_names('graph')}.")
 SPEC_FILES = specs.files.extensions()  # the spec files nnsvg reads and writes
 
 # --- the options of every drawing command that are not spec options (declared once, here) ---
@@ -119,7 +132,44 @@ def render_command() -> Callable[..., None]:
                      "--text-as-paths, --width, --height, --legend and --legend-label override it.")
 
 
-IMPORT_STYLES = ("auto", "fcnn", "lenet", "alexnet", "rnn", "blocks")
+IMPORT_STYLES = ("auto", *styles.STYLES)
+
+
+def import_style_options(ctx: typer.Context, data: dict[str, Any]) -> None:
+    """The chosen style's options given after ``nnsvg import MODEL`` (``ctx.args``), parsed by
+    that style's own flags, merged into the imported spec ``data``."""
+    chosen = styles.get(data["style"])
+    cls = chosen.spec_class()
+    given: dict[str, Any] = {}
+
+    def style_options(**options: Any) -> None:
+        given.update(spec_values(cls, options))
+
+    sub = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+    sub.command(chosen.name)(generated(style_options, spec_parameters(cls), chosen.summary))
+    stray = [a for a in ctx.args if a.startswith("-") or a in ("",)]
+    if ctx.args and not stray:
+        raise SpecError(f"unexpected argument '{clip(ctx.args[0])}': nnsvg import takes one model file")
+    sub(args=list(ctx.args), prog_name=f"nnsvg import ({chosen.name} options)", standalone_mode=False)
+    if "set" in given:
+        given["set"] = {**data.get("set", {}), **given["set"]}
+    data.update(given)
+
+
+IMPORT_OPTIONS = [
+    keyword("style", Annotated[str | None, typer.Option(
+        "--style", metavar="[" + "|".join(IMPORT_STYLES) + "]",
+        help="the drawing style: auto picks fcnn for MLPs, lenet or alexnet for chain CNNs (by input size "
+             "and depth), rnn for recurrent models, blocks for models that branch  [default: auto]")]),
+    keyword("params", Annotated[bool | None, typer.Option(
+        "--params", help="each layer's parameter count in its caption, the total on the input's")]),
+    keyword("shapes", Annotated[bool | None, typer.Option(
+        "--shapes", help="AlexNet: dimension labels on every layer (LeNet's and FCNN's captions show the "
+                         "shapes anyway; a symbolic dimension is named in every style)")]),
+    keyword("depth", Annotated[str | None, typer.Option(
+        "--depth", metavar="INTEGER", help="0: each block (residual, inception, fire) as one layer; 1: "
+                                           "its layers (styles that draw branches)")]),
+]
 
 
 def import_command() -> Callable[..., None]:
@@ -128,6 +178,7 @@ def import_command() -> Callable[..., None]:
 
     def command(ctx: typer.Context, model: str, **values: Any) -> None:
         from . import importers
+        from .importers.figure import Options, figure
 
         style = values["style"] or "auto"
         if style not in IMPORT_STYLES:
@@ -136,26 +187,9 @@ def import_command() -> Callable[..., None]:
                                                                                          "high": 100})
         read_notes: list[str] = []
         graph = importers.load(model, read_notes)
-        from .importers.figure import Options, figure
-
         data, notes = figure(graph, style, Options(params=bool(values["params"]), shapes=bool(values["shapes"]),
                                                    depth=depth))
-        chosen = styles.get(data["style"])
-        cls = chosen.spec_class()
-        given: dict[str, Any] = {}
-
-        def style_options(**options: Any) -> None:
-            given.update(spec_values(cls, options))
-
-        sub = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
-        sub.command(chosen.name)(generated(style_options, spec_parameters(cls), chosen.summary))
-        stray = [a for a in ctx.args if a.startswith("-") or a in ("",)]
-        if ctx.args and not stray:
-            raise SpecError(f"unexpected argument '{clip(ctx.args[0])}': nnsvg import takes one model file")
-        sub(args=list(ctx.args), prog_name=f"nnsvg import ({chosen.name} options)", standalone_mode=False)
-        if "set" in given:
-            given["set"] = {**data.get("set", {}), **given["set"]}
-        data.update(given)
+        import_style_options(ctx, data)
         drawn = Diagram(specs.from_dict(data), sources=[(MODEL_FILE, model)])
         drawn.import_notes = [*read_notes, *notes]
         emit(drawn, values)
@@ -163,21 +197,7 @@ def import_command() -> Callable[..., None]:
     source = Annotated[str, typer.Argument(help="a model file: .onnx, .keras (or a legacy Keras .h5), .pt2 (a "
                                                 "PyTorch ExportedProgram: torch.export.save)",
                                            show_default=False, metavar="MODEL")]
-    own = [
-        keyword("style", Annotated[str | None, typer.Option(
-            "--style", metavar="[" + "|".join(IMPORT_STYLES) + "]",
-            help="the drawing style: auto picks fcnn for MLPs, lenet or alexnet for chain CNNs (by input size "
-                 "and depth), rnn for recurrent models, blocks for models that branch  [default: auto]")]),
-        keyword("params", Annotated[bool | None, typer.Option(
-            "--params", help="each layer's parameter count in its caption, the total on the input's")]),
-        keyword("shapes", Annotated[bool | None, typer.Option(
-            "--shapes", help="AlexNet: dimension labels on every layer (LeNet's and FCNN's captions show the "
-                             "shapes anyway; a symbolic dimension is named in every style)")]),
-        keyword("depth", Annotated[str | None, typer.Option(
-            "--depth", metavar="INTEGER", help="0: each block (residual, inception, fire) as one layer; 1: "
-                                               "its layers (styles that draw branches)")]),
-    ]
-    parameters = [positional("ctx", typer.Context), positional("model", source), *EMIT, *own]
+    parameters = [positional("ctx", typer.Context), positional("model", source), *EMIT, *IMPORT_OPTIONS]
     return generated(command, parameters,
                      "Draw a model file (ONNX: pip install 'nnsvg[onnx]'; Keras .keras: no extra, its weights "
                      "and .h5 files with 'nnsvg[keras]'; PyTorch .pt2: 'nnsvg[torch]'). The chosen style's options "
@@ -263,23 +283,31 @@ def _root(
     """Publication-quality drawings of neural networks (the app's help is HELP)."""
 
 
+# the commands besides the styles', in the order of the help: each made when the app is built
+COMMANDS: dict[str, tuple[Callable[[], Callable[..., None]], dict[str, bool] | None]] = {
+    "render": (render_command, None),
+    "import": (import_command, {"ignore_unknown_options": True, "allow_extra_args": True}),
+    "themes": (lambda: themes, None),
+    "gallery": (lambda: gallery, None),
+    "edit": (lambda: edit, None),
+    "schema": (lambda: schema, None),
+}
+
+
 def build_app(wanted: str | None = None) -> typer.Typer:
-    """The typer app. A style command needs its spec module imported, so a run that names one
-    style builds only that style's command; any other run (help, the other commands) builds all."""
+    """The typer app. A run that names a command (``nnsvg fcnn ...``) builds only that command, so
+    only what it needs is imported and generated (a style command needs its spec module); any
+    other run (help, a mistyped command) builds them all."""
     app = typer.Typer(name="nnsvg", help=HELP, add_completion=False, no_args_is_help=True,
                       pretty_exceptions_enable=False, rich_markup_mode=None)
     app.callback()(_root)
-    unknown = {"ignore_unknown_options": True}
-    for style in styles.STYLES.values():
-        if wanted is None or wanted not in styles.STYLES or wanted == style.name:
-            app.command(style.name, context_settings=unknown)(style_command(style))
-    app.command("render")(render_command())
-    app.command("import", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})(
-        import_command())
-    app.command("themes")(themes)
-    app.command("gallery")(gallery)
-    app.command("edit")(edit)
-    app.command("schema")(schema)
+    names = [*styles.STYLES, *COMMANDS]
+    for name in [wanted] if wanted in names else names:
+        if name in styles.STYLES:
+            app.command(name, context_settings={"ignore_unknown_options": True})(style_command(styles.STYLES[name]))
+        else:
+            make, settings = COMMANDS[name]
+            app.command(name, context_settings=settings)(make())
     return app
 
 

@@ -17,6 +17,7 @@ imported when first used.
 from __future__ import annotations
 
 from .errors import ExportError, NnsvgError, SpecError, ThemeError
+from .version import __version__
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy knows the name
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
     from .diagram import Diagram
 
-__version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 import typer
 from typer.exceptions import TyperException
 
-from . import __version__, export, formats, styles
+from . import export, formats, styles
 from . import spec as specs
 from .diagram import MODEL_FILE, SPEC_FILE, Diagram
 from .errors import NnsvgError, SpecError, interruption
@@ -29,6 +29,7 @@ from .flags import generated, keyword, positional, spec_parameters, spec_values,
 from .spec.base import BaseSpec
 from .spec.fields import coerce
 from .text import clip, terminal
+from .version import __version__
 
 
 def format_names(reads: str) -> str:

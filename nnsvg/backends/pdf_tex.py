@@ -29,11 +29,11 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
-from .. import __version__
 from ..errors import ExportError
 from ..scene import Group, Primitive, Printed, Scene, Text
 from ..text import shown_path
 from ..units import PT_PER_PX
+from ..version import __version__
 from . import cairo
 from .latex import one_line, to_latex
 from .tikz import check_tex_size, fmt, font_size

@@ -35,7 +35,6 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
 from ..errors import ExportError
 from ..geometry import Point, arc_center, quad_to_cubic
 from ..scene import (
@@ -63,6 +62,7 @@ from ..scene import (
 )
 from ..text import clip
 from ..units import PT_PER_IN, PT_PER_PX, TEX_PT_PER_BP
+from ..version import __version__
 from .latex import one_line, to_latex
 
 if TYPE_CHECKING:

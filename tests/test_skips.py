@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import nnsvg
 from nnsvg import quality
 from nnsvg.geometry import BBox, Point
-from nnsvg.renderers import skips
+from nnsvg.layout import skips
 from nnsvg.scene import Circle, Group, LineTo, MoveTo, Path, Polygon, QuadTo, Rect, Scene, Text
 
 from .segments import crosses

@@ -6,7 +6,8 @@ imported only when its style is drawn, so start-up stays fast.
 
 from __future__ import annotations
 
-from .. import fonts, legend, styles
+from .. import fonts, styles
+from ..layout import legend
 from ..scene import Scene, Text
 from ..styles import Spec
 from ..theme import Theme
@@ -36,7 +37,7 @@ def undrawn(spec: Spec) -> list[str]:
     """A note for the extra connections and the blocks of a spec whose style does not draw them
     (the rnn style draws its chain and its own recurrent loops, nothing else): which ones, so
     that nothing in the spec is left out silently. fcnn, lenet and alexnet draw both
-    (``renderers.skips``)."""
+    (``layout.skips``)."""
     graph = spec.graph()
     notes = []
     extra = graph.extra_connections()

@@ -30,7 +30,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from .. import colors, legend
+from .. import colors
 from ..errors import SpecError
 from ..geometry import (
     BBox,
@@ -45,11 +45,11 @@ from ..geometry import (
     text_box,
     text_width,
 )
-from ..scene import Group, Image, Path, Polygon, Primitive, Scene, Text, polyline
+from ..layout import legend, skips
+from ..layout.arrows import straight_arrow
+from ..scene import Group, Image, Path, Polygon, Primitive, Scene, Swatch, Text, polyline
 from ..spec.alexnet import AlexnetSpec, Volume
 from ..theme import Theme
-from . import skips
-from .arrows import straight_arrow
 
 DENSE_THICKNESS = 8.0  # width and depth of a dense box
 MAX_EXTENT = 1e6  # world units: refuse linear scales that would draw kilometres
@@ -759,15 +759,15 @@ def legend_entries(spec: AlexnetSpec, theme: Theme, groups: dict[int, Group], sc
                 kind = "volume" if "volume" in words else "dense"
                 shape = "cube" if kind == "volume" else "bar"
                 if layer.fill is not None:
-                    legend.add(scene, f"layer-{i}", legend.Swatch(
+                    legend.add(scene, f"layer-{i}", Swatch(
                         shape, layer.fill, face.stroke, face.stroke_width, fill_opacity=face.fill_opacity, shade=shade),
                         layer.label or layer.token)
                 else:
-                    legend.add(scene, kind, legend.Swatch(shape, theme.volume.fill, face.stroke, face.stroke_width,
+                    legend.add(scene, kind, Swatch(shape, theme.volume.fill, face.stroke, face.stroke_width,
                                                           fill_opacity=face.fill_opacity, shade=shade))
             elif "filter" in words and "window" not in words:
                 f = theme.filter
-                legend.add(scene, "filter", legend.Swatch("cube", f.fill, f.stroke, f.stroke_width,
+                legend.add(scene, "filter", Swatch("cube", f.fill, f.stroke, f.stroke_width,
                                                           fill_opacity=f.opacity))
             elif "pyramid" in words:
                 legend.add(scene, "pyramid", legend.like(face, "box", fill_opacity=face.fill_opacity))

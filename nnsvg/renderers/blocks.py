@@ -3,7 +3,7 @@ op kind (the theme's ``op.*``), its name, shape and parameter count inside, meas
 real font metrics so nothing overflows; data flowing left→right or bottom→top; parallel
 branches as lanes; skips as orthogonal detours beside the boxes, into the flank of their target;
 merges as ⊕ (add), ‖ (concat), ⊗ (multiply) nodes; blocks as dashed rounded frames with their
-label and ×N. The layout is ``nnsvg.layered``.
+label and ×N. The layout is ``nnsvg.layout.layered``.
 
 A connection of kind add, concat or multiply into a layer that is not itself a merge gets a
 merge node of its own, right before that layer: the layer's data inputs and the connection
@@ -16,14 +16,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .. import layered, legend
 from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, unit
-from ..scene import ArcTo, Close, Group, LineTo, MoveTo, Path, Primitive, Rect, Scene, Segment, Text, polyline
+from ..layout import layered, legend
+from ..layout.arrows import solid_head
+from ..scene import ArcTo, Close, Group, LineTo, MoveTo, Path, Primitive, Rect, Scene, Segment, Swatch, Text, polyline
 from ..spec.blocks import OP_KINDS, BlockLayer, BlocksSpec, format_params
 from ..spec.wiring import Resolver
 from ..theme import Theme
 from ..units import PT_PER_PX
-from .arrows import solid_head
 
 SYMBOLS = {"add": "⊕", "concat": "‖", "multiply": "⊗"}
 SMALL = 0.85  # the shape and parameter lines, relative to the text size
@@ -181,7 +181,7 @@ class Arrangement:
 
 
 def arrange(spec: BlocksSpec, theme: Theme) -> Arrangement:
-    """The items measured and laid out (``nnsvg.layered``), in its abstract coordinates."""
+    """The items measured and laid out (``nnsvg.layout.layered``), in its abstract coordinates."""
     items, wires = build(spec, theme)
     measure(items, spec, theme)
     size, family = theme.text.size, theme.text.family
@@ -234,7 +234,7 @@ def render(spec: BlocksSpec, theme: Theme) -> Scene:
         target = layer_groups[item.layer] if item.layer >= 0 else merge_group
         ring = shapes[0]
         if item.circle and item.merge and isinstance(ring, Path):
-            legend.add(scene, f"merge.{item.merge}", legend.Swatch("disc", ring.fill, ring.stroke, ring.stroke_width,
+            legend.add(scene, f"merge.{item.merge}", Swatch("disc", ring.fill, ring.stroke, ring.stroke_width,
                                                                    mark=MERGE_SYMBOLS[item.merge]),
                        MERGE_NAMES[item.merge])
         if item.layer < 0:
@@ -328,7 +328,7 @@ def clear_label(lines: list[str], box: BBox, side: int, lr: bool, theme: Theme, 
                 texts: list[Text]) -> list[Text]:
     """A frame's label at the first place that meets no drawn shape or text: beside the frame on
     its outer side, on the other side, then at either end of those sides."""
-    from ..quality import ink_box, meets
+    from ..layout.hits import ink_box, meets
 
     first: list[Text] | None = None
     for where in ("middle", "start", "end"):

@@ -15,14 +15,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .. import colors, legend
+from .. import colors
 from ..errors import SpecError
 from ..geometry import BBox, Point, arrowhead, baseline_for_center, text_box, union_all, unit
+from ..layout import legend, skips
+from ..layout.labels import column_of_captions, fcnn_label, moved_clear, row_of_captions
 from ..scene import (
     Circle,
     CurvedStars,
     CurveStar,
     Dots,
+    Entry,
     Fan,
     Group,
     Path,
@@ -33,11 +36,11 @@ from ..scene import (
     Scene,
     Star,
     Stars,
+    Swatch,
     Text,
 )
 from ..spec.fcnn import MAX_NODES, FcnnSpec
 from ..theme import Theme
-from . import skips
 from .anatomy import (
     WEIGHT_LABEL_LIMIT,
     activation_items,
@@ -48,7 +51,6 @@ from .anatomy import (
     weight_labels,
     weight_name,
 )
-from .labels import column_of_captions, fcnn_label, moved_clear, row_of_captions
 
 Placer = Callable[[float, float], Point]
 Slot = tuple[int, Point, float]  # (index in the layer's drawn nodes, page point, v)
@@ -449,7 +451,7 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
             items = activation_items(name, spec.activation_style, centres, anchor, d, theme)
             if scene is not None and spec.activation_style != "name" and items:
                 ink = theme.node.stroke if spec.activation_style == "glyph" else theme.text.color
-                legend.add(scene, f"activation.{name}", legend.Swatch(
+                legend.add(scene, f"activation.{name}", Swatch(
                     "disc", node.fill, node.stroke, node.stroke_width, mark=f"glyph:{name}", mark_color=ink),
                     ACTIVATION_NAMES.get(name, name))
             if spec.activation_style == "name":
@@ -481,7 +483,7 @@ def weight_entry(spec: FcnnSpec, theme: Theme, scene: Scene) -> None:
             ends = (f"−{peak}", f"+{peak}")
         else:
             ends, label = ("−max", "+max"), "Weight (max: each layer pair's largest |w|)"
-    legend.add(scene, "weight", legend.Swatch("ramp", ramp=(e.negative, e.zero, e.positive), ends=ends), label)
+    legend.add(scene, "weight", Swatch("ramp", ramp=(e.negative, e.zero, e.positive), ends=ends), label)
 
 
 ACTIVATION_NAMES = {"identity": "Identity", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "sigmoid": "Sigmoid",
@@ -497,12 +499,12 @@ def node_entries(scene: Scene, looks: dict[tuple[str, str], list[int]], count: i
     def role(i: int) -> str:
         return "input" if i == 0 else "output" if i == count - 1 else "hidden"
 
-    found: list[legend.Entry] = []
+    found: list[Entry] = []
     hidden_looks = {look for look, layers in looks.items() if any(role(i) == "hidden" for i in layers)}
     for (fill, stroke), layers in looks.items():
-        swatch = legend.Swatch("disc", fill, stroke, theme.node.stroke_width)
+        swatch = Swatch("disc", fill, stroke, theme.node.stroke_width)
         if len(looks) == 1:
-            found.append(legend.Entry("node", legend.NAMES["node"], swatch))
+            found.append(Entry("node", legend.NAMES["node"], swatch))
             continue
         keys, names = [], []
         for i in layers:
@@ -514,7 +516,7 @@ def node_entries(scene: Scene, looks: dict[tuple[str, str], list[int]], count: i
                 keys.append(r)
                 names.append(f"{r} layer" if r != "hidden" or len(layers) == 1 else "hidden layers")
         label = ", ".join(names)
-        found.append(legend.Entry("node." + "+".join(keys), label[0].upper() + label[1:], swatch))
+        found.append(Entry("node." + "+".join(keys), label[0].upper() + label[1:], swatch))
     scene.legend[:0] = [e for e in found if all(e.key != old.key for old in scene.legend)]
 
 

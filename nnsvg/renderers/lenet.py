@@ -19,14 +19,13 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .. import legend
 from ..errors import SpecError
 from ..geometry import BBox, Point, text_box, text_width
+from ..layout import legend, skips
+from ..layout.labels import Near, alternate, captions_above
 from ..scene import Dots, Group, LineTo, MoveTo, Path, Polygon, Rect, Scene, Segments, Text
 from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, Step, steps
 from ..theme import Theme
-from . import skips
-from .labels import Near, alternate, captions_above
 
 DENSE_DEPTH = 10.0  # NN-SVG's thickness of a dense parallelogram
 MAX_DRAWN_MAPS = 100_000  # refuse drawings with more map rectangles than this

@@ -18,15 +18,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .. import legend
 from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, union_all, unit
+from ..layout import legend
+from ..layout.arrows import solid_head, straight_arrow
+from ..layout.labels import superscript
 from ..scene import Circle, CubicTo, Fan, Group, MoveTo, Path, Primitive, Rect, Scene, Text
 from ..spec.rnn import RnnSpec
 from ..theme import Theme
 from ..units import PT_PER_PX
 from .anatomy import sub
-from .arrows import solid_head, straight_arrow
-from .labels import superscript
 
 BLOCK_HEIGHT = 36.0
 INITIAL_ARROW = 40.0  # the longest arrow from h₀ (c₀) into the first step

@@ -53,8 +53,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import SpecError
-from .graph import ordered
+from ..errors import SpecError
+from ..graph import ordered
 
 Point = tuple[float, float]  # (u, v)
 

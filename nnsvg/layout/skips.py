@@ -33,7 +33,6 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .. import legend
 from ..geometry import BBox, Point, baseline_for_center, text_box
 from ..graph import CONNECTION_KINDS, Connection, Graph
 from ..graph import Group as GraphGroup
@@ -48,10 +47,12 @@ from ..scene import (
     QuadTo,
     Scene,
     Segment,
+    Swatch,
     Text,
     polyline,
 )
 from ..theme import Theme
+from . import legend
 from .arrows import solid_head
 from .labels import moved_clear
 
@@ -386,7 +387,7 @@ def recorded(scene: Scene, arcs: Group, theme: Theme) -> Group:
         if isinstance(group, Group) and group.cls and group.cls.startswith("skip "):
             kind = group.cls.split()[1]
             color, width, dash = _style(theme, kind)
-            legend.add(scene, f"connection.{kind}", legend.Swatch("line", stroke=color, stroke_width=width, dash=dash,
+            legend.add(scene, f"connection.{kind}", Swatch("line", stroke=color, stroke_width=width, dash=dash,
                                                                   head="solid", mark=SYMBOLS.get(kind)))
     return arcs
 

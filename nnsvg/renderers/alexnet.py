@@ -47,6 +47,8 @@ from ..geometry import (
 )
 from ..layout import legend, skips
 from ..layout.arrows import straight_arrow
+from ..layout.decorate import Captioned, Placement, decorate
+from ..layout.skips import Plan
 from ..scene import Group, Image, Path, Polygon, Primitive, Scene, Swatch, Text, polyline
 from ..spec.alexnet import AlexnetSpec, Volume
 from ..theme import Theme
@@ -675,39 +677,32 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
             assert k + 1 < len(order) and order[k + 1] == i + 1  # the camera sees the +x faces
             children: list[Primitive | Group] = list(links[i])
             scene.groups.append(Group(f"link-{i}", "link", children))
-    graph = spec.graph()
-    ports = [port(hull) for hull in hulls]
     seen = skips.Obstacles()
     seen.boxes += [BBox.around(polygon) for polygon in obstacles]
-    arcs = skips.plan(graph, ports, theme, seen)
-    scene.notes.extend(arcs.notes)
-    for x, bottom, half in arcs.walls:  # the labels keep clear of the skip arcs' legs
-        obstacles.append(thick_segment((x, bottom), (x, bottom - 1e5), 2 * half + 1.0))
-    for a, b in arcs.straight_segments(ports):
-        obstacles.append(thick_segment(a, b, 2 * skips.symbol_radius(theme) + 1.0))
-    size = theme.text.size * spec.font_scale
-    grid = Obstacles(size * 4)
-    for polygon in obstacles:
-        grid.add(polygon)
-    labeller = Labeller(theme, size, grid)
-    labels = label_groups(spec, theme, placed, camera, labeller, arcs.walls)
-    scene.groups.extend(labels)
-    for gap, amount in labeller.crowded.items():
-        crowded[gap] = max(crowded.get(gap, 0.0), amount)
-    if graph.groups:
-        boxes: list[BBox | None] = [BBox.around(hull) for hull in hulls]
+    placement = Placement(tuple(port(hull) for hull in hulls), tuple(BBox.around(h) for h in hulls), seen)
+
+    def caption(arcs: Plan) -> Captioned:
+        for x, bottom, half in arcs.walls:  # the labels keep clear of the skip arcs' legs
+            obstacles.append(thick_segment((x, bottom), (x, bottom - 1e5), 2 * half + 1.0))
+        for a, b in arcs.straight_segments(placement.ports):
+            obstacles.append(thick_segment(a, b, 2 * skips.symbol_radius(theme) + 1.0))
+        size = theme.text.size * spec.font_scale
+        grid = Obstacles(size * 4)
+        for polygon in obstacles:
+            grid.add(polygon)
+        labeller = Labeller(theme, size, grid)
+        labels = label_groups(spec, theme, placed, camera, labeller, arcs.walls)
+        scene.groups.extend(labels)
+        for gap, amount in labeller.crowded.items():
+            crowded[gap] = max(crowded.get(gap, 0.0), amount)
+        boxes: list[BBox | None] = list(placement.shapes)
         for group in labels:
             i = int(str(group.id).split("-")[1])
             own = group.bbox()
             boxes[i] = own if boxes[i] is None or own is None else boxes[i].union(own)  # type: ignore[union-attr]
-        framed = skips.frames(graph.groups, boxes, theme, plan=arcs, shapes=[BBox.around(h) for h in hulls],
-                             obstacles=skips.scene_obstacles(scene, arcs))
-        skips.keep_clear(scene, framed, arcs.wall_boxes())
-        scene.groups.append(framed)
-    if arcs.arcs:
-        seen = skips.Obstacles()
-        seen.add_items(scene.walk())
-        scene.groups.append(skips.recorded(scene, skips.route(arcs, ports, seen, theme), theme))
+        return Captioned(tuple(boxes))
+
+    decorate(scene, spec.graph(), placement, theme, caption)
     return Drawn(scene, crowded, placed)
 
 

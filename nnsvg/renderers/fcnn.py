@@ -19,7 +19,9 @@ from .. import colors
 from ..errors import SpecError
 from ..geometry import BBox, Point, arrowhead, baseline_for_center, text_box, union_all, unit
 from ..layout import legend, skips
+from ..layout.decorate import Captioned, Placement, decorate
 from ..layout.labels import column_of_captions, fcnn_label, moved_clear, row_of_captions
+from ..layout.skips import Plan, Port
 from ..scene import (
     Circle,
     CurvedStars,
@@ -571,20 +573,34 @@ def render(spec: FcnnSpec, theme: Theme) -> Scene:
 
 def add_skips(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], scene: Scene) -> None:
     """Skip connections as one labelled arc per connection over the columns (beside them, on
-    the left, when the network flows up or down), and blocks as frames round their columns.
-    An arc stands for the whole bundle of a skip's edges: drawing every edge of a 784 → 10
-    skip would bury the figure, and one arc keeps a figure of 535,000 edges as fast as
-    without it."""
+    the left, when the network flows up or down), and blocks as frames round their columns
+    (the shared pass, ``layout.decorate``). An arc stands for the whole bundle of a skip's
+    edges: drawing every edge of a 784 → 10 skip would bury the figure, and one arc keeps a
+    figure of 535,000 edges as fast as without it."""
     graph = spec.graph()
     if not graph.groups and not graph.extra_connections():
         return
+    flip = spec.direction in ("up", "down")
+    layers = [group for group in scene.groups if str(group.id).startswith("layer-")]
+    columns = tuple(union_all([c.bbox() for c in group.children if isinstance(c, Circle)]) for group in layers)
+
+    def caption(arcs: Plan) -> Captioned:  # the captions are drawn: moved off the legs
+        skips.clear_of_walls(scene, arcs.walls, flip)
+        return Captioned(tuple(group.bbox() for group in layers))
+
+    decorate(scene, graph, Placement(ports(spec, layouts), columns, flip=flip), theme, caption)
+
+
+def ports(spec: FcnnSpec, layouts: list[LayerLayout]) -> tuple[Port, ...]:
+    """Each column as the arcs see it (in the frame where the layers follow each other along
+    x): legs land on its top node's upper arc, straight arrows would meet its side nodes."""
     flip = spec.direction in ("up", "down")
     r = spec.node_diameter / 2
 
     def swap(p: Point) -> Point:
         return (p[1], p[0]) if flip else p
 
-    ports = []
+    out = []
     for lay in layouts:
         nodes = [swap(p) for p in lay.nodes]
         cx, cy = min(nodes, key=lambda p: p[1])
@@ -593,26 +609,8 @@ def add_skips(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], scene: S
         def circle_top(x: float, cx: float = cx, cy: float = cy) -> float:
             return cy - math.sqrt(max(0.0, r * r - (x - cx) ** 2))
 
-        ports.append(skips.Port(cx - r * 0.8, cx + r * 0.8, circle_top, cx - r, (cy, low), cx + r, (cy, low)))
-    arcs = skips.plan(graph, ports, theme)
-    scene.notes.extend(arcs.notes)
-    if flip:  # the landings on the page
-        arcs.landings = [(i, BBox(b.y0, b.x0, b.y1, b.x1)) for i, b in arcs.landings]
-    skips.clear_of_walls(scene, arcs.walls, flip)  # before the frames are drawn round the texts
-    if graph.groups:
-        layer_groups = [group for group in scene.groups if str(group.id).startswith("layer-")]
-        boxes = [group.bbox() for group in layer_groups]
-        columns = [union_all([c.bbox() for c in group.children if isinstance(c, Circle)]) for group in layer_groups]
-        framed = skips.frames(graph.groups, boxes, theme, beside=flip, plan=arcs, shapes=columns,
-                             obstacles=skips.scene_obstacles(scene, arcs, flip))
-        skips.keep_clear(scene, framed, arcs.wall_boxes(flip))
-        scene.groups.append(framed)
-    if not arcs.arcs:
-        return
-    seen = skips.Obstacles()
-    seen.add_items(scene.walk())
-    routed = skips.route(arcs, ports, seen.flipped() if flip else seen, theme, flip)
-    scene.groups.append(skips.recorded(scene, routed, theme))
+        out.append(Port(cx - r * 0.8, cx + r * 0.8, circle_top, cx - r, (cy, low), cx + r, (cy, low)))
+    return tuple(out)
 
 
 def size_note(spec: FcnnSpec, layouts: list[LayerLayout], box: BBox) -> str | None:

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from ..errors import SpecError
 from ..geometry import BBox, Point, text_box, text_width
 from ..layout import legend, skips
+from ..layout.decorate import Captioned, Placement, decorate
 from ..layout.labels import Near, alternate, captions_above
+from ..layout.skips import Plan
 from ..scene import Dots, Group, LineTo, MoveTo, Path, Polygon, Rect, Scene, Segments, Text
 from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, Step, steps
 from ..theme import Theme
@@ -385,32 +387,24 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
                   title="lenet " + " ".join(layer.token for layer in spec.layers))
     legend_entries(spec, groups, scene)
     scene.notes.extend(budget_notes(spec, factors, scene))
-    graph = spec.graph()
-    ports = [port(p) for p in placed]
     seen = skips.Obstacles()
     seen.boxes += [m for p in placed for m in (p.maps or [p.box])]
     seen.segments += segments + dense_links
-    arcs = skips.plan(graph, ports, theme, seen)
-    scene.notes.extend(arcs.notes)
-    if spec.labels:
-        add_captions(spec, theme, groups, placed, dense_links + arcs.straight_segments(ports), arcs.walls)
-    scene.groups.extend(groups)
-    scene.groups.extend(links)
-    ops = op_labels(spec, theme, placed, all_steps, segments + dense_links + arcs.straight_segments(ports)) \
-        if spec.labels else []
-    scene.groups.extend(ops)
-    if graph.groups:
-        boxes = [g.bbox() for g in groups]
-        gap_boxes = [(i, t.box) for g in ops for i, t in zip(
+    placement = Placement(tuple(port(p) for p in placed), tuple(p.box for p in placed), seen)
+
+    def caption(arcs: Plan) -> Captioned:
+        straight = arcs.straight_segments(placement.ports)
+        if spec.labels:
+            add_captions(spec, theme, groups, placed, dense_links + straight, arcs.walls)
+        scene.groups.extend(groups)
+        scene.groups.extend(links)
+        ops = op_labels(spec, theme, placed, all_steps, segments + dense_links + straight) if spec.labels else []
+        scene.groups.extend(ops)
+        gaps = [(i, t.box) for g in ops for i, t in zip(
             [k for k, s in enumerate(all_steps) if s.op], g.children) if isinstance(t, Text)]
-        framed = skips.frames(graph.groups, boxes, theme, gap_boxes, plan=arcs, shapes=[p.box for p in placed],
-                             obstacles=skips.scene_obstacles(scene, arcs))
-        skips.keep_clear(scene, framed, arcs.wall_boxes())
-        scene.groups.append(framed)
-    if arcs.arcs:
-        seen = skips.Obstacles()
-        seen.add_items(scene.walk())
-        scene.groups.append(skips.recorded(scene, skips.route(arcs, ports, seen, theme), theme))
+        return Captioned(tuple(g.bbox() for g in groups), tuple(gaps))
+
+    decorate(scene, spec.graph(), placement, theme, caption)
     return scene
 
 

@@ -57,6 +57,7 @@ from .labels import moved_clear
 
 SYMBOLS = {"add": "⊕", "concat": "‖", "multiply": "⊗"}  # what the merge shapes stand for
 Segment2 = tuple[Point, Point]
+Wall = tuple[float, float, float]  # (x, y of the layer's top, half width): a leg rising there
 
 
 @dataclass(frozen=True)
@@ -214,12 +215,20 @@ def plan(graph: Graph, ports: Sequence[Port], theme: Theme, obstacles: Obstacles
     ordered = sorted(connections, key=lambda c: (_span(c)[1] - _span(c)[0], _span(c)[0], _span(c)[1],
                                                  CONNECTION_KINDS.index(c.kind)))
     arcs = [Arc(c, rank) for rank, c in enumerate(ordered)]
+    if obstacles is not None:
+        _straighten(arcs, ports, theme, obstacles)
+    walls, landings = _legs(arcs, ports, theme)
+    return Plan(arcs, walls, _interleaving(arcs)[:4], landings)
+
+
+def _straighten(arcs: list[Arc], ports: Sequence[Port], theme: Theme, obstacles: Obstacles) -> None:
+    """A straight arrow where the facing sides share a level with a clear view."""
     r = symbol_radius(theme)
     head = theme.arrow.length
-    for arc in arcs:  # a straight arrow where the facing sides share a level with a clear view
+    for arc in arcs:
         c = arc.connection
         a, b = ports[c.source], ports[c.target]
-        if obstacles is None or a.x0 > b.x0:
+        if a.x0 > b.x0:
             continue
         lo, hi = max(a.right_span[0], b.left_span[0]), min(a.right_span[1], b.left_span[1])
         need = head * 2 + (2 * r + 3 if c.kind in SYMBOLS else 0.0)
@@ -230,6 +239,11 @@ def plan(graph: Graph, ports: Sequence[Port], theme: Theme, obstacles: Obstacles
             if obstacles.clear((a.right + 0.5, y), (b.left - 0.5, y), max(r, theme.arrow.width) + 1.0):
                 arc.straight = y
                 break
+
+
+def _legs(arcs: list[Arc], ports: Sequence[Port], theme: Theme) -> tuple[list[Wall], list[tuple[int, BBox]]]:
+    """Where the bent arcs' legs stand on each layer (``Arc.xs``, ``Arc.xt``, ``Arc.lift``), as
+    walls, and the landings (the arrowheads and symbols on a layer)."""
     ends: dict[int, list[tuple[int, Arc]]] = {}  # layer → (order key, arc)
     for arc in arcs:
         if arc.straight is not None:
@@ -242,18 +256,13 @@ def plan(graph: Graph, ports: Sequence[Port], theme: Theme, obstacles: Obstacles
             from_left = ports[other].x0 < ports[layer].x0
             key = (0 if from_left else 1) * 10**6 + (arc.rank if from_left else -arc.rank)
             ends.setdefault(layer, []).append((key, arc))
-    walls = []
+    walls: list[Wall] = []
     landings: list[tuple[int, BBox]] = []
-    least = theme.arrow.width + 1.5  # legs closer than this would merge their arrowheads
+    r = symbol_radius(theme)
     for layer, items in sorted(ends.items()):
         items.sort(key=lambda item: item[0])
         port = ports[layer]
-        room = port.x1 - port.x0
-        # as far apart as leg_spacing allows, closer on a narrow layer (merge symbols then stagger)
-        step = leg_spacing(theme) if len(items) < 2 else max(least, min(leg_spacing(theme), room / (len(items) - 1)))
-        width = step * (len(items) - 1)
-        mid = (port.x0 + port.x1) / 2
-        start = min(max(mid - width / 2, port.x0), port.x1 - width) if width <= room else mid - width / 2
+        start, step = _leg_row(port, len(items), theme)
         staggered = step < leg_spacing(theme)
         for k, (_, leg) in enumerate(items):
             x = start + k * step
@@ -269,6 +278,23 @@ def plan(graph: Graph, ports: Sequence[Port], theme: Theme, obstacles: Obstacles
             if landing:
                 reach = theme.arrow.length + (2 * r + max(1.5, theme.text.size * 0.15) + leg.lift if symbol else 0.0)
                 landings.append((layer, BBox(x - half, port.top_at(x) - reach, x + half, port.top_at(x))))
+    return walls, landings
+
+
+def _leg_row(port: Port, count: int, theme: Theme) -> tuple[float, float]:
+    """The first leg's x and the step between legs on a layer: as far apart as leg_spacing
+    allows, closer on a narrow layer (merge symbols then stagger)."""
+    least = theme.arrow.width + 1.5  # legs closer than this would merge their arrowheads
+    room = port.x1 - port.x0
+    step = leg_spacing(theme) if count < 2 else max(least, min(leg_spacing(theme), room / (count - 1)))
+    width = step * (count - 1)
+    mid = (port.x0 + port.x1) / 2
+    start = min(max(mid - width / 2, port.x0), port.x1 - width) if width <= room else mid - width / 2
+    return start, step
+
+
+def _interleaving(arcs: list[Arc]) -> list[str]:
+    """Notes on the bent arcs that must cross: their spans interleave."""
     notes = []
     bent = [arc for arc in arcs if arc.straight is None]
     for n, one in enumerate(bent):
@@ -277,7 +303,7 @@ def plan(graph: Graph, ports: Sequence[Port], theme: Theme, obstacles: Obstacles
             if p0 < q0 < p1 < q1 or q0 < p0 < q1 < p1:
                 notes.append(f"connections {one.connection.source}→{one.connection.target} and "
                              f"{later.connection.source}→{later.connection.target} interleave, so their arcs cross")
-    return Plan(arcs, walls, notes[:4], landings)
+    return notes
 
 
 def _symbol(kind: str, center: Point, r: float, color: str, width: float, page: str) -> list[Primitive]:
@@ -311,58 +337,25 @@ def route(the_plan: Plan, ports: Sequence[Port], obstacles: Obstacles, theme: Th
     ``flip``: the ports and obstacles are given with x and y swapped (a network flowing down
     the page); the arcs are swapped back, so they run on the left of it, labels beside them."""
     size = theme.text.size
-    r = symbol_radius(theme)
-    head = theme.arrow.length
-    gap = max(size * 0.75, r + 3.0)  # between tracks
-    clear = size * 0.4
-    lowest_leg = head + 2 * r + size * 0.6
     out = Group("skips", "skips")
     routed: list[tuple[float, float, float]] = []  # (x0, x1, the highest y of the arc and its label)
     for arc in sorted(the_plan.arcs, key=lambda a: a.rank):
         c = arc.connection
         color, width, dash = _style(theme, c.kind)
         group = Group(f"skip-{c.source}-{c.target}-{c.kind}", f"skip {c.kind}")
+        out.add(group)
         if arc.straight is not None:
             y = arc.straight
             start, end = (ports[c.source].right, y), (ports[c.target].left, y)
             group.children.extend(_shaft_and_head(start, end, c.kind, color, width, dash, theme))
             if c.label:
                 group.add(_label(c.label, (start[0] + end[0]) / 2, y - width - size * 0.2, theme))
-            out.add(group)
             continue
         xs, xt = arc.xs, arc.xt
+        r = symbol_radius(theme)
         lo, hi = min(xs, xt) - r - 1, max(xs, xt) + r + 1
-        top_s, top_t = ports[c.source].top_at(xs), ports[c.target].top_at(xt)
-        y = min(top_s, top_t) - lowest_leg - arc.lift
-        found = obstacles.top(lo, hi)
-        if found is not None:
-            y = min(y, found - clear - width)
-        for x0, x1, high in routed:
-            if x0 <= hi and lo <= x1:
-                y = min(y, high - gap)
-        arc.track = y
-        bend = min(size * 0.5, abs(xt - xs) / 2)
-        sign = 1.0 if xt > xs else -1.0
-        tip = (xt, top_t)
-        if c.kind in SYMBOLS:
-            center = (xt, top_t - head - r - max(1.5, size * 0.15) - arc.lift)
-            leg_end = center[1] - r
-        else:
-            leg_end = top_t
-        data: list[Segment] = [MoveTo(xs, top_s), LineTo(xs, y + bend), QuadTo(xs, y, xs + sign * bend, y),
-                               LineTo(xt - sign * bend, y), QuadTo(xt, y, xt, y + bend)]
-        if c.kind in SYMBOLS:
-            data.append(LineTo(xt, leg_end))
-            group.add(Path(tuple(data), BBox(min(xs, xt), y, max(xs, xt), max(top_s, leg_end)), stroke=color,
-                           stroke_width=width, cls="skip arc", dash=dash, linejoin="round"))
-            group.children.extend(_symbol(c.kind, center, r, color, width, theme.background))
-            group.children.extend(_shaft_and_head((xt, center[1] + r), tip, None, color, width, None, theme))
-        else:
-            shaft_head, back = solid_head(tip, (0.0, 1.0), color, theme, "skip")
-            data.append(LineTo(xt, back[1]))
-            group.add(Path(tuple(data), BBox(min(xs, xt), y, max(xs, xt), max(top_s, back[1])), stroke=color,
-                           stroke_width=width, cls="skip arc", dash=dash, linejoin="round"))
-            group.add(shaft_head)
+        y = _track(arc, ports, obstacles, routed, theme, width)
+        group.children.extend(_bent(arc, ports, y, theme))
         high = y - width
         if c.label:
             if flip:  # on the page: right-aligned left of the vertical track
@@ -373,10 +366,57 @@ def route(the_plan: Plan, ports: Sequence[Port], obstacles: Obstacles, theme: Th
             high = text.box.y0
             lo, hi = min(lo, text.box.x0), max(hi, text.box.x1)
         routed.append((lo, hi, high))
-        out.add(group)
     if flip:
         _flip(out)
     return out
+
+
+def _track(arc: Arc, ports: Sequence[Port], obstacles: Obstacles, routed: list[tuple[float, float, float]],
+           theme: Theme, width: float) -> float:
+    """The y of a bent arc's track: above its legs' layers, everything in its x-range and the
+    arcs routed before it there."""
+    size = theme.text.size
+    r = symbol_radius(theme)
+    gap = max(size * 0.75, r + 3.0)  # between tracks
+    lowest_leg = theme.arrow.length + 2 * r + size * 0.6
+    c = arc.connection
+    lo, hi = min(arc.xs, arc.xt) - r - 1, max(arc.xs, arc.xt) + r + 1
+    y = min(ports[c.source].top_at(arc.xs), ports[c.target].top_at(arc.xt)) - lowest_leg - arc.lift
+    found = obstacles.top(lo, hi)
+    if found is not None:
+        y = min(y, found - size * 0.4 - width)
+    for x0, x1, high in routed:
+        if x0 <= hi and lo <= x1:
+            y = min(y, high - gap)
+    arc.track = y
+    return y
+
+
+def _bent(arc: Arc, ports: Sequence[Port], y: float, theme: Theme) -> list[Primitive]:
+    """A bent arc on its track ``y``: up from its source's top, across, down to its target's
+    top with rounded corners, ending in the merge symbol and an arrowhead (or the head alone)."""
+    c = arc.connection
+    color, width, dash = _style(theme, c.kind)
+    size, head, r = theme.text.size, theme.arrow.length, symbol_radius(theme)
+    xs, xt = arc.xs, arc.xt
+    top_s, top_t = ports[c.source].top_at(xs), ports[c.target].top_at(xt)
+    bend = min(size * 0.5, abs(xt - xs) / 2)
+    sign = 1.0 if xt > xs else -1.0
+    tip = (xt, top_t)
+    data: list[Segment] = [MoveTo(xs, top_s), LineTo(xs, y + bend), QuadTo(xs, y, xs + sign * bend, y),
+                           LineTo(xt - sign * bend, y), QuadTo(xt, y, xt, y + bend)]
+    if c.kind in SYMBOLS:
+        center = (xt, top_t - head - r - max(1.5, size * 0.15) - arc.lift)
+        data.append(LineTo(xt, center[1] - r))
+        out: list[Primitive] = [Path(tuple(data), BBox(min(xs, xt), y, max(xs, xt), max(top_s, center[1] - r)),
+                                     stroke=color, stroke_width=width, cls="skip arc", dash=dash, linejoin="round")]
+        out += _symbol(c.kind, center, r, color, width, theme.background)
+        out += _shaft_and_head((xt, center[1] + r), tip, None, color, width, None, theme)
+        return out
+    shaft_head, back = solid_head(tip, (0.0, 1.0), color, theme, "skip")
+    data.append(LineTo(xt, back[1]))
+    return [Path(tuple(data), BBox(min(xs, xt), y, max(xs, xt), max(top_s, back[1])), stroke=color,
+                 stroke_width=width, cls="skip arc", dash=dash, linejoin="round"), shaft_head]
 
 
 def recorded(scene: Scene, arcs: Group, theme: Theme) -> Group:

@@ -23,8 +23,8 @@ The pass, in order:
    label anchors, what a frame encloses) and the labels that sit in the gaps between layers;
 3. frames round the graph's groups (``frames.frames``) and the texts they cross moved clear
    (``frames.keep_clear``);
-4. the arcs routed above everything drawn (``skips.route``), their symbols and legend entries
-   recorded (``skips.recorded``).
+4. the arcs routed above everything drawn (``arcs.route``), their symbols and legend entries
+   recorded (``arcs.recorded``).
 
 The legend itself is laid out after the whole figure (``legend.place``, which
 ``renderers.render`` calls for every style).
@@ -39,7 +39,7 @@ from ..geometry import BBox
 from ..graph import Graph
 from ..scene import Scene
 from ..theme import Theme
-from . import frames, skips
+from . import arcs, frames, skips
 from .skips import Obstacles, Plan, Port
 
 
@@ -68,19 +68,19 @@ Captioner = Callable[[Plan], Captioned]
 def decorate(scene: Scene, graph: Graph, placed: Placement, theme: Theme, caption: Captioner) -> None:
     """Add the skips, merge marks and frames of ``graph`` to ``scene``, around the style's own
     captions (``caption``, called once with the arcs' plan)."""
-    arcs = skips.plan(graph, placed.ports, theme, placed.obstacles)
-    scene.notes.extend(arcs.notes)
+    planned = skips.plan(graph, placed.ports, theme, placed.obstacles)
+    scene.notes.extend(planned.notes)
     if placed.flip:  # the landings on the page
-        arcs.landings = [(i, BBox(b.y0, b.x0, b.y1, b.x1)) for i, b in arcs.landings]
-    captioned = caption(arcs)
+        planned.landings = [(i, BBox(b.y0, b.x0, b.y1, b.x1)) for i, b in planned.landings]
+    captioned = caption(planned)
     if graph.groups:
         framed = frames.frames(graph.groups, captioned.boxes, theme, captioned.between, beside=placed.flip,
-                               plan=arcs, shapes=placed.shapes,
-                               obstacles=skips.scene_obstacles(scene, arcs, placed.flip))
-        frames.keep_clear(scene, framed, arcs.wall_boxes(placed.flip))
+                               plan=planned, shapes=placed.shapes,
+                               obstacles=skips.scene_obstacles(scene, planned, placed.flip))
+        frames.keep_clear(scene, framed, planned.wall_boxes(placed.flip))
         scene.groups.append(framed)
-    if arcs.arcs:
+    if planned.arcs:
         seen = Obstacles()
         seen.add_items(scene.walk())
-        routed = skips.route(arcs, placed.ports, seen.flipped() if placed.flip else seen, theme, placed.flip)
-        scene.groups.append(skips.recorded(scene, routed, theme))
+        routed = arcs.route(planned, placed.ports, seen.flipped() if placed.flip else seen, theme, placed.flip)
+        scene.groups.append(arcs.recorded(scene, routed, theme))

@@ -4,8 +4,9 @@ Renderers record an entry for each kind of thing as they draw it, so the legend 
 figure shows and nothing else (never a fixed list):
 
     from ..layout import legend
-    legend.add(scene, "bias", legend.Swatch("disc", fill=..., stroke=..., stroke_width=..., mark="+1"))
-    legend.add(scene, "connection.add", legend.Swatch("line", stroke=c, stroke_width=w, mark="⊕"),
+    from ..scene import Swatch     # the records (Swatch, Entry) live on the scene
+    legend.add(scene, "bias", Swatch("disc", fill=..., stroke=..., stroke_width=..., mark="+1"))
+    legend.add(scene, "connection.add", Swatch("line", stroke=c, stroke_width=w, mark="⊕"),
                "Add (residual)")
     legend.add(scene, "op.conv", legend.like(rect), "Convolution")   # the swatch of a drawn shape
 

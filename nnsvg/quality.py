@@ -17,7 +17,8 @@ from the scene (no rendering, no fonts loaded beyond the measured metrics).
 
 Texts are measured afresh from their content, position, size and family (``Text.box`` is not
 trusted: a text moved without its box would otherwise hide from the check), then shrunk from
-the line box (ascent + descent) to the ink: see ``ink_box``.
+the line box (ascent + descent) to the ink: see ``layout.hits.ink_box`` (the hit geometry the
+check shares with the layouts).
 """
 
 from __future__ import annotations
@@ -130,8 +131,6 @@ def _quote(text: str) -> str:
 def _at(box: BBox) -> str:
     return f"({box.x0:.0f},{box.y0:.0f})-({box.x1:.0f},{box.y1:.0f})"
 
-
-# --- geometry against an axis-aligned box -------------------------------------------------
 
 # --- the checks ---------------------------------------------------------------------------
 

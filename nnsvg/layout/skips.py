@@ -294,7 +294,7 @@ def _interleaving(arcs: list[Arc]) -> list[str]:
     return notes
 
 
-# --- block frames ---------------------------------------------------------------------------
+# --- the labels already drawn, off the legs --------------------------------------------------
 
 def clear_of_walls(scene: Scene, walls: Sequence[tuple[float, float, float]], flip: bool = False) -> None:
     """Move the texts that a leg would cross (an activation's name over its layer) beside it,

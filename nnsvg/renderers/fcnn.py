@@ -50,9 +50,6 @@ PAGE_BLOCK = (624.0, 864.0)
 PAGE_SHRINK = 0.5
 
 
-# --- edges --------------------------------------------------------------------------------
-
-
 # --- nodes and labels ---------------------------------------------------------------------
 
 def _dots(layer: LayerLayout, d: float, place: Placer, color: str) -> Path:

@@ -276,7 +276,7 @@ def too_big(target: Target, theme: Theme, trial: Trial, found: Sequence[str] = (
 
 
 def beside(scene: Scene) -> bool:
-    """Whether the scene's legend (``nnsvg.legend``) is drawn beside the drawing."""
+    """Whether the scene's legend (``nnsvg.layout.legend``) is drawn beside the drawing."""
     return any(g.id == "legend" and "right" in (g.cls or "").split() for g in scene.groups)
 
 

@@ -10,12 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from .geometry import BBox, Point, union_all
-
-if TYPE_CHECKING:
-    from .legend import Entry
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs twice the start-up time
@@ -291,6 +288,36 @@ class Printed:
     height: float
 
 
+# --- what the legend may list (recorded by the renderers, laid out by ``layout.legend``) --------
+
+@dataclass(frozen=True)
+class Swatch:
+    """How an entry's sample is drawn (the shapes: ``layout.legend``)."""
+
+    shape: str
+    fill: str = "none"
+    stroke: str = "none"
+    stroke_width: float = 0.0
+    opacity: float = 1.0
+    fill_opacity: float = 1.0
+    alt: str | None = None  # stack: the front map's fill
+    shade: float = 0.0  # cube, bar: the side face darker, the top lighter by this
+    radius: float = 0.0  # box: corner radius
+    dash: tuple[float, ...] | None = None  # line
+    head: str = "none"  # line: none or solid
+    mark: str | None = None  # disc: "+1", "cross", "glyph:relu"; line: a symbol at its end
+    mark_color: str = "#000000"
+    ramp: tuple[str, str, str] | None = None  # ramp: colours at -1, 0, +1
+    ends: tuple[str, str] = ("−1", "+1")  # ramp: the texts at its ends
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    label: str
+    swatch: Swatch
+
+
 @dataclass(slots=True)
 class Scene:
     """A finished drawing: top-level groups painted in order, the page background and margin."""
@@ -308,7 +335,7 @@ class Scene:
     # size budget (no layer longer than ~40 % of the figure) is measured along it
     printed: Printed | None = None  # set when laid out for a physical size (--width / --height)
     # what the legend may list: the kinds the renderer drew, in the order it drew them
-    # (``nnsvg.legend.add``); drawn as a legend only when the spec asks for one
+    # (``nnsvg.layout.legend.add``); drawn as a legend only when the spec asks for one
     legend: list[Entry] = field(default_factory=list)
 
     def bbox(self) -> BBox:

@@ -333,7 +333,7 @@ def outlines(diagram: object) -> list[list[tuple[float, float]]]:
 def on_outline(p: tuple[float, float], points: list[tuple[float, float]], tolerance: float = 0.05) -> bool:
     """Whether p lies on the boundary of the convex hull of ``points``: inside or on every
     supporting line, and on one of them."""
-    from nnsvg.renderers.alexnet import convex_hull
+    from nnsvg.renderers.alexnet_shapes import convex_hull
 
     hull = convex_hull(points)
     cx, cy = sum(x for x, _ in hull) / len(hull), sum(y for _, y in hull) / len(hull)

@@ -16,7 +16,9 @@ import nnsvg
 from nnsvg import quality
 from nnsvg.backends import svg as svg_backend
 from nnsvg.geometry import BBox
-from nnsvg.renderers.fcnn import PAGE_BLOCK, PAGE_SHRINK, WEIGHT_LEVELS, column_slots, drawn_nodes
+from nnsvg.renderers.fcnn import PAGE_BLOCK, PAGE_SHRINK
+from nnsvg.renderers.fcnn_edges import WEIGHT_LEVELS
+from nnsvg.renderers.fcnn_layout import column_slots, drawn_nodes
 from nnsvg.scene import Circle, Rect, Text
 
 from . import corpus

@@ -21,9 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnsvg import dot, layered
+from nnsvg import dot
 from nnsvg import spec as specs
 from nnsvg.errors import SpecError
+from nnsvg.layout import layered
 from nnsvg.renderers import blocks
 from nnsvg.spec import files
 from nnsvg.spec.blocks import BlocksSpec

@@ -15,8 +15,7 @@ import pytest
 import nnsvg
 from nnsvg import quality
 from nnsvg.geometry import BBox
-from nnsvg.legend import Entry
-from nnsvg.scene import Circle, Group, Path, Polygon, Rect, Scene, Text
+from nnsvg.scene import Circle, Entry, Group, Path, Polygon, Rect, Scene, Text
 
 from .conftest import find, parse
 

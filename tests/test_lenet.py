@@ -12,7 +12,8 @@ import nnsvg
 from nnsvg import quality
 from nnsvg.geometry import BBox
 from nnsvg.renderers import lenet as lenet_renderer
-from nnsvg.renderers.lenet import drawn_slots
+from nnsvg.renderers import lenet_sizes
+from nnsvg.renderers.lenet_sizes import drawn_slots
 from nnsvg.scene import Dots, Polygon, Rect, Text
 from nnsvg.scene import Path as ScenePath
 from nnsvg.spec import lenet as lenet_spec
@@ -309,7 +310,7 @@ def test_small_networks_keep_nn_svg_sizes() -> None:
 
 
 def test_auto_sizes_compress_only_past_the_knee() -> None:
-    compressed = lenet_renderer.compressed
+    compressed = lenet_sizes.compressed
     assert compressed(56, 128, 128, 1.0) == 56  # at the knee: linear
     assert compressed(56, 129, 128, 1.0) == pytest.approx(56, rel=0.02)  # continuous past it
     sides = [compressed(u, 224, 128, 1.0) for u in (7, 14, 28, 56, 112, 224)]
@@ -319,18 +320,18 @@ def test_auto_sizes_compress_only_past_the_knee() -> None:
 
 def test_fit_shrinks_the_step_then_the_layers() -> None:
     spec = nnsvg.lenet(VGG16).spec
-    factors = lenet_renderer.fitted(spec)
-    assert factors.step == pytest.approx(lenet_renderer.FIT_STEP) and 0.5 <= factors.size < 1
-    assert lenet_renderer.widths(spec, factors)[1] == pytest.approx(lenet_renderer.PAGE_WIDTH, abs=1)
+    factors = lenet_sizes.fitted(spec)
+    assert factors.step == pytest.approx(lenet_sizes.FIT_STEP) and 0.5 <= factors.size < 1
+    assert lenet_sizes.widths(spec, factors)[1] == pytest.approx(lenet_sizes.PAGE_WIDTH, abs=1)
     diagram = nnsvg.lenet(VGG16)
     shapes = layer_shapes(diagram)
     assert shapes[2].x0 - shapes[1].x1 == pytest.approx(40 * factors.size, abs=1.01)  # gaps shrink too
     for group in diagram.scene.groups[1:10]:
         maps = [p for p in group.walk() if isinstance(p, Rect) and p.cls == "map"]
-        assert min(b.x - a.x for a, b in itertools.pairwise(maps)) >= lenet_renderer.MIN_FIT_STEP - 1e-9
+        assert min(b.x - a.x for a, b in itertools.pairwise(maps)) >= lenet_sizes.MIN_FIT_STEP - 1e-9
     nofit = nnsvg.lenet(VGG16, fit=False)
     assert nofit.scene.page().width > 3000
-    assert lenet_renderer.fitted(nnsvg.lenet(LENET5).spec) == lenet_renderer.Factors()
+    assert lenet_sizes.fitted(nnsvg.lenet(LENET5).spec) == lenet_sizes.Factors()
 
 
 @pytest.mark.parametrize(("options", "words"), [
@@ -376,8 +377,8 @@ def test_small_maps_keep_a_visible_size_and_step() -> None:
     diagram = nnsvg.lenet(["16@2x2", "16@1x1", 4])
     for group in diagram.scene.groups[:2]:
         maps = [p for p in group.walk() if isinstance(p, Rect) and p.cls == "map"]
-        assert min(m.width for m in maps) == lenet_renderer.MIN_SIDE
-        assert maps[1].x - maps[0].x == pytest.approx(lenet_renderer.MIN_SIDE * lenet_renderer.STEP_SHARE)
+        assert min(m.width for m in maps) == lenet_sizes.MIN_SIDE
+        assert maps[1].x - maps[0].x == pytest.approx(lenet_sizes.MIN_SIDE * lenet_sizes.STEP_SHARE)
 
 
 @pytest.mark.parametrize("name", sorted(REAL))

@@ -48,7 +48,7 @@ from nnsvg import spec as specs
 from nnsvg import styles
 from nnsvg.geometry import BBox, text_width
 from nnsvg.graph import CONNECTION_KINDS
-from nnsvg.renderers import fcnn as fcnn_renderer
+from nnsvg.renderers import fcnn_layout
 from nnsvg.scene import Rect
 from nnsvg.spec import fields
 from nnsvg.spec.fcnn import MAX_LAYER_SIZE
@@ -399,7 +399,7 @@ def drawn_nodes(spec: Any) -> list[int]:
     wider than max_nodes (or it is 0); the column heights (the ellipsis a slot) in the order of
     the true widths, never over max_nodes (3 at the least); an ellipsis stands for a node."""
     sizes = [layer.size for layer in spec.layers]
-    pairs = fcnn_renderer.drawn_nodes(sizes, spec.max_nodes)
+    pairs = fcnn_layout.drawn_nodes(sizes, spec.max_nodes)
     drawn = [before + after for before, after in pairs]
     if spec.max_nodes == 0 or max(sizes) <= spec.max_nodes:
         assert drawn == sizes

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nnsvg import quality
 from nnsvg.geometry import BBox, text_box
+from nnsvg.layout import hits
 from nnsvg.scene import (
     Circle,
     CubicTo,
@@ -76,7 +77,7 @@ def test_ink_tolerance_a_hair_below_the_baseline_is_not_a_hit() -> None:
 
 def test_a_diagonal_whose_box_covers_the_label_but_whose_line_misses_it_is_not_a_hit() -> None:
     label = text("ab", 50.0, 50.0)  # ink about x 51..63, y 42..49
-    ink = quality.ink_box(label)
+    ink = hits.ink_box(label)
     assert ink is not None
     miss = line((0.0, 30.0), (100.0, 130.0))  # passes under-left of the label; its box covers it
     assert miss.bbox().contains(ink)

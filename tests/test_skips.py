@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import nnsvg
 from nnsvg import quality
 from nnsvg.geometry import BBox, Point
-from nnsvg.renderers import skips
+from nnsvg.layout import arcs
 from nnsvg.scene import Circle, Group, LineTo, MoveTo, Path, Polygon, QuadTo, Rect, Scene, Text
 
 from .segments import crosses
@@ -211,7 +211,7 @@ def test_merge_symbols_per_kind(style: str) -> None:
         assert len(polylines(path)) == 2
         assert all(math.hypot(x - circle.cx, y - circle.cy) <= circle.r + 1e-6
                    for line in polylines(path) for x, y in line)
-    assert skips.kinds_drawn(scene) == ["data", "add", "concat", "multiply", "recurrent"]
+    assert arcs.kinds_drawn(scene) == ["data", "add", "concat", "multiply", "recurrent"]
     recurrent = next(groups_of(scene, "skip recurrent"))
     arc = next(c for c in recurrent.children if isinstance(c, Path) and c.cls == "skip arc")
     assert arc.dash is not None  # recurrent connections are dashed, in the recurrent colour

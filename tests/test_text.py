@@ -158,7 +158,7 @@ def test_check_text_quotes_the_text_cut_short() -> None:
 def test_moved_clear_keeps_the_host() -> None:
     """A text moved clear of obstacles still names the shape it sits on."""
     from nnsvg.geometry import BBox, text_box
-    from nnsvg.renderers.labels import moved_clear
+    from nnsvg.layout.labels import moved_clear
     from nnsvg.scene import Circle, Text
 
     host = Circle(0.0, 0.0, 10.0, "white", "black", 1.0)

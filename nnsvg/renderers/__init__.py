@@ -1,12 +1,16 @@
 """Renderers: one module per style, each ``render(spec, theme) -> Scene``.
 
 Which module draws which style is in the style registry (``nnsvg.styles``); a renderer is
-imported only when its style is drawn, so start-up stays fast.
+imported only when its style is drawn, so start-up stays fast. A style places and draws its
+layers; the chain styles (fcnn, lenet, alexnet) then hand what they placed to the one shared
+decoration pass (``layout.decorate``: skips, merge marks, frames ×N), and ``render`` below
+places the legend after every style.
 """
 
 from __future__ import annotations
 
-from .. import fonts, legend, styles
+from .. import fonts, styles
+from ..layout import legend
 from ..scene import Scene, Text
 from ..styles import Spec
 from ..theme import Theme
@@ -36,7 +40,7 @@ def undrawn(spec: Spec) -> list[str]:
     """A note for the extra connections and the blocks of a spec whose style does not draw them
     (the rnn style draws its chain and its own recurrent loops, nothing else): which ones, so
     that nothing in the spec is left out silently. fcnn, lenet and alexnet draw both
-    (``renderers.skips``)."""
+    (``layout.decorate``)."""
     graph = spec.graph()
     notes = []
     extra = graph.extra_connections()

@@ -30,26 +30,35 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from .. import colors, legend
 from ..errors import SpecError
 from ..geometry import (
     BBox,
     Box3,
     Camera,
     Point,
-    Point3,
     affine_map,
     back_to_front,
-    baseline_for_center,
-    clip_polygon,
-    text_box,
     text_width,
 )
-from ..scene import Group, Image, Path, Polygon, Primitive, Scene, Text, polyline
+from ..layout import legend, skips
+from ..layout.arrows import straight_arrow
+from ..layout.decorate import Captioned, Captioner, Placement, decorate
+from ..layout.skips import Plan
+from ..scene import Group, Image, Polygon, Primitive, Scene, Swatch
 from ..spec.alexnet import AlexnetSpec, Volume
 from ..theme import Theme
-from . import skips
-from .arrows import straight_arrow
+from .alexnet_labels import Labeller, Obstacles, label_groups
+from .alexnet_shapes import (
+    Placed,
+    box_faces,
+    column_extent,
+    filter_window,
+    link_ends,
+    outline,
+    pyramid_pieces,
+    rect,
+    thick_segment,
+)
 
 DENSE_THICKNESS = 8.0  # width and depth of a dense box
 MAX_EXTENT = 1e6  # world units: refuse linear scales that would draw kilometres
@@ -59,13 +68,6 @@ LAYOUT_ROUNDS = 4
 MIN_FILTER_SHARE = 0.0045  # a filter window's least side, of the figure's larger side
 MIN_FILTER = 3.0  # page units: and at least this
 MIN_ARROW = 6.0  # page units: the shortest arrow between two layers  # re-layouts that widen crowded gaps
-
-
-@dataclass
-class Placed:
-    index: int
-    box: Box3
-    filter_box: Box3 | None = None
 
 
 def _size(units: int, mode: str, scale: float) -> float:
@@ -175,170 +177,7 @@ def place_filters(spec: AlexnetSpec, placed: list[Placed], rng: random.Random, l
             placed[i].filter_box = Box3(fx, fy, box.z0, fx + fw, fy + fh, box.z1)
 
 
-def _shade(fill: str, face: str, amount: float) -> str:
-    if fill == "none" or amount == 0:
-        return fill
-    if face == "top":
-        return colors.mix(fill, "#ffffff", amount)
-    if face in ("right", "left"):
-        return colors.mix(fill, "#000000", amount)
-    return fill
-
-
-def box_faces(box: Box3, camera: Camera, fill: str, stroke: str, width: float, opacity: float,
-              shade: float, cls: str) -> list[Polygon]:
-    out = []
-    for name, corners in box.visible_faces(camera):
-        points = tuple(camera.project(p) for p in corners)
-        out.append(Polygon(points, _shade(fill, name, shade), stroke, width, 1.0, f"{cls} {name}",
-                           fill_opacity=opacity))
-    return out
-
-
-def relative_apex(source: Box3, volume: Box3, target: Box3, look: str = "cubes") -> Point3:
-    """The point on the target's face at the filter's relative position: its front face (cubes)
-    or its input face (row)."""
-    ry = ((source.y0 + source.y1) / 2 - volume.y0) / (volume.y1 - volume.y0)
-    y = target.y0 + ry * (target.y1 - target.y0)
-    if look == "row":
-        rz = ((source.z0 + source.z1) / 2 - volume.z0) / (volume.z1 - volume.z0)
-        return (target.x0, y, target.z0 + rz * (target.z1 - target.z0))
-    rx = ((source.x0 + source.x1) / 2 - volume.x0) / (volume.x1 - volume.x0)
-    return (target.x0 + rx * (target.x1 - target.x0), y, target.z1)
-
-
-def _area(points: list[Point]) -> float:
-    return abs(sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(points, points[1:] + points[:1]))) / 2
-
-
-def pyramid_pieces(source: Box3, volume: Box3, target: Box3, camera: Camera, theme: Theme,
-                   look: str = "cubes") -> tuple[list[Polygon], list[Polygon], list[Polygon]]:
-    """The pyramid clipped into the piece inside this volume, between the volumes, and inside
-    the next one; back-facing triangles first within each piece."""
-    apex = relative_apex(source, volume, target, look)
-    x = source.x1
-    corners = [(x, source.y0, source.z1), (x, source.y1, source.z1),
-               (x, source.y1, source.z0), (x, source.y0, source.z0)]
-    centre = ((x + apex[0]) / 2, (source.y0 + source.y1 + 2 * apex[1]) / 4, (source.z0 + source.z1 + 2 * apex[2]) / 4)
-    triangles = []
-    for k in range(4):
-        tri = [corners[k], corners[(k + 1) % 4], apex]
-        mid = tuple(sum(c) / 3 for c in zip(*tri))
-        facing = camera.depth(mid) - camera.depth(centre)  # outward side towards the camera?
-        triangles.append((facing, tri))
-    triangles.sort(key=lambda item: item[0])
-    style = theme.pyramid
-    pieces: tuple[list[Polygon], list[Polygon], list[Polygon]] = ([], [], [])
-    for _, tri in triangles:
-        inner = clip_polygon(tri, 0, volume.x1, keep_below=True)
-        rest = clip_polygon(tri, 0, volume.x1, keep_below=False)
-        middle = clip_polygon(rest, 0, target.x0, keep_below=True) if rest else []
-        beyond = clip_polygon(rest, 0, target.x0, keep_below=False) if rest else []
-        for bucket, poly in zip(pieces, (inner, middle, beyond)):
-            if len(poly) < 3:
-                continue
-            points = [camera.project(p) for p in poly]
-            if _area(points) > 1e-9:  # a piece cut to a line on a plane is no piece
-                bucket.append(Polygon(tuple(points), style.fill, style.stroke, style.stroke_width, 1.0, "pyramid",
-                                      fill_opacity=style.opacity))
-    return pieces
-
-
-# --- page geometry: outlines, arrows between them, convex overlap ----------------------------
-
-def convex_hull(points: list[Point]) -> list[Point]:
-    """The convex hull, counter-clockwise in a y-up sense (monotone chain)."""
-    pts = sorted(set(points))
-    if len(pts) < 3:
-        return pts
-
-    def cross(o: Point, a: Point, b: Point) -> float:
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    lower: list[Point] = []
-    upper: list[Point] = []
-    for p in pts:
-        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
-            lower.pop()
-        lower.append(p)
-    for p in reversed(pts):
-        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
-            upper.pop()
-        upper.append(p)
-    return lower[:-1] + upper[:-1]
-
-
-def outline(box: Box3, camera: Camera) -> list[Point]:
-    """A box's outline on the page."""
-    return convex_hull([camera.project(p) for p in box.corners()])
-
-
-def _segment_span(hull: list[Point], p: Point, q: Point) -> tuple[float, float] | None:
-    """The parameters (t_in, t_out) of the part of p + t (q - p) inside a convex polygon
-    (Cyrus–Beck), or None when the line misses it."""
-    t_in, t_out = -math.inf, math.inf
-    dx, dy = q[0] - p[0], q[1] - p[1]
-    cx = sum(v[0] for v in hull) / len(hull)
-    cy = sum(v[1] for v in hull) / len(hull)
-    for a, b in zip(hull, hull[1:] + hull[:1]):
-        nx, ny = b[1] - a[1], a[0] - b[0]  # a normal of the edge; turned to point outwards
-        if nx * (cx - a[0]) + ny * (cy - a[1]) > 0:
-            nx, ny = -nx, -ny
-        num = nx * (p[0] - a[0]) + ny * (p[1] - a[1])  # > 0: p is outside this edge
-        den = nx * dx + ny * dy
-        if abs(den) < 1e-12:
-            if num > 0:
-                return None
-            continue
-        t = -num / den
-        if den < 0:
-            t_in = max(t_in, t)
-        else:
-            t_out = min(t_out, t)
-    return (t_in, t_out) if t_in <= t_out else None
-
-
-def _center(hull: list[Point]) -> Point:
-    box = BBox.around(hull)
-    return (box.center_x, box.center_y)
-
-
-def link_ends(a: list[Point], b: list[Point]) -> tuple[Point, Point, float]:
-    """Where the line between two outlines' centres leaves the first and enters the second,
-    and the signed length between (negative where the outlines overlap)."""
-    p, q = _center(a), _center(b)
-    span_a, span_b = _segment_span(a, p, q), _segment_span(b, p, q)
-    t0 = span_a[1] if span_a else 0.0
-    t1 = span_b[0] if span_b else 1.0
-    return ((p[0] + (q[0] - p[0]) * t0, p[1] + (q[1] - p[1]) * t0),
-            (p[0] + (q[0] - p[0]) * t1, p[1] + (q[1] - p[1]) * t1),
-            (t1 - t0) * math.hypot(q[0] - p[0], q[1] - p[1]))
-
-
-def convex_overlap(a: list[Point], b: list[Point]) -> bool:
-    """Whether two convex polygons' interiors meet (separating axis test)."""
-    for poly in (a, b):
-        for (ax, ay), (bx, by) in zip(poly, poly[1:] + poly[:1]):
-            nx, ny = by - ay, ax - bx
-            if nx == 0 and ny == 0:
-                continue
-            pa = [nx * x + ny * y for x, y in a]
-            pb = [nx * x + ny * y for x, y in b]
-            if max(pa) <= min(pb) or max(pb) <= min(pa):
-                return False
-    return True
-
-
-def rect(box: BBox) -> list[Point]:
-    return [(box.x0, box.y0), (box.x1, box.y0), (box.x1, box.y1), (box.x0, box.y1)]
-
-
-def thick_segment(p: Point, q: Point, width: float) -> list[Point]:
-    """A segment as a thin rectangle of ``width`` (a stroke, for overlap tests)."""
-    length = math.hypot(q[0] - p[0], q[1] - p[1]) or 1.0
-    nx, ny = -(q[1] - p[1]) / length * width / 2, (q[0] - p[0]) / length * width / 2
-    return [(p[0] + nx, p[1] + ny), (q[0] + nx, q[1] + ny), (q[0] - nx, q[1] - ny), (p[0] - nx, p[1] - ny)]
-
+# --- the input image ------------------------------------------------------------------------
 
 def image_on_face(spec: AlexnetSpec, corners: tuple[Point, Point, Point, Point]) -> Image:
     """The input image on a face whose page corners are (top left, top right, bottom left,
@@ -363,235 +202,6 @@ def image_corners(spec: AlexnetSpec, box: Box3, camera: Camera) -> tuple[Point, 
     return tl, tr, bl, br
 
 
-def filter_window(spec: AlexnetSpec, fb: Box3) -> list[Point3]:
-    """The filter's window on the visible H×W face."""
-    if spec.look == "row":
-        return [(fb.x1, fb.y0, fb.z1), (fb.x1, fb.y0, fb.z0), (fb.x1, fb.y1, fb.z0), (fb.x1, fb.y1, fb.z1)]
-    return [(fb.x0, fb.y0, fb.z1), (fb.x1, fb.y0, fb.z1), (fb.x1, fb.y1, fb.z1), (fb.x0, fb.y1, fb.z1)]
-
-
-# --- labels -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Spot:
-    """Where a label may go: beside ``point`` on the page, on the side ``direction`` (a unit
-    vector); ``gap`` is the gap between layers that widening would give it room."""
-
-    point: Point
-    direction: Point
-    gap: int | None = None
-
-
-def _unit(dx: float, dy: float) -> Point:
-    length = math.hypot(dx, dy)
-    return (dx / length, dy / length) if length > 1e-12 else (0.0, 1.0)
-
-
-def edge_spot(a: Point, b: Point, centre: Point, gap: int | None, t: float = 0.5) -> Spot:
-    """A spot beside the point at ``t`` along the page edge a-b, on the side away from ``centre``."""
-    p = (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
-    nx, ny = _unit(b[1] - a[1], a[0] - b[0])
-    if nx * (p[0] - centre[0]) + ny * (p[1] - centre[1]) < 0:
-        nx, ny = -nx, -ny
-    return Spot(p, (nx, ny), gap)
-
-
-class Obstacles:
-    """Convex page polygons in a grid of cells, so a label tests only its neighbours."""
-
-    def __init__(self, cell: float) -> None:
-        self.cell = cell
-        self.items: list[tuple[BBox, list[Point]]] = []
-        self.cells: dict[tuple[int, int], list[int]] = {}
-        self.large: list[int] = []  # polygons over too many cells: tested always
-
-    def _span(self, box: BBox) -> tuple[range, range]:
-        c = self.cell
-        return (range(math.floor(box.x0 / c), math.floor(box.x1 / c) + 1),
-                range(math.floor(box.y0 / c), math.floor(box.y1 / c) + 1))
-
-    def add(self, polygon: list[Point]) -> None:
-        box = BBox.around(polygon)
-        k = len(self.items)
-        self.items.append((box, polygon))
-        xs, ys = self._span(box)
-        if len(xs) * len(ys) > 400:
-            self.large.append(k)
-            return
-        for cx in xs:
-            for cy in ys:
-                self.cells.setdefault((cx, cy), []).append(k)
-
-    def hit(self, box: BBox, pad: float) -> bool:
-        """Whether ``box`` grown by ``pad`` meets any polygon's interior."""
-        grown = box.grow(pad)
-        xs, ys = self._span(grown)
-        near = {k for cx in xs for cy in ys for k in self.cells.get((cx, cy), ())}
-        corners = rect(grown)
-        return any(self.items[k][0].overlaps(grown) and convex_overlap(corners, self.items[k][1])
-                   for k in sorted(near.union(self.large)))
-
-
-@dataclass
-class Labeller:
-    """Places labels clear of convex ``obstacles`` (page polygons) and of each other."""
-
-    theme: Theme
-    size: float
-    obstacles: Obstacles
-    crowded: dict[int, float] = field(default_factory=dict)
-    leaders: dict[int, list[Path]] = field(default_factory=dict)
-    near_steps: int = 2
-    far_steps: int = 24
-
-    @property
-    def family(self) -> str:
-        return self.theme.text.family
-
-    def _candidate(self, text: str, spot: Spot, step: int, width: float, height: float) -> tuple[BBox, float, float]:
-        dx, dy = spot.direction
-        reach = self.size * 0.35 + step * height * 0.6 + abs(dx) * width / 2 + abs(dy) * height / 2
-        cx, cy = spot.point[0] + dx * reach, spot.point[1] + dy * reach
-        baseline = baseline_for_center(cy, self.size, self.family)
-        return text_box(text, cx, baseline, self.size, self.family, "middle"), cx, baseline
-
-    def clear(self, box: BBox) -> bool:
-        return not self.obstacles.hit(box, self.size * 0.2)
-
-    def place(self, layer: int, text: str, spots: list[Spot], cls: str, leader_to: Point | None = None) -> Text:
-        width = text_width(text, self.size, self.family)
-        height = text_box(text, 0, 0, self.size, self.family).height
-        found: tuple[BBox, float, float, Spot] | None = None
-        for step in range(self.near_steps):
-            for spot in spots:
-                box, x, baseline = self._candidate(text, spot, step, width, height)
-                if self.clear(box):
-                    found = (box, x, baseline, spot)
-                    break
-            if found:
-                break
-        if found is None:
-            gap = spots[0].gap
-            if gap is not None:
-                self.crowded[gap] = max(self.crowded.get(gap, 0.0), width + self.size)
-            for step in range(self.near_steps, self.far_steps):
-                for spot in spots:
-                    box, x, baseline = self._candidate(text, spot, step, width, height)
-                    if self.clear(box):
-                        found = (box, x, baseline, spot)
-                        leader_to = leader_to or spot.point
-                        break
-                if found:
-                    break
-        step = self.far_steps
-        while found is None:  # on outwards from the first spot: past everything, it is clear
-            box, x, baseline = self._candidate(text, spots[0], step, width, height)
-            if self.clear(box) or step > 1e9:
-                found = (box, x, baseline, spots[0])
-                leader_to = leader_to or spots[0].point
-            step += 1 + step // 4  # growing steps: a huge figure is left in a few dozen
-        box, x, baseline, _ = found
-        self.obstacles.add(rect(box))
-        if leader_to is not None:
-            self._leader(layer, box, leader_to)
-        return Text(x, baseline, text, self.size, self.family, self.theme.text.color, "middle", box, cls)
-
-    def _leader(self, layer: int, box: BBox, target: Point) -> None:
-        """A thin line from the label's nearest side to the point it names."""
-        near = (min(max(target[0], box.x0), box.x1), min(max(target[1], box.y0), box.y1))
-        if math.hypot(near[0] - target[0], near[1] - target[1]) < self.size * 0.5:
-            return
-        gap = self.size * 0.15
-        ux, uy = _unit(target[0] - near[0], target[1] - near[1])
-        start = (near[0] + ux * gap, near[1] + uy * gap)
-        width = self.theme.volume.stroke_width * 0.6
-        path = Path(polyline((start, target)), BBox.around([start, target]), stroke=self.theme.text.color,
-                    stroke_width=width, cls="leader")
-        self.leaders.setdefault(layer, []).append(path)
-        self.obstacles.add(thick_segment(start, target, width + self.size * 0.1))
-
-
-def volume_spots(spec: AlexnetSpec, box: Box3, camera: Camera, i: int, count: int) -> dict[str, list[Spot]]:
-    """Candidate spots of a volume's three dimension labels, each beside the edge it names."""
-    x0, y0, x1, y1, z0, z1 = box.x0, box.y0, box.x1, box.y1, box.z0, box.z1
-    p = camera.project
-    hull = outline(box, camera)
-    centre = _center(hull)
-    before = i - 1 if i > 0 else None
-    after = i if i + 1 < count else None
-    # the height: beside the front face's left edge, at its middle or nearer an end
-    left = [edge_spot(p((x0, y0, z1)), p((x0, y1, z1)), centre, before, t)
-            for t in (0.5, 0.3, 0.7, 0.15, 0.85, 1.1, -0.1)]
-    # along the row and across: the front face's bottom edge and the receding edges
-    bottom = edge_spot(p((x0, y0, z1)), p((x1, y0, z1)), centre, None)
-    top_back = edge_spot(p((x0, y1, z0)), p((x1, y1, z0)), centre, None)
-    low_right = [edge_spot(p((x1, y0, z1)), p((x1, y0, z0)), centre, after, t) for t in (0.5, 0.3, 0.7)]
-    top_left = [edge_spot(p((x0, y1, z1)), p((x0, y1, z0)), centre, before, t) for t in (0.5, 0.3, 0.7)]
-    if spec.look == "row":  # x: channels, z: width
-        return {"height": left, "depth": [bottom, top_back], "width": top_left + low_right}
-    return {"height": left, "width": [bottom, top_back], "depth": low_right + top_left}
-
-
-def _column_extent(hull: list[Point], x: float) -> tuple[float, float]:
-    """The top and bottom of an outline at page x (its box's where x misses it)."""
-    span = _segment_span(hull, (x, -1e9), (x, 1e9))
-    if span is None:
-        box = BBox.around(hull)
-        return box.y0, box.y1
-    return -1e9 + 2e9 * span[0], -1e9 + 2e9 * span[1]
-
-
-def label_groups(spec: AlexnetSpec, theme: Theme, placed: list[Placed], camera: Camera,
-                 labeller: Labeller, walls: list[tuple[float, float, float]] | None = None) -> list[Group]:
-    """Dimension labels (with ``dims``), filter sizes (with ``filter_dims``) and captions."""
-    out = []
-    count = len(placed)
-    for i, (layer, here) in enumerate(zip(spec.layers, placed)):
-        texts: list[Text] = []
-        box = here.box
-        hull = outline(box, camera)
-        cx = _center(hull)[0]
-        box_x0, box_x1 = min(q[0] for q in hull), max(q[0] for q in hull)
-        top, bottom = _column_extent(hull, cx)
-        if spec.labels and layer.label is not None:
-            above = [Spot((cx, top), (0.0, -1.0))]
-            half = text_width(layer.label, labeller.size, labeller.family) / 2 + labeller.size * 0.4
-            for wx, _, reach in walls or ():  # beside a skip arc's leg that rises from this layer
-                if box_x0 <= wx <= box_x1:
-                    above += [Spot((x, _column_extent(hull, x)[0]), (0.0, -1.0))
-                              for x in (wx - reach - half, wx + reach + half)]
-            texts.append(labeller.place(i, layer.label, above, "caption"))
-        if spec.filter_dims and here.filter_box is not None and isinstance(layer, Volume):
-            assert layer.filter is not None
-            window = [camera.project(q) for q in filter_window(spec, here.filter_box)]
-            wx = sum(q[0] for q in window) / 4
-            wtop = min(q[1] for q in window)
-            wbottom = max(q[1] for q in window)
-            column_top, column_bottom = _column_extent(hull, wx)
-            text = f"{layer.filter[0]}x{layer.filter[1]}"
-            target_top, target_bottom = (wx, wtop), (wx, wbottom)
-            label = labeller.place(i, text, [Spot((wx, column_top), (0.0, -1.0)),
-                                             Spot((wx, column_bottom), (0.0, 1.0))], "dim filter")
-            # the leader runs from the label to the window's nearer side
-            labeller._leader(i, label.box, target_top if label.box.y1 <= wtop else target_bottom)
-            texts.append(label)
-        if spec.dims:
-            if isinstance(layer, Volume):
-                spots = volume_spots(spec, box, camera, i, count)
-                for name in ("height", "width", "depth"):
-                    value = getattr(layer, name)
-                    texts.append(labeller.place(i, str(value), spots[name], f"dim {name}"))
-            else:
-                texts.append(labeller.place(i, str(layer.size), [Spot((cx, bottom), (0.0, 1.0)),
-                                                                 Spot((cx, top), (0.0, -1.0))], "dim size"))
-        children: list[Primitive | Group] = []
-        children.extend(labeller.leaders.pop(i, []))
-        children.extend(texts)
-        if children:
-            out.append(Group(f"labels-{i}", "labels", children))
-    return out
-
-
 # --- the figure ---------------------------------------------------------------------------
 
 @dataclass
@@ -602,6 +212,32 @@ class Drawn:
 
 
 def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) -> Drawn:
+    """Place the layers, draw them and the links between them, then the shared decoration pass
+    with this style's labels as its captions."""
+    placed = place(spec, theme, camera, extra)
+    hulls = [outline(p.box, camera) for p in placed]
+    parts = links_between(spec, theme, camera, placed, hulls)
+    order = back_to_front([p.box for p in placed], camera)
+    groups = layer_groups(spec, theme, camera, placed, parts, order)
+    scene = Scene("alexnet", theme.background, theme.margin,
+                  title="alexnet " + " ".join(layer.token for layer in spec.layers))
+    legend_entries(spec, theme, groups, scene, parts.links)
+    for k, i in enumerate(order):  # the links between two layers are painted between them
+        scene.groups.append(groups[i])
+        if parts.links[i]:
+            assert k + 1 < len(order) and order[k + 1] == i + 1  # the camera sees the +x faces
+            children: list[Primitive | Group] = list(parts.links[i])
+            scene.groups.append(Group(f"link-{i}", "link", children))
+    seen = skips.Obstacles()
+    seen.boxes += [BBox.around(polygon) for polygon in parts.obstacles]
+    placement = Placement(tuple(port(hull) for hull in hulls), tuple(BBox.around(h) for h in hulls), seen)
+    decorate(scene, spec.graph(), placement, theme, captioner(spec, theme, camera, placed, scene, placement, parts))
+    return Drawn(scene, parts.crowded, placed)
+
+
+def place(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) -> list[Placed]:
+    """The layers' boxes in the world (with ``extra`` room in the gaps), moved to their levels,
+    with their filters."""
     if spec.look == "row":
         placed = layout_row(spec, camera, extra)
     else:
@@ -612,14 +248,29 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
     extent = BBox.around([q for hull in hulls for q in hull])
     least = max(MIN_FILTER, MIN_FILTER_SHARE * max(extent.width, extent.height))
     place_filters(spec, placed, random.Random(spec.seed), least)
-    volume = theme.volume
-    obstacles: list[list[Point]] = list(hulls)
-    crowded: dict[int, float] = {}
-    groups: dict[int, Group] = {}
-    after_faces: dict[int, list[Primitive]] = {i: [] for i in range(len(placed))}
-    links: dict[int, list[Primitive]] = {i: [] for i in range(len(placed))}  # between i and i + 1
-    between = links if spec.look == "row" else after_faces  # cubes: in the layer, as 1.x drew it
-    before: dict[int, list[Primitive]] = {i: [] for i in range(len(placed))}
+    return placed
+
+
+@dataclass
+class Parts:
+    """The links between layers, by layer: what a layer paints before its faces and after them,
+    what is painted between layer i and i + 1 (``row``), the page polygons labels keep clear
+    of, and the gaps too short for their arrow (page units they lack)."""
+
+    before: dict[int, list[Primitive]]
+    after_faces: dict[int, list[Primitive]]
+    links: dict[int, list[Primitive]]
+    obstacles: list[list[Point]]
+    crowded: dict[int, float] = field(default_factory=dict)
+
+
+def links_between(spec: AlexnetSpec, theme: Theme, camera: Camera, placed: list[Placed],
+                  hulls: list[list[Point]]) -> Parts:
+    """A pyramid from each filter window, an arrow between outlines elsewhere."""
+    count = len(placed)
+    parts = Parts(_by_layer(count), _by_layer(count), _by_layer(count), list(hulls))
+    between = parts.links if spec.look == "row" else parts.after_faces  # cubes: in the layer, as 1.x drew it
+    before, obstacles = parts.before, parts.obstacles
     shaft = theme.link.width * theme.arrow.shaft_scale
     for i, here in enumerate(placed[:-1]):
         there = placed[i + 1]
@@ -637,23 +288,33 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
         shortest = max(theme.arrow.length * 2.5, MIN_ARROW)
         gap = min(q[0] for q in hulls[i + 1]) - max(q[0] for q in hulls[i])  # the outlines' gap on the page
         if min(gap, length) < shortest:  # too short for its head, or the outlines overlap
-            crowded[i] = shortest + theme.arrow.length - min(gap, length, 0.0)
+            parts.crowded[i] = shortest + theme.arrow.length - min(gap, length, 0.0)
         if gap <= 0 or length < 1e-9:
             continue
         paths = straight_arrow(start, end, theme.link.color, shaft, theme, "arrow")
         if spec.look == "row":
-            links[i].extend(paths)
+            parts.links[i].extend(paths)
         else:
             before[i + 1][:0] = paths
-        head = paths[1].extent
         obstacles.append(thick_segment(start, end, shaft + 0.5))
-        obstacles.append(rect(head))
+        obstacles.append(rect(paths[1].extent))
+    return parts
 
-    order = back_to_front([p.box for p in placed], camera)
+
+def _by_layer(count: int) -> dict[int, list[Primitive]]:
+    return {i: [] for i in range(count)}
+
+
+def layer_groups(spec: AlexnetSpec, theme: Theme, camera: Camera, placed: list[Placed], parts: Parts,
+                 order: list[int]) -> dict[int, Group]:
+    """Each layer's group, in painting order: what comes before its faces, its faces (with the
+    input image on the first), what comes after them."""
+    volume = theme.volume
+    groups: dict[int, Group] = {}
     for i in order:
         layer, here = spec.layers[i], placed[i]
         group = Group(f"layer-{i}", "layer")
-        group.children.extend(before[i])
+        group.children.extend(parts.before[i])
         kind = "volume" if isinstance(layer, Volume) else "dense"
         group.children.extend(box_faces(here.box, camera, layer.fill or volume.fill, volume.stroke,
                                         volume.stroke_width, volume.opacity, volume.shade, kind))
@@ -663,52 +324,39 @@ def draw(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) ->
                 window = filter_window(spec, here.filter_box)
                 group.add(Polygon(tuple(camera.project(p) for p in window), "none", theme.filter.stroke,
                                   theme.filter.window_stroke_width, 1.0, "filter window"))
-        group.children.extend(after_faces[i])
+        group.children.extend(parts.after_faces[i])
         groups[i] = group
+    return groups
 
-    scene = Scene("alexnet", theme.background, theme.margin,
-                  title="alexnet " + " ".join(layer.token for layer in spec.layers))
-    legend_entries(spec, theme, groups, scene, links)
-    for k, i in enumerate(order):  # the links between two layers are painted between them
-        scene.groups.append(groups[i])
-        if links[i]:
-            assert k + 1 < len(order) and order[k + 1] == i + 1  # the camera sees the +x faces
-            children: list[Primitive | Group] = list(links[i])
-            scene.groups.append(Group(f"link-{i}", "link", children))
-    graph = spec.graph()
-    ports = [port(hull) for hull in hulls]
-    seen = skips.Obstacles()
-    seen.boxes += [BBox.around(polygon) for polygon in obstacles]
-    arcs = skips.plan(graph, ports, theme, seen)
-    scene.notes.extend(arcs.notes)
-    for x, bottom, half in arcs.walls:  # the labels keep clear of the skip arcs' legs
-        obstacles.append(thick_segment((x, bottom), (x, bottom - 1e5), 2 * half + 1.0))
-    for a, b in arcs.straight_segments(ports):
-        obstacles.append(thick_segment(a, b, 2 * skips.symbol_radius(theme) + 1.0))
-    size = theme.text.size * spec.font_scale
-    grid = Obstacles(size * 4)
-    for polygon in obstacles:
-        grid.add(polygon)
-    labeller = Labeller(theme, size, grid)
-    labels = label_groups(spec, theme, placed, camera, labeller, arcs.walls)
-    scene.groups.extend(labels)
-    for gap, amount in labeller.crowded.items():
-        crowded[gap] = max(crowded.get(gap, 0.0), amount)
-    if graph.groups:
-        boxes: list[BBox | None] = [BBox.around(hull) for hull in hulls]
+
+def captioner(spec: AlexnetSpec, theme: Theme, camera: Camera, placed: list[Placed], scene: Scene,
+              placement: Placement, parts: Parts) -> Captioner:
+    """The labels as the decoration pass's captions: clear of the skip legs and straight arrows
+    of its plan; a gap where a label finds no room is marked crowded."""
+    obstacles, crowded = parts.obstacles, parts.crowded
+
+    def caption(arcs: Plan) -> Captioned:
+        for x, bottom, half in arcs.walls:  # the labels keep clear of the skip arcs' legs
+            obstacles.append(thick_segment((x, bottom), (x, bottom - 1e5), 2 * half + 1.0))
+        for a, b in arcs.straight_segments(placement.ports):
+            obstacles.append(thick_segment(a, b, 2 * skips.symbol_radius(theme) + 1.0))
+        size = theme.text.size * spec.font_scale
+        grid = Obstacles(size * 4)
+        for polygon in obstacles:
+            grid.add(polygon)
+        labeller = Labeller(theme, size, grid)
+        labels = label_groups(spec, theme, placed, camera, labeller, arcs.walls)
+        scene.groups.extend(labels)
+        for gap, amount in labeller.crowded.items():
+            crowded[gap] = max(crowded.get(gap, 0.0), amount)
+        boxes: list[BBox | None] = list(placement.shapes)
         for group in labels:
             i = int(str(group.id).split("-")[1])
             own = group.bbox()
             boxes[i] = own if boxes[i] is None or own is None else boxes[i].union(own)  # type: ignore[union-attr]
-        framed = skips.frames(graph.groups, boxes, theme, plan=arcs, shapes=[BBox.around(h) for h in hulls],
-                             obstacles=skips.scene_obstacles(scene, arcs))
-        skips.keep_clear(scene, framed, arcs.wall_boxes())
-        scene.groups.append(framed)
-    if arcs.arcs:
-        seen = skips.Obstacles()
-        seen.add_items(scene.walk())
-        scene.groups.append(skips.recorded(scene, skips.route(arcs, ports, seen, theme), theme))
-    return Drawn(scene, crowded, placed)
+        return Captioned(tuple(boxes))
+
+    return caption
 
 
 def leveled(spec: AlexnetSpec, placed: list[Placed], camera: Camera, theme: Theme) -> list[Placed]:
@@ -736,7 +384,7 @@ def port(hull: list[Point]) -> skips.Port:
     quarter = box.width / 4
 
     def top(x: float) -> float:
-        return _column_extent(hull, x)[0]
+        return column_extent(hull, x)[0]
 
     def side(x: float) -> tuple[float, float]:
         ys = [q[1] for q in hull if abs(q[0] - x) < 0.5]
@@ -759,15 +407,15 @@ def legend_entries(spec: AlexnetSpec, theme: Theme, groups: dict[int, Group], sc
                 kind = "volume" if "volume" in words else "dense"
                 shape = "cube" if kind == "volume" else "bar"
                 if layer.fill is not None:
-                    legend.add(scene, f"layer-{i}", legend.Swatch(
+                    legend.add(scene, f"layer-{i}", Swatch(
                         shape, layer.fill, face.stroke, face.stroke_width, fill_opacity=face.fill_opacity, shade=shade),
                         layer.label or layer.token)
                 else:
-                    legend.add(scene, kind, legend.Swatch(shape, theme.volume.fill, face.stroke, face.stroke_width,
+                    legend.add(scene, kind, Swatch(shape, theme.volume.fill, face.stroke, face.stroke_width,
                                                           fill_opacity=face.fill_opacity, shade=shade))
             elif "filter" in words and "window" not in words:
                 f = theme.filter
-                legend.add(scene, "filter", legend.Swatch("cube", f.fill, f.stroke, f.stroke_width,
+                legend.add(scene, "filter", Swatch("cube", f.fill, f.stroke, f.stroke_width,
                                                           fill_opacity=f.opacity))
             elif "pyramid" in words:
                 legend.add(scene, "pyramid", legend.like(face, "box", fill_opacity=face.fill_opacity))

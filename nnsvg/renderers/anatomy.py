@@ -7,9 +7,9 @@ import random
 from collections.abc import Callable, Sequence
 
 from ..geometry import BBox, Point, baseline_for_center, text_box
+from ..layout.glyphs import glyph
 from ..scene import LineTo, MoveTo, Path, Polylines, Primitive, Rect, Text
 from ..theme import Theme
-from .glyphs import glyph
 
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 WEIGHT_LABEL_LIMIT = 48  # more edges than this and their labels could not be read

@@ -3,7 +3,7 @@ op kind (the theme's ``op.*``), its name, shape and parameter count inside, meas
 real font metrics so nothing overflows; data flowing left→right or bottom→top; parallel
 branches as lanes; skips as orthogonal detours beside the boxes, into the flank of their target;
 merges as ⊕ (add), ‖ (concat), ⊗ (multiply) nodes; blocks as dashed rounded frames with their
-label and ×N. The layout is ``nnsvg.layered``.
+label and ×N. The layout is ``nnsvg.layout.layered``.
 
 A connection of kind add, concat or multiply into a layer that is not itself a merge gets a
 merge node of its own, right before that layer: the layer's data inputs and the connection
@@ -14,17 +14,18 @@ legend).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from .. import layered, legend
 from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, unit
 from ..kinds import CONNECTION_KINDS, MERGE_SYMBOLS, MERGES, OP_LABELS
-from ..scene import ArcTo, Close, Group, LineTo, MoveTo, Path, Primitive, Rect, Scene, Segment, Text, polyline
+from ..layout import layered, legend
+from ..layout.arrows import solid_head
+from ..scene import ArcTo, Close, Group, LineTo, MoveTo, Path, Primitive, Rect, Scene, Segment, Swatch, Text, polyline
 from ..spec.blocks import OP_KINDS, BlockLayer, BlocksSpec, format_params
 from ..spec.wiring import Resolver
 from ..theme import Theme
 from ..units import PT_PER_PX
-from .arrows import solid_head
 
 SYMBOLS = MERGE_SYMBOLS
 SMALL = 0.85  # the shape and parameter lines, relative to the text size
@@ -182,7 +183,7 @@ class Arrangement:
 
 
 def arrange(spec: BlocksSpec, theme: Theme) -> Arrangement:
-    """The items measured and laid out (``nnsvg.layered``), in its abstract coordinates."""
+    """The items measured and laid out (``nnsvg.layout.layered``), in its abstract coordinates."""
     items, wires = build(spec, theme)
     measure(items, spec, theme)
     size, family = theme.text.size, theme.text.family
@@ -212,9 +213,7 @@ def arrange(spec: BlocksSpec, theme: Theme) -> Arrangement:
 
 def render(spec: BlocksSpec, theme: Theme) -> Scene:
     done = arrange(spec, theme)
-    items, wires, frames, labels, plan = done.items, done.wires, done.frames, done.labels, done.plan
     lr = spec.direction == "lr"
-    shaft = theme.edge.width * theme.arrow.shaft_scale
 
     def page(p: Point) -> Point:
         u, v = p
@@ -222,20 +221,30 @@ def render(spec: BlocksSpec, theme: Theme) -> Scene:
 
     scene = Scene("blocks", theme.background, theme.margin, flow="x" if lr else "y",
                   title="blocks " + " ".join(item.lines[0][0] if item.lines else (item.merge or "")
-                                             for item in items[:len(spec.layers)]))
-    frame_group = Group("frames", "frames")
-    edge_group = Group("edges", "edges")
+                                             for item in done.items[:len(spec.layers)]))
+    radius = theme.block.radius if spec.corner_radius < 0 else spec.corner_radius
+    layer_groups, merge_group = draw_items(spec, theme, scene, done, page, radius)
+    edge_group = draw_wires(theme, scene, done, page)
+    drawn = [p for group in (edge_group, *layer_groups, merge_group) for p in group.walk()]
+    frame_group = draw_frames(theme, done, page, radius, lr, drawn)
+    scene.groups.extend([frame_group, edge_group, *layer_groups, merge_group])
+    scene.page_notes.extend(page_notes(spec, scene, theme))
+    return scene
+
+
+def draw_items(spec: BlocksSpec, theme: Theme, scene: Scene, done: Arrangement, page: Callable[[Point], Point],
+               radius: float) -> tuple[list[Group], Group]:
+    """Each layer's box (in its group ``layer-N``) and each merge's circle (in ``merges``),
+    with their legend entries."""
     layer_groups = [Group(f"layer-{i}", "layer") for i in range(len(spec.layers))]
     merge_group = Group("merges", "merges")
-    radius = theme.block.radius if spec.corner_radius < 0 else spec.corner_radius
-    stroke, stroke_width = theme.block.stroke, theme.block.stroke_width
-    for k, item in enumerate(items):
-        cx, cy = page(plan.centers[k])
+    for k, item in enumerate(done.items):
+        cx, cy = page(done.plan.centers[k])
         shapes = merge_shapes(item, cx, cy, theme) if item.circle else box_shapes(item, cx, cy, radius, theme)
         target = layer_groups[item.layer] if item.layer >= 0 else merge_group
         ring = shapes[0]
         if item.circle and item.merge and isinstance(ring, Path):
-            legend.add(scene, f"merge.{item.merge}", legend.Swatch("disc", ring.fill, ring.stroke, ring.stroke_width,
+            legend.add(scene, f"merge.{item.merge}", Swatch("disc", ring.fill, ring.stroke, ring.stroke_width,
                                                                    mark=MERGE_SYMBOLS[item.merge]),
                        MERGE_NAMES[item.merge])
         if item.layer < 0:
@@ -245,10 +254,16 @@ def render(spec: BlocksSpec, theme: Theme) -> Scene:
         else:
             target.children.extend(shapes)
             record(scene, spec.layers[item.layer], item.layer, item.kind, shapes)
-    del stroke, stroke_width
+    return layer_groups, merge_group
+
+
+def draw_wires(theme: Theme, scene: Scene, done: Arrangement, page: Callable[[Point], Point]) -> Group:
+    """The routed connections as arrows (one head where several arrive at one spot)."""
+    shaft = theme.edge.width * theme.arrow.shaft_scale
+    edge_group = Group("edges", "edges")
     heads: set[tuple[float, float, float, float]] = set()
-    for k, wire in enumerate(wires):
-        points = [page(p) for p in plan.routes[k]]
+    for k, wire in enumerate(done.wires):
+        points = [page(p) for p in done.plan.routes[k]]
         if len(points) < 2:
             continue
         recurrent = wire.kind == "recurrent"
@@ -266,23 +281,27 @@ def render(spec: BlocksSpec, theme: Theme) -> Scene:
         if key not in heads:
             heads.add(key)
             edge_group.add(head)
+    return edge_group
+
+
+def draw_frames(theme: Theme, done: Arrangement, page: Callable[[Point], Point], radius: float, lr: bool,
+                drawn: list[Primitive]) -> Group:
+    """The blocks' frames, each label where it meets no drawn shape, frame or other label."""
+    frame_group = Group("frames", "frames")
     outlines = []
-    for f, frame in enumerate(plan.frames):
+    for f, frame in enumerate(done.plan.frames):
         u0, v0, u1, v1 = frame
         a, b = page((u0, v0)), page((u1, v1))
         box = BBox(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
-        outlines.append((box, rounded(box, radius + frames[f].pad * 0.5, theme)))
+        outlines.append((box, rounded(box, radius + done.frames[f].pad * 0.5, theme)))
         frame_group.add(outlines[-1][1])
-    drawn = [p for group in (edge_group, *layer_groups, merge_group) for p in group.walk()]
     placed: list[Text] = []
     for f, (box, _) in enumerate(outlines):
         others = [o for g, (_, o) in enumerate(outlines) if g != f]
-        texts = clear_label(labels[f], box, plan.label_sides[f], lr, theme, [*drawn, *others], placed)
+        texts = clear_label(done.labels[f], box, done.plan.label_sides[f], lr, theme, [*drawn, *others], placed)
         placed.extend(texts)
         frame_group.children.extend(texts)
-    scene.groups.extend([frame_group, edge_group, *layer_groups, merge_group])
-    scene.page_notes.extend(page_notes(spec, scene, theme))
-    return scene
+    return frame_group
 
 
 MERGE_NAMES = {kind.name: kind.label for kind in MERGES}
@@ -326,7 +345,7 @@ def clear_label(lines: list[str], box: BBox, side: int, lr: bool, theme: Theme, 
                 texts: list[Text]) -> list[Text]:
     """A frame's label at the first place that meets no drawn shape or text: beside the frame on
     its outer side, on the other side, then at either end of those sides."""
-    from ..quality import ink_box, meets
+    from ..layout.hits import ink_box, meets
 
     first: list[Text] | None = None
     for where in ("middle", "start", "end"):

@@ -7,60 +7,40 @@ path per layer pair, kept as points (a ``Fan``; per weight level, ``Stars`` or `
 
 from __future__ import annotations
 
-import gc
 import itertools
 import math
-import random
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from .. import colors, legend
 from ..errors import SpecError
-from ..geometry import BBox, Point, arrowhead, baseline_for_center, text_box, union_all, unit
+from ..geometry import BBox, Point, baseline_for_center, text_box, union_all
+from ..layout import legend, skips
+from ..layout.decorate import Captioned, Placement, decorate
+from ..layout.labels import column_of_captions, fcnn_label, moved_clear, row_of_captions
+from ..layout.skips import Plan, Port
 from ..scene import (
     Circle,
-    CurvedStars,
-    CurveStar,
     Dots,
-    Fan,
+    Entry,
     Group,
     Path,
-    PathData,
-    Polyline,
-    Polylines,
     Rect,
     Scene,
-    Star,
-    Stars,
+    Swatch,
     Text,
 )
 from ..spec.fcnn import MAX_NODES, FcnnSpec
 from ..theme import Theme
-from . import skips
 from .anatomy import (
     WEIGHT_LABEL_LIMIT,
     activation_items,
     cross,
-    dropped_nodes,
     formulas,
     too_many_weights,
     weight_labels,
     weight_name,
 )
-from .labels import column_of_captions, fcnn_label, moved_clear, row_of_captions
-
-Placer = Callable[[float, float], Point]
-Slot = tuple[int, Point, float]  # (index in the layer's drawn nodes, page point, v)
-
-PLACERS: dict[str, Placer] = {
-    "right": lambda u, v: (u, v),
-    "left": lambda u, v: (-u, v),
-    "down": lambda u, v: (v, u),
-    "up": lambda u, v: (v, -u),
-}
-
-WEIGHT_LEVELS = 16  # |weight| is quantised to this many steps: a bounded number of paths
+from .fcnn_edges import edge_groups
+from .fcnn_layout import PLACERS, LayerLayout, Placer, count_edges, layout
 
 # The size budget: a figure is drawn with its text at the true size, and a reader's page holds
 # a text block of 6.5 × 9 in (624 × 864 px at 96 px/in). A figure may be shrunk to half to fit
@@ -68,331 +48,6 @@ WEIGHT_LEVELS = 16  # |weight| is quantised to this many steps: a bounded number
 # names the option which shrinks it, with a value that makes it fit.
 PAGE_BLOCK = (624.0, 864.0)
 PAGE_SHRINK = 0.5
-
-
-@dataclass
-class LayerLayout:
-    """Where one layer's drawn nodes are. ``nodes`` are page points, the bias unit first."""
-
-    index: int
-    u: float
-    nodes: list[Point]
-    node_v: list[float]
-    has_bias: bool
-    ellipsis_v: float | None
-    dropped: frozenset[int] = frozenset()  # indices into nodes: crossed out by dropout
-    size: int = 0  # the layer's true width
-    before: int = 0  # nodes drawn before the ellipsis
-
-    def number(self, k: int) -> int | None:
-        """The 1-based index in the true layer of drawn node k (None for the bias unit)."""
-        j = k - int(self.has_bias)
-        if j < 0:
-            return None
-        return j + 1 if j < self.before else self.size - (len(self.nodes) - int(self.has_bias) - j) + 1
-
-    def senders(self) -> list[Slot]:
-        """The nodes that send edges: all but the dropped ones (the bias unit first)."""
-        return [(k, p, v) for k, (p, v) in enumerate(zip(self.nodes, self.node_v)) if k not in self.dropped]
-
-    def receivers(self) -> list[Slot]:
-        """The nodes that receive edges: a bias unit has no inputs, a dropped node none."""
-        return [slot for slot in self.senders() if not (self.has_bias and slot[0] == 0)]
-
-
-FULL_AT = 50  # an elided column is max_nodes tall from 50 × max_nodes wide (784 at the default 16)
-
-
-def _elided_slots(size: int, max_nodes: int) -> float:
-    """The column height (in node slots, the ellipsis one of them) an elided layer would have
-    on its own: half of ``max_nodes`` just above it, all of it at ``FULL_AT`` times it, the
-    log of the width in between, so 32, 128, 256, 512 and 784 all differ."""
-    share = min(1.0, math.log(size / max_nodes) / math.log(FULL_AT))
-    return max_nodes / 2 * (1 + share)
-
-
-def column_slots(sizes: Sequence[int], max_nodes: int) -> dict[int, int]:
-    """The height of each width's column in node slots (an ellipsis is one slot): the shape of
-    the network on the page. A layer of at most ``max_nodes`` keeps its height (all its nodes);
-    a wider one is taller than every narrower layer of the figure, log-scaled, and never taller
-    than ``max_nodes`` (3 when that is less: two nodes and the ellipsis). Ranks across the
-    figure's distinct widths are kept: equal widths, equal columns; a wider layer, a taller
-    column, so a small layer gives up nodes when a wider one needs the room above it (784 next
-    to 16); only when the figure has more distinct widths than ``max_nodes`` has heights do
-    the narrowest wide ones tie."""
-    distinct = sorted(set(sizes))
-    if max_nodes == 0 or not distinct or distinct[-1] <= max_nodes:
-        return {w: w for w in distinct}
-    heights: list[int] = []
-    for w in distinct:  # all nodes when small; else log-scaled and above every narrower column
-        ideal = w if w <= max_nodes else min(w, max(3, math.floor(_elided_slots(w, max_nodes) + 0.5)))
-        heights.append(ideal if w <= max_nodes or not heights else max(ideal, heights[-1] + 1))
-    ceiling = max(max_nodes, 3)
-    for i in reversed(range(len(heights))):  # never over the limit, below every wider column
-        heights[i] = min(heights[i], ceiling)
-        ceiling = heights[i] - 1
-    for i, w in enumerate(distinct):  # an elided column shows 2 nodes at least; 1-3 stay whole
-        heights[i] = max(heights[i], min(w, 3), heights[i - 1] if i else 0)
-    return dict(zip(distinct, heights))
-
-
-def drawn_nodes(sizes: Sequence[int], max_nodes: int) -> list[tuple[int, int]]:
-    """Per layer, how many nodes to draw before and after the ellipsis (after = 0: none, every
-    node drawn). An elided layer draws one node fewer than its column's slots, so its
-    ellipsis always stands for at least one node."""
-    slots = column_slots(sizes, max_nodes)
-    out = []
-    for size in sizes:
-        height = slots[size]
-        shown = height - 1
-        out.append((size, 0) if height >= size else ((shown + 1) // 2, shown // 2))
-    return out
-
-
-def layout(spec: FcnnSpec, place: Placer) -> list[LayerLayout]:
-    d = spec.node_diameter
-    pitch_u = spec.layer_spacing + d
-    last = len(spec.layers) - 1
-    dropout = spec.layer_dropout()
-    layouts = []
-    drawn = drawn_nodes([layer.size for layer in spec.layers], spec.max_nodes)
-    for i, (layer, gap, (before, after)) in enumerate(zip(spec.layers, spec.layer_gaps(), drawn)):
-        has_bias = spec.bias and i < last
-        slots = int(has_bias) + before + (after + 1 if after else 0)
-        pitch_v = d + gap
-        vs = [(j - (slots - 1) / 2) * pitch_v for j in range(slots)]
-        ellipsis_v = None
-        if after:
-            e = int(has_bias) + before
-            ellipsis_v = vs[e]
-            vs = vs[:e] + vs[e + 1:]
-        u = i * pitch_u
-        dropped = dropped_nodes(spec.seed, i, range(int(has_bias), len(vs)), dropout[i])
-        layouts.append(LayerLayout(i, u, [place(u, v) for v in vs], vs, has_bias, ellipsis_v,
-                                   dropped, layer.size, before))
-    return layouts
-
-
-def count_edges(spec: FcnnSpec) -> int:
-    """The number of edges that would be drawn, from the sizes alone (nothing is allocated)."""
-    last = len(spec.layers) - 1
-    drawn = [sum(pair) for pair in drawn_nodes([layer.size for layer in spec.layers], spec.max_nodes)]
-    sources = [n + int(spec.bias and i < last) for i, n in enumerate(drawn)]
-    return sum(a * b for a, b in zip(sources, drawn[1:]))
-
-
-# --- edges --------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class EdgeStyle:
-    color: str
-    width: float
-    opacity: float
-
-
-def edge_styles(spec: FcnnSpec, theme: Theme) -> Callable[[float], EdgeStyle] | None:
-    """A function from a quantised weight to its style, or None when every edge looks alike."""
-    e = theme.edge
-    by_color, by_width, by_opacity = (spec.edge_color == "weight", spec.edge_width == "weight",
-                                      spec.edge_opacity == "weight")
-    if not (by_color or by_width or by_opacity):
-        return None
-
-    def style(w: float) -> EdgeStyle:
-        return EdgeStyle(colors.ramp(e.negative, e.zero, e.positive, w) if by_color else e.color,
-                         e.max_width * abs(w) if by_width else e.width,
-                         e.opacity * abs(w) if by_opacity else e.opacity)
-
-    return style
-
-
-Levels = dict[int, PathData]  # weight level -> the path data of that level's edges (or heads)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused (if it ran) while a layer pair's edges are built: they
-    are millions of small tuples in lists that hold no cycles, and the collector would walk
-    the growing lists again and again (measured: 40 % of the time of the 535,040 edges of
-    784-512-256-10 with arrowheads)."""
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if running:
-            gc.enable()
-
-
-class EdgeWriter:
-    """Builds the path data of one layer pair's edges, bucketed by weight level. Each node's
-    point is one tuple, shared by all of its edges."""
-
-    def __init__(self, spec: FcnnSpec, theme: Theme, place: Placer, rng: random.Random | None):
-        self.spec, self.theme, self.place, self.rng = spec, theme, place, rng
-        self.reach = spec.node_diameter / 2 + (
-            theme.node.stroke_width / 2 if theme.node.stroke != "none" else 0.0)
-        self.arrows = spec.arrowheads != "none"
-        self.real: Callable[[int, int], int] | None = None  # the pair's real weights, when the spec has them
-
-    def level(self, sender: int = 0, receiver: int = 0) -> int:
-        """The quantised weight of the edge from drawn node ``sender`` of the pair's first layer
-        to drawn node ``receiver`` of its second: the spec's real weight, or a seeded one."""
-        if self.real is not None:
-            return self.real(sender, receiver)
-        if self.rng is None:
-            return 0
-        return round((self.rng.random() * 2 - 1) * WEIGHT_LEVELS)
-
-    def _real_levels(self, a: LayerLayout, b: LayerLayout) -> Callable[[int, int], int] | None:
-        """The spec's weights from layer a to b as quantised levels (the pair's largest |weight|
-        is a full level), by drawn node; a bias row is the matrix's first when it has one."""
-        if self.spec.weights is None or self.rng is None:
-            return None
-        matrix = self.spec.weights[a.index]
-        bias_row = len(matrix) == a.size + 1
-        peak = max((abs(v) for row in matrix for v in row), default=0.0) or 1.0
-
-        def real(sender: int, receiver: int) -> int:
-            i, j = a.number(sender), b.number(receiver)
-            if j is None:
-                return 0
-            row = (0 if bias_row else None) if i is None else i - 1 + int(bias_row)
-            return 0 if row is None else round(matrix[row][j - 1] / peak * WEIGHT_LEVELS)
-
-        return real
-
-    def pair(self, a: LayerLayout, b: LayerLayout) -> tuple[Levels, Levels, BBox | None]:
-        """(edge path data per level, arrowhead path data per level, arrowheads' extent)."""
-        senders, receivers = a.senders(), b.receivers()
-        self.real = self._real_levels(a, b)
-        self.receiver_slots = [k for k, _, _ in receivers]
-        with collector_paused():
-            if self.arrows:
-                return self._arrow_pair(senders, receivers, a.u, b.u)
-            if self.spec.bezier:
-                return self._curve_pair(senders, receivers, a.u, b.u), {}, None
-            return self._line_pair(senders, receivers), {}, None
-
-    def _reached(self, sender: int, indices: list[int]) -> dict[int, list[int]]:
-        """One sender's receivers (their indices) by weight level: a level is drawn for each
-        edge, in order, so every layer pair draws its levels as it always has."""
-        reached: dict[int, list[int]] = {}
-        slots = self.receiver_slots
-        for k in indices:
-            reached.setdefault(self.level(sender, slots[k]), []).append(k)
-        return reached
-
-    def _line_pair(self, senders: list[Slot], receivers: list[Slot]) -> Levels:
-        """Straight edges: per level, each sender with the receivers it reaches at that level."""
-        ends = tuple(p for _, p, _ in receivers)
-        indices = list(range(len(ends)))  # one int object per receiver, shared by its edges
-        stars: dict[int, list[Star]] = {}
-        for sender, start, _ in senders:
-            for level, ks in self._reached(sender, indices).items():
-                stars.setdefault(level, []).append((start, tuple(ks)))
-        return {level: Stars(ends, tuple(v)) for level, v in stars.items()}
-
-    def _curve_pair(self, senders: list[Slot], receivers: list[Slot], ua: float, ub: float,
-                    heads: dict[int, list[Polyline]] | None = None) -> Levels:
-        """Bézier edges whose controls sit half-way between the layers, level with each end.
-        With ``heads``, each edge ends in its target's arrowhead, added to ``heads`` for it:
-        every edge arrives along the layer axis, so a target's edges share one head."""
-        mid = (ua + ub) / 2
-        targets = [p for _, p, _ in receivers]
-        head_of: list[Polyline] = []
-        if heads is not None:
-            origin, axis = self.place(0.0, 0.0), self.place(1.0, 0.0)
-            direction = unit(axis[0] - origin[0], axis[1] - origin[1])
-            arrivals = [self._head(target, direction) for target in targets]
-            targets, head_of = [end for end, _ in arrivals], [head for _, head in arrivals]
-        ends = tuple((self.place(mid, v), end) for (_, _, v), end in zip(receivers, targets))
-        indices = list(range(len(ends)))
-        stars: dict[int, list[CurveStar]] = {}
-        for sender, start, v in senders:
-            leave = (start, self.place(mid, v))
-            for level, ks in self._reached(sender, indices).items():
-                stars.setdefault(level, []).append((leave, tuple(ks)))
-                if heads is not None:
-                    heads.setdefault(level, []).extend([head_of[k] for k in ks])
-        return {level: CurvedStars(ends, tuple(v)) for level, v in stars.items()}
-
-    def _arrow_pair(self, senders: list[Slot], receivers: list[Slot], ua: float,
-                    ub: float) -> tuple[Levels, Levels, BBox | None]:
-        heads: dict[int, list[Polyline]] = {}
-        if self.spec.bezier:
-            edges = self._curve_pair(senders, receivers, ua, ub, heads)
-        else:
-            edges = self._straight_arrows(senders, receivers, heads)
-        corners = [p for level in heads.values() for head in level for p in head]
-        closed = self.spec.arrowheads == "solid"
-        return (edges, {level: Polylines(tuple(v), closed) for level, v in heads.items()},
-                BBox.around(corners) if corners else None)
-
-    def _straight_arrows(self, senders: list[Slot], receivers: list[Slot],
-                         heads: dict[int, list[Polyline]]) -> Levels:
-        """Straight edges, each with its head (added to ``heads``) at its own angle."""
-        lines: dict[int, list[Polyline]] = {}
-        for sender, source, _ in senders:
-            for receiver, target, _ in receivers:
-                level = self.level(sender, receiver)
-                end, head = self._head(target, unit(target[0] - source[0], target[1] - source[1]))
-                lines.setdefault(level, []).append((source, end))
-                heads.setdefault(level, []).append(head)
-        return {level: Polylines(tuple(v)) for level, v in lines.items()}
-
-    def _head(self, target: Point, direction: Point) -> tuple[Point, Polyline]:
-        """Where an edge into ``target`` along ``direction`` ends (inside a solid head, so its
-        butt never pokes out of the tip), and the head: base corner, tip, base corner."""
-        length, width = self.theme.arrow.length, self.theme.arrow.width
-        dx, dy = direction
-        tip = (target[0] - dx * self.reach, target[1] - dy * self.reach)
-        base1, base2 = arrowhead(tip, direction, length, width)
-        back = length * 0.8 if self.spec.arrowheads == "solid" else 0.0
-        return (tip[0] - dx * back, tip[1] - dy * back), (base1, tip, base2)
-
-
-def edge_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
-                place: Placer) -> list[Group]:
-    """One ``edges`` group per layer pair (and an ``arrowheads`` group when asked for)."""
-    styler = edge_styles(spec, theme)
-    rng = random.Random(spec.seed) if styler is not None else None
-    writer = EdgeWriter(spec, theme, place, rng)
-    solid = spec.arrowheads == "solid"
-    edge_out: list[Group] = []
-    head_out: list[Group] = []
-    plain = styler is None and spec.arrowheads == "none" and not spec.bezier
-    for a, b in itertools.pairwise(layouts):
-        extent = BBox.around(a.nodes + b.nodes)
-        name = f"{a.index}-{b.index}"
-        group = Group(f"edges-{name}", "edges")
-        if plain:  # the common, big case: kept as points, formatted once each when written
-            e = theme.edge
-            fan = Fan(tuple(p for _, p, _ in a.senders()), tuple(p for _, p, _ in b.receivers()))
-            group.add(Path(fan, extent, stroke=e.color,
-                           stroke_width=e.width, opacity=e.opacity, id=f"edges-{name}"))
-            edge_out.append(group)
-            continue
-        edges, heads, head_extent = writer.pair(a, b)
-        head_group = Group(f"arrowheads-{name}", "arrowheads")
-        # weakest first, so the strongest edges are painted on top
-        for level in sorted(edges, key=lambda q: (abs(q), q)):
-            w = level / WEIGHT_LEVELS
-            st = styler(w) if styler else EdgeStyle(theme.edge.color, theme.edge.width, theme.edge.opacity)
-            suffix = "" if styler is None else f"-w{'m' if level < 0 else 'p'}{abs(level)}"
-            group.add(Path(edges[level], extent, stroke=st.color, stroke_width=st.width,
-                           opacity=st.opacity, id=f"edges-{name}{suffix}"))
-            if level in heads and head_extent is not None:
-                head_width = max(st.width, 0.5)
-                head_group.add(Path(
-                    heads[level], head_extent,
-                    stroke="none" if solid else st.color, stroke_width=0.0 if solid else head_width,
-                    fill=st.color if solid else "none", opacity=st.opacity,
-                    id=f"arrowheads-{name}{suffix}", linejoin="round", linecap="round"))
-        edge_out.append(group)
-        if head_group.children:
-            head_out.append(head_group)
-    return edge_out + head_out
 
 
 # --- nodes and labels ---------------------------------------------------------------------
@@ -449,7 +104,7 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
             items = activation_items(name, spec.activation_style, centres, anchor, d, theme)
             if scene is not None and spec.activation_style != "name" and items:
                 ink = theme.node.stroke if spec.activation_style == "glyph" else theme.text.color
-                legend.add(scene, f"activation.{name}", legend.Swatch(
+                legend.add(scene, f"activation.{name}", Swatch(
                     "disc", node.fill, node.stroke, node.stroke_width, mark=f"glyph:{name}", mark_color=ink),
                     ACTIVATION_NAMES.get(name, name))
             if spec.activation_style == "name":
@@ -481,7 +136,7 @@ def weight_entry(spec: FcnnSpec, theme: Theme, scene: Scene) -> None:
             ends = (f"−{peak}", f"+{peak}")
         else:
             ends, label = ("−max", "+max"), "Weight (max: each layer pair's largest |w|)"
-    legend.add(scene, "weight", legend.Swatch("ramp", ramp=(e.negative, e.zero, e.positive), ends=ends), label)
+    legend.add(scene, "weight", Swatch("ramp", ramp=(e.negative, e.zero, e.positive), ends=ends), label)
 
 
 ACTIVATION_NAMES = {"identity": "Identity", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "sigmoid": "Sigmoid",
@@ -497,12 +152,12 @@ def node_entries(scene: Scene, looks: dict[tuple[str, str], list[int]], count: i
     def role(i: int) -> str:
         return "input" if i == 0 else "output" if i == count - 1 else "hidden"
 
-    found: list[legend.Entry] = []
+    found: list[Entry] = []
     hidden_looks = {look for look, layers in looks.items() if any(role(i) == "hidden" for i in layers)}
     for (fill, stroke), layers in looks.items():
-        swatch = legend.Swatch("disc", fill, stroke, theme.node.stroke_width)
+        swatch = Swatch("disc", fill, stroke, theme.node.stroke_width)
         if len(looks) == 1:
-            found.append(legend.Entry("node", legend.NAMES["node"], swatch))
+            found.append(Entry("node", legend.NAMES["node"], swatch))
             continue
         keys, names = [], []
         for i in layers:
@@ -514,7 +169,7 @@ def node_entries(scene: Scene, looks: dict[tuple[str, str], list[int]], count: i
                 keys.append(r)
                 names.append(f"{r} layer" if r != "hidden" or len(layers) == 1 else "hidden layers")
         label = ", ".join(names)
-        found.append(legend.Entry("node." + "+".join(keys), label[0].upper() + label[1:], swatch))
+        found.append(Entry("node." + "+".join(keys), label[0].upper() + label[1:], swatch))
     scene.legend[:0] = [e for e in found if all(e.key != old.key for old in scene.legend)]
 
 
@@ -569,20 +224,34 @@ def render(spec: FcnnSpec, theme: Theme) -> Scene:
 
 def add_skips(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], scene: Scene) -> None:
     """Skip connections as one labelled arc per connection over the columns (beside them, on
-    the left, when the network flows up or down), and blocks as frames round their columns.
-    An arc stands for the whole bundle of a skip's edges: drawing every edge of a 784 → 10
-    skip would bury the figure, and one arc keeps a figure of 535,000 edges as fast as
-    without it."""
+    the left, when the network flows up or down), and blocks as frames round their columns
+    (the shared pass, ``layout.decorate``). An arc stands for the whole bundle of a skip's
+    edges: drawing every edge of a 784 → 10 skip would bury the figure, and one arc keeps a
+    figure of 535,000 edges as fast as without it."""
     graph = spec.graph()
     if not graph.groups and not graph.extra_connections():
         return
+    flip = spec.direction in ("up", "down")
+    layers = [group for group in scene.groups if str(group.id).startswith("layer-")]
+    columns = tuple(union_all([c.bbox() for c in group.children if isinstance(c, Circle)]) for group in layers)
+
+    def caption(arcs: Plan) -> Captioned:  # the captions are drawn: moved off the legs
+        skips.clear_of_walls(scene, arcs.walls, flip)
+        return Captioned(tuple(group.bbox() for group in layers))
+
+    decorate(scene, graph, Placement(ports(spec, layouts), columns, flip=flip), theme, caption)
+
+
+def ports(spec: FcnnSpec, layouts: list[LayerLayout]) -> tuple[Port, ...]:
+    """Each column as the arcs see it (in the frame where the layers follow each other along
+    x): legs land on its top node's upper arc, straight arrows would meet its side nodes."""
     flip = spec.direction in ("up", "down")
     r = spec.node_diameter / 2
 
     def swap(p: Point) -> Point:
         return (p[1], p[0]) if flip else p
 
-    ports = []
+    out = []
     for lay in layouts:
         nodes = [swap(p) for p in lay.nodes]
         cx, cy = min(nodes, key=lambda p: p[1])
@@ -591,26 +260,8 @@ def add_skips(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], scene: S
         def circle_top(x: float, cx: float = cx, cy: float = cy) -> float:
             return cy - math.sqrt(max(0.0, r * r - (x - cx) ** 2))
 
-        ports.append(skips.Port(cx - r * 0.8, cx + r * 0.8, circle_top, cx - r, (cy, low), cx + r, (cy, low)))
-    arcs = skips.plan(graph, ports, theme)
-    scene.notes.extend(arcs.notes)
-    if flip:  # the landings on the page
-        arcs.landings = [(i, BBox(b.y0, b.x0, b.y1, b.x1)) for i, b in arcs.landings]
-    skips.clear_of_walls(scene, arcs.walls, flip)  # before the frames are drawn round the texts
-    if graph.groups:
-        layer_groups = [group for group in scene.groups if str(group.id).startswith("layer-")]
-        boxes = [group.bbox() for group in layer_groups]
-        columns = [union_all([c.bbox() for c in group.children if isinstance(c, Circle)]) for group in layer_groups]
-        framed = skips.frames(graph.groups, boxes, theme, beside=flip, plan=arcs, shapes=columns,
-                             obstacles=skips.scene_obstacles(scene, arcs, flip))
-        skips.keep_clear(scene, framed, arcs.wall_boxes(flip))
-        scene.groups.append(framed)
-    if not arcs.arcs:
-        return
-    seen = skips.Obstacles()
-    seen.add_items(scene.walk())
-    routed = skips.route(arcs, ports, seen.flipped() if flip else seen, theme, flip)
-    scene.groups.append(skips.recorded(scene, routed, theme))
+        out.append(Port(cx - r * 0.8, cx + r * 0.8, circle_top, cx - r, (cy, low), cx + r, (cy, low)))
+    return tuple(out)
 
 
 def size_note(spec: FcnnSpec, layouts: list[LayerLayout], box: BBox) -> str | None:

@@ -13,221 +13,27 @@ user's own options leave over budget is reported as a note that names the option
 
 from __future__ import annotations
 
-import dataclasses
-import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .. import legend
 from ..errors import SpecError
 from ..geometry import BBox, Point, text_box, text_width
+from ..layout import legend, skips
+from ..layout.decorate import Captioned, Placement, decorate
+from ..layout.labels import Near, alternate, captions_above
+from ..layout.skips import Plan
 from ..scene import Dots, Group, LineTo, MoveTo, Path, Polygon, Rect, Scene, Segments, Text
 from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, Step, steps
 from ..theme import Theme
-from . import skips
-from .labels import Near, alternate, captions_above
+from .lenet_sizes import DENSE_DEPTH, MAX_SHARE, PAGE_WIDTH, Factors, Stack, drawn_slots, extents, fitted, widths
 
-DENSE_DEPTH = 10.0  # NN-SVG's thickness of a dense parallelogram
 MAX_DRAWN_MAPS = 100_000  # refuse drawings with more map rectangles than this
-MIN_SIDE = 6.0  # px: a map side drawn smaller is a dot at column width
 MIN_WINDOW = 4.0  # px: the smallest filter window side (a 2x2 pooling window on a log-scaled map)
 WINDOW_STROKES = 3.0  # and at least this many of its outlines across
 WINDOW_SHARE = 0.003  # and at least this share of the figure's longer side (0.75 pt at column width)
-MIN_DENSE = 4.0  # px: the shortest dense parallelogram
-STEP_SHARE = 0.5  # the diagonal step is at most this share of a map's side: small maps still stack
-AUTO_MAP = 128  # units: auto map sides are linear while the largest side is at most this (NN-SVG's input)
-AUTO_DENSE = 256  # units: auto dense lengths are linear while the longest layer is at most this
-PAGE_WIDTH = 1600.0  # px: fit shrinks a wider figure (at 6.5 in, 12 px text prints at 3.5 pt)
-MAX_SHARE = 0.4  # no layer should take more of the figure's width than this
-FIT_STEP = 0.5  # fit shortens the diagonal step to at least this share of map_offset
-FIT_SIZE = 0.5  # and then draws the layers (and the gaps) at least this share of their size
-MIN_FIT_STEP = 3.0  # px: fit never makes the diagonal step shorter (1 px outlines would merge)
-MAP_TEXT = 2.5  # at a printed width the largest map is at least this many text sizes across
-MAX_GROW = 2.5  # and grown at most this much
-STEP_STROKES = 4.0  # and its diagonal steps at least this many map outlines long
-GROWN_STEP_SHARE = 0.6  # (up to this share of the grown side)
 CAPTION_SPACE = 0.6  # text sizes between a caption and the one two layers on (captions_above wants 0.5)
 OP_SPACE = 1.1  # text sizes between an op label and the one two labels on (op_labels wants 1)
-
-
-def compressed(units: float, largest: float, knee: float, strength: float) -> float:
-    """``units`` itself while ``largest`` is at most ``knee``; else a power law that draws
-    ``largest`` at ``knee`` and keeps the order of every size. The exponent falls with how far
-    ``largest`` is past the knee, so a 224 input next to 7×7 maps keeps both visible; the
-    result is continuous in ``largest`` at the knee."""
-    if largest <= knee:
-        return units
-    power = 1 / (1 + strength * math.log2(largest / knee))
-    return float(knee * (units / largest) ** power)
-
-
-@dataclass(frozen=True)
-class Factors:
-    """What ``fit`` applied: the share of the diagonal step and of the layer sizes."""
-
-    step: float = 1.0
-    size: float = 1.0
-    maps: float = 1.0  # map sides only: grown next to big text at a printed width (``grown``)
-    min_step: float = 0.0  # and then a diagonal step of at least a few outline widths
-
-
-def side(units: int, largest: int, spec: LenetSpec, factors: Factors = Factors()) -> float:
-    """A map side in px: the spec's formula (``largest`` is the largest side of any map),
-    ``fit``'s factor, then the minimum visible size."""
-    if spec.map_size == "log":
-        px = 12.0 * spec.map_scale * math.log2(1 + units)
-    elif spec.map_size == "linear":
-        px = units * spec.map_scale
-    else:
-        px = compressed(units, largest, AUTO_MAP, 1.0) * spec.map_scale
-    return max(MIN_SIDE, px * factors.size * factors.maps)
-
-
-def dense_length(size: int, longest: int, spec: LenetSpec, factors: Factors = Factors()) -> float:
-    if spec.dense_size == "sqrt":
-        px = math.sqrt(size) * spec.dense_scale / 10
-    elif spec.dense_size == "linear":
-        px = size * spec.dense_scale / 100
-    else:
-        px = compressed(size, longest, AUTO_DENSE, 0.5) * spec.dense_scale / 100
-    return max(MIN_DENSE, px * factors.size)
-
-
-def drawn_slots(maps: int, max_maps: int) -> tuple[int, int]:
-    """(maps drawn at the back, maps drawn at the front); front = 0 means all are drawn.
-    A deeper stack keeps its back and front maps around a small diagonal ellipsis, so it is
-    never longer than ``max_maps`` slots."""
-    back = max(1, (max_maps - 3) // 2)
-    front = max(1, max_maps - 3 - back)
-    if max_maps == 0 or maps <= max_maps or back + front >= maps:  # an ellipsis must stand for a map
-        return maps, 0
-    return back, front
-
-
-@dataclass(frozen=True)
-class Stack:
-    """A stack's geometry relative to its back map's top-left corner: the diagonal offset of
-    each drawn map, and the centres of the ellipsis dots (elided stacks)."""
-
-    w: float
-    h: float
-    step: float
-    offsets: tuple[float, ...]
-    dots: tuple[float, ...] = ()
-    dot_r: float = 0.0
-
-    @property
-    def run(self) -> float:
-        return self.offsets[-1]
-
-
-def stack_of(layer: MapLayer, largest: int, spec: LenetSpec, factors: Factors) -> Stack:
-    """One continuous diagonal run: the back maps, a gap of two steps (at least 6 px more than
-    one) that holds a compact ⋱ in the staircase's notch, then the front maps. A small map's
-    step is at most half its side, so its maps overlap and read as one stack."""
-    w, h = side(layer.width, largest, spec, factors), side(layer.height, largest, spec, factors)
-    fit_step = max(spec.map_offset * factors.step * factors.size, min(spec.map_offset, MIN_FIT_STEP))
-    step = min(fit_step, max(1.5, STEP_SHARE * min(w, h) / factors.maps))  # grown maps keep their run
-    step = max(step, min(fit_step, factors.min_step, GROWN_STEP_SHARE * min(w, h)))  # outlines that do not merge
-    back, front = drawn_slots(layer.maps, spec.max_maps)
-    offsets = [j * step for j in range(back)]
-    if not front:
-        return Stack(w, h, step, tuple(offsets))
-    gap = max(2 * step, step + 6.0)
-    start = offsets[-1] + gap
-    offsets += [start + j * step for j in range(front)]
-    dots = tuple(offsets[back - 1] + gap * t for t in (0.25, 0.5, 0.75))
-    r = max(0.6, min(1.5, gap * 0.08))
-    return Stack(w, h, step, tuple(offsets), dots, r)
-
-
-def extents(spec: LenetSpec, factors: Factors) -> list[Stack | float]:
-    """Each layer's stack (maps) or length (dense) under ``factors``."""
-    largest = max((max(m.height, m.width) for m in spec.layers if isinstance(m, MapLayer)), default=1)
-    longest = max((d.size for d in spec.layers if isinstance(d, DenseLayer)), default=1)
-    return [stack_of(layer, largest, spec, factors) if isinstance(layer, MapLayer)
-            else dense_length(layer.size, longest, spec, factors) for layer in spec.layers]
-
-
-def widths(spec: LenetSpec, factors: Factors) -> tuple[list[float], float]:
-    """Each layer's width and the figure's (layers and gaps, captions aside)."""
-    each = [e.w + e.run if isinstance(e, Stack) else e + DENSE_DEPTH for e in extents(spec, factors)]
-    gaps = [*spec.gap_list(), 0.0]
-    lo = hi = x = 0.0
-    for width, gap in zip(each, gaps):
-        lo, hi = min(lo, x), max(hi, x + width)
-        x += width + gap * factors.size
-    return each, hi - lo
-
-
-def _largest_within(low: float, high: float, width: Callable[[float], float]) -> float:
-    """The largest factor in [low, 1] whose figure is at most PAGE_WIDTH wide (``width`` falls
-    with the factor), or ``low`` if none is."""
-    if width(low) > PAGE_WIDTH:
-        return low
-    for _ in range(30):
-        mid = (low + high) / 2
-        low, high = (mid, high) if width(mid) <= PAGE_WIDTH else (low, mid)
-    return low
-
-
-def grown(spec: LenetSpec, theme: Theme | None) -> float:
-    """The factor on map sides at a printed width (``--width``, ``--height``, auto map sizes):
-    the largest map is drawn at least ``MAP_TEXT`` text sizes across (as the default LeNet at
-    its own size: 32 px next to 12 px text), at most ``MAX_GROW`` times its own size. Next to
-    text at its printed size the drawing shrinks to fit; map sides are a small part of the
-    figure's width (the diagonal runs, the dense layers and the gaps are most of it), so
-    growing them costs little width and keeps the maps and their filter windows readable
-    where the figure has height to spare. 1 at the figure's own size."""
-    if theme is None or spec.map_size != "auto" or (spec.width is None and spec.height is None):
-        return 1.0
-    largest = max((side(max(m.height, m.width), max(m.height, m.width), spec)
-                   for m in spec.layers if isinstance(m, MapLayer)), default=0.0)
-    if largest <= 0:
-        return 1.0
-    return min(MAX_GROW, max(1.0, MAP_TEXT * theme.text.size / largest))
-
-
-def fitted(spec: LenetSpec, theme: Theme | None = None) -> Factors:
-    """The factors that keep the figure within PAGE_WIDTH: first a shorter diagonal step (the
-    run of a deep stack is the most elastic part), then smaller layers; and map sides grown
-    next to big text (``grown``)."""
-    maps = grown(spec, theme)
-    if maps != 1.0 and theme is not None:
-        return dataclasses.replace(fitted(spec), maps=maps, min_step=STEP_STROKES * theme.map.stroke_width)
-    if not spec.fit or widths(spec, Factors())[1] <= PAGE_WIDTH:
-        return Factors()
-    step = _largest_within(FIT_STEP, 1.0, lambda f: widths(spec, Factors(f, 1.0))[1])
-    if widths(spec, Factors(step, 1.0))[1] <= PAGE_WIDTH:
-        return Factors(step, 1.0)
-    size = _largest_within(FIT_SIZE, 1.0, lambda f: widths(spec, Factors(step, f))[1])
-    return Factors(step, size)
-
-
-def budget_notes(spec: LenetSpec, factors: Factors, scene: Scene) -> list[str]:
-    """What is still over budget after fit, with the option that shrinks it: a layer that
-    dominates (returned) and a figure wider than a page (added to the scene's page notes)."""
-    each, total = widths(spec, factors)
-    notes = []
-    if len(each) >= 3:
-        k = max(range(len(each)), key=lambda i: each[i])
-        share = each[k] / total
-        if share > MAX_SHARE:
-            layer = spec.layers[k]
-            if isinstance(layer, DenseLayer):
-                fix = "--dense-size auto" if spec.dense_size != "auto" else "a smaller --dense-scale"
-            else:
-                fix = "--map-size auto" if spec.map_size != "auto" else "a smaller --map-scale or --max-maps"
-            notes.append(f"layer {k + 1} ({caption(layer)}) takes {share:.0%} of the figure's width; "
-                         f"{fix} shrinks it")
-    if total > PAGE_WIDTH * 1.05:
-        fixes = [f for f, on in (("--fit", not spec.fit), ("--map-size auto", spec.map_size != "auto"),
-                                 ("--dense-size auto", spec.dense_size != "auto")) if on]
-        fixes = fixes or ["a smaller --max-maps, --map-offset or --gaps"]
-        scene.page_notes.append(f"the figure is {total:,.0f} px wide (a page holds about {PAGE_WIDTH:,.0f}); "
-                     f"{' or '.join(fixes)} shrinks it")
-    return notes
 
 
 @dataclass
@@ -327,8 +133,39 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
         raise SpecError(f"this drawing has {drawn:,} feature maps; draw fewer with --max-maps "
                         f"(at most {MAX_DRAWN_MAPS:,} are drawn)")
     factors = fitted(spec, theme)
-    gaps = [gap * factors.size for gap in spec.gap_list()]
     all_steps = steps(spec)
+    groups, placed = place(spec, theme, factors, all_steps)
+    links = links_between(spec, theme, groups, placed, all_steps)
+    scene = Scene("lenet", theme.background, theme.margin,
+                  title="lenet " + " ".join(layer.token for layer in spec.layers))
+    legend_entries(spec, groups, scene)
+    scene.notes.extend(budget_notes(spec, factors, scene))
+    seen = skips.Obstacles()
+    seen.boxes += [m for p in placed for m in (p.maps or [p.box])]
+    seen.segments += links.segments + links.dense
+    placement = Placement(tuple(port(p) for p in placed), tuple(p.box for p in placed), seen)
+
+    def caption(arcs: Plan) -> Captioned:
+        straight = arcs.straight_segments(placement.ports)
+        if spec.labels:
+            add_captions(spec, theme, groups, placed, links.dense + straight, arcs.walls)
+        scene.groups.extend(groups)
+        scene.groups.extend(links.groups)
+        lines = links.segments + links.dense + straight
+        ops = op_labels(spec, theme, placed, all_steps, lines) if spec.labels else []
+        scene.groups.extend(ops)
+        gaps = [(i, t.box) for g in ops for i, t in zip(
+            [k for k, s in enumerate(all_steps) if s.op], g.children) if isinstance(t, Text)]
+        return Captioned(tuple(g.bbox() for g in groups), tuple(gaps))
+
+    decorate(scene, spec.graph(), placement, theme, caption)
+    return scene
+
+
+def place(spec: LenetSpec, theme: Theme, factors: Factors, all_steps: list[Step]) -> tuple[list[Group], list[Placed]]:
+    """Each layer's group and place, left to right: after the gap before it, and far enough
+    right for the labels (``Room``)."""
+    gaps = [gap * factors.size for gap in spec.gap_list()]
     room = Room(spec, theme, all_steps)
     groups: list[Group] = []
     placed: list[Placed] = []
@@ -346,16 +183,30 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
         placed.append(where)
         if i < len(gaps):
             x = where.right + gaps[i]
+    return groups, placed
 
+
+@dataclass
+class Links:
+    """The lines between layers: their groups, the corner-to-corner lines into dense layers
+    (the captions keep clear of these) and every line (for the op labels)."""
+
+    groups: list[Group] = field(default_factory=list)
+    dense: list[tuple[Point, Point]] = field(default_factory=list)
+    segments: list[tuple[Point, Point]] = field(default_factory=list)
+
+
+def links_between(spec: LenetSpec, theme: Theme, groups: list[Group], placed: list[Placed],
+                  all_steps: list[Step]) -> Links:
+    """A filter window on a layer (added to its group) with its lines to the next layer, and
+    the lines into a dense layer, corner to corner as NN-SVG."""
     rng = random.Random(spec.seed)
     link = theme.link
     extent = max(max(p.right for p in placed) - min(p.left for p in placed),
                  max(p.box.y1 for p in placed) - min(p.box.y0 for p in placed))
     # at a printed width a unit may print far under a px: the window stays a few outlines across
     smallest = max(MIN_WINDOW, WINDOW_SHARE * extent, WINDOW_STROKES * theme.window.stroke_width)
-    links: list[Group] = []
-    dense_links: list[tuple[Point, Point]] = []  # the captions keep clear of these
-    segments: list[tuple[Point, Point]] = []  # every line, for the op labels
+    out = Links()
     for i, step in enumerate(all_steps):
         a, b = placed[i], placed[i + 1]
         data: Segments = ()
@@ -366,53 +217,31 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
             groups[i].add(rect)
             corners = [(rect.x + rect.width, rect.y), (rect.x + rect.width, rect.y + rect.height)]
             points += [*corners, target]
-            segments += [(c, target) for c in corners]
-        if b.corners is not None:  # joins into a dense layer, corner to corner as NN-SVG
-            if a.corners is not None:
-                starts = (a.corners[1], a.corners[2])
-            else:  # from the back map's top-right and the front map's bottom-right corners
-                assert a.front is not None
-                starts = ((a.box.x0 + a.front.width, a.box.y0), (a.front.x1, a.front.y1))
-            ends = (b.corners[0], b.corners[3])
+            out.segments += [(c, target) for c in corners]
+        if b.corners is not None:
+            starts, ends = _dense_ends(a, b.corners)
             data += _line(starts[0], ends[0]) + _line(starts[1], ends[1])
-            dense_links += [(starts[0], ends[0]), (starts[1], ends[1])]
+            out.dense += [(starts[0], ends[0]), (starts[1], ends[1])]
             points += [*starts, *ends]
         if data:
-            links.append(Group(f"links-{i}-{i + 1}", "links", [Path(
+            out.groups.append(Group(f"links-{i}-{i + 1}", "links", [Path(
                 data, BBox.around(points), stroke=link.color, stroke_width=link.width,
                 opacity=link.opacity, linecap="round")]))
+    return out
 
-    scene = Scene("lenet", theme.background, theme.margin,
-                  title="lenet " + " ".join(layer.token for layer in spec.layers))
-    legend_entries(spec, groups, scene)
-    scene.notes.extend(budget_notes(spec, factors, scene))
-    graph = spec.graph()
-    ports = [port(p) for p in placed]
-    seen = skips.Obstacles()
-    seen.boxes += [m for p in placed for m in (p.maps or [p.box])]
-    seen.segments += segments + dense_links
-    arcs = skips.plan(graph, ports, theme, seen)
-    scene.notes.extend(arcs.notes)
-    if spec.labels:
-        add_captions(spec, theme, groups, placed, dense_links + arcs.straight_segments(ports), arcs.walls)
-    scene.groups.extend(groups)
-    scene.groups.extend(links)
-    ops = op_labels(spec, theme, placed, all_steps, segments + dense_links + arcs.straight_segments(ports)) \
-        if spec.labels else []
-    scene.groups.extend(ops)
-    if graph.groups:
-        boxes = [g.bbox() for g in groups]
-        gap_boxes = [(i, t.box) for g in ops for i, t in zip(
-            [k for k, s in enumerate(all_steps) if s.op], g.children) if isinstance(t, Text)]
-        framed = skips.frames(graph.groups, boxes, theme, gap_boxes, plan=arcs, shapes=[p.box for p in placed],
-                             obstacles=skips.scene_obstacles(scene, arcs))
-        skips.keep_clear(scene, framed, arcs.wall_boxes())
-        scene.groups.append(framed)
-    if arcs.arcs:
-        seen = skips.Obstacles()
-        seen.add_items(scene.walk())
-        scene.groups.append(skips.recorded(scene, skips.route(arcs, ports, seen, theme), theme))
-    return scene
+
+Pair = tuple[Point, Point]
+
+
+def _dense_ends(a: Placed, corners: tuple[Point, Point, Point, Point]) -> tuple[Pair, Pair]:
+    """The two lines' ends into a dense layer (its ``corners``): from layer ``a``'s right
+    corners (a dense layer's, or the back map's top-right and the front map's bottom-right)."""
+    if a.corners is not None:
+        starts = (a.corners[1], a.corners[2])
+    else:
+        assert a.front is not None
+        starts = ((a.box.x0 + a.front.width, a.box.y0), (a.front.x1, a.front.y1))
+    return starts, (corners[0], corners[3])
 
 
 def legend_entries(spec: LenetSpec, groups: list[Group], scene: Scene) -> None:
@@ -626,3 +455,28 @@ def op_labels(spec: LenetSpec, theme: Theme, placed: list[Placed], all_steps: li
         texts[k] = text
         near.add(text)
     return [Group("ops", "ops", [texts[k] for k in range(len(chosen))])]
+
+
+def budget_notes(spec: LenetSpec, factors: Factors, scene: Scene) -> list[str]:
+    """What is still over budget after fit, with the option that shrinks it: a layer that
+    dominates (returned) and a figure wider than a page (added to the scene's page notes)."""
+    each, total = widths(spec, factors)
+    notes = []
+    if len(each) >= 3:
+        k = max(range(len(each)), key=lambda i: each[i])
+        share = each[k] / total
+        if share > MAX_SHARE:
+            layer = spec.layers[k]
+            if isinstance(layer, DenseLayer):
+                fix = "--dense-size auto" if spec.dense_size != "auto" else "a smaller --dense-scale"
+            else:
+                fix = "--map-size auto" if spec.map_size != "auto" else "a smaller --map-scale or --max-maps"
+            notes.append(f"layer {k + 1} ({caption(layer)}) takes {share:.0%} of the figure's width; "
+                         f"{fix} shrinks it")
+    if total > PAGE_WIDTH * 1.05:
+        fixes = [f for f, on in (("--fit", not spec.fit), ("--map-size auto", spec.map_size != "auto"),
+                                 ("--dense-size auto", spec.dense_size != "auto")) if on]
+        fixes = fixes or ["a smaller --max-maps, --map-offset or --gaps"]
+        scene.page_notes.append(f"the figure is {total:,.0f} px wide (a page holds about {PAGE_WIDTH:,.0f}); "
+                     f"{' or '.join(fixes)} shrinks it")
+    return notes

@@ -141,16 +141,7 @@ def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacl
         best: tuple[float, float, BBox] | None = None
         candidates = [x0, *(alternatives[i] if alternatives is not None else ())]
         if walls:
-            width = text_width(text, size, family)
-            near = [w for w in walls if x0 - width - size * 4 < w[0] < x0 + width + size * 4 and w[1] > top - size * 10]
-            for wx, _, half in near:
-                candidates += [wx - half - pad - width, wx + half + pad]
-            if near:  # clear of a whole cluster of legs
-                candidates += [min(wx - half for wx, _, half in near) - pad - width,
-                               max(wx + half for wx, _, half in near) + pad]
-            free = [x for x in candidates if not any(x - pad < wx + half and x + width + pad > wx - half
-                                                     for wx, _, half in walls)]
-            candidates = free or candidates
+            candidates = _beside_walls(candidates, text_width(text, size, family), top, walls, size, pad)
         for x in candidates:
             baseline = top - size * 0.35
             box = text_box(text, x, baseline, size, family)
@@ -176,6 +167,22 @@ def captions_above(texts: list[str], anchors: list[tuple[float, float]], obstacl
         placed.add(box)
         out[i] = Text(x, baseline, text, size, family, theme.text.color, "start", box, cls)
     return [out[i] for i in range(len(texts))]
+
+
+def _beside_walls(candidates: list[float], width: float, top: float, walls: Sequence[tuple[float, float, float]],
+                  size: float, pad: float) -> list[float]:
+    """A caption's left edges with those beside each near leg (and beside a whole cluster of
+    legs) added; those that straddle no leg, if any."""
+    x0 = candidates[0]
+    near = [w for w in walls if x0 - width - size * 4 < w[0] < x0 + width + size * 4 and w[1] > top - size * 10]
+    for wx, _, half in near:
+        candidates += [wx - half - pad - width, wx + half + pad]
+    if near:  # clear of a whole cluster of legs
+        candidates += [min(wx - half for wx, _, half in near) - pad - width,
+                       max(wx + half for wx, _, half in near) + pad]
+    free = [x for x in candidates if not any(x - pad < wx + half and x + width + pad > wx - half
+                                             for wx, _, half in walls)]
+    return free or candidates
 
 
 def alternate(boxes: Sequence[BBox], pad: float) -> list[int] | None:

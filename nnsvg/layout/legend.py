@@ -3,9 +3,10 @@
 Renderers record an entry for each kind of thing as they draw it, so the legend lists what the
 figure shows and nothing else (never a fixed list):
 
-    from .. import legend
-    legend.add(scene, "bias", legend.Swatch("disc", fill=..., stroke=..., stroke_width=..., mark="+1"))
-    legend.add(scene, "connection.add", legend.Swatch("line", stroke=c, stroke_width=w, mark="⊕"),
+    from ..layout import legend
+    from ..scene import Swatch     # the records (Swatch, Entry) live on the scene
+    legend.add(scene, "bias", Swatch("disc", fill=..., stroke=..., stroke_width=..., mark="+1"))
+    legend.add(scene, "connection.add", Swatch("line", stroke=c, stroke_width=w, mark="⊕"),
                "Add (residual)")
     legend.add(scene, "op.conv", legend.like(rect), "Convolution")   # the swatch of a drawn shape
 
@@ -32,16 +33,45 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from . import colors, kinds
-from .geometry import BBox, Point, baseline_for_center, text_box, text_width, union_all
-from .scene import Circle, Close, Group, LineTo, MoveTo, Path, Polygon, Polylines, Primitive, Rect, Scene, Text
+from .. import colors, kinds
+from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, union_all
+from ..scene import (
+    Circle,
+    Close,
+    Entry,
+    Group,
+    LineTo,
+    MoveTo,
+    Path,
+    Polygon,
+    Polylines,
+    Primitive,
+    Rect,
+    Scene,
+    Swatch,
+    Text,
+)
 
 if TYPE_CHECKING:
-    from .styles import Spec
-    from .theme import Theme
+    from ..theme import Theme
+
+
+class Spec(Protocol):
+    """What the legend reads of a style's spec (``nnsvg.spec.base.BaseSpec`` has these)."""
+
+    @property
+    def legend(self) -> str: ...
+    @property
+    def legend_labels(self) -> Mapping[str, str]: ...
+    @property
+    def width(self) -> str | None: ...
+    @property
+    def height(self) -> str | None: ...
+
 
 PLACEMENTS = ("off", "right", "below", "auto")
 # The default label of each key a renderer records (a key not here needs its label given).
@@ -72,34 +102,6 @@ GAP = 0.45  # swatch to label, in text sizes
 COLUMN_GAP = 1.4  # between two entries in a row
 ROW_GAP = 0.45  # between two rows
 AWAY = 1.2  # from the drawing
-
-
-@dataclass(frozen=True)
-class Swatch:
-    """How an entry's sample is drawn (see the module's docstring for the shapes)."""
-
-    shape: str
-    fill: str = "none"
-    stroke: str = "none"
-    stroke_width: float = 0.0
-    opacity: float = 1.0
-    fill_opacity: float = 1.0
-    alt: str | None = None  # stack: the front map's fill
-    shade: float = 0.0  # cube, bar: the side face darker, the top lighter by this
-    radius: float = 0.0  # box: corner radius
-    dash: tuple[float, ...] | None = None  # line
-    head: str = "none"  # line: none or solid
-    mark: str | None = None  # disc: "+1", "cross", "glyph:relu"; line: a symbol at its end
-    mark_color: str = "#000000"
-    ramp: tuple[str, str, str] | None = None  # ramp: colours at -1, 0, +1
-    ends: tuple[str, str] = ("−1", "+1")  # ramp: the texts at its ends
-
-
-@dataclass(frozen=True)
-class Entry:
-    key: str
-    label: str
-    swatch: Swatch
 
 
 def add(scene: Scene, key: str, swatch: Swatch, label: str | None = None) -> None:
@@ -216,7 +218,7 @@ def _aim(spec: Spec) -> float:
     """The aspect (width / height) ``auto`` aims at: the target's when both sides are given,
     else a paper's text block."""
     if spec.width is not None and spec.height is not None:
-        from .units import parse
+        from ..units import parse
 
         return parse(spec.width, "width").px / parse(spec.height, "height").px
     return PAGE_ASPECT
@@ -282,7 +284,7 @@ def swatch_shapes(s: Swatch, x: float, cy: float, slot: float, size: float, fami
                              LineTo(cx + k, cy - k)), BBox(cx - k, cy - k, cx + k, cy + k), stroke=s.mark_color,
                             stroke_width=max(s.stroke_width, size / 12), cls="dropout", linecap="round"))
         elif s.mark is not None and s.mark.startswith("glyph:"):
-            from .renderers.glyphs import glyph
+            from .glyphs import glyph
 
             g = 2 * r * 0.55
             box = BBox(cx - g / 2, cy - g / 2, cx + g / 2, cy + g / 2)

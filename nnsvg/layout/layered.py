@@ -46,17 +46,30 @@ The steps, each deterministic (ties broken by node index, never by hashing):
 
 from __future__ import annotations
 
-import bisect
-import heapq
 import itertools
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import SpecError
-from .graph import ordered
-
-Point = tuple[float, float]  # (u, v)
+from ..errors import SpecError
+from ..graph import ordered
+from .layered_steps import (
+    Beside,
+    End,
+    Flank,
+    Net,
+    Node,
+    Piece,
+    Point,
+    Room,
+    Start,
+    Turn,
+    assign_tracks,
+    count_crossings,
+    pav,
+    rigid_chains,
+    simplify,
+    straighten,
+)
 
 DUMMY_WEIGHT = 50.0  # how strongly a lane of dummies keeps straight
 TO_DUMMY = 0.001  # how little a real box is pulled toward a skip's lane
@@ -68,7 +81,6 @@ SNAP = 0.75  # px: closer than this, a box lines up with its neighbour and a lan
 # grow with them (~50 µs, ~1.5 kB each): DenseNet-121 drawn op by op needs ~25,000, one input
 # fed to each of 316 layers 50,000 (a lane per layer: 3,000 px of lanes beside the boxes)
 MAX_LANE_STEPS = 50_000
-ROOM_SLACK = 1e-6  # px: a position this close to a frozen node's reach is tried by pushing (rounding)
 
 
 @dataclass(frozen=True)
@@ -115,54 +127,6 @@ class Layout:
     rows: list[tuple[float, float]] = field(default_factory=list)  # per rank: u0, u1
 
 
-class _Node:
-    """A box or a dummy (a long edge passing a rank: ``real`` is -1) during the layout."""
-
-    __slots__ = ("across", "along", "frames", "index", "rank", "real", "v")
-
-    def __init__(self, along: float, across: float, real: int, rank: int) -> None:
-        self.along, self.across, self.real, self.rank = along, across, real, rank
-        self.v = 0.0  # position across the flow
-        self.index = 0  # position in its rank's order
-        self.frames: frozenset[int] = frozenset()
-
-
-@dataclass(frozen=True)
-class _Start:  # out of the source's downstream side at v
-    node: _Node
-    v: float
-
-
-@dataclass(frozen=True)
-class _Turn:  # across the flow in the gap after rank ``gap``, on the track of its nets
-    gap: int
-    v_from: float
-    v_to: float
-    nets: tuple[tuple[str, int], ...]
-
-
-@dataclass(frozen=True)
-class _End:  # into the target's upstream side at v
-    node: _Node
-    v: float
-
-
-@dataclass(frozen=True)
-class _Flank:  # along the lane to the target's middle, then into its flank (side -1 or +1)
-    node: _Node
-    side: int
-
-
-@dataclass(frozen=True)
-class _Beside:  # straight across from a side input to its merge, in their rank
-    source: _Node
-    target: _Node
-
-
-_Piece = _Start | _Turn | _End | _Flank | _Beside
-_Net = tuple[int, str, int]  # a gap, and what the turns in it share a track for: ("out", box), ("edge", k)...
-
-
 def _topological(n: int, edges: list[Edge]) -> list[int]:
     order = ordered(n, [(e.source, e.target) for e in edges])
     if len(order) < n:  # a cycle of ranked edges: the caller ranks only acyclic data edges
@@ -204,53 +168,6 @@ def ranks_of(boxes: list[Box], edges: list[Edge]) -> tuple[list[int], set[int]]:
     return rank, beside
 
 
-def _pav(desired: list[float], weights: list[float], seps: list[float]) -> list[float]:
-    """Positions x (in order) minimising Σ w·(x − desired)² with x[i+1] − x[i] ≥ seps[i]."""
-    offsets = [0.0]
-    for s in seps:
-        offsets.append(offsets[-1] + s)
-    targets = [d - o for d, o in zip(desired, offsets)]
-    blocks: list[list[float]] = []  # [weighted sum, weight, count]
-    for t, w in zip(targets, weights):
-        blocks.append([t * w, w, 1])
-        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
-            top = blocks.pop()
-            blocks[-1][0] += top[0]
-            blocks[-1][1] += top[1]
-            blocks[-1][2] += top[2]
-    out = []
-    for total, weight, count in blocks:
-        out.extend([total / weight] * int(count))
-    return [y + o for y, o in zip(out, offsets)]
-
-
-def _crossings(upper: list[_Node], down: dict[int, list[_Node]], rank: int) -> int:
-    """Crossings between the edges from ``upper`` (in order) to the next rank."""
-    ends = [b.index for a in upper for b in sorted(down.get(id(a), []), key=lambda m: m.index)
-            if b.rank == rank + 1]
-    return _inversions(ends)
-
-
-def _inversions(values: list[int]) -> int:
-    """How many pairs stand in the wrong order (a larger value first), counted with a Fenwick tree
-    over the values (non-negative indices): n log n, where counting pairs was quadratic in a rank
-    crossed by hundreds of skips."""
-    size = max(values, default=-1) + 2
-    tree = [0] * (size + 1)
-    count = 0
-    for seen, x in enumerate(values):
-        k, below = x + 1, 0  # how many seen so far are ≤ x
-        while k > 0:
-            below += tree[k]
-            k -= k & -k
-        count += seen - below
-        k = x + 1
-        while k <= size:
-            tree[k] += 1
-            k += k & -k
-    return count
-
-
 class _Layered:
     """One layout in progress (``layout`` runs its steps in order)."""
 
@@ -262,7 +179,7 @@ class _Layered:
         self.rank, self.beside = ranks_of(boxes, hard)
         self.edges = [Edge(e.source, e.target, e.ranked and (k not in soft or self.rank[e.target] >
                                                              self.rank[e.source])) for k, e in enumerate(edges)]
-        self.nodes = [_Node(b.along, b.across, i, self.rank[i]) for i, b in enumerate(boxes)]
+        self.nodes = [Node(b.along, b.across, i, self.rank[i]) for i, b in enumerate(boxes)]
         for f, frame in enumerate(frames):
             for m in frame.members:
                 self.nodes[m].frames = self.nodes[m].frames | {f}
@@ -270,14 +187,14 @@ class _Layered:
                             for f in frames]
         self.label_side = [1] * len(frames)
         self.ranked = [k for k, e in enumerate(self.edges) if e.ranked and k not in self.beside]
-        self.chains: dict[int, list[_Node]] = {}
-        self.down: dict[int, list[_Node]] = {}
-        self.up: dict[int, list[_Node]] = {}
-        self.rows: list[list[_Node]] = []
-        self.neighbours: dict[int, list[tuple[_Node, float]]] = {}
+        self.chains: dict[int, list[Node]] = {}
+        self.down: dict[int, list[Node]] = {}
+        self.up: dict[int, list[Node]] = {}
+        self.rows: list[list[Node]] = []
+        self.neighbours: dict[int, list[tuple[Node, float]]] = {}
         self.frozen: set[int] = set()
         self.corridors: list[tuple[float, int, int]] = []  # the corridors taken: across, and their ranks
-        self.inside: list[list[_Node]] = []  # per frame: its nodes (frame_nodes)
+        self.inside: list[list[Node]] = []  # per frame: its nodes (frame_nodes)
         self.beside_of = {self.edges[k].target: self.edges[k].source for k in self.beside}
 
     # --- 2. long edges ------------------------------------------------------------------------------
@@ -302,7 +219,7 @@ class _Layered:
             flank = k in flanks
             chain = [s]
             for r in range(s.rank + 1, t.rank + 1 if flank else t.rank):
-                d = _Node(0.0, 0.0, -1, r)
+                d = Node(0.0, 0.0, -1, r)
                 d.frames = frozenset(f for f in s.frames | t.frames
                                      if self.frame_ranks[f][0] <= r <= self.frame_ranks[f][1])
                 self.nodes.append(d)
@@ -319,17 +236,17 @@ class _Layered:
         count = max(node.rank for node in self.nodes) + 1
         self.rows = [[] for _ in range(count)]
         placed: set[int] = set()
-        flanks: dict[int, list[_Node]] = {}
+        flanks: dict[int, list[Node]] = {}
         for chain in self.chains.values():
             if chain[-2].rank == chain[-1].rank:
                 flanks.setdefault(id(chain[-1]), []).append(chain[-2])
 
-        def put(node: _Node) -> None:
+        def put(node: Node) -> None:
             if id(node) not in placed:
                 placed.add(id(node))
                 self.rows[node.rank].append(node)
 
-        def visit(start: _Node) -> None:  # depth first, edges in their order: the trunk first
+        def visit(start: Node) -> None:  # depth first, edges in their order: the trunk first
             stack = [start]
             while stack:
                 cur = stack.pop()
@@ -356,7 +273,7 @@ class _Layered:
             downward = sweep % 2 == 0
             links = self.up if downward else self.down
             for r in (range(1, count) if downward else range(count - 2, -1, -1)):
-                def key(node: _Node, r: int = r, links: dict[int, list[_Node]] = links) -> tuple[float, int]:
+                def key(node: Node, r: int = r, links: dict[int, list[Node]] = links) -> tuple[float, int]:
                     near = [m.index for m in links.get(id(node), []) if abs(m.rank - r) == 1]
                     return (sum(near) / len(near) if near else float(node.index), node.index)
 
@@ -380,7 +297,7 @@ class _Layered:
                 node.index = k
 
     def crossings(self) -> int:
-        return sum(_crossings(self.rows[r], self.down, r) for r in range(len(self.rows) - 1))
+        return sum(count_crossings(self.rows[r], self.down, r) for r in range(len(self.rows) - 1))
 
     # --- 4. positions across ------------------------------------------------------------------------
     def weigh(self) -> None:
@@ -409,7 +326,7 @@ class _Layered:
             e = self.edges[k]
             self.neighbours.setdefault(id(self.nodes[e.source]), []).append((self.nodes[e.target], 0.01))
 
-    def separation(self, a: _Node, b: _Node) -> float:
+    def separation(self, a: Node, b: Node) -> float:
         """The least distance from ``a`` to ``b`` next to it (b after a) in a rank."""
         o = self.options
         sep = a.across / 2 + b.across / 2 + (o.lane_gap if a.real >= 0 and b.real >= 0 else o.edge_gap)
@@ -433,7 +350,7 @@ class _Layered:
                     node.v -= x / 2
         count = len(self.rows)
         seps = [[self.separation(a, b) for a, b in itertools.pairwise(row)] for row in self.rows]
-        pulls: dict[int, tuple[list[_Node], list[float], float]] = {}  # a node's neighbours, weights, total
+        pulls: dict[int, tuple[list[Node], list[float], float]] = {}  # a node's neighbours, weights, total
         for row in self.rows:
             for node in row:
                 near = self.neighbours.get(id(node), [])
@@ -453,7 +370,7 @@ class _Layered:
                         others, ws, total = pull
                         desired.append(sum(m.v * w for m, w in zip(others, ws, strict=True)) / total)
                         weights.append(total)
-                fitted = _pav(desired, weights, seps[r]) if len(row) > 1 else desired
+                fitted = pav(desired, weights, seps[r]) if len(row) > 1 else desired
                 for node, v in zip(row, fitted, strict=True):
                     moved = max(moved, abs(node.v - v))
                     node.v = v
@@ -472,11 +389,11 @@ class _Layered:
         # chains of aligned boxes and lanes of dummies are rigid: each at one position, the rest refit
         by_id = {id(node): node for node in self.nodes}
         links = [(by_id[key], m) for key, near in self.neighbours.items() for m, w in near if w >= ALIGN]
-        chains = _rigid(self.nodes, links)
+        chains = rigid_chains(self.nodes, links)
         for _ in range(2):
-            room = _Room(self.rows, self.separation, self.frozen)
+            room = Room(self.rows, self.separation, self.frozen)
             for chain in chains:
-                if id(chain[0]) not in self.frozen and _straighten(chain, self.rows, self.separation, self.frozen,
+                if id(chain[0]) not in self.frozen and straighten(chain, self.rows, self.separation, self.frozen,
                                                                     room):
                     self.frozen.update(id(m) for m in chain)
                     room.freeze(chain)
@@ -486,7 +403,7 @@ class _Layered:
             node.v = round(node.v - shift, 6)
 
     # --- 6. routes ------------------------------------------------------------------------------------
-    def port(self, node: _Node, toward: float, snap: bool = False) -> float:
+    def port(self, node: Node, toward: float, snap: bool = False) -> float:
         """Where an edge toward ``toward`` leaves or enters ``node``: straight at ``toward``
         when that is well within the node, else at its middle."""
         if snap and abs(toward - node.v) < SNAP:
@@ -501,44 +418,44 @@ class _Layered:
             for f in m.frames:
                 self.inside[f].append(m)
 
-    def plans(self) -> list[list[_Piece]]:
+    def plans(self) -> list[list[Piece]]:
         self.frame_nodes()
-        plans: list[list[_Piece]] = [[] for _ in self.edges]
+        plans: list[list[Piece]] = [[] for _ in self.edges]
         for k in self.ranked:
             plans[k] = self.ranked_plan(k)
         for k in self.beside:
             e = self.edges[k]
-            plans[k] = [_Beside(self.nodes[e.source], self.nodes[e.target])]
+            plans[k] = [Beside(self.nodes[e.source], self.nodes[e.target])]
         for k, e in enumerate(self.edges):
             if not e.ranked:
                 plans[k] = self.corridor_plan(k)
         return plans
 
-    def ranked_plan(self, k: int) -> list[_Piece]:
+    def ranked_plan(self, k: int) -> list[Piece]:
         chain = self.chains[k]
         s, t = chain[0], chain[-1]
         flank = chain[-2].rank == t.rank and len(chain) > 2
         if flank and abs(chain[-2].index - t.index) != 1:  # something between the lane and the target:
             chain, flank = [*chain[:-2], t], False  # in through its upstream side instead
         v = self.port(s, chain[1].v, snap=True)
-        plan: list[_Piece] = [_Start(s, v)]
+        plan: list[Piece] = [Start(s, v)]
         for a, b in itertools.pairwise(chain):
             if b is t and flank:
-                plan.append(_Flank(t, 1 if chain[-2].v > t.v else -1))
+                plan.append(Flank(t, 1 if chain[-2].v > t.v else -1))
                 break
             if b is t:
                 v_in = self.port(t, v)
                 if abs(v_in - v) > SNAP:
-                    plan.append(_Turn(a.rank, v, v_in, (("in", t.real), ("out", s.real)) if a is s else
+                    plan.append(Turn(a.rank, v, v_in, (("in", t.real), ("out", s.real)) if a is s else
                                       (("in", t.real),)))
-                plan.append(_End(t, v_in))
+                plan.append(End(t, v_in))
                 break
             if abs(b.v - v) > SNAP:  # a turn in the gap before b's rank
-                plan.append(_Turn(a.rank, v, b.v, (("out", s.real),) if a is s else (("edge", k),)))
+                plan.append(Turn(a.rank, v, b.v, (("out", s.real),) if a is s else (("edge", k),)))
                 v = b.v
         return plan
 
-    def corridor_plan(self, k: int) -> list[_Piece]:
+    def corridor_plan(self, k: int) -> list[Piece]:
         """Out into the gap after the source, along the free corridor across the ranks nearest to
         both ends, into the gap before the target."""
         e, o = self.edges[k], self.options
@@ -574,36 +491,36 @@ class _Layered:
         self.corridors.append((corridor, lo, hi))
         toward = 1 if corridor > t.v else -1
         v_in = t.v + toward * min(t.across / 4, max(t.across / 2 - 6, 0.0))
-        return [_Start(s, s.v), _Turn(s.rank, s.v, corridor, (("out", s.real),)),
-                _Turn(t.rank - 1, corridor, v_in, (("edge", k),)), _End(t, v_in)]
+        return [Start(s, s.v), Turn(s.rank, s.v, corridor, (("out", s.real),)),
+                Turn(t.rank - 1, corridor, v_in, (("edge", k),)), End(t, v_in)]
 
-    def tracks(self, plans: list[list[_Piece]]) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
+    def tracks(self, plans: list[list[Piece]]) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
         """A track for every turn (by edge and piece) and the number of tracks in each gap: the
         turns of one net (out of one box, into one box, one edge) share a track; nets whose spans
         across the flow come closer than a track gap do not."""
-        parent: dict[_Net, _Net] = {}
+        parent: dict[Net, Net] = {}
 
-        def find(key: _Net) -> _Net:
+        def find(key: Net) -> Net:
             while parent.setdefault(key, key) != key:
                 key = parent[key]
             return key
 
-        turns: list[tuple[int, int, _Turn]] = []
+        turns: list[tuple[int, int, Turn]] = []
         for k, plan in enumerate(plans):
             for p, piece in enumerate(plan):
-                if isinstance(piece, _Turn):
+                if isinstance(piece, Turn):
                     roots = [find((piece.gap, *net)) for net in piece.nets]
                     for other in roots[1:]:
                         if other != roots[0]:
                             parent[other] = roots[0]
                     turns.append((k, p, piece))
-        spans: dict[int, dict[_Net, list[float]]] = {}
+        spans: dict[int, dict[Net, list[float]]] = {}
         for _, _, piece in turns:
             span = spans.setdefault(piece.gap, {}).setdefault(find((piece.gap, *piece.nets[0])), [math.inf, -math.inf])
             span[0] = min(span[0], piece.v_from, piece.v_to)
             span[1] = max(span[1], piece.v_from, piece.v_to)
-        assignment: dict[_Net, int] = {}
-        counts = {gap: _assign_tracks(nets, self.options.track_gap, assignment) for gap, nets in spans.items()}
+        assignment: dict[Net, int] = {}
+        counts = {gap: assign_tracks(nets, self.options.track_gap, assignment) for gap, nets in spans.items()}
         return {(k, p): assignment[find((piece.gap, *piece.nets[0]))] for k, p, piece in turns}, counts
 
     # --- 5. positions along, and the routes' points ----------------------------------------------------
@@ -638,32 +555,32 @@ class _Layered:
                 u += depth[g + 1]
         return start, depth, first_track
 
-    def resolve(self, plans: list[list[_Piece]]) -> Layout:
+    def resolve(self, plans: list[list[Piece]]) -> Layout:
         track_of, counts = self.tracks(plans)
         start, depth, first_track = self.along(counts)
 
-        def middle(node: _Node) -> float:
+        def middle(node: Node) -> float:
             return start[node.rank] + depth[node.rank] / 2
 
         routes: list[list[Point]] = []
         for k, plan in enumerate(plans):
             points: list[Point] = []
             for p, piece in enumerate(plan):
-                if isinstance(piece, _Start):
+                if isinstance(piece, Start):
                     points.append((middle(piece.node) + piece.node.along / 2, piece.v))
-                elif isinstance(piece, _Turn):
+                elif isinstance(piece, Turn):
                     u = first_track[piece.gap] + track_of[(k, p)] * self.options.track_gap
                     points.extend([(u, piece.v_from), (u, piece.v_to)])
-                elif isinstance(piece, _End):
+                elif isinstance(piece, End):
                     points.append((middle(piece.node) - piece.node.along / 2, piece.v))
-                elif isinstance(piece, _Flank):
+                elif isinstance(piece, Flank):
                     t = piece.node
                     points.extend([(middle(t), points[-1][1]), (middle(t), t.v + piece.side * t.across / 2)])
                 else:
                     s, t = piece.source, piece.target
                     side = 1 if t.v > s.v else -1
                     points = [(middle(t), s.v + side * s.across / 2), (middle(t), t.v - side * t.across / 2)]
-            routes.append(_simplify(points))
+            routes.append(simplify(points))
         nest = _nesting(self.frames)
         frames = []
         for f, frame in enumerate(self.frames):
@@ -693,144 +610,6 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
     return work.resolve(work.plans())
 
 
-def _rigid(nodes: list[_Node], links: list[tuple[_Node, _Node]]) -> list[list[_Node]]:
-    """The chains of nodes joined by aligning links, longest first (ties: the lowest position in
-    ``nodes``)."""
-    parent = list(range(len(nodes)))
-    where = {id(node): k for k, node in enumerate(nodes)}
-
-    def find(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for a, b in links:
-        ra, rb = find(where[id(a)]), find(where[id(b)])
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[_Node]] = {}
-    for k, node in enumerate(nodes):
-        groups.setdefault(find(k), []).append(node)
-    chains = [g for g in groups.values() if len(g) > 1 and len({m.rank for m in g}) == len(g)]
-    return sorted(chains, key=lambda g: (-len(g), where[id(g[0])]))
-
-
-class _Room:
-    """Where a chain may go without pushing a frozen node, read off the rows in constant time per
-    member (``_move_chain`` finds it out by pushing, which tried in turn for every position a chain
-    might take made straightening cubic in the skips of a wide figure).
-
-    In a row whose separations hold, the nodes' positions less the separations before them
-    (``offsets``) never decrease; a node moved to ``v`` pushes every node on its right whose such
-    value is below its own, up to the first that is not, and alike on its left. So the push reaches
-    the first frozen node on a side exactly when that node's value is on the wrong side of the
-    moved node's."""
-
-    def __init__(self, rows: list[list[_Node]], separation: Callable[[_Node, _Node], float],
-                 frozen: set[int]) -> None:
-        self.rows = rows
-        self.offsets: list[list[float]] = []
-        self.frozen: list[list[int]] = []  # per row: the positions of its frozen nodes, in order
-        for row in rows:
-            offsets = [0.0]
-            for a, b in itertools.pairwise(row):
-                offsets.append(offsets[-1] + separation(a, b))
-            self.offsets.append(offsets)
-            self.frozen.append([k for k, node in enumerate(row) if id(node) in frozen])
-
-    def freeze(self, chain: list[_Node]) -> None:
-        for m in chain:
-            bisect.insort(self.frozen[m.rank], m.index)
-
-    def span(self, chain: list[_Node]) -> tuple[float, float]:
-        """The positions ``chain`` may move to: from, to (nothing when from > to)."""
-        lo, hi = -math.inf, math.inf
-        for m in chain:
-            row, offsets, frozen = self.rows[m.rank], self.offsets[m.rank], self.frozen[m.rank]
-            k = bisect.bisect_right(frozen, m.index)
-            if k < len(frozen):  # the first frozen node on its right
-                f = frozen[k]
-                hi = min(hi, row[f].v - offsets[f] + offsets[m.index])
-            if k > 0:  # and on its left
-                f = frozen[k - 1]
-                lo = max(lo, row[f].v - offsets[f] + offsets[m.index])
-        return lo - ROOM_SLACK, hi + ROOM_SLACK
-
-
-def _straighten(chain: list[_Node], rows: list[list[_Node]], separation: Callable[[_Node, _Node], float],
-                frozen: set[int], room: _Room) -> bool:
-    """Move a chain to one position across (the mean of its members', else one member's), pushing
-    the nodes beside it in each of its ranks aside as far as they must go. False, and nothing
-    moved, when every such position would push a frozen node (``room`` rules out at once the
-    positions that would)."""
-    lo, hi = room.span(chain)
-    if lo > hi:
-        return False
-    mean = sum(m.v for m in chain) / len(chain)
-    targets = [mean, *sorted({m.v for m in chain}, key=lambda v: (abs(v - mean), v))]
-    return any(_move_chain(chain, v, rows, separation, frozen) for v in targets if lo <= v <= hi)
-
-
-def _move_chain(chain: list[_Node], v: float, rows: list[list[_Node]], separation: Callable[[_Node, _Node], float],
-                frozen: set[int]) -> bool:
-    """Move every node of ``chain`` to ``v``, pushing its neighbours aside; False, and nothing
-    moved, when that would push a frozen node."""
-    touched: dict[int, tuple[_Node, float]] = {}
-
-    def move(node: _Node, to: float) -> bool:
-        if abs(node.v - to) < 1e-9:
-            return True
-        if id(node) in frozen:
-            return False
-        touched.setdefault(id(node), (node, node.v))
-        node.v = to
-        return True
-
-    ok = all(move(m, v) for m in chain)
-    for m in chain if ok else ():
-        row = rows[m.rank]
-        for j in range(m.index + 1, len(row)):  # push the right side right
-            need = row[j - 1].v + separation(row[j - 1], row[j])
-            if row[j].v >= need - 1e-9:
-                break
-            if not move(row[j], need):
-                ok = False
-                break
-        for j in range(m.index - 1, -1, -1):  # and the left side left
-            need = row[j + 1].v - separation(row[j], row[j + 1])
-            if row[j].v <= need + 1e-9:
-                break
-            if not move(row[j], need):
-                ok = False
-                break
-        if not ok:
-            break
-    if not ok:
-        for node, old in touched.values():
-            node.v = old
-    return ok
-
-
-def _assign_tracks(nets: dict[_Net, list[float]], gap: float, assignment: dict[_Net, int]) -> int:
-    """Each net's track in one gap (into ``assignment``): the lowest-numbered track free at the
-    start of its span, nets taken by where their spans start; returns the number of tracks. A
-    track once free stays free for every later net (they start no earlier), so the free tracks
-    wait in a heap by number and the busy ones in a heap by where they end: n log n, where
-    looking along the tracks for every net was quadratic in the nets of a gap."""
-    busy: list[tuple[float, int]] = []  # (end, track)
-    free: list[int] = []
-    count = 0
-    for key, (lo, hi) in sorted(nets.items(), key=lambda item: (item[1][0], item[1][1], item[0])):
-        while busy and busy[0][0] + gap <= lo:
-            heapq.heappush(free, heapq.heappop(busy)[1])
-        track = heapq.heappop(free) if free else count
-        count = max(count, track + 1)
-        heapq.heappush(busy, (hi, track))
-        assignment[key] = track
-    return count
-
-
 def _nesting(frames: list[Frame]) -> list[int]:
     """How many frames deep each frame is from the inside (1: no frame inside it)."""
     levels = [1] * len(frames)
@@ -842,17 +621,3 @@ def _nesting(frames: list[Frame]) -> list[int]:
     return levels
 
 
-def _simplify(points: list[Point]) -> list[Point]:
-    """Drop repeated points and the middle of straight runs."""
-    out: list[Point] = []
-    for p in points:
-        if out and abs(out[-1][0] - p[0]) < 1e-9 and abs(out[-1][1] - p[1]) < 1e-9:
-            continue
-        if len(out) >= 2:
-            a, b = out[-2], out[-1]
-            if (abs(a[0] - b[0]) < 1e-9 and abs(b[0] - p[0]) < 1e-9) or (abs(a[1] - b[1]) < 1e-9 and
-                                                                            abs(b[1] - p[1]) < 1e-9):
-                out[-1] = p
-                continue
-        out.append(p)
-    return out

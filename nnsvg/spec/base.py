@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ..kinds import CONNECTION_KINDS
 from ..optionkinds import ThemeName
@@ -12,6 +13,14 @@ from .wiring import Block, Blocks, Connections, Link, build_graph, chain_only
 
 if TYPE_CHECKING:
     from ..graph import Graph
+
+
+class Compact(NamedTuple):
+    """Another form of a figure for a narrow page: what the reader is told (a note, "dimension
+    labels once per stage") and the spec options that make it."""
+
+    note: str
+    changes: Mapping[str, Any]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,6 +81,12 @@ class BaseSpec:
         """The network as a graph (``nnsvg.graph``): layers, connections, blocks."""
         assert self._graph is not None
         return self._graph
+
+    def compact_forms(self) -> tuple[Compact, ...]:
+        """The forms of this figure the printed-size search may draw instead when the figure as
+        given does not pass the quality check at the asked width, least change first (each
+        applied on top of the ones before it). None here; a style's spec says its own."""
+        return ()
 
     def input_files(self) -> list[tuple[str, str]]:
         """The files this spec's options read while it was validated, each with what it is (an

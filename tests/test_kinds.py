@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 import nnsvg
-from nnsvg import kinds, legend
+from nnsvg import kinds
 from nnsvg.graph import CONNECTION_KINDS
+from nnsvg.layout import legend
 from nnsvg.spec import blocks
 from nnsvg.theme import OpStyle
 

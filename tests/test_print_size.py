@@ -11,12 +11,15 @@ removed from the list. Do not weaken the checks to make an entry pass.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import nnsvg
 from nnsvg import quality
+from nnsvg.diagram import Diagram
 from nnsvg.errors import SpecError
 
 from .corpus import CORPUS
@@ -27,6 +30,9 @@ WIDTHS = {"3.5in": 3.5 * BP_PER_IN, "229.5pt": 229.5 / 72.27 * BP_PER_IN}  # the
 MAX_HEIGHT = 9 * BP_PER_IN
 MIN_TEXT = 7.0  # pt, printed
 WIDTH_SLACK = 0.01  # bp: a page may be this much narrower than asked, never wider
+# the gallery's "For papers" row: figures at the column widths of two classes, which pass today
+PAPERS = sorted((Path(__file__).resolve().parent.parent / "gallery" / "specs").glob("papers-*.yaml"))
+COLUMNS = {"column": 252 / 72.27 * BP_PER_IN, "article-column": 229.5 / 72.27 * BP_PER_IN}  # IEEEtran, article
 
 # (name, width): what is wrong today, measured on the drawing (refusal messages shortened: the size
 # the error suggests, and why). Remove an entry when it passes.
@@ -80,14 +86,18 @@ NOT_YET: dict[tuple[str, str], str] = {
 
 def defects(style: str, tokens: list[Any], options: dict[str, Any], width: str) -> list[str]:
     """What a reader would find wrong with the figure drawn at ``width``: nothing when it is right."""
+    return defects_of(lambda: nnsvg.draw(style, tokens, width=width, **options), WIDTHS[width])
+
+
+def defects_of(make: Callable[[], Diagram], target: float) -> list[str]:
+    """What is wrong with the figure ``make`` lays out for a page ``target`` bp wide."""
     try:
-        diagram = nnsvg.draw(style, tokens, width=width, **options)
+        diagram = make()
         data = diagram.to_bytes("pdf")
     except SpecError as error:
         return [f"refused: {error}"]
     page_width, page_height, sizes, _ = pdf_page(data)
     found = [str(problem) for problem in quality.check(diagram.scene)]
-    target = WIDTHS[width]
     if not target - WIDTH_SLACK <= page_width <= target:
         found.append(f"page {page_width:.3f} bp wide, not {target:.3f}")
     if page_height > MAX_HEIGHT:
@@ -115,3 +125,17 @@ def test_not_yet_names_only_corpus_networks_at_the_tested_widths() -> None:
     names = {name for name, _, _, _ in CORPUS}
     assert all(name in names and width in WIDTHS for name, width in NOT_YET), \
         sorted(key for key in NOT_YET if key[0] not in names or key[1] not in WIDTHS)
+
+
+@pytest.mark.parametrize("path", PAPERS, ids=[p.stem for p in PAPERS])
+def test_the_gallery_row_for_papers_prints_at_its_column(path: Path) -> None:
+    """The gallery's "For papers" figures pass the same reader's check at the width they name."""
+    width = nnsvg.load(path).spec.width
+    assert width in COLUMNS, f"{path.name}: width {width!r}, expected one of {sorted(COLUMNS)}"
+    found = defects_of(lambda: nnsvg.load(path), COLUMNS[width])
+    assert not found, f"{path.name}:\n" + "\n".join(found)
+
+
+def test_the_gallery_has_a_row_for_papers() -> None:
+    assert len(PAPERS) >= 4
+    assert all("theme: paper" in path.read_text("utf-8") for path in PAPERS)

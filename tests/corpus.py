@@ -100,8 +100,9 @@ ALEXNET: list[Network] = [
                            {"size": "14x14x512", "name": "pool4"}, "7x7x512", "7x7x4096", "7x7x21",
                            {"size": "14x14x21", "name": "up2"}, {"size": "28x28x21", "name": "up4"}, "224x224x21"],
      {"connections": [{"from": "pool4", "to": "up2", "kind": "add"}, {"from": "pool3", "to": "up4", "kind": "add"}]}),
-    # Xie, Tu 2015, "Holistically-nested edge detection", Fig. 2 (HED on VGG-16): a side output from the
-    # last convolution of each of the five stages, all upsampled and fused into the edge map
+    # Xie, Tu 2015, "Holistically-nested edge detection", Fig. 3 and Sec. 4 (HED on VGG-16): a side output
+    # from the last convolution of each of the five stages (conv1_2 ... conv5_3), all upsampled and fused
+    # into the edge map (four as skips, the fifth is the chain's own link)
     ("hed", "alexnet", ["224x224x3", {"size": "224x224x64", "name": "s1"}, {"size": "112x112x128", "name": "s2"},
                         {"size": "56x56x256", "name": "s3"}, {"size": "28x28x512", "name": "s4"},
                         {"size": "14x14x512", "name": "s5"}, "224x224x1"],
@@ -110,11 +111,13 @@ ALEXNET: list[Network] = [
     # and reshaped to 4x4x1024, four fractionally-strided 5x5 convolutions to a 64x64 RGB image
     ("dcgan-generator", "alexnet", ["1x1x100", "4x4x1024", "8x8x512", "16x16x256", "32x32x128", "64x64x3"],
      {"dims": True}),
-    # Radford et al. 2016: the discriminator, the generator mirrored (strided 5x5 convolutions), one logit
+    # Radford et al. 2016, Sec. 3 (no figure of its own): the discriminator, the generator mirrored (strided
+    # 5x5 convolutions), one logit
     ("dcgan-discriminator", "alexnet", ["64x64x3:5x5", "32x32x128:5x5", "16x16x256:5x5", "8x8x512:5x5", "4x4x1024", 1],
      {}),
     # Badrinarayanan, Kendall, Cipolla 2017, "SegNet", Fig. 2 on CamVid (360x480, 11 classes): each
     # encoder stage's pooled map and the decoder's upsampled one, the max-pooling indices passed across
+    # between the encoder and decoder maps of one size
     ("segnet", "alexnet", ["360x480x3", {"size": "180x240x64", "name": "e1"}, {"size": "90x120x128", "name": "e2"},
                            {"size": "45x60x256", "name": "e3"}, {"size": "23x30x512", "name": "e4"}, "12x15x512",
                            {"size": "23x30x512", "name": "d4"}, {"size": "45x60x256", "name": "d3"},
@@ -142,8 +145,9 @@ RNN: list[Network] = [
     # Sutskever, Vinyals, Le 2014, "Sequence to sequence learning": 4 LSTM layers of 1000 cells, a 160k
     # input and an 80k output vocabulary
     ("seq2seq-4-layer-lstm", "rnn", [160000, 1000, 1000, 1000, 1000, 80000], {"cell": "lstm", "unroll": 3}),
-    # Graves, Mohamed, Hinton 2013, "Speech recognition with deep RNNs": TIMIT, 123 inputs, three LSTM
-    # layers of 250, 62 outputs (61 phones and the CTC blank)
+    # Graves, Mohamed, Hinton 2013, "Speech recognition with deep RNNs", CTC-3l-250h: TIMIT, 123 inputs
+    # (40 filter-bank coefficients and energy, with deltas), three LSTM layers of 250, 62 outputs (61
+    # phones and the CTC blank); the paper's layers are bidirectional, drawn here forward only
     ("graves-3-layer-lstm", "rnn", [123, 250, 250, 250, 62], {"cell": "lstm", "unroll": 4}),
 ]
 

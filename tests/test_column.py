@@ -90,7 +90,7 @@ def test_no_text_size_is_offered_under_7_pt() -> None:
 
 
 def test_vgg16_at_a_column_is_drawn_with_a_note_not_refused() -> None:
-    diagram = nnsvg.lenet(VGG16, map_size="log", dense_size="sqrt", width="column")
+    diagram = nnsvg.lenet(VGG16, map_size="log", dense_size="sqrt", width="3.5in")
     note = two_rows_note(diagram.notes)
     assert note is not None and "text.size" not in note  # under 7 pt it would take: not offered
     wider = re.search(r"; --width ([0-9.]+in) ", note)
@@ -122,14 +122,14 @@ def test_a_refused_width_names_a_width_and_a_text_size_that_fit() -> None:
     layers = [128, 128, 1]
     options = {"cell": "lstm", "unroll": 5, "outputs": "last", "theme": "paper"}
     with pytest.raises(nnsvg.SpecError) as refused:
-        _ = nnsvg.rnn(layers, width="column", **options).scene
+        _ = nnsvg.rnn(layers, width="3.5in", **options).scene
     message = str(refused.value)
     wider = re.search(r"give --width ([0-9.]+in),", message)
     size = re.search(r"--set text\.size=([0-9.]+) \(([0-9.]+) pt\)", message)
     assert wider is not None and size is not None and float(size.group(2)) >= 7
     assert 3.5 < float(wider.group(1).removesuffix("in")) <= 4.0  # not the 6.2 in of its own proportions
     assert nnsvg.rnn(layers, width=wider.group(1), **options).scene.printed is not None
-    smaller = nnsvg.rnn(layers, width="column", set={"text.size": float(size.group(1))}, **options)
+    smaller = nnsvg.rnn(layers, width="3.5in", set={"text.size": float(size.group(1))}, **options)
     assert smaller.scene.printed is not None
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import nnsvg
-from nnsvg import quality
+from nnsvg import quality, units
 from nnsvg.geometry import BBox
 from nnsvg.scene import Circle, Entry, Group, Path, Polygon, Rect, Scene, Text
 
@@ -309,7 +309,8 @@ def test_at_a_column_the_legend_wraps_under_the_drawing_and_passes_the_check() -
     scene = nnsvg.lenet(LENET5, legend="below", width="column", theme="paper").scene
     group = legend_group(scene)
     assert group is not None
-    assert scene.printed is not None and scene.printed.width == pytest.approx(3.5 * 96)
+    column = units.parse("column")  # IEEEtran's 252 TeX pt, written to 1/100 bp
+    assert scene.printed is not None and scene.printed.width == pytest.approx(units.exact(column.px, "pt"))
     assert scene.page().contains(group.bbox())  # type: ignore[arg-type]
     assert quality.check(scene) == []
     texts = [t for t in group.walk() if isinstance(t, Text)]

@@ -59,8 +59,9 @@ def plt() -> Iterator[Any]:
 def page_figure(plt: Any, diagram: Any, scale: float = 1.0) -> tuple[Any, Any]:
     """A figure exactly the size of the diagram's PNG at ``scale`` (96 × scale dpi), with one
     Axes filling it."""
-    width, height = diagram.scene.size()
-    fig = plt.figure(figsize=(width / 96, height / 96), dpi=96 * scale)
+    width, height = diagram.scene.size()  # cairo's PNG rounds these × scale to whole pixels
+    pixels = round(width * scale), round(height * scale)
+    fig = plt.figure(figsize=(pixels[0] / (96 * scale), pixels[1] / (96 * scale)), dpi=96 * scale)
     return fig, fig.add_axes((0.0, 0.0, 1.0, 1.0))
 
 

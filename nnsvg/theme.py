@@ -65,6 +65,8 @@ def _dash(default: str, doc: str, high: float = DASH) -> Any:
 
 @dataclass(frozen=True)
 class NodeStyle:
+    """The FCNN's and RNN's nodes (theme keys node.*)."""
+
     fill: str = _color("#ffffff", "fill of a node circle", none=True)
     stroke: str = _color("#333333", "outline of a node circle", none=True)
     stroke_width: float = _length(1.0, "outline width of a node circle", high=STROKE)
@@ -72,6 +74,8 @@ class NodeStyle:
 
 @dataclass(frozen=True)
 class BiasStyle:
+    """Bias units, +1 (bias.*)."""
+
     fill: str = _color("#e8e8e8", "fill of a bias (+1) unit", none=True)
     stroke: str = _color("#333333", "outline of a bias unit", none=True)
     text: str = _color("#333333", "colour of the '+1' inside a bias unit")
@@ -79,6 +83,8 @@ class BiasStyle:
 
 @dataclass(frozen=True)
 class EdgeStyle:
+    """Connections between layers (edge.*)."""
+
     color: str = _color("#505050", "edge colour when it is not proportional to the weight")
     width: float = _length(0.5, "edge width when it is not proportional to the weight", high=STROKE)
     max_width: float = _length(2.0, "width of an edge of weight ±1 when width is proportional", high=STROKE)
@@ -99,6 +105,8 @@ class EdgeStyle:
 
 @dataclass(frozen=True)
 class ArrowStyle:
+    """Arrowheads (arrow.*)."""
+
     length: float = _length(7.0, "arrowhead length, tip to base", high=ARROW)
     width: float = _length(5.0, "arrowhead width across its base", high=ARROW)
     shaft_scale: float = _number(2.0, "width of a block-to-block arrow's shaft (RNN arrows and loops, AlexNet "
@@ -108,6 +116,8 @@ class ArrowStyle:
 
 @dataclass(frozen=True)
 class TextStyle:
+    """Every label (text.*)."""
+
     family: str = _text("DejaVu Sans, Helvetica, Arial, sans-serif", "label font families (CSS)",
                         longest=FAMILY_LENGTH)
     size: float = _length(12.0, "label font size", low=TEXT_SIZE[0], high=TEXT_SIZE[1])
@@ -117,6 +127,8 @@ class TextStyle:
 
 @dataclass(frozen=True)
 class MapStyle:
+    """LeNet's feature maps (map.*)."""
+
     fill: str = _color("#a0a0a0", "fill of the back feature map and every second one after it")
     fill_alt: str = _color("#e0e0e0", "fill of the other feature maps (they alternate)")
     stroke: str = _color("#000000", "outline of a feature map", none=True)
@@ -126,6 +138,8 @@ class MapStyle:
 
 @dataclass(frozen=True)
 class DenseStyle:
+    """Dense layers in the LeNet and AlexNet styles (dense.*)."""
+
     fill: str = _color("#e0e0e0", "fill of a dense layer's parallelogram", none=True)
     stroke: str = _color("#000000", "outline of a dense layer", none=True)
     stroke_width: float = _length(1.0, "outline width of a dense layer", high=STROKE)
@@ -134,6 +148,8 @@ class DenseStyle:
 
 @dataclass(frozen=True)
 class WindowStyle:
+    """LeNet's filter windows (window.*)."""
+
     stroke: str = _color("#000000", "outline of a filter window on a feature map")
     stroke_width: float = _length(1.0, "outline width of a filter window", high=STROKE)
     fill: str = _color("none", "fill of a filter window", none=True)
@@ -141,6 +157,8 @@ class WindowStyle:
 
 @dataclass(frozen=True)
 class LinkStyle:
+    """LeNet's links from a window to the next maps (link.*)."""
+
     color: str = _color("#000000", "lines from filter windows and between dense layers")
     width: float = _length(0.5, "width of those lines", high=STROKE)
     opacity: float = _number(0.8, "opacity of those lines", high=OPACITY)
@@ -148,6 +166,8 @@ class LinkStyle:
 
 @dataclass(frozen=True)
 class VolumeStyle:
+    """AlexNet's volumes (volume.*)."""
+
     fill: str = _color("#eeeeee", "fill of a 3D volume or dense box (AlexNet style)")
     stroke: str = _color("#000000", "edges of a volume or dense box", none=True)
     stroke_width: float = _length(0.6, "edge width of a volume or dense box", high=STROKE)
@@ -157,6 +177,8 @@ class VolumeStyle:
 
 @dataclass(frozen=True)
 class FilterStyle:
+    """AlexNet's filter boxes (filter.*)."""
+
     fill: str = _color("#99ddff", "fill of a filter box inside a volume")
     stroke: str = _color("#3a7ca5", "edges of a filter box", none=True)
     opacity: float = _number(0.4, "opacity of a filter box's faces", high=OPACITY)
@@ -167,6 +189,8 @@ class FilterStyle:
 
 @dataclass(frozen=True)
 class PyramidStyle:
+    """AlexNet's pyramids from a filter to the next volume (pyramid.*)."""
+
     fill: str = _color("#ffbbbb", "fill of the pyramid from a filter box to the next volume")
     stroke: str = _color("#c06060", "edges of the pyramid", none=True)
     opacity: float = _number(0.4, "opacity of the pyramid's faces", high=OPACITY)
@@ -175,6 +199,8 @@ class PyramidStyle:
 
 @dataclass(frozen=True)
 class BlockStyle:
+    """The blocks style's boxes (block.*)."""
+
     fill: str = _color("#f4f4f4", "fill of a block (a layer or cell drawn as a box)", none=True)
     stroke: str = _color("#333333", "outline of a block", none=True)
     stroke_width: float = _length(1.0, "outline width of a block", high=STROKE)
@@ -204,6 +230,8 @@ class OpStyle:
 
 @dataclass(frozen=True)
 class FrameStyle:
+    """Frames around blocks ×N (frame.*)."""
+
     stroke: str = _color("#555555", "outline of a block's frame (a dashed rounded box around a run of layers)")
     stroke_width: float = _length(0.8, "outline width of a block's frame", high=STROKE)
     dash: str = _dash("4 3", "dash pattern of a block's frame: dash and gap lengths in px, or 'none'")
@@ -217,6 +245,8 @@ class FrameStyle:
 
 @dataclass(frozen=True)
 class WeightLabelStyle:
+    """Weight values written on FCNN edges (weight_label.*)."""
+
     background: str = _color(PAGE, "box behind a weight label (FCNN --show-weights), so the edges under it do "
                              "not cross the text: a colour, 'none', or 'page' for the page background (white "
                              "when the page is transparent)", none=True, page=True)
@@ -231,6 +261,9 @@ class WeightLabelStyle:
 
 @dataclass(frozen=True)
 class Theme:
+    """Appearance only: colours, opacities, stroke widths, fonts, arrowheads. The default
+    theme is ``Theme()``; a theme file or ``--set`` overrides keys."""
+
     name: str = _text("nnsvg", "the theme's name")
     description: str = _text("", "one line shown by `nnsvg themes`")
     background: str = _color("#ffffff", "page background; 'none' is transparent", none=True)

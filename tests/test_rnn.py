@@ -369,7 +369,8 @@ def _ends(path: Path_) -> tuple[tuple[float, float], tuple[float, float]]:
 
 def test_unrolled_lstm_carries_its_cell_state_along_the_top() -> None:
     scene = nnsvg.rnn([3, 5, 5, 2], cell="lstm", unroll=3).scene
-    cells = sorted((p for p in scene.walk() if isinstance(p, Rect) and p.cls == "cell"), key=lambda r: (r.y, r.x))
+    cells = sorted((p for p in scene.walk() if isinstance(p, Rect) and "cell" in (p.cls or "").split()),
+                   key=lambda r: (r.y, r.x))
     states = [p for p in _arrows(scene, "cell-state") if "initial" not in (p.cls or "")]
     assert len(states) == 2 * 2  # c₁ → c₂ → c₃ in each of the two layers
     hidden = [p for p in _arrows(scene, "recurrent") if "initial" not in (p.cls or "")]

@@ -16,6 +16,7 @@ import nnsvg
 from nnsvg import quality
 from nnsvg.geometry import BBox
 from nnsvg.scene import Circle, Entry, Group, Path, Polygon, Rect, Scene, Text
+from nnsvg.units import parse as length
 
 from .conftest import find, parse
 
@@ -309,7 +310,8 @@ def test_at_a_column_the_legend_wraps_under_the_drawing_and_passes_the_check() -
     scene = nnsvg.lenet(LENET5, legend="below", width="column", theme="paper").scene
     group = legend_group(scene)
     assert group is not None
-    assert scene.printed is not None and scene.printed.width == pytest.approx(3.5 * 96)
+    assert scene.printed is not None and scene.printed.width == pytest.approx(length("column", "width").px,
+                                                                                abs=0.02)  # IEEEtran, to its quantum
     assert scene.page().contains(group.bbox())  # type: ignore[arg-type]
     assert quality.check(scene) == []
     texts = [t for t in group.walk() if isinstance(t, Text)]

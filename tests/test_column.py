@@ -116,18 +116,18 @@ def test_an_lstm_legend_wraps_at_a_column_instead_of_refusing_the_width() -> Non
 
 
 def test_a_refused_width_names_a_width_and_a_text_size_that_fit() -> None:
-    """An unrolled LSTM's blocks hold their text: 5 steps at 8.25 pt need 3.8 in. The error
-    names the least width (in quarter inches) and the largest text size (>= 7 pt) that fit, each
-    checked; both render."""
+    """An unrolled LSTM's blocks hold their text: 6 steps at 8.25 pt need about 276 pt (TeX's,
+    the unit of the column preset). The error names the least width (in steps of 10 pt) and the
+    largest text size (>= 7 pt) that fit, each checked; both render."""
     layers = [128, 128, 1]
-    options = {"cell": "lstm", "unroll": 5, "outputs": "last", "theme": "paper"}
+    options = {"cell": "lstm", "unroll": 6, "outputs": "last", "theme": "paper"}
     with pytest.raises(nnsvg.SpecError) as refused:
         _ = nnsvg.rnn(layers, width="3.5in", **options).scene
     message = str(refused.value)
-    wider = re.search(r"give --width ([0-9.]+in),", message)
+    wider = re.search(r"give --width ([0-9.]+pt),", message)
     size = re.search(r"--set text\.size=([0-9.]+) \(([0-9.]+) pt\)", message)
     assert wider is not None and size is not None and float(size.group(2)) >= 7
-    assert 3.5 < float(wider.group(1).removesuffix("in")) <= 4.0  # not the 6.2 in of its own proportions
+    assert 252 < float(wider.group(1).removesuffix("pt")) <= 290  # not the 493 pt of its own proportions
     assert nnsvg.rnn(layers, width=wider.group(1), **options).scene.printed is not None
     smaller = nnsvg.rnn(layers, width="3.5in", set={"text.size": float(size.group(1))}, **options)
     assert smaller.scene.printed is not None

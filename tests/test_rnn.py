@@ -369,7 +369,8 @@ def _ends(path: Path_) -> tuple[tuple[float, float], tuple[float, float]]:
 
 def test_unrolled_lstm_carries_its_cell_state_along_the_top() -> None:
     scene = nnsvg.rnn([3, 5, 5, 2], cell="lstm", unroll=3).scene
-    cells = sorted((p for p in scene.walk() if isinstance(p, Rect) and p.cls == "cell"), key=lambda r: (r.y, r.x))
+    cells = sorted((p for p in scene.walk() if isinstance(p, Rect) and "cell" in (p.cls or "").split()),
+                   key=lambda r: (r.y, r.x))
     states = [p for p in _arrows(scene, "cell-state") if "initial" not in (p.cls or "")]
     assert len(states) == 2 * 2  # c₁ → c₂ → c₃ in each of the two layers
     hidden = [p for p in _arrows(scene, "recurrent") if "initial" not in (p.cls or "")]
@@ -485,3 +486,28 @@ def test_huge_figure_gets_a_note(cli: Cli, tmp_path: Path) -> None:
     assert nnsvg.rnn([3, 5, 2], unroll=6).notes == []
     tall = nnsvg.rnn([3, 64, 2], layer_spacing=3000).notes
     assert len(tall) == 1 and tall[0].endswith("pt; a smaller layer_spacing would keep it readable")
+
+
+def test_names_clear_a_thick_node_outline() -> None:
+    """A 13 px node stroke reaches 6.5 px beyond the node: the names beside the rows clear it
+    (the hypothesis example of test_rnn_valid_input_renders_with_its_structure)."""
+    for options in ({}, {"unroll": 2}, {"layer_spacing": 0, "node_diameter": 1}):
+        scene = nnsvg.rnn([1, 1, 1], **options, set={"node.stroke_width": 13, "arrow.length": 0}).scene
+        assert texts_on_shapes(scene) == [], options
+
+
+def test_at_a_printed_size_every_text_keeps_the_theme_size() -> None:
+    """The cell type (0.8 of the text at the figure's own size) and z⁻¹ (0.85) print at the text's
+    size at a column, apart from each other; the IMDB LSTM prints at 3.5 in with its 8.25 pt."""
+    layers, options = [128, 128, 1], {"cell": "lstm", "unroll": 5, "outputs": "last", "theme": "paper"}
+    scene = nnsvg.rnn(layers, width="3.5in", **options).scene
+    texts = [t for t in scene.walk() if isinstance(t, Text)]
+    assert len({round(t.size, 9) for t in texts}) == 1
+    kinds = [t for t in texts if t.cls == "cell-type"]
+    states = [t for t in texts if t.cls == "state" and t.host is not None]
+    assert len(kinds) == 5 and all(not a.box.overlaps(b.box) for a in kinds for b in states)
+    folded = nnsvg.rnn([3, 5, 2], width="3.5in").scene
+    sizes = {round(t.size, 9) for t in folded.walk() if isinstance(t, Text)}
+    assert len(sizes) == 1
+    own = nnsvg.rnn(layers, **options).scene
+    assert len({round(t.size, 9) for t in own.walk() if isinstance(t, Text)}) == 2

@@ -610,6 +610,117 @@ def layout(boxes: list[Box], edges: list[Edge], frames: list[Frame], options: Op
     return work.resolve(work.plans())
 
 
+FOLD_SLACK = 0.25
+
+
+def fold_cuts(plan: Layout, edges: list[Edge], frames: list[Frame], parts: int) -> list[int]:
+    """Where a layout folds into ``parts`` segments (``fold``): the ranks r after which it is cut,
+    each gap crossed by exactly one edge and no frame, chosen to make the longest segment (along
+    the flow) shortest; [] when there are not enough such gaps, or the longest segment would be
+    more than ``FOLD_SLACK`` of the whole longer than an even share."""
+    count = max(plan.ranks, default=-1) + 1
+    if parts < 2 or count < parts or len(plan.rows) < count:
+        return []
+    crossing = [0] * count
+    for e in edges:
+        lo, hi = sorted((plan.ranks[e.source], plan.ranks[e.target]))
+        for r in range(lo, hi):
+            crossing[r] += 1
+    for frame in frames:
+        ranks = [plan.ranks[k] for k in frame.members]
+        for r in range(min(ranks), max(ranks)):
+            crossing[r] += 2
+    gaps = [r for r in range(count - 1) if crossing[r] == 1]
+
+    def longest(cuts: tuple[int, ...]) -> float:
+        bounds = [-1, *cuts, count - 1]
+        return max(plan.rows[b][1] - plan.rows[a + 1][0] for a, b in itertools.pairwise(bounds))
+
+    best: tuple[float, tuple[int, ...]] | None = None
+    for cuts in itertools.combinations(gaps, parts - 1):
+        if best is None or (longest(cuts), cuts) < best:
+            best = (longest(cuts), cuts)
+    total = plan.rows[count - 1][1] - plan.rows[0][0]
+    if best is None or best[0] > (1 / parts + FOLD_SLACK) * total:  # (no fold that shortens it much)
+        return []
+    return list(best[1])
+
+
+def fold(plan: Layout, boxes: list[Box], edges: list[Edge], frames: list[Frame], parts: int, gap: float) -> Layout:
+    """The layout folded into ``parts`` segments side by side across the flow (a serpentine):
+    every other segment runs against the flow, and the one edge across each cut (``fold_cuts``)
+    is a return wire ``gap`` beyond the segments' ends. Unchanged when it cannot be cut."""
+    cuts = fold_cuts(plan, edges, frames, parts)
+    if not cuts:
+        return plan
+    segment = [sum(r > c for c in cuts) for r in plan.ranks]  # per box
+    spans = _segment_spans(plan, boxes, edges, frames, segment, len(cuts) + 1)
+    height = max(u1 - u0 for u0, u1, _, _ in spans)
+    offsets, v = [], 0.0
+    for _, _, v0, v1 in spans:
+        offsets.append(v - v0)
+        v += v1 - v0 + gap
+
+    def moved(p: Point, j: int) -> Point:
+        u0 = spans[j][0]
+        return (p[0] - u0 if j % 2 == 0 else height - (p[0] - u0), p[1] + offsets[j])
+
+    routes = []
+    for e, route in zip(edges, plan.routes, strict=True):
+        a, b = segment[e.source], segment[e.target]
+        if a == b:
+            routes.append([moved(p, a) for p in route])
+            continue
+        start, end = moved(route[0], a), moved(route[-1], b)
+        turn = height + gap / 2 if a % 2 == 0 else -gap / 2  # beyond the segments' far or near ends
+        routes.append([start, (turn, start[1]), (turn, end[1]), end])
+    framed = []
+    for frame, (u0, v0, u1, v1) in zip(frames, plan.frames, strict=True):
+        j = segment[min(frame.members)]
+        (a0, b0), (a1, b1) = moved((u0, v0), j), moved((u1, v1), j)
+        framed.append((min(a0, a1), b0, max(a0, a1), b1))
+    centers = [moved(c, segment[k]) for k, c in enumerate(plan.centers)]
+    return Layout(centers, plan.ranks, routes, framed, plan.label_sides, [])
+
+
+def _segment_spans(plan: Layout, boxes: list[Box], edges: list[Edge], frames: list[Frame], segment: list[int],
+                   parts: int) -> list[tuple[float, float, float, float]]:
+    """Each segment's extent (u0, u1, v0, v1): its boxes, its edges' routes, its frames with
+    their labels."""
+    points: list[list[Point]] = [[] for _ in range(parts)]
+    for k, (u, v) in enumerate(plan.centers):
+        half_u, half_v = boxes[k].along / 2, boxes[k].across / 2
+        points[segment[k]] += [(u - half_u, v - half_v), (u + half_u, v + half_v)]
+    for e, route in zip(edges, plan.routes, strict=True):
+        if segment[e.source] == segment[e.target]:
+            points[segment[e.source]] += route
+    for frame, (u0, v0, u1, v1), side in zip(frames, plan.frames, plan.label_sides, strict=True):
+        label = frame.label_across * side
+        points[segment[min(frame.members)]] += [(u0, min(v0, v0 + label)), (u1, max(v1, v1 + label))]
+    return [(min(p[0] for p in ps), max(p[0] for p in ps), min(p[1] for p in ps), max(p[1] for p in ps))
+            for ps in points]
+
+
+def chains(members: list[int], links: list[tuple[int, int]]) -> list[list[int]]:
+    """``members`` (node indices, in flow order) grouped in chains along ``links`` (source,
+    target): a node and the one it feeds are in one chain when it feeds only that node and that
+    node is fed only by it (a trunk, a branch of a fork). Each chain in order, by its head."""
+    outs: dict[int, list[int]] = {}
+    ins: dict[int, list[int]] = {}
+    for source, target in links:
+        outs.setdefault(source, []).append(target)
+        ins.setdefault(target, []).append(source)
+    head = {k: k for k in members}
+    for k in members:  # (a chain's head comes before its links)
+        after = outs.get(k, [])
+        if len(after) == 1 and after[0] in head and ins.get(after[0]) == [k]:
+            head[after[0]] = head[k]
+    groups: dict[int, list[int]] = {}
+    for k in members:
+        groups.setdefault(head[k], []).append(k)
+    return list(groups.values())
+
+
 def _nesting(frames: list[Frame]) -> list[int]:
     """How many frames deep each frame is from the inside (1: no frame inside it)."""
     levels = [1] * len(frames)

@@ -29,7 +29,24 @@ from ..units import PT_PER_PX
 
 SYMBOLS = MERGE_SYMBOLS
 SMALL = 0.85  # the shape and parameter lines, relative to the text size
+# a figure drawn for a printed size keeps its small lines at 7 pt or more (px rounded up)
+PRINT_FLOOR_PX = math.ceil(7.0 / PT_PER_PX * 100) / 100
+
+
+def small_size(spec: BlocksSpec, theme: Theme) -> float:
+    """The size of a box's shape and parameter lines: ``SMALL`` of the text's, and for a figure
+    at a printed size (drawn at its own scale: px are the page's) not under 7 pt where the text
+    is not."""
+    size = theme.text.size
+    if spec.width is None and spec.height is None:
+        return size * SMALL
+    return max(size * SMALL, min(size, PRINT_FLOOR_PX))
 WRAP = 9.0  # a box's name wraps at spaces beyond this many text sizes (about 110 px at 12 px)
+BRIEF_WRAP = 5.0  # the same with ``texts: brief``
+# the abbreviations of ``texts: brief``, each phrase (matched in this order) and its short form
+BRIEF = (("Multi-Head Attention", "MHA"), ("Feed Forward", "FFN"), ("Positional Encoding", "Pos. Enc."),
+         ("Embedding", "Emb."), ("Self-Attention", "Self-Attn."), ("Cross-Attention", "Cross-Attn."),
+         ("Attention", "Attn."), ("concatenation", "concat"), ("Concatenation", "Concat"))
 
 
 @dataclass
@@ -66,15 +83,23 @@ def wrap(text: str, size: float, family: str, limit: float) -> list[str]:
 
 def box_lines(layer: BlockLayer, spec: BlocksSpec, theme: Theme) -> list[tuple[str, float]]:
     size, family = theme.text.size, theme.text.family
-    title = layer.title
+    brief = spec.texts == "brief"
+    title = abbreviated(layer.title) if brief else layer.title
     if layer.shape and spec.shapes == "inline":
         title = f"{title}, {layer.shape.replace('x', '×')}"
-    lines = [(t, size) for t in wrap(title, size, family, WRAP * size)]
+    lines = [(t, size) for t in wrap(title, size, family, (BRIEF_WRAP if brief else WRAP) * size)]
     if layer.shape and spec.shapes == "below":
-        lines.append((layer.shape.replace("x", "×"), size * SMALL))
-    if spec.params and layer.params is not None:
-        lines.append((f"{format_params(layer.params)} params", size * SMALL))
+        lines.append((layer.shape.replace("x", "×"), small_size(spec, theme)))
+    if spec.params and layer.params is not None and not brief:
+        lines.append((f"{format_params(layer.params)} params", small_size(spec, theme)))
     return lines
+
+
+def abbreviated(text: str) -> str:
+    """``text`` with the phrases of ``BRIEF`` in their short forms."""
+    for phrase, short in BRIEF:
+        text = text.replace(phrase, short)
+    return text
 
 
 def data_inputs(spec: BlocksSpec) -> list[list[int]]:
@@ -116,7 +141,7 @@ def build(spec: BlocksSpec, theme: Theme) -> tuple[list[Item], list[Wire]]:
     for c in graph.connections:
         if c.kind in SYMBOLS and items[c.target].merge is None and c.target not in merges:
             merges[c.target] = len(items)  # (a second merge kind into the same layer meets here too)
-            lines = [(c.kind, theme.text.size * SMALL)] if spec.merge == "box" else []
+            lines = [(c.kind, small_size(spec, theme))] if spec.merge == "box" else []
             items.append(Item(-1, c.kind, lines, theme.op.merge, "merge", before=c.target))
     for i, sources in enumerate(inputs):
         into = merges.get(i, i)
@@ -135,9 +160,10 @@ def build(spec: BlocksSpec, theme: Theme) -> tuple[list[Item], list[Wire]]:
     return items, wires
 
 
-def measure(items: list[Item], spec: BlocksSpec, theme: Theme) -> None:
+def measure(items: list[Item], spec: BlocksSpec, theme: Theme, wires: list[Wire]) -> None:
     """Each item's width and height (page px) and its size along and across the flow; boxes
-    of one diagram share their size across the flow (bt: one width; lr: one height)."""
+    of one diagram share their size across the flow (bt: one width; lr: one height), or with
+    ``box_widths: lane`` the boxes of each chain (``layered.chains``)."""
     size, family = theme.text.size, theme.text.family
     pad = size * 0.6
     line = text_box("Hg", 0.0, 0.0, size, family).height
@@ -150,16 +176,17 @@ def measure(items: list[Item], spec: BlocksSpec, theme: Theme) -> None:
         item.width = max(spec.box_width if item.merge is None else circle, widest + 2 * pad)
         lines_height = sum(line * s / size for _, s in item.lines) + line * 0.15 * (len(item.lines) - 1)
         item.height = max(spec.box_height if item.merge is None else circle, lines_height + pad * 1.2)
-    boxes = [item for item in items if not item.circle and item.merge is None]
-    if boxes:
+    boxed = [k for k, item in enumerate(items) if not item.circle and item.merge is None]
+    links = [(w.source, w.target) for w in wires if w.ranked]
+    for group in (layered.chains(boxed, links) if spec.box_widths == "lane" else [boxed] if boxed else []):
         if spec.direction == "bt":
-            width = max(item.width for item in boxes)
-            for item in boxes:
-                item.width = width
+            width = max(items[k].width for k in group)
+            for k in group:
+                items[k].width = width
         else:
-            height = max(item.height for item in boxes)
-            for item in boxes:
-                item.height = height
+            height = max(items[k].height for k in group)
+            for k in group:
+                items[k].height = height
     for item in items:
         item.along, item.across = (item.width, item.height) if spec.direction == "lr" else (item.height, item.width)
 
@@ -185,7 +212,7 @@ class Arrangement:
 def arrange(spec: BlocksSpec, theme: Theme) -> Arrangement:
     """The items measured and laid out (``nnsvg.layout.layered``), in its abstract coordinates."""
     items, wires = build(spec, theme)
-    measure(items, spec, theme)
+    measure(items, spec, theme, wires)
     size, family = theme.text.size, theme.text.family
     line = text_box("Hg", 0.0, 0.0, size, family).height
     labels: list[list[str]] = []
@@ -208,7 +235,10 @@ def arrange(spec: BlocksSpec, theme: Theme) -> Arrangement:
     shaft = theme.edge.width * theme.arrow.shaft_scale
     options = layered.Options(rank_gap=spec.rank_gap, lane_gap=spec.lane_gap, edge_gap=size * 0.8,
                               track_gap=max(size * 0.6, shaft * 3), arrow=theme.arrow.length + 2.0)
-    return Arrangement(items, wires, frames, labels, layered.layout(boxes, edges, frames, options, soft=soft))
+    plan = layered.layout(boxes, edges, frames, options, soft=soft)
+    if spec.fold > 1:  # a serpentine: the return wire a rank gap beyond the ends
+        plan = layered.fold(plan, boxes, edges, frames, spec.fold, 2 * spec.rank_gap)
+    return Arrangement(items, wires, frames, labels, plan)
 
 
 def render(spec: BlocksSpec, theme: Theme) -> Scene:

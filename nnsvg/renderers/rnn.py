@@ -32,21 +32,26 @@ from .rnn_layout import (
     is_recurrent,
     lanes,
     layout,
+    line_step,
     loop_shape,
     measures,
+    printed,
     state_name,
 )
 
 # A figure is too big when, fitted to a page's text block, its text prints smaller than this.
 PAGE_TEXT = (6.5 * 96, 9.0 * 96)  # a paper's text block (6.5 × 9 in), in px
 SMALLEST_PT = 4.0
+CELL_TYPE = 0.8  # a cell's type (LSTM) relative to the text size, at the drawing's own size
+DELAY = 0.85  # the z⁻¹ of a folded loop, the same
 LEGEND_SLACK = 1.25  # at a printed width a legend wider than the drawing by more than this wraps
 LEGEND_LEADING = 1.25  # its line spacing, in text heights
 
 
-def loop(element: Element, theme: Theme, delay: bool, clear_x: float) -> list[Primitive]:
+def loop(element: Element, theme: Theme, delay: bool, clear_x: float, at_print: bool = False) -> list[Primitive]:
     """A feedback loop on the element's right side, with z⁻¹ beyond it (and right of
-    ``clear_x``, where the rest of the drawing at that height ends)."""
+    ``clear_x``, where the rest of the drawing at that height ends); ``at_print``: z⁻¹ at the
+    text's size."""
     box = element.box
     shape = loop_shape(box)
     start, c1, c2, end = shape.start, shape.c1, shape.c2, shape.end
@@ -56,7 +61,7 @@ def loop(element: Element, theme: Theme, delay: bool, clear_x: float) -> list[Pr
                  stroke_width=width, cls="recurrent", dash=theme.edge.recurrent_dasharray())
     items: list[Primitive] = [curve, head]
     if delay:  # the one-step delay, at the loop's far side
-        size, family = theme.text.size * 0.85, theme.text.family
+        size, family = theme.text.size * (1.0 if at_print else DELAY), theme.text.family
         far = max(_cubic_x(start[0], c1[0], c2[0], back[0], k / 32) for k in range(33))  # the loop's far side
         x = max(far + width / 2 + size * 0.45, clear_x)
         base = baseline_for_center(box.center_y, size, family)
@@ -82,14 +87,14 @@ def element_shapes(spec: RnnSpec, element: Element, theme: Theme) -> list[Primit
     block, box = theme.block, element.box
     fill = layer.fill or (block.cell_fill if recurrent else block.fill)
     rect = Rect(box.x0, box.y0, box.width, box.height, fill, block.stroke, block.stroke_width,
-                cls="cell" if recurrent else "block", radius=block.radius)
+                cls="cell box" if recurrent else "block box", radius=block.radius)  # (box: it holds its text)
     out: list[Primitive] = [rect]
     size, family = theme.text.size, theme.text.family
     name = block_name(spec, element.layer, element.step)
     lines = [spec.cell.upper(), name] if recurrent else [name]
     for k, text in enumerate(lines):
-        cy = box.center_y + (k - (len(lines) - 1) / 2) * size * 1.05
-        small = size * (0.8 if recurrent and k == 0 else 1.0)
+        cy = box.center_y + (k - (len(lines) - 1) / 2) * line_step(spec, measures(theme))
+        small = size * (CELL_TYPE if recurrent and k == 0 and not printed(spec) else 1.0)
         base = baseline_for_center(cy, small, family)
         out.append(Text(box.center_x, base, text, small, family, theme.text.color, "middle",
                         text_box(text, box.center_x, base, small, family, "middle"),
@@ -141,7 +146,7 @@ def render(spec: RnnSpec, theme: Theme) -> Scene:
             continue
         if not spec.unroll:
             right = -plan.column.left_edge(e.box.center_y - m.line / 2, e.box.center_y + m.line / 2)
-            recurrent.children.extend(loop(e, theme, spec.delay, e.box.center_x + right + m.pad))
+            recurrent.children.extend(loop(e, theme, spec.delay, e.box.center_x + right + m.pad, printed(spec)))
             continue
         for letter, lane in ways.items():
             group, cls = (cell_state, "cell-state") if letter == "c" else (recurrent, "recurrent")
@@ -183,7 +188,7 @@ def legend_entries(spec: RnnSpec, theme: Theme, layers: list[Group], lines: list
             elif isinstance(item, Rect) and layer.fill is not None:
                 legend.add(scene, f"layer-{i}", legend.like(item), layer.label or state_name(spec, i, None))
             elif isinstance(item, Rect):
-                cell = item.cls == "cell"
+                cell = "cell" in (item.cls or "").split()
                 legend.add(scene, "cell" if cell else "block", legend.like(item),
                            f"{spec.cell.upper()} cell" if cell else "Input / output")
     if looks:

@@ -17,6 +17,8 @@ from ..theme import Theme
 from .anatomy import sub
 
 BLOCK_HEIGHT = 36.0
+BLOCK_PAD = 2.2  # a block's room beside its widest text, in text sizes
+PRINTED_PAD = 1.2  # the same at a printed size, where the text keeps its size and the drawing shrinks
 INITIAL_ARROW = 40.0  # the longest arrow from h₀ (c₀) into the first step
 
 
@@ -60,6 +62,7 @@ class Column:
     pitch: float
     inset: float  # from a row's left edge to the centre of its first node (nodes only)
     stroke: float  # half an edge's stroke
+    outline: float = 0.0  # half a row's own outline (a node's or block's stroke), outside its width
 
     def cy(self, i: int) -> float:
         return -i * self.pitch
@@ -68,11 +71,11 @@ class Column:
         """The leftmost x of the rows and feed-forward edges drawn between y0 and y1 (rows of
         nodes: a fan's left boundary is the line between the two rows' first nodes)."""
         x = math.inf
-        half = self.height / 2
+        half = self.height / 2 + self.outline
         first, last = self._rows_between(y0 - half, y1 + half)
         for k in range(first, last):
             if self.cy(k) - half < y1 and y0 < self.cy(k) + half:
-                x = min(x, -self.widths[k] / 2)
+                x = min(x, -self.widths[k] / 2 - self.outline)
         for k in range(max(first - 1, 0), min(last, len(self.widths) - 1)):
             a = (-self.widths[k] / 2 + self.inset, self.cy(k))
             b = (-self.widths[k + 1] / 2 + self.inset, self.cy(k + 1))
@@ -136,13 +139,24 @@ def block_width(spec: RnnSpec, theme: Theme) -> float:
     steps = range(1, spec.unroll + 1) if spec.unroll else [0]
     names = [block_name(spec, i, t) for i in range(len(spec.layers)) for t in (steps[0], steps[-1])]
     widest = max(text_width(n, size, family) for n in [*names, spec.cell.upper()])
-    return max(48.0, widest + 2.2 * size)
+    return max(48.0, widest + (PRINTED_PAD if printed(spec) else BLOCK_PAD) * size)
+
+
+def printed(spec: RnnSpec) -> bool:
+    """Whether the figure is laid out for a printed size (its text then at the theme's size
+    throughout: the smaller cell type and z⁻¹ would print under the size asked)."""
+    return spec.width is not None or spec.height is not None
+
+
+def line_step(spec: RnnSpec, m: Measures) -> float:
+    """From a cell's first line (its type, smaller at the drawing's own size) to its second."""
+    return m.line * 1.05 if printed(spec) else 1.05 * m.size
 
 
 def block_height(spec: RnnSpec, m: Measures) -> float:
     """Tall enough for a cell's two lines (its type and state), and for an LSTM's two lanes
     (c above h) with their c₀ and h₀ a line apart."""
-    height = max(BLOCK_HEIGHT, m.line + 1.05 * m.size + 2 * m.pad)
+    height = max(BLOCK_HEIGHT, m.line + line_step(spec, m) + 2 * m.pad)
     if carries_cell_state(spec):
         height = max(height, 2 * (m.line + m.pad))
     return height
@@ -214,7 +228,8 @@ def layout(spec: RnnSpec, theme: Theme, m: Measures) -> Layout:
     bands = row_bands(spec, m, height, named)
     pitch = max(height + spec.layer_spacing, height + m.min_arrow if blocks else 0.0,
                 *(bands[i + 1][1] - bands[i][0] + m.pad for i in range(count - 1)))
-    column = Column(widths, height, pitch, 0.0 if blocks else d / 2, theme.edge.width / 2)
+    outline = (theme.block.stroke_width if blocks else theme.node.stroke_width) / 2
+    column = Column(widths, height, pitch, 0.0 if blocks else d / 2, theme.edge.width / 2, outline)
 
     steps = range(1, spec.unroll + 1) if spec.unroll else [0]
     sides, pitch_x = name_sides(spec, m, column, named, steps)
@@ -274,7 +289,8 @@ def name_sides(spec: RnnSpec, m: Measures, column: Column, named: bool,
         edge = column.left_edge(column.cy(i) + top - m.pad, column.cy(i) + bottom + m.pad)
         if is_recurrent(spec, i) and not spec.unroll:  # a thick loop's stroke reaches back over its row
             edge = min(edge, widths[i] / 2 - m.shaft / 2)
-        sides.append((min(edge, -widths[i] / 2) - m.size / 2, top, bottom))  # half a size: as far as a word space
+        # half a size beyond the row and its outline: as far as a word space
+        sides.append((min(edge, -widths[i] / 2 - column.outline) - m.size / 2, top, bottom))
     if spec.unroll:
         for i in range(count):
             if is_recurrent(spec, i):

@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 from .. import colors, kinds
 from ..errors import NnsvgError, SpecError
 from ..text import check_text, clip, nearest, quote
-from .base import BaseSpec
+from .base import BaseSpec, Compact
 from .fields import option
 from .tokens import check_layer_list
 from .wiring import LAYER_KEYS_SCHEMA, Ref, layer_wiring, wiring_data
@@ -38,6 +38,11 @@ OP_KINDS = kinds.OP_KINDS
 SHAPE_STYLES = ("below", "inline", "none")
 MERGE_STYLES = ("symbol", "box")
 DIRECTIONS = ("lr", "bt")
+BOX_WIDTHS = ("shared", "lane")
+TEXTS = ("full", "brief")
+MAX_FOLD = 4
+FOLD_FROM = 10  # compact forms: a plain chain of this many layers or more is folded in two
+TIGHT = (24.0, 14.0, 10.0)  # the compact form's box_width, rank_gap and lane_gap (px of the page)
 MAX_TEXT = 200
 
 _OP = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
@@ -278,4 +283,38 @@ class BlocksSpec(BaseSpec):
                         f"({' '.join(kinds.MERGE_SYMBOLS.values())} in a circle) or box (a small box naming the "
                         "merge)", choices=MERGE_STYLES)
 
+    fold: int = option(1, "int", "fold a long chain into this many columns (bt) or rows (lr) side by side, every "
+                       "other one running back, joined by a return wire (a serpentine); cut only where one wire "
+                       "and no frame crosses", low=1, high=MAX_FOLD)
+    box_widths: str = option("shared", "choice", "boxes' size across the flow: shared (one for every box of the "
+                             "diagram) or lane (one per chain of boxes, each as wide as its own text needs)",
+                             choices=BOX_WIDTHS)
+    texts: str = option("full", "choice", "box texts: full, or brief (op names abbreviated: \"MHA\", \"FFN\"; "
+                        "names wrapped at about five text sizes; the parameter line dropped)", choices=TEXTS)
+
     parse_layers: ClassVar[Any] = staticmethod(parse_layers)
+
+    def plain_chain(self) -> bool:
+        """Whether the layers are one chain: no inputs:, connections or blocks."""
+        return not self.connections and not self.blocks and all(layer.inputs is None for layer in self.layers)
+
+    def compact_forms(self) -> tuple[Compact, ...]:
+        """A narrow page's forms of a block diagram, least change first: a left-to-right chain
+        turned to run bottom to top (a long plain chain: in two columns), then boxes as wide as
+        their own lane needs, then closer and only as wide as their text, then brief box texts."""
+        forms = []
+        if self.fold == 1 and self.plain_chain() and len(self.layers) >= FOLD_FROM:
+            forms.append(Compact("drawn bottom to top in two columns joined by a return wire",
+                                 {"direction": "bt", "fold": 2}))
+        elif self.direction == "lr":
+            forms.append(Compact("drawn bottom to top", {"direction": "bt"}))
+        if self.box_widths == "shared":
+            forms.append(Compact("boxes as wide as their lane's text", {"box_widths": "lane"}))
+        tight = {"box_width": min(self.box_width, TIGHT[0]), "rank_gap": min(self.rank_gap, TIGHT[1]),
+                 "lane_gap": min(self.lane_gap, TIGHT[2])}
+        if any(getattr(self, key) != value for key, value in tight.items()):
+            forms.append(Compact("boxes closer, each no wider than its text", tight))
+        if self.texts == "full":
+            forms.append(Compact("brief box texts (op names abbreviated, parameter counts dropped)",
+                                 {"texts": "brief"}))
+        return tuple(forms)

@@ -122,14 +122,14 @@ def test_a_refused_width_names_a_width_and_a_text_size_that_fit() -> None:
     layers = [128, 128, 1]
     options = {"cell": "lstm", "unroll": 6, "outputs": "last", "theme": "paper"}
     with pytest.raises(nnsvg.SpecError) as refused:
-        _ = nnsvg.rnn(layers, width="3.5in", **options).scene
+        _ = nnsvg.rnn(layers, width="column", **options).scene
     message = str(refused.value)
     wider = re.search(r"give --width ([0-9.]+pt),", message)
     size = re.search(r"--set text\.size=([0-9.]+) \(([0-9.]+) pt\)", message)
     assert wider is not None and size is not None and float(size.group(2)) >= 7
     assert 252 < float(wider.group(1).removesuffix("pt")) <= 290  # not the 493 pt of its own proportions
     assert nnsvg.rnn(layers, width=wider.group(1), **options).scene.printed is not None
-    smaller = nnsvg.rnn(layers, width="3.5in", set={"text.size": float(size.group(1))}, **options)
+    smaller = nnsvg.rnn(layers, width="column", set={"text.size": float(size.group(1))}, **options)
     assert smaller.scene.printed is not None
 
 

@@ -407,6 +407,26 @@ def _line_kw(kw: dict[str, Any]) -> dict[str, Any]:
             "joinstyle": kw["joinstyle"]}
 
 
+def axes_inches(ax: Axes) -> tuple[float, float]:
+    """The Axes' box in inches (width, height) as the figure will print it: its axis lines and
+    ticks turned off first (the diagram has none) and the figure's layout engine run
+    (``layout="constrained"``, ``"tight"``), then the box the layout gives it, before the equal
+    aspect narrows it to the diagram's proportions."""
+    if not isinstance(ax, Axes):
+        raise ExportError(f"draw() needs a Matplotlib Axes (as plt.subplots() gives), got {type(ax).__name__}")
+    ax.set_axis_off()
+    figure = ax.get_figure(root=True)
+    assert figure is not None
+    engine = figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(figure)
+    parent = ax.get_figure(root=False)
+    assert parent is not None
+    box = ax.get_position(original=True).transformed(parent.transSubfigure)
+    dpi = float(figure.dpi)
+    return float(box.width) / dpi, float(box.height) / dpi
+
+
 def draw(scene: Scene, ax: Axes, *, background: bool = True, zorder: float = 1.0) -> list[Artist]:
     """Draw the scene into ``ax``; the artists added, in painting order: the page's background
     (a ``Rectangle``, when the scene has one and ``background``), then one per primitive of

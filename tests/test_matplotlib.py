@@ -438,6 +438,22 @@ def test_the_axes_size_is_the_one_its_layout_engine_gives(plt: Any) -> None:
     assert {round(t.get_fontsize(), 3) for t in texts} == {9.0}
 
 
+def test_an_axes_of_a_subfigure_at_another_dpi_prints_at_size(plt: Any) -> None:
+    import matplotlib
+
+    pdfplumber = pytest.importorskip("pdfplumber")
+    fig = plt.figure(figsize=(7, 2.5), dpi=200, layout="constrained")
+    left, right = fig.subfigures(1, 2)
+    right.subplots().plot([1, 2], [3, 4])
+    nnsvg.fcnn([4, 6, 2]).draw(left.subplots())
+    out = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 42}):
+        fig.savefig(out, format="pdf")
+    with pdfplumber.open(out) as pdf:
+        sizes = {round(c["size"], 2) for c in pdf.pages[0].chars if c["text"] in "ℝIHO"}
+    assert sizes == {9.0}
+
+
 def test_a_spec_with_its_own_width_is_scaled_into_the_axes(plt: Any) -> None:
     diagram = nnsvg.fcnn([3, 4, 2], width="7in")  # laid out for 7 in, drawn in a 3.5 in Axes
     fig = plt.figure(figsize=(3.5, 3.5))

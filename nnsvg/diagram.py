@@ -178,10 +178,16 @@ class Diagram:
 
         scene = self.scene
         if fit and physical.Target.of(self.spec) is None:
-            scene = self._fitted(ax, mpl.axes_inches(ax))
+            axis = getattr(ax, "axison", False)
+            try:
+                scene = self._fitted(mpl.axes_inches(ax))
+            except SpecError:
+                if axis:  # (turned off to measure the Axes: an Axes left as it was)
+                    ax.set_axis_on()
+                raise
         return mpl.draw(scene, ax, background=background, zorder=zorder)
 
-    def _fitted(self, ax: Any, inches: tuple[float, float]) -> Scene:
+    def _fitted(self, inches: tuple[float, float]) -> Scene:
         """The scene laid out for an Axes of ``inches`` (width, height): the ``--width`` and
         ``--height`` search, its error said for the Axes."""
         width, height = (math.floor(side * 10_000) / 10_000 for side in inches)  # what an SVG writes of inches

@@ -418,7 +418,7 @@ def test_an_axes_too_small_is_the_width_error_in_one_line(plt: Any) -> None:
     message = str(caught.value)
     assert message.startswith("draw(ax): the Axes is 2 in × 1.5 in; --") and "\n" not in message
     assert message.endswith("or draw(ax, fit=False) scales the figure into the Axes, its text smaller than its size")
-    assert not ax.artists and not ax.patches and not ax.texts  # nothing drawn
+    assert not ax.artists and not ax.patches and not ax.texts and ax.axison  # the Axes as it was
     # fit=False draws it scaled into the Axes, as before
     texts = [a for a in diagram.draw(ax, fit=False) if hasattr(a, "get_fontsize")]
     assert texts and max(t.get_fontsize() for t in texts) < 7.0

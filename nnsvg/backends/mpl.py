@@ -14,7 +14,8 @@ dash patterns and font sizes are in points in Matplotlib; they are kept proporti
 Axes too (a width of w drawing units is w × the Axes' points per unit), re-computed every time
 the figure is drawn, so the diagram looks as its SVG does scaled to the Axes' size, in a
 subplot grid, after ``tight_layout`` or a resized window. A scene laid out for a physical size
-(``width="3.5in"``) drawn into an Axes of that width gets its text at the true point size.
+(``width="3.5in"``) drawn into an Axes of that width gets its text at the true point size:
+``Diagram.draw`` lays the figure out for the Axes' size (``axes_inches``) unless told not to.
 
 The one difference from SVG: an opacity applies to each piece (fill and stroke, and each line of
 a collection) rather than to the composited shape, so where a translucent shape's stroke

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from . import export, formats, physical, reading
 from . import spec as specs
-from .errors import ExportError
+from .errors import ExportError, SpecError
 from .scene import Scene
 from .styles import Spec
 from .text import shown_path
@@ -157,18 +159,49 @@ class Diagram:
         self._check_outputs([("save_spec", path)])
         return export.write_atomic(path, self.spec_text(path).encode("utf-8"))
 
-    def draw(self, ax: Any, *, background: bool = True, zorder: float = 1.0) -> list[Any]:
+    def draw(self, ax: Any, *, background: bool = True, zorder: float = 1.0, fit: bool = True) -> list[Any]:
         """Draw the figure into a Matplotlib ``Axes`` as real artists (patches, one collection per
         bulk path such as a fan of edges, images, texts) and return them in painting order: the
         page's background rectangle first (when the theme has a background and ``background``),
-        then one artist per primitive of ``scene.walk()``. The Axes' limits become the page, its
+        then one artist per primitive of the scene drawn. The Axes' limits become the page, its
         aspect equal, the y axis points down and its axis lines are off; line widths and font
         sizes follow the Axes' size whenever the figure is drawn (``nnsvg.backends.mpl``).
-        ``zorder`` places the diagram among other artists of the Axes. Needs the
+
+        ``fit`` (the default): a spec without ``width`` or ``height`` is laid out for the Axes'
+        printed size (``at_size``, after the figure's layout engine has placed it), so its text
+        prints at its point size (or the fit search's smaller one, at least 7 pt) in the saved
+        PDF or PNG; an Axes too small for it is the ``SpecError`` of ``--width``. A spec with a
+        ``width`` or ``height``, or ``fit=False``, is drawn as laid out (``scene``) and scaled
+        into the Axes. ``zorder`` places the diagram among other artists of the Axes. Needs the
         ``nnsvg[matplotlib]`` extra."""
         from .backends import mpl
 
-        return mpl.draw(self.scene, ax, background=background, zorder=zorder)
+        scene = self.scene
+        if fit and physical.Target.of(self.spec) is None:
+            axis = getattr(ax, "axison", False)
+            try:
+                scene = self._fitted(mpl.axes_inches(ax))
+            except SpecError:
+                if axis:  # (turned off to measure the Axes: an Axes left as it was)
+                    ax.set_axis_on()
+                raise
+        return mpl.draw(scene, ax, background=background, zorder=zorder)
+
+    def _fitted(self, inches: tuple[float, float]) -> Scene:
+        """The scene laid out for an Axes of ``inches`` (width, height): the ``--width`` and
+        ``--height`` search, its error said for the Axes."""
+        width, height = (math.floor(side * 10_000) / 10_000 for side in inches)  # what an SVG writes of inches
+        try:
+            return self.at_size(f"{width:g}in", f"{height:g}in").scene
+        except SpecError as exc:
+            raise SpecError(f"draw(ax): the Axes is {width:g} in × {height:g} in; {exc}; or draw(ax, fit=False) "
+                            "scales the figure into the Axes, its text smaller than its size") from None
+
+    def at_size(self, width: str | None, height: str | None = None) -> Diagram:
+        """This figure laid out for a printed size (``width``, ``height`` as the spec keys take
+        them: ``3.5in``, ``229.5pt``, a preset), with the same theme."""
+        sized = dataclasses.replace(cast("Any", self.spec), width=width, height=height)
+        return Diagram(sized, self.theme, sources=self.sources)
 
     def _repr_svg_(self) -> str:
         return self.svg()

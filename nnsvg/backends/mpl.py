@@ -14,7 +14,8 @@ dash patterns and font sizes are in points in Matplotlib; they are kept proporti
 Axes too (a width of w drawing units is w × the Axes' points per unit), re-computed every time
 the figure is drawn, so the diagram looks as its SVG does scaled to the Axes' size, in a
 subplot grid, after ``tight_layout`` or a resized window. A scene laid out for a physical size
-(``width="3.5in"``) drawn into an Axes of that width gets its text at the true point size.
+(``width="3.5in"``) drawn into an Axes of that width gets its text at the true point size:
+``Diagram.draw`` lays the figure out for the Axes' size (``axes_inches``) unless told not to.
 
 The one difference from SVG: an opacity applies to each piece (fill and stroke, and each line of
 a collection) rather than to the composited shape, so where a translucent shape's stroke
@@ -405,6 +406,26 @@ def _line_kw(kw: dict[str, Any]) -> dict[str, Any]:
     """A line collection's keywords: its stroke colour (lines have no fill)."""
     return {"colors": kw["edgecolor"], "linewidths": kw["linewidth"], "capstyle": kw["capstyle"],
             "joinstyle": kw["joinstyle"]}
+
+
+def axes_inches(ax: Axes) -> tuple[float, float]:
+    """The Axes' box in inches (width, height) as the figure will print it: its axis lines and
+    ticks turned off first (the diagram has none) and the figure's layout engine run
+    (``layout="constrained"``, ``"tight"``), then the box the layout gives it, before the equal
+    aspect narrows it to the diagram's proportions."""
+    if not isinstance(ax, Axes):
+        raise ExportError(f"draw() needs a Matplotlib Axes (as plt.subplots() gives), got {type(ax).__name__}")
+    ax.set_axis_off()
+    figure = ax.get_figure(root=True)
+    assert figure is not None
+    engine = figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(figure)
+    parent = ax.get_figure(root=False)
+    assert parent is not None
+    box = ax.get_position(original=True).transformed(parent.transSubfigure)
+    dpi = float(figure.dpi)
+    return float(box.width) / dpi, float(box.height) / dpi
 
 
 def draw(scene: Scene, ax: Axes, *, background: bool = True, zorder: float = 1.0) -> list[Artist]:

@@ -418,3 +418,46 @@ def test_bias_label_and_weight_labels_name_their_host() -> None:
     assert all(t.host.bbox().contains(t.box) for t in ones)  # type: ignore[union-attr]
     assert weights and all(isinstance(t.host, Rect) and t.host.cls == "weight-bg" for t in weights)
     assert all(t.host.bbox().contains(t.box) for t in weights)  # type: ignore[union-attr]
+
+
+# --- text inside nodes at a printed size (issue 25) ---------------------------------------------
+
+def _printed_pt(diagram: nnsvg.Diagram, text: Text) -> float:
+    return text.size * diagram.scene.unit_scale() * 0.75
+
+
+@pytest.mark.parametrize(("layers", "width", "diameter"), [
+    ([2, 2, 1], "3.5in", 20.0), ([2, 2, 1], "229.5pt", 20.0), ([2, 2, 1], "page", 20.0),
+    ([3, 4, 2], "3.5in", 40.0), ([3, 4, 2], "2in", 60.0), ([8, 12, 8], "3.5in", 20.0)])
+def test_a_bias_plus_one_prints_as_large_as_the_captions_or_is_left_out(
+        layers: list[int], width: str, diameter: float) -> None:
+    diagram = nnsvg.draw("fcnn", layers, bias=True, width=width, node_diameter=diameter)
+    texts = [p for p in diagram.scene.walk() if isinstance(p, Text)]
+    marks = [t for t in texts if t.text == "+1"]
+    captions = [t for t in texts if t.cls == "label"]
+    assert captions
+    if marks:
+        assert len(marks) == len(layers) - 1
+        assert min(_printed_pt(diagram, t) for t in marks) >= min(_printed_pt(diagram, t) for t in captions) - 1e-6
+        assert not any("without their +1" in note for note in diagram.notes)
+    else:
+        assert sum("without their +1" in note for note in diagram.notes) == 1
+    assert len([c for c in diagram.scene.walk() if isinstance(c, Circle) and c.cls == "bias"]) == len(layers) - 1
+
+
+def test_big_nodes_keep_their_plus_one_at_a_printed_size() -> None:
+    diagram = nnsvg.draw("fcnn", [3, 4, 2], bias=True, width="3.5in", node_diameter=60)
+    assert len([p for p in diagram.scene.walk() if isinstance(p, Text) and p.text == "+1"]) == 2
+
+
+def test_bias_label_off_draws_plain_bias_units_without_a_note() -> None:
+    for sized in ({}, {"width": "3.5in"}):
+        diagram = nnsvg.draw("fcnn", [2, 2, 1], bias=True, bias_label=False, **sized)
+        assert not [p for p in diagram.scene.walk() if isinstance(p, Text) and p.text == "+1"]
+        assert not any("+1" in note for note in diagram.notes)
+
+
+def test_without_a_printed_size_the_plus_one_is_as_before() -> None:
+    diagram = nnsvg.draw("fcnn", [2, 2, 1], bias=True)
+    marks = [p for p in diagram.scene.walk() if isinstance(p, Text) and p.text == "+1"]
+    assert [m.size for m in marks] == [9.0, 9.0]

@@ -444,3 +444,31 @@ def test_real_networks_pass_the_quality_check(name: str, tokens: list[object], o
     windows were under the 0.25 % floor of a 1622 px figure), no dominant layer."""
     diagram = nnsvg.lenet(tokens, **options)
     assert [str(p) for p in quality.check(diagram.scene)] == []
+
+
+# --- dense slabs at a printed size (issue 25) ---------------------------------------------------
+
+@pytest.mark.parametrize(("layers", "options"), [
+    (["3@224x224", "64@224x224", "64@112x112", "128@112x112", "128@56x56", "256@56x56", "256@28x28",
+      "512@28x28", "512@14x14", "512@7x7", 4096, 4096, 1000], {"map_size": "log", "dense_size": "sqrt"}),
+    (["1@32x32", "6@28x28", "6@14x14", "16@10x10", "16@5x5", 120, 84, 10], {}),
+    (["1@28x28", "32@26x26", 128, 10], {"theme": "paper"})])
+@pytest.mark.parametrize("width", ["3.5in", "229.5pt", "2in"])
+def test_dense_slabs_print_at_least_a_point_and_a_half_thick(layers: list[object], options: dict[str, object],
+                                                             width: str) -> None:
+    from nnsvg.quality import min_width
+    from nnsvg.scene import Polygon
+
+    diagram = nnsvg.draw("lenet", layers, width=width, **options)
+    slabs = [p for p in diagram.scene.walk() if isinstance(p, Polygon) and p.cls == "dense"]
+    assert len(slabs) == sum(isinstance(layer, int) for layer in layers)
+    printed = [min_width(p.points) * diagram.scene.unit_scale() * 0.75 for p in slabs]
+    assert min(printed) >= 1.4, printed
+
+
+def test_dense_slabs_keep_nnsvg_thickness_without_a_printed_size() -> None:
+    from nnsvg.scene import Polygon
+
+    diagram = nnsvg.draw("lenet", ["1@32x32", "6@28x28", 120, 84, 10])
+    slabs = [p for p in diagram.scene.walk() if isinstance(p, Polygon) and p.cls == "dense"]
+    assert [round(p.points[1][0] - p.points[0][0], 6) for p in slabs] == [10.0, 10.0, 10.0]

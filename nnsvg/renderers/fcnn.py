@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 
 from ..errors import SpecError
-from ..geometry import BBox, Point, baseline_for_center, text_box, union_all
+from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, union_all
 from ..layout import legend, skips
 from ..layout.decorate import Captioned, Placement, decorate
 from ..layout.labels import column_of_captions, fcnn_label, moved_clear, row_of_captions
@@ -65,7 +65,7 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
                  place: Placer, scene: Scene | None = None) -> list[Group]:
     d = spec.node_diameter
     looks: dict[tuple[str, str], list[int]] = {}  # a node look -> the layers drawn with it
-    node, bias = theme.node, theme.bias
+    node = theme.node
     activations = spec.layer_activations()
     groups = []
     taken: list[BBox] = []  # the boxes of texts placed so far ("+1", activation names)
@@ -73,14 +73,7 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
         group = Group(f"layer-{lay.index}", "layer")
         for k, (x, y) in enumerate(lay.nodes):
             if lay.has_bias and k == 0:
-                unit = Circle(x, y, d / 2, bias.fill, bias.stroke, node.stroke_width, "bias")
-                group.add(unit)
-                size = d * 0.45
-                base = baseline_for_center(y, size, theme.text.family)
-                group.add(Text(x, base, "+1", size, theme.text.family, bias.text, "middle",
-                               text_box("+1", x, base, size, theme.text.family, "middle"), "bias", host=unit))
-                if scene is not None:
-                    legend.add(scene, "bias", legend.like(unit, mark="+1", mark_color=bias.text))
+                group.children.extend(bias_unit(spec, theme, (x, y), scene))
             else:
                 dropped = k in lay.dropped
                 circle = Circle(x, y, d / 2, layer.fill or node.fill, layer.stroke or node.stroke,
@@ -171,6 +164,41 @@ def node_entries(scene: Scene, looks: dict[tuple[str, str], list[int]], count: i
         label = ", ".join(names)
         found.append(Entry("node." + "+".join(keys), label[0].upper() + label[1:], swatch))
     scene.legend[:0] = [e for e in found if all(e.key != old.key for old in scene.legend)]
+
+
+def bias_mark_size(spec: FcnnSpec, theme: Theme) -> float | None:
+    """The size of the "+1" in a bias unit, None: not drawn (``bias_label`` off). At a printed
+    size (``--width``, ``--height``) text inside a node is drawn at the captions' size, which
+    prints at 7 pt or more, or not at all: a node too small to hold it leaves it out."""
+    d = spec.node_diameter
+    if not spec.bias_label:
+        return None
+    if spec.width is None and spec.height is None:
+        return d * 0.45
+    size = theme.text.size
+    fits = text_width("+1", size, theme.text.family) <= d * 0.8 and size <= d * 0.6
+    return size if fits else None
+
+
+def bias_unit(spec: FcnnSpec, theme: Theme, at: Point, scene: Scene | None) -> list[Circle | Text]:
+    """A bias unit at ``at``: its circle and its "+1" (``bias_mark_size``), with its legend entry;
+    a note the first time a printed size leaves the "+1" out."""
+    (x, y), d, bias = at, spec.node_diameter, theme.bias
+    unit = Circle(x, y, d / 2, bias.fill, bias.stroke, theme.node.stroke_width, "bias")
+    size = bias_mark_size(spec, theme)
+    if scene is not None:
+        legend.add(scene, "bias", legend.like(unit, mark="+1" if size is not None else None, mark_color=bias.text))
+    if size is None:
+        if spec.bias_label and scene is not None and BIAS_NOTE not in scene.notes:
+            scene.notes.append(BIAS_NOTE)
+        return [unit]
+    base = baseline_for_center(y, size, theme.text.family)
+    return [unit, Text(x, base, "+1", size, theme.text.family, bias.text, "middle",
+                       text_box("+1", x, base, size, theme.text.family, "middle"), "bias", host=unit)]
+
+
+BIAS_NOTE = ("the bias units are drawn without their +1: at this printed size it would print smaller than "
+             "the captions (7 pt at least) in nodes this small; --legend below names them")
 
 
 def add_labels(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],

@@ -81,15 +81,15 @@ def map_group(layer: MapLayer, stack: Stack, index: int, x: float, theme: Theme)
 
 
 def dense_group(layer: DenseLayer, length: float, index: int, x: float,
-                theme: Theme) -> tuple[Group, Placed]:
+                theme: Theme, depth: float = DENSE_DEPTH) -> tuple[Group, Placed]:
     top = -length / 2
-    corners = ((x, top), (x + DENSE_DEPTH, top), (x + DENSE_DEPTH + length, top + length),
+    corners = ((x, top), (x + depth, top), (x + depth + length, top + length),
                (x + length, top + length))
     style = theme.dense
     group = Group(f"layer-{index}", "layer")
     group.add(Polygon(corners, layer.fill or style.fill, style.stroke, style.stroke_width,
                       style.opacity, "dense"))
-    right = x + DENSE_DEPTH + length
+    right = x + depth + length
     return group, Placed(index, x, right, BBox(x, top, right, top + length), corners=corners)
 
 
@@ -178,7 +178,7 @@ def place(spec: LenetSpec, theme: Theme, factors: Factors, all_steps: list[Step]
             group, where = map_group(layer, extent, i, x, theme)
         else:
             assert isinstance(extent, float)
-            group, where = dense_group(layer, extent, i, x, theme)
+            group, where = dense_group(layer, extent, i, x, theme, factors.depth)
         groups.append(group)
         placed.append(where)
         if i < len(gaps):
@@ -313,8 +313,9 @@ def port(p: Placed) -> skips.Port:
         def slope(at: float) -> float:
             return top + max(0.0, at - xr)
 
-        return skips.Port(x + 1, xr + (p.right - xr) * 0.4, slope, p.left, (top, top + DENSE_DEPTH),
-                          p.right, (p.box.y1 - DENSE_DEPTH, p.box.y1))
+        depth = xr - x
+        return skips.Port(x + 1, xr + (p.right - xr) * 0.4, slope, p.left, (top, top + depth),
+                          p.right, (p.box.y1 - depth, p.box.y1))
     maps = p.maps
 
     def staircase(at: float) -> float:
@@ -346,7 +347,8 @@ def add_captions(spec: LenetSpec, theme: Theme, groups: list[Group], placed: lis
     boxes, lines = [], list(segments)
     alternatives: list[tuple[float, ...]] = []
     for text, p in zip(texts, placed):
-        top_edge = p.front.width if p.front is not None else DENSE_DEPTH
+        top_edge = p.front.width if p.front is not None else \
+            p.corners[1][0] - p.corners[0][0] if p.corners is not None else DENSE_DEPTH
         end = p.left + top_edge - size * 0.3  # a line may rise from the top edge's right end
         width = text_width(text, size, family)
         alternatives.append((end - width, p.left + (top_edge - width) / 2))

@@ -120,6 +120,9 @@ class FcnnSpec(BaseSpec):
     direction: str = option("right", "choice", "direction of the layer sequence",
                             choices=DIRECTIONS)
     bias: bool = option(False, "bool", "add a +1 bias unit to every layer but the output")
+    bias_label: bool = option(True, "bool", "write +1 in each bias unit; at a printed size (--width) only "
+                              "where it prints as large as the captions, else the units are left plain (a note "
+                              "says so; --legend names them)")
     arrowheads: str = option("none", "choice", "arrowheads at edge targets",
                              choices=ARROWHEADS)
     bezier: bool = option(False, "bool", "draw edges as Bézier curves")

@@ -20,6 +20,7 @@ from nnsvg.renderers.fcnn import PAGE_BLOCK, PAGE_SHRINK
 from nnsvg.renderers.fcnn_edges import WEIGHT_LEVELS
 from nnsvg.renderers.fcnn_layout import column_slots, drawn_nodes
 from nnsvg.scene import Circle, Rect, Text
+from nnsvg.scene import Path as ScenePath
 
 from . import corpus
 from .conftest import NS, edge_count, find, layer_group, numbers, parse, viewbox
@@ -461,3 +462,31 @@ def test_without_a_printed_size_the_plus_one_is_as_before() -> None:
     diagram = nnsvg.draw("fcnn", [2, 2, 1], bias=True)
     marks = [p for p in diagram.scene.walk() if isinstance(p, Text) and p.text == "+1"]
     assert [m.size for m in marks] == [9.0, 9.0]
+
+
+@pytest.mark.parametrize("width", ["3.5in", "229.5pt", "2in"])
+@pytest.mark.parametrize(("layers", "options"), [
+    ([3, 4, 2], {"show_weights": True, "bias": True, "layer_spacing": 220}),
+    ([4, 10, 3], {"activations": ["relu", "softmax"]}),
+    ([4, 6, 6, 2], {"activations": ["relu", "relu", "softmax"], "activation_style": "name", "bias": True}),
+    ([4, 6, 6, 2], {"activations": ["relu", "relu", "softmax"], "formulas": True, "bias": True})])
+def test_every_text_of_a_printed_fcnn_prints_at_the_captions_size(layers: list[int], options: dict[str, object],
+                                                                 width: str) -> None:
+    diagram = nnsvg.draw("fcnn", layers, width=width, **options)
+    texts = [p for p in diagram.scene.walk() if isinstance(p, Text)]
+    caption = max(_printed_pt(diagram, t) for t in texts if t.cls == "label")
+    assert caption >= 7.0
+    assert all(_printed_pt(diagram, t) >= caption - 1e-6 for t in texts), \
+        sorted({(t.cls, round(_printed_pt(diagram, t), 2)) for t in texts})
+
+
+def test_activation_glyphs_in_small_printed_nodes_become_names() -> None:
+    small = nnsvg.draw("fcnn", [4, 10, 3], activations=["relu", "softmax"], width="3.5in")
+    assert sorted(t.text for t in small.scene.walk() if isinstance(t, Text) and t.cls == "activation") == \
+        ["relu", "softmax"]
+    assert not [p for p in small.scene.walk() if isinstance(p, ScenePath) and p.cls == "activation"]
+    big = nnsvg.draw("fcnn", [4, 10, 3], activations=["relu", "softmax"], width="3.5in", node_diameter=40,
+                     set={"text.size": 10})
+    assert len([p for p in big.scene.walk() if isinstance(p, ScenePath) and p.cls == "activation"]) == 2
+    mine = nnsvg.draw("fcnn", [4, 10, 3], activations=["relu", "softmax"])
+    assert len([p for p in mine.scene.walk() if isinstance(p, ScenePath) and p.cls == "activation"]) == 2

@@ -31,6 +31,7 @@ from ..scene import (
 from ..spec.fcnn import MAX_NODES, FcnnSpec
 from ..theme import Theme
 from .anatomy import (
+    GLYPH_TEXT,
     WEIGHT_LABEL_LIMIT,
     activation_items,
     cross,
@@ -66,7 +67,7 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
     d = spec.node_diameter
     looks: dict[tuple[str, str], list[int]] = {}  # a node look -> the layers drawn with it
     node = theme.node
-    activations = spec.layer_activations()
+    activations, style = spec.layer_activations(), activation_style(spec, theme)
     groups = []
     taken: list[BBox] = []  # the boxes of texts placed so far ("+1", activation names)
     for layer, lay in zip(spec.layers, layouts):
@@ -94,13 +95,13 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
             centres = [p for k, p, _ in lay.receivers()] if lay.has_bias else \
                 [p for k, p in enumerate(lay.nodes) if k not in lay.dropped]
             anchor = place(lay.u, min(lay.node_v) - d * 1.2)
-            items = activation_items(name, spec.activation_style, centres, anchor, d, theme)
-            if scene is not None and spec.activation_style != "name" and items:
-                ink = theme.node.stroke if spec.activation_style == "glyph" else theme.text.color
+            items = activation_items(name, style, centres, anchor, d, theme, printed(spec))
+            if scene is not None and style != "name" and items:
+                ink = theme.node.stroke if style == "glyph" else theme.text.color
                 legend.add(scene, f"activation.{name}", Swatch(
                     "disc", node.fill, node.stroke, node.stroke_width, mark=f"glyph:{name}", mark_color=ink),
                     ACTIVATION_NAMES.get(name, name))
-            if spec.activation_style == "name":
+            if style == "name":
                 own = [b for b in (c.bbox() for c in group.children) if b is not None]
                 a, b = place(lay.u, 0.0), place(lay.u, 1.0)
                 away = (a[0] - b[0], a[1] - b[1])  # towards smaller v: away from the layer
@@ -166,6 +167,19 @@ def node_entries(scene: Scene, looks: dict[tuple[str, str], list[int]], count: i
     scene.legend[:0] = [e for e in found if all(e.key != old.key for old in scene.legend)]
 
 
+def printed(spec: FcnnSpec) -> bool:
+    """Whether the figure is laid out for a printed size (``--width``, ``--height``)."""
+    return spec.width is not None or spec.height is not None
+
+
+def activation_style(spec: FcnnSpec, theme: Theme) -> str:
+    """How the activations are drawn: as asked, but at a printed size a curve in each node only in
+    nodes big enough to read it (``GLYPH_TEXT`` text sizes), else the activation's name."""
+    if spec.activation_style == "glyph" and printed(spec) and spec.node_diameter < GLYPH_TEXT * theme.text.size:
+        return "name"
+    return spec.activation_style
+
+
 def bias_mark_size(spec: FcnnSpec, theme: Theme) -> float | None:
     """The size of the "+1" in a bias unit, None: not drawn (``bias_label`` off). At a printed
     size (``--width``, ``--height``) text inside a node is drawn at the captions' size, which
@@ -173,7 +187,7 @@ def bias_mark_size(spec: FcnnSpec, theme: Theme) -> float | None:
     d = spec.node_diameter
     if not spec.bias_label:
         return None
-    if spec.width is None and spec.height is None:
+    if not printed(spec):
         return d * 0.45
     size = theme.text.size
     fits = text_width("+1", size, theme.text.family) <= d * 0.8 and size <= d * 0.6
@@ -360,7 +374,7 @@ def add_weight_labels(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], 
             else:
                 at = _line(sp, tp)
             items.append((name, at))
-        labels, lost = weight_labels(items, obstacles, theme, scene.background)
+        labels, lost = weight_labels(items, obstacles, theme, scene.background, printed(spec))
         missing += lost
         obstacles += [p.bbox() for p in labels if isinstance(p, Rect)]
         scene.groups.append(Group(f"weights-{a.index}-{b.index}", "weights", list(labels)))

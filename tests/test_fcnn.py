@@ -490,3 +490,19 @@ def test_activation_glyphs_in_small_printed_nodes_become_names() -> None:
     assert len([p for p in big.scene.walk() if isinstance(p, ScenePath) and p.cls == "activation"]) == 2
     mine = nnsvg.draw("fcnn", [4, 10, 3], activations=["relu", "softmax"])
     assert len([p for p in mine.scene.walk() if isinstance(p, ScenePath) and p.cls == "activation"]) == 2
+
+
+def test_fcnn_compact_forms() -> None:
+    spec = nnsvg.draw("fcnn", [4, 6, 2], formulas=True, activations=["relu", "softmax"]).spec
+    assert [dict(f.changes) for f in spec.compact_forms()] == [{"labels": False}, {"activation_style": "name"}]
+    assert nnsvg.draw("fcnn", [4, 6, 2]).spec.compact_forms() == ()
+    plain = nnsvg.draw("fcnn", [4, 6, 2], formulas=True, labels=False)
+    assert plain.spec.compact_forms() == ()
+    assert [t.cls for t in plain.scene.walk() if isinstance(t, Text)] == ["formula", "formula"]
+
+
+def test_a_printed_legend_names_the_bias_unit_without_a_tiny_plus_one() -> None:
+    diagram = nnsvg.draw("fcnn", [3, 4, 2], bias=True, node_diameter=60, width="3.5in", legend="below")
+    assert [e.swatch.mark for e in diagram.scene.legend if e.key == "bias"] == [None]
+    assert [e.swatch.mark for e in nnsvg.draw("fcnn", [3, 4, 2], bias=True, legend="below").scene.legend
+            if e.key == "bias"] == ["+1"]

@@ -472,3 +472,57 @@ def test_dense_slabs_keep_nnsvg_thickness_without_a_printed_size() -> None:
     diagram = nnsvg.draw("lenet", ["1@32x32", "6@28x28", 120, 84, 10])
     slabs = [p for p in diagram.scene.walk() if isinstance(p, Polygon) and p.cls == "dense"]
     assert [round(p.points[1][0] - p.points[0][0], 6) for p in slabs] == [10.0, 10.0, 10.0]
+
+
+# --- shorter labels: op_labels, captions, compact_forms (issue 25) ------------------------------
+
+LENET_5 = ["1@32x32", "6@28x28", "6@14x14", "16@10x10", "16@5x5", 120, 84, 10]
+
+
+def _texts(diagram: nnsvg.Diagram, cls: str) -> list[str]:
+    return [t.text for t in diagram.scene.walk() if isinstance(t, Text) and t.cls == cls]
+
+
+@pytest.mark.parametrize(("mode", "expected"), [
+    ("full", ["Convolution", "Max-Pool", "Convolution", "Max-Pool", "Dense", "Dense", "Dense"]),
+    ("short", ["Conv", "Pool", "Conv", "Pool", "FC", "FC", "FC"]),
+    ("off", [])])
+def test_op_labels_full_short_or_off(mode: str, expected: list[str]) -> None:
+    assert _texts(nnsvg.draw("lenet", LENET_5, op_labels=mode), "op") == expected
+
+
+def test_short_op_labels_keep_the_ops_given() -> None:
+    diagram = nnsvg.draw("lenet", LENET_5, op_labels="short", ops=["Conv 5x5", "", "Conv 5x5"])
+    assert _texts(diagram, "op") == ["Conv 5x5", "Conv 5x5", "Pool", "FC", "FC", "FC"]
+    assert _texts(nnsvg.draw("lenet", LENET_5, op_labels="off", ops=["Conv 5x5"]), "op") == []
+
+
+def test_short_captions_square_the_side_and_drop_the_dense_one() -> None:
+    diagram = nnsvg.draw("lenet", ["3@32x32", "8@30x28", 120, {"size": 10, "label": "out"}], captions="short")
+    assert _texts(diagram, "caption") == ["3@32²", "8@30x28", "120", "out"]
+    assert _texts(nnsvg.draw("lenet", LENET_5), "caption")[-1] == "1x10"
+
+
+def test_compact_forms_shorten_the_labels_least_change_first() -> None:
+    import dataclasses
+
+    spec = nnsvg.draw("lenet", LENET_5).spec
+    forms = spec.compact_forms()
+    assert [dict(f.changes) for f in forms] == [{"op_labels": "short"}, {"captions": "short"}, {"op_labels": "off"}]
+    widths = []
+    for form in ((), *[forms[:k + 1] for k in range(len(forms))]):
+        changed = spec
+        for f in form:
+            changed = dataclasses.replace(changed, **f.changes)
+        scene = nnsvg.Diagram(changed).scene
+        widths.append(sum(t.box.width for t in scene.walk() if isinstance(t, Text)))
+    assert widths == sorted(widths, reverse=True) and len(set(widths)) == 4
+    assert nnsvg.draw("lenet", LENET_5, labels=False).spec.compact_forms() == ()
+    given = nnsvg.draw("lenet", ["1@32x32", 10], ops=["x"], captions="short").spec.compact_forms()
+    assert [dict(f.changes) for f in given] == [{"op_labels": "off"}]
+
+
+def test_bad_op_labels_is_one_error_line(cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+    out = tmp_path / "x.svg"
+    code, _, err = cli("lenet", "1@32x32", "10", "--op-labels", "tiny", "-o", str(out))
+    assert code == 2 and err.startswith("error:") and err.count("\n") == 1 and not out.exists()

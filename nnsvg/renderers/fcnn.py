@@ -201,7 +201,9 @@ def bias_unit(spec: FcnnSpec, theme: Theme, at: Point, scene: Scene | None) -> l
     unit = Circle(x, y, d / 2, bias.fill, bias.stroke, theme.node.stroke_width, "bias")
     size = bias_mark_size(spec, theme)
     if scene is not None:
-        legend.add(scene, "bias", legend.like(unit, mark="+1" if size is not None else None, mark_color=bias.text))
+        # (at a printed size the legend's disc is too small for a legible "+1": its label says it)
+        mark = "+1" if size is not None and not printed(spec) else None
+        legend.add(scene, "bias", legend.like(unit, mark=mark, mark_color=bias.text))
     if size is None:
         if spec.bias_label and scene is not None and BIAS_NOTE not in scene.notes:
             scene.notes.append(BIAS_NOTE)

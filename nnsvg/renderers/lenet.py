@@ -280,7 +280,7 @@ class Room:
     def __init__(self, spec: LenetSpec, theme: Theme, all_steps: list[Step]) -> None:
         self.size, self.family = theme.text.size, theme.text.family
         self.on = spec.labels and spec.label_room
-        self.captions = [caption(layer) for layer in spec.layers]
+        self.captions = [caption(layer, spec.captions == "short") for layer in spec.layers]
         self.ops = {i: text_width(s.op, self.size, self.family) for i, s in enumerate(all_steps) if s.op}
         self.previous: dict[int, int] = {}  # an op's gap -> the gap of the op two labels back
         chosen = sorted(self.ops)
@@ -326,12 +326,15 @@ def port(p: Placed) -> skips.Port:
                       p.right, (front.y0, front.y1))
 
 
-def caption(layer: MapLayer | DenseLayer) -> str:
+def caption(layer: MapLayer | DenseLayer, short: bool = False) -> str:
+    """A layer's caption: its label, else its size (``short``: 6@28², 120)."""
     if layer.label is not None:
         return layer.label
     if isinstance(layer, MapLayer):
+        if short and layer.height == layer.width:
+            return f"{layer.maps}@{layer.height}²"
         return f"{layer.maps}@{layer.height}x{layer.width}"
-    return f"1x{layer.size}"
+    return f"{layer.size}" if short else f"1x{layer.size}"
 
 
 def add_captions(spec: LenetSpec, theme: Theme, groups: list[Group], placed: list[Placed],
@@ -340,7 +343,7 @@ def add_captions(spec: LenetSpec, theme: Theme, groups: list[Group], placed: lis
     into dense layers. Where a line rises from the layer's top-right (the link from a small
     stack into a taller dense layer), the caption may instead end at the back map's (or the
     parallelogram's top edge's) right end, or sit centred on it: whichever keeps it closest."""
-    texts = [caption(layer) for layer in spec.layers]
+    texts = [caption(layer, spec.captions == "short") for layer in spec.layers]
     above = max(theme.map.stroke_width, theme.dense.stroke_width) / 2 + 0.5  # clear of the outline
     anchors = [(p.left, p.box.y0 - above) for p in placed]
     size, family = theme.text.size, theme.text.family

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from .. import colors
 from ..errors import NnsvgError, SpecError
 from ..text import check_text, nearest, quote
-from .base import BaseSpec
+from .base import BaseSpec, Compact
 from .choices import ACTIVATION_STYLES, ACTIVATIONS, ARROWHEADS, DIRECTIONS, EDGE_MODES
 from .fields import option
 from .tokens import check_layer_list
@@ -180,6 +180,17 @@ class FcnnSpec(BaseSpec):
                     raise SpecError(f"activations: unknown activation {quote(name)}; known: {', '.join(ACTIVATIONS)}")
         if isinstance(self.dropout, list) and len(self.dropout) not in (1, n):
             raise SpecError(f"dropout: expected one value or {n} (one per layer), got {len(self.dropout)}")
+
+    def compact_forms(self) -> tuple[Compact, ...]:
+        """For a narrow page: the formulas without the layer captions above them (a row of text
+        less under the drawing; the formulas name the layers), then activations by name rather
+        than a curve in each node."""
+        forms = []
+        if self.formulas and self.labels:
+            forms.append(Compact("the formulas without the layer captions", {"labels": False}))
+        if self.activations is not None and self.activation_style != "name":
+            forms.append(Compact("activations named above their layers", {"activation_style": "name"}))
+        return tuple(forms)
 
     def layer_activations(self) -> list[str | None]:
         """The activation of every layer (None: none), the input's included."""

@@ -508,9 +508,10 @@ def test_compact_forms_shorten_the_labels_least_change_first() -> None:
 
     spec = nnsvg.draw("lenet", LENET_5).spec
     forms = spec.compact_forms()
-    assert [dict(f.changes) for f in forms] == [{"op_labels": "short"}, {"captions": "short"}, {"op_labels": "off"}]
+    assert [dict(f.changes) for f in forms] == [{"op_labels": "short"}, {"captions": "short"}, {"op_labels": "off"},
+                                                {"captions": "key"}]
     widths = []
-    for form in ((), *[forms[:k + 1] for k in range(len(forms))]):
+    for form in ((), *[forms[:k + 1] for k in range(len(forms) - 1)]):
         changed = spec
         for f in form:
             changed = dataclasses.replace(changed, **f.changes)
@@ -519,10 +520,31 @@ def test_compact_forms_shorten_the_labels_least_change_first() -> None:
     assert widths == sorted(widths, reverse=True) and len(set(widths)) == 4
     assert nnsvg.draw("lenet", LENET_5, labels=False).spec.compact_forms() == ()
     given = nnsvg.draw("lenet", ["1@32x32", 10], ops=["x"], captions="short").spec.compact_forms()
-    assert [dict(f.changes) for f in given] == [{"op_labels": "off"}]
+    assert [dict(f.changes) for f in given] == [{"op_labels": "off"}, {"captions": "key"}]
 
 
 def test_bad_op_labels_is_one_error_line(cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
     out = tmp_path / "x.svg"
     code, _, err = cli("lenet", "1@32x32", "10", "--op-labels", "tiny", "-o", str(out))
     assert code == 2 and err.startswith("error:") and err.count("\n") == 1 and not out.exists()
+
+
+def test_captions_in_a_key_number_the_layers_and_list_them_under_the_drawing() -> None:
+    diagram = nnsvg.draw("lenet", LENET_5, captions="key", op_labels="off", width="3.5in")
+    assert _texts(diagram, "caption") == [str(i) for i in range(1, 9)]
+    key = [t for t in diagram.scene.walk() if isinstance(t, Text) and t.cls == "key"]
+    assert [t.text for t in key] == ["1: 1@32²", "2: 6@28²", "3: 6@14²", "4: 16@10²", "5: 16@5²", "6: 120", "7: 84",
+                                     "8: 10"]
+    others = [t for t in diagram.scene.walk() if not (isinstance(t, Text) and t.cls == "key") and t.bbox() is not None]
+    lowest = max(b.y1 for b in (t.bbox() for t in others) if b is not None)
+    assert all(t.box.y0 > lowest for t in key)
+    drawing = [b for b in (t.bbox() for t in others) if b is not None]
+    assert all(t.box.x1 <= max(b.x1 for b in drawing) + 1e-6 for t in key)
+    rows = sorted({round(t.y, 6) for t in key})
+    assert 1 < len(rows) < len(key)
+    assert not quality.check(diagram.scene)
+
+
+def test_a_key_is_not_drawn_without_labels() -> None:
+    diagram = nnsvg.draw("lenet", LENET_5, captions="key", labels=False)
+    assert not [t for t in diagram.scene.walk() if isinstance(t, Text)]

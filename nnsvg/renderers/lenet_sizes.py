@@ -11,7 +11,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..spec.lenet import DenseLayer, LenetSpec, MapLayer
+from ..scene import Scene
+from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, caption
 from ..theme import Theme
 
 DENSE_DEPTH = 10.0  # NN-SVG's thickness of a dense parallelogram
@@ -231,3 +232,26 @@ def fitted(spec: LenetSpec, theme: Theme | None = None) -> Factors:
     return Factors(step, size)
 
 
+def budget_notes(spec: LenetSpec, factors: Factors, scene: Scene) -> list[str]:
+    """What is still over budget after fit, with the option that shrinks it: a layer that
+    dominates (returned) and a figure wider than a page (added to the scene's page notes)."""
+    each, total = widths(spec, factors)
+    notes = []
+    if len(each) >= 3:
+        k = max(range(len(each)), key=lambda i: each[i])
+        share = each[k] / total
+        if share > MAX_SHARE:
+            layer = spec.layers[k]
+            if isinstance(layer, DenseLayer):
+                fix = "--dense-size auto" if spec.dense_size != "auto" else "a smaller --dense-scale"
+            else:
+                fix = "--map-size auto" if spec.map_size != "auto" else "a smaller --map-scale or --max-maps"
+            notes.append(f"layer {k + 1} ({caption(layer)}) takes {share:.0%} of the figure's width; "
+                         f"{fix} shrinks it")
+    if total > PAGE_WIDTH * 1.05:
+        fixes = [f for f, on in (("--fit", not spec.fit), ("--map-size auto", spec.map_size != "auto"),
+                                 ("--dense-size auto", spec.dense_size != "auto")) if on]
+        fixes = fixes or ["a smaller --max-maps, --map-offset or --gaps"]
+        scene.page_notes.append(f"the figure is {total:,.0f} px wide (a page holds about {PAGE_WIDTH:,.0f}); "
+                     f"{' or '.join(fixes)} shrinks it")
+    return notes

@@ -21,7 +21,7 @@ MAX_SIDE = 100_000
 MAX_MAPS = 1_000_000
 MAX_INFERRED_KERNEL = 11  # the largest kernel of common CNNs (AlexNet's first layer)
 OP_LABELS = ("full", "short", "off")
-CAPTIONS = ("full", "short")
+CAPTIONS = ("full", "short", "key")
 SHORT_OPS = {"Convolution": "Conv", "Max-Pool": "Pool", "Dense": "FC"}
 _MAP = re.compile(r"(?P<n>[^@:]+)@(?P<h>[^x@:]+)x(?P<w>[^x@:]+)(?::(?P<fh>[^x@:]+)x(?P<fw>[^x@:]+))?")
 
@@ -50,6 +50,17 @@ class MapLayer:
 
 DenseLayer = Dense  # the LeNet style's name for it
 LenetLayer = MapLayer | Dense
+
+
+def caption(layer: MapLayer | DenseLayer, short: bool = False) -> str:
+    """A layer's caption: its label, else its size (``short``: 6@28², 120)."""
+    if layer.label is not None:
+        return layer.label
+    if isinstance(layer, MapLayer):
+        if short and layer.height == layer.width:
+            return f"{layer.maps}@{layer.height}²"
+        return f"{layer.maps}@{layer.height}x{layer.width}"
+    return f"{layer.size}" if short else f"1x{layer.size}"
 
 
 def parse_token(token: object, where: str) -> LenetLayer:
@@ -97,8 +108,9 @@ class LenetSpec(BaseSpec):
     op_labels: str = option("full", "choice", "the inferred op labels: full (Convolution, Max-Pool, Dense), "
                             "short (Conv, Pool, FC) or off (none); op labels given with ops are kept unless off",
                             choices=OP_LABELS)
-    captions: str = option("full", "choice", "layer captions: full (6@28x28, 1x120) or short (6@28², 120: a "
-                           "square map's side squared, a dense layer's width alone)", choices=CAPTIONS)
+    captions: str = option("full", "choice", "layer captions: full (6@28x28, 1x120), short (6@28², 120: a "
+                           "square map's side squared, a dense layer's width alone) or key (each layer numbered, "
+                           "the short captions in a key under the drawing)", choices=CAPTIONS)
     gaps: float | list[float] = option(40.0, "numbers", "space between layers: one value or one per "
                                        "gap; negative overlaps", low=-10_000, high=10_000)
     map_offset: float = option(8.0, "number", "diagonal step between stacked maps", low=0, high=1000)
@@ -140,7 +152,7 @@ class LenetSpec(BaseSpec):
     def compact_forms(self) -> tuple[Compact, ...]:
         """Shorter labels for a narrow page, least change first: the inferred op labels
         abbreviated, then short captions, then no op labels (the captions, the layers' sizes, tell
-        what each step did)."""
+        what each step did), then the layers numbered with their captions in a key."""
         if not self.labels:
             return ()
         forms = []
@@ -151,6 +163,8 @@ class LenetSpec(BaseSpec):
             forms.append(Compact("short captions (6@28², 120)", {"captions": "short"}))
         if self.op_labels != "off" and any(step.op for step in steps(self)):
             forms.append(Compact("without op labels", {"op_labels": "off"}))
+        if self.captions != "key":
+            forms.append(Compact("the layers numbered, their captions in a key", {"captions": "key"}))
         return tuple(forms)
 
     def gap_list(self) -> list[float]:

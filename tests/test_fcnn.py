@@ -20,6 +20,7 @@ from nnsvg.renderers.fcnn import PAGE_BLOCK, PAGE_SHRINK
 from nnsvg.renderers.fcnn_edges import WEIGHT_LEVELS
 from nnsvg.renderers.fcnn_layout import column_slots, drawn_nodes
 from nnsvg.scene import Circle, Rect, Text
+from nnsvg.scene import Path as ScenePath
 
 from . import corpus
 from .conftest import NS, edge_count, find, layer_group, numbers, parse, viewbox
@@ -418,3 +419,90 @@ def test_bias_label_and_weight_labels_name_their_host() -> None:
     assert all(t.host.bbox().contains(t.box) for t in ones)  # type: ignore[union-attr]
     assert weights and all(isinstance(t.host, Rect) and t.host.cls == "weight-bg" for t in weights)
     assert all(t.host.bbox().contains(t.box) for t in weights)  # type: ignore[union-attr]
+
+
+# --- text inside nodes at a printed size (issue 25) ---------------------------------------------
+
+def _printed_pt(diagram: nnsvg.Diagram, text: Text) -> float:
+    return text.size * diagram.scene.unit_scale() * 0.75
+
+
+@pytest.mark.parametrize(("layers", "width", "diameter"), [
+    ([2, 2, 1], "3.5in", 20.0), ([2, 2, 1], "229.5pt", 20.0), ([2, 2, 1], "page", 20.0),
+    ([3, 4, 2], "3.5in", 40.0), ([3, 4, 2], "2in", 60.0), ([8, 12, 8], "3.5in", 20.0)])
+def test_a_bias_plus_one_prints_as_large_as_the_captions_or_is_left_out(
+        layers: list[int], width: str, diameter: float) -> None:
+    diagram = nnsvg.draw("fcnn", layers, bias=True, width=width, node_diameter=diameter)
+    texts = [p for p in diagram.scene.walk() if isinstance(p, Text)]
+    marks = [t for t in texts if t.text == "+1"]
+    captions = [t for t in texts if t.cls == "label"]
+    assert captions
+    if marks:
+        assert len(marks) == len(layers) - 1
+        assert min(_printed_pt(diagram, t) for t in marks) >= min(_printed_pt(diagram, t) for t in captions) - 1e-6
+        assert not any("without their +1" in note for note in diagram.notes)
+    else:
+        assert sum("without their +1" in note for note in diagram.notes) == 1
+    assert len([c for c in diagram.scene.walk() if isinstance(c, Circle) and c.cls == "bias"]) == len(layers) - 1
+
+
+def test_big_nodes_keep_their_plus_one_at_a_printed_size() -> None:
+    diagram = nnsvg.draw("fcnn", [3, 4, 2], bias=True, width="3.5in", node_diameter=60)
+    assert len([p for p in diagram.scene.walk() if isinstance(p, Text) and p.text == "+1"]) == 2
+
+
+def test_bias_label_off_draws_plain_bias_units_without_a_note() -> None:
+    for sized in ({}, {"width": "3.5in"}):
+        diagram = nnsvg.draw("fcnn", [2, 2, 1], bias=True, bias_label=False, **sized)
+        assert not [p for p in diagram.scene.walk() if isinstance(p, Text) and p.text == "+1"]
+        assert not any("+1" in note for note in diagram.notes)
+
+
+def test_without_a_printed_size_the_plus_one_is_as_before() -> None:
+    diagram = nnsvg.draw("fcnn", [2, 2, 1], bias=True)
+    marks = [p for p in diagram.scene.walk() if isinstance(p, Text) and p.text == "+1"]
+    assert [m.size for m in marks] == [9.0, 9.0]
+
+
+@pytest.mark.parametrize("width", ["3.5in", "229.5pt", "2in"])
+@pytest.mark.parametrize(("layers", "options"), [
+    ([3, 4, 2], {"show_weights": True, "bias": True, "layer_spacing": 220}),
+    ([4, 10, 3], {"activations": ["relu", "softmax"]}),
+    ([4, 6, 6, 2], {"activations": ["relu", "relu", "softmax"], "activation_style": "name", "bias": True}),
+    ([4, 6, 6, 2], {"activations": ["relu", "relu", "softmax"], "formulas": True, "bias": True})])
+def test_every_text_of_a_printed_fcnn_prints_at_the_captions_size(layers: list[int], options: dict[str, object],
+                                                                 width: str) -> None:
+    diagram = nnsvg.draw("fcnn", layers, width=width, **options)
+    texts = [p for p in diagram.scene.walk() if isinstance(p, Text)]
+    caption = max(_printed_pt(diagram, t) for t in texts if t.cls == "label")
+    assert caption >= 7.0
+    assert all(_printed_pt(diagram, t) >= caption - 1e-6 for t in texts), \
+        sorted({(t.cls, round(_printed_pt(diagram, t), 2)) for t in texts})
+
+
+def test_activation_glyphs_in_small_printed_nodes_become_names() -> None:
+    small = nnsvg.draw("fcnn", [4, 10, 3], activations=["relu", "softmax"], width="3.5in")
+    assert sorted(t.text for t in small.scene.walk() if isinstance(t, Text) and t.cls == "activation") == \
+        ["relu", "softmax"]
+    assert not [p for p in small.scene.walk() if isinstance(p, ScenePath) and p.cls == "activation"]
+    big = nnsvg.draw("fcnn", [4, 10, 3], activations=["relu", "softmax"], width="3.5in", node_diameter=40,
+                     set={"text.size": 10})
+    assert len([p for p in big.scene.walk() if isinstance(p, ScenePath) and p.cls == "activation"]) == 2
+    mine = nnsvg.draw("fcnn", [4, 10, 3], activations=["relu", "softmax"])
+    assert len([p for p in mine.scene.walk() if isinstance(p, ScenePath) and p.cls == "activation"]) == 2
+
+
+def test_fcnn_compact_forms() -> None:
+    spec = nnsvg.draw("fcnn", [4, 6, 2], formulas=True, activations=["relu", "softmax"]).spec
+    assert [dict(f.changes) for f in spec.compact_forms()] == [{"labels": False}, {"activation_style": "name"}]
+    assert nnsvg.draw("fcnn", [4, 6, 2]).spec.compact_forms() == ()
+    plain = nnsvg.draw("fcnn", [4, 6, 2], formulas=True, labels=False)
+    assert plain.spec.compact_forms() == ()
+    assert [t.cls for t in plain.scene.walk() if isinstance(t, Text)] == ["formula", "formula"]
+
+
+def test_a_printed_legend_names_the_bias_unit_without_a_tiny_plus_one() -> None:
+    diagram = nnsvg.draw("fcnn", [3, 4, 2], bias=True, node_diameter=60, width="3.5in", legend="below")
+    assert [e.swatch.mark for e in diagram.scene.legend if e.key == "bias"] == [None]
+    assert [e.swatch.mark for e in nnsvg.draw("fcnn", [3, 4, 2], bias=True, legend="below").scene.legend
+            if e.key == "bias"] == ["+1"]

@@ -444,3 +444,107 @@ def test_real_networks_pass_the_quality_check(name: str, tokens: list[object], o
     windows were under the 0.25 % floor of a 1622 px figure), no dominant layer."""
     diagram = nnsvg.lenet(tokens, **options)
     assert [str(p) for p in quality.check(diagram.scene)] == []
+
+
+# --- dense slabs at a printed size (issue 25) ---------------------------------------------------
+
+@pytest.mark.parametrize(("layers", "options"), [
+    (["3@224x224", "64@224x224", "64@112x112", "128@112x112", "128@56x56", "256@56x56", "256@28x28",
+      "512@28x28", "512@14x14", "512@7x7", 4096, 4096, 1000], {"map_size": "log", "dense_size": "sqrt"}),
+    (["1@32x32", "6@28x28", "6@14x14", "16@10x10", "16@5x5", 120, 84, 10], {}),
+    (["1@28x28", "32@26x26", 128, 10], {"theme": "paper"})])
+@pytest.mark.parametrize("width", ["3.5in", "229.5pt", "2in"])
+def test_dense_slabs_print_at_least_a_point_and_a_half_thick(layers: list[object], options: dict[str, object],
+                                                             width: str) -> None:
+    from nnsvg.quality import min_width
+    from nnsvg.scene import Polygon
+
+    diagram = nnsvg.draw("lenet", layers, width=width, **options)
+    slabs = [p for p in diagram.scene.walk() if isinstance(p, Polygon) and p.cls == "dense"]
+    assert len(slabs) == sum(isinstance(layer, int) for layer in layers)
+    printed = [min_width(p.points) * diagram.scene.unit_scale() * 0.75 for p in slabs]
+    assert min(printed) >= 1.4, printed
+
+
+def test_dense_slabs_keep_nnsvg_thickness_without_a_printed_size() -> None:
+    from nnsvg.scene import Polygon
+
+    diagram = nnsvg.draw("lenet", ["1@32x32", "6@28x28", 120, 84, 10])
+    slabs = [p for p in diagram.scene.walk() if isinstance(p, Polygon) and p.cls == "dense"]
+    assert [round(p.points[1][0] - p.points[0][0], 6) for p in slabs] == [10.0, 10.0, 10.0]
+
+
+# --- shorter labels: op_labels, captions, compact_forms (issue 25) ------------------------------
+
+LENET_5 = ["1@32x32", "6@28x28", "6@14x14", "16@10x10", "16@5x5", 120, 84, 10]
+
+
+def _texts(diagram: nnsvg.Diagram, cls: str) -> list[str]:
+    return [t.text for t in diagram.scene.walk() if isinstance(t, Text) and t.cls == cls]
+
+
+@pytest.mark.parametrize(("mode", "expected"), [
+    ("full", ["Convolution", "Max-Pool", "Convolution", "Max-Pool", "Dense", "Dense", "Dense"]),
+    ("short", ["Conv", "Pool", "Conv", "Pool", "FC", "FC", "FC"]),
+    ("off", [])])
+def test_op_labels_full_short_or_off(mode: str, expected: list[str]) -> None:
+    assert _texts(nnsvg.draw("lenet", LENET_5, op_labels=mode), "op") == expected
+
+
+def test_short_op_labels_keep_the_ops_given() -> None:
+    diagram = nnsvg.draw("lenet", LENET_5, op_labels="short", ops=["Conv 5x5", "", "Conv 5x5"])
+    assert _texts(diagram, "op") == ["Conv 5x5", "Conv 5x5", "Pool", "FC", "FC", "FC"]
+    assert _texts(nnsvg.draw("lenet", LENET_5, op_labels="off", ops=["Conv 5x5"]), "op") == []
+
+
+def test_short_captions_square_the_side_and_drop_the_dense_one() -> None:
+    diagram = nnsvg.draw("lenet", ["3@32x32", "8@30x28", 120, {"size": 10, "label": "out"}], captions="short")
+    assert _texts(diagram, "caption") == ["3@32²", "8@30x28", "120", "out"]
+    assert _texts(nnsvg.draw("lenet", LENET_5), "caption")[-1] == "1x10"
+
+
+def test_compact_forms_shorten_the_labels_least_change_first() -> None:
+    import dataclasses
+
+    spec = nnsvg.draw("lenet", LENET_5).spec
+    forms = spec.compact_forms()
+    assert [dict(f.changes) for f in forms] == [{"op_labels": "short"}, {"captions": "short"}, {"op_labels": "off"},
+                                                {"captions": "key"}]
+    widths = []
+    for form in ((), *[forms[:k + 1] for k in range(len(forms) - 1)]):
+        changed = spec
+        for f in form:
+            changed = dataclasses.replace(changed, **f.changes)
+        scene = nnsvg.Diagram(changed).scene
+        widths.append(sum(t.box.width for t in scene.walk() if isinstance(t, Text)))
+    assert widths == sorted(widths, reverse=True) and len(set(widths)) == 4
+    assert nnsvg.draw("lenet", LENET_5, labels=False).spec.compact_forms() == ()
+    given = nnsvg.draw("lenet", ["1@32x32", 10], ops=["x"], captions="short").spec.compact_forms()
+    assert [dict(f.changes) for f in given] == [{"op_labels": "off"}, {"captions": "key"}]
+
+
+def test_bad_op_labels_is_one_error_line(cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+    out = tmp_path / "x.svg"
+    code, _, err = cli("lenet", "1@32x32", "10", "--op-labels", "tiny", "-o", str(out))
+    assert code == 2 and err.startswith("error:") and err.count("\n") == 1 and not out.exists()
+
+
+def test_captions_in_a_key_number_the_layers_and_list_them_under_the_drawing() -> None:
+    diagram = nnsvg.draw("lenet", LENET_5, captions="key", op_labels="off", width="3.5in")
+    assert _texts(diagram, "caption") == [str(i) for i in range(1, 9)]
+    key = [t for t in diagram.scene.walk() if isinstance(t, Text) and t.cls == "key"]
+    assert [t.text for t in key] == ["1: 1@32²", "2: 6@28²", "3: 6@14²", "4: 16@10²", "5: 16@5²", "6: 120", "7: 84",
+                                     "8: 10"]
+    others = [t for t in diagram.scene.walk() if not (isinstance(t, Text) and t.cls == "key") and t.bbox() is not None]
+    lowest = max(b.y1 for b in (t.bbox() for t in others) if b is not None)
+    assert all(t.box.y0 > lowest for t in key)
+    drawing = [b for b in (t.bbox() for t in others) if b is not None]
+    assert all(t.box.x1 <= max(b.x1 for b in drawing) + 1e-6 for t in key)
+    rows = sorted({round(t.y, 6) for t in key})
+    assert 1 < len(rows) < len(key)
+    assert not quality.check(diagram.scene)
+
+
+def test_a_key_is_not_drawn_without_labels() -> None:
+    diagram = nnsvg.draw("lenet", LENET_5, captions="key", labels=False)
+    assert not [t for t in diagram.scene.walk() if isinstance(t, Text)]

@@ -220,14 +220,15 @@ def test_too_narrow_is_refused_with_the_width_that_works(tmp_path: Path, capsys:
 def test_shapes_too_small_to_print_get_a_note_with_a_width_that_keeps_them() -> None:
     vgg = ["3@224x224", "64@224x224", "64@112x112", "128@112x112", "128@56x56", "256@56x56", "256@28x28",
            "512@28x28", "512@14x14", "512@14x14", "512@7x7", 4096, 4096, 1000]
-    diagram = nnsvg.lenet(vgg, map_size="log", dense_size="sqrt", width="column")
+    # (dense slabs are text-sized at a printed size: its maps are what a column leaves tiny, next to 4096-long slabs)
+    diagram = nnsvg.lenet(vgg, map_size="log", dense_size="linear", width="column")
     notes = diagram.notes
     assert not any(n.startswith("the figure is ") for n in notes)  # the renderer's px-size note is superseded
     note = next(n for n in notes if "print under 0.6 pt" in n)
     wider = re.search(r"--width ([0-9.]+(?:in|pt))", note)
     assert wider is not None
     assert quality.tiny(diagram.scene)
-    again = nnsvg.lenet(vgg, map_size="log", dense_size="sqrt", width=wider.group(1))
+    again = nnsvg.lenet(vgg, map_size="log", dense_size="linear", width=wider.group(1))
     assert not quality.tiny(again.scene) and not any("under 0.6 pt" in n for n in again.notes)
 
 

@@ -37,11 +37,6 @@ COLUMNS = {"column": 252 / 72.27 * BP_PER_IN, "article-column": 229.5 / 72.27 * 
 # (name, width): what is wrong today, measured on the drawing (refusal messages shortened: the size
 # the error suggests, and why). Remove an entry when it passes.
 NOT_YET: dict[tuple[str, str], str] = {
-    ("xor-2-2-1", "3.5in"): "text 3.94 pt: the +1 in each bias node",
-    ("xor-2-2-1", "229.5pt"): "text 3.35 pt: the +1 in each bias node",
-    ("vgg-16-maps", "3.5in"): "tiny: the 3 dense layers print 0.54 pt across (< 0.6 pt)",
-    ("vgg-16-maps", "229.5pt"): "tiny: the 3 dense layers print 0.45 pt across (< 0.6 pt)",
-    ("zfnet-maps", "229.5pt"): "tiny: the 3 dense layers print 0.51 pt across (< 0.6 pt)",
     ("alexnet", "3.5in"): "refused: needs 6.75 in (its labels over 4.74 in at 9 pt)",
     ("alexnet", "229.5pt"): "refused: needs 500 pt (its labels over 343 pt at 9 pt)",
     ("lenet-5-volumes", "3.5in"): "text-on-shape: 4 dimension labels strung along one row of leader lines; "

@@ -535,6 +535,11 @@ def test_lenet_valid_input_renders_with_its_structure(example: Example) -> None:
         captions = [text_of(t) for t in of_class(group, "text", "caption")]
         expected = layer.label if layer.label is not None else \
             f"{layer.maps}@{layer.height}x{layer.width}" if is_map else f"1x{layer.size}"
+        if spec.captions == "key":  # numbered, the key under the drawing says what each is
+            expected = str(i + 1)
+        elif spec.captions == "short" and layer.label is None:  # 6@28², 120
+            expected = (f"{layer.maps}@{layer.height}²" if layer.height == layer.width else expected) if is_map \
+                else str(layer.size)
         assert captions == ([expected] if spec.labels else [])
     for i in range(n - 1):  # the manual: lines join every layer into a dense layer
         if isinstance(spec.layers[i + 1], specs.DenseLayer):
@@ -549,7 +554,16 @@ def outline(rect: Rect) -> BBox:
 
 def expected_ops(spec: Any) -> list[str]:
     """The manual's op labels (docs/lenet.md): the given ones, else 'Dense' next to a dense layer; between maps
-    'Max-Pool' or 'Convolution', none into a larger map."""
+    'Max-Pool' or 'Convolution', none into a larger map; op_labels short: Conv, Pool, FC; off: none."""
+    if spec.op_labels == "off":
+        return []
+    short = {"Convolution": "Conv", "Max-Pool": "Pool", "Dense": "FC"} if spec.op_labels == "short" else {}
+    return [op if spec.ops is not None and i < len(spec.ops) else short.get(op, op)
+            for i, op in enumerate(inferred_ops(spec))]
+
+
+def inferred_ops(spec: Any) -> list[str]:
+    """The op labels of the full form (and the given ones)."""
     out = []
     for i, (a, b) in enumerate(zip(spec.layers, spec.layers[1:])):
         if spec.ops is not None and i < len(spec.ops):

@@ -24,6 +24,28 @@ def fcnn_label(index: int, count: int, size: int) -> str:
     return f"{role} Layer ∈ ℝ{superscript(size)}"
 
 
+def key_lines(entries: Sequence[str], left: float, top: float, width: float, theme: Theme,
+              cls: str = "key") -> list[Text]:
+    """A key: ``entries`` ("1 3@224²", …) left to right from ``left``, a wide space apart, in
+    lines no wider than ``width`` (a longer entry has a line of its own), the first line's top
+    at ``top``."""
+    size, family = theme.text.size, theme.text.family
+    space = size * 1.2
+    probe = text_box("Hg", 0.0, 0.0, size, family)
+    line = probe.height * 1.15
+    out: list[Text] = []
+    x, row = left, 0
+    for entry in entries:
+        w = text_width(entry, size, family)
+        if x > left and x + w > left + width:
+            x, row = left, row + 1
+        baseline = top - probe.y0 + row * line
+        out.append(Text(x, baseline, entry, size, family, theme.text.color, "start",
+                        text_box(entry, x, baseline, size, family), cls))
+        x += w + space
+    return out
+
+
 def row_of_captions(texts: list[str], centers: list[float], top: float, theme: Theme,
                     cls: str = "label") -> list[Text]:
     """Captions centred under (or over) positions along x, with their tops at ``top``.

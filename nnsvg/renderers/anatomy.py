@@ -37,10 +37,19 @@ def cross(x: float, y: float, r: float, theme: Theme) -> Path:
                 stroke_width=max(theme.node.stroke_width, 1.0), cls="dropout", linecap="round")
 
 
+# At a printed size a curve in each node needs nodes this many text sizes across to be read (a
+# 9 pt caption's node at 13.5 pt); smaller nodes get the activation's name above the layer. A
+# curve beside the layer is drawn at least this many text sizes across.
+GLYPH_TEXT = 1.5
+BESIDE_TEXT = 1.5
+
+
 def activation_items(name: str, style: str, centres: list[Point], anchor: Point, d: float,
-                     theme: Theme) -> list[Primitive]:
+                     theme: Theme, printed: bool = False) -> list[Primitive]:
     """The activation of a layer: a curve in each node (glyph), one curve at ``anchor``
-    (beside), or its name there (name)."""
+    (beside), or its name there (name). ``printed`` (a figure laid out for a printed size): the
+    name at the captions' size (7 pt or more), the curve beside at least ``BESIDE_TEXT`` text
+    sizes across."""
     width = max(0.6, d * 0.045)
     if style == "glyph" and not centres:
         return []
@@ -52,10 +61,10 @@ def activation_items(name: str, style: str, centres: list[Point], anchor: Point,
                      linejoin="round", linecap="round")]
     x, y = anchor
     if style == "beside":
-        size = d * 0.9
+        size = max(d * 0.9, BESIDE_TEXT * theme.text.size) if printed else d * 0.9
         return [Path(Polylines(glyph(name, x, y, size)), BBox.around([anchor], size / 2), stroke=theme.text.color,
                      stroke_width=width * 1.3, cls="activation", linejoin="round", linecap="round")]
-    size, family = theme.text.size * 0.85, theme.text.family
+    size, family = theme.text.size * (1.0 if printed else 0.85), theme.text.family
     base = baseline_for_center(y, size, family)
     return [Text(x, base, name, size, family, theme.text.color, "middle",
                  text_box(name, x, base, size, family, "middle"), "activation")]
@@ -89,10 +98,12 @@ Edge = tuple[str, Callable[[float], Point]]  # (label, point at t along the edge
 
 
 def weight_labels(edges: list[Edge], obstacles: list[BBox], theme: Theme,
-                  background: str) -> tuple[list[Primitive], int]:
+                  background: str, printed: bool = False) -> tuple[list[Primitive], int]:
     """Labels placed along their edges, each at the first spot (middle first, then towards the
-    ends) clear of nodes and other labels; returns the primitives and how many did not fit."""
-    size, family = theme.text.size * 0.72, theme.text.family
+    ends) clear of nodes and other labels; returns the primitives and how many did not fit.
+    ``printed`` (a figure laid out for a printed size): at the captions' size (7 pt or more),
+    else a little smaller than them."""
+    size, family = theme.text.size * (1.0 if printed else 0.72), theme.text.family
     pad = size * 0.15
     placed: list[BBox] = []
     out: list[Primitive] = []

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 
 from ..errors import SpecError
-from ..geometry import BBox, Point, baseline_for_center, text_box, union_all
+from ..geometry import BBox, Point, baseline_for_center, text_box, text_width, union_all
 from ..layout import legend, skips
 from ..layout.decorate import Captioned, Placement, decorate
 from ..layout.labels import column_of_captions, fcnn_label, moved_clear, row_of_captions
@@ -31,6 +31,7 @@ from ..scene import (
 from ..spec.fcnn import MAX_NODES, FcnnSpec
 from ..theme import Theme
 from .anatomy import (
+    GLYPH_TEXT,
     WEIGHT_LABEL_LIMIT,
     activation_items,
     cross,
@@ -65,22 +66,15 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
                  place: Placer, scene: Scene | None = None) -> list[Group]:
     d = spec.node_diameter
     looks: dict[tuple[str, str], list[int]] = {}  # a node look -> the layers drawn with it
-    node, bias = theme.node, theme.bias
-    activations = spec.layer_activations()
+    node = theme.node
+    activations, style = spec.layer_activations(), activation_style(spec, theme)
     groups = []
     taken: list[BBox] = []  # the boxes of texts placed so far ("+1", activation names)
     for layer, lay in zip(spec.layers, layouts):
         group = Group(f"layer-{lay.index}", "layer")
         for k, (x, y) in enumerate(lay.nodes):
             if lay.has_bias and k == 0:
-                unit = Circle(x, y, d / 2, bias.fill, bias.stroke, node.stroke_width, "bias")
-                group.add(unit)
-                size = d * 0.45
-                base = baseline_for_center(y, size, theme.text.family)
-                group.add(Text(x, base, "+1", size, theme.text.family, bias.text, "middle",
-                               text_box("+1", x, base, size, theme.text.family, "middle"), "bias", host=unit))
-                if scene is not None:
-                    legend.add(scene, "bias", legend.like(unit, mark="+1", mark_color=bias.text))
+                group.children.extend(bias_unit(spec, theme, (x, y), scene))
             else:
                 dropped = k in lay.dropped
                 circle = Circle(x, y, d / 2, layer.fill or node.fill, layer.stroke or node.stroke,
@@ -101,13 +95,13 @@ def layer_groups(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
             centres = [p for k, p, _ in lay.receivers()] if lay.has_bias else \
                 [p for k, p in enumerate(lay.nodes) if k not in lay.dropped]
             anchor = place(lay.u, min(lay.node_v) - d * 1.2)
-            items = activation_items(name, spec.activation_style, centres, anchor, d, theme)
-            if scene is not None and spec.activation_style != "name" and items:
-                ink = theme.node.stroke if spec.activation_style == "glyph" else theme.text.color
+            items = activation_items(name, style, centres, anchor, d, theme, printed(spec))
+            if scene is not None and style != "name" and items:
+                ink = theme.node.stroke if style == "glyph" else theme.text.color
                 legend.add(scene, f"activation.{name}", Swatch(
                     "disc", node.fill, node.stroke, node.stroke_width, mark=f"glyph:{name}", mark_color=ink),
                     ACTIVATION_NAMES.get(name, name))
-            if spec.activation_style == "name":
+            if style == "name":
                 own = [b for b in (c.bbox() for c in group.children) if b is not None]
                 a, b = place(lay.u, 0.0), place(lay.u, 1.0)
                 away = (a[0] - b[0], a[1] - b[1])  # towards smaller v: away from the layer
@@ -171,6 +165,56 @@ def node_entries(scene: Scene, looks: dict[tuple[str, str], list[int]], count: i
         label = ", ".join(names)
         found.append(Entry("node." + "+".join(keys), label[0].upper() + label[1:], swatch))
     scene.legend[:0] = [e for e in found if all(e.key != old.key for old in scene.legend)]
+
+
+def printed(spec: FcnnSpec) -> bool:
+    """Whether the figure is laid out for a printed size (``--width``, ``--height``)."""
+    return spec.width is not None or spec.height is not None
+
+
+def activation_style(spec: FcnnSpec, theme: Theme) -> str:
+    """How the activations are drawn: as asked, but at a printed size a curve in each node only in
+    nodes big enough to read it (``GLYPH_TEXT`` text sizes), else the activation's name."""
+    if spec.activation_style == "glyph" and printed(spec) and spec.node_diameter < GLYPH_TEXT * theme.text.size:
+        return "name"
+    return spec.activation_style
+
+
+def bias_mark_size(spec: FcnnSpec, theme: Theme) -> float | None:
+    """The size of the "+1" in a bias unit, None: not drawn (``bias_label`` off). At a printed
+    size (``--width``, ``--height``) text inside a node is drawn at the captions' size, which
+    prints at 7 pt or more, or not at all: a node too small to hold it leaves it out."""
+    d = spec.node_diameter
+    if not spec.bias_label:
+        return None
+    if not printed(spec):
+        return d * 0.45
+    size = theme.text.size
+    fits = text_width("+1", size, theme.text.family) <= d * 0.8 and size <= d * 0.6
+    return size if fits else None
+
+
+def bias_unit(spec: FcnnSpec, theme: Theme, at: Point, scene: Scene | None) -> list[Circle | Text]:
+    """A bias unit at ``at``: its circle and its "+1" (``bias_mark_size``), with its legend entry;
+    a note the first time a printed size leaves the "+1" out."""
+    (x, y), d, bias = at, spec.node_diameter, theme.bias
+    unit = Circle(x, y, d / 2, bias.fill, bias.stroke, theme.node.stroke_width, "bias")
+    size = bias_mark_size(spec, theme)
+    if scene is not None:
+        # (at a printed size the legend's disc is too small for a legible "+1": its label says it)
+        mark = "+1" if size is not None and not printed(spec) else None
+        legend.add(scene, "bias", legend.like(unit, mark=mark, mark_color=bias.text))
+    if size is None:
+        if spec.bias_label and scene is not None and BIAS_NOTE not in scene.notes:
+            scene.notes.append(BIAS_NOTE)
+        return [unit]
+    base = baseline_for_center(y, size, theme.text.family)
+    return [unit, Text(x, base, "+1", size, theme.text.family, bias.text, "middle",
+                       text_box("+1", x, base, size, theme.text.family, "middle"), "bias", host=unit)]
+
+
+BIAS_NOTE = ("the bias units are drawn without their +1: at this printed size it would print smaller than "
+             "the captions (7 pt at least) in nodes this small; --legend below names them")
 
 
 def add_labels(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout],
@@ -332,7 +376,7 @@ def add_weight_labels(spec: FcnnSpec, theme: Theme, layouts: list[LayerLayout], 
             else:
                 at = _line(sp, tp)
             items.append((name, at))
-        labels, lost = weight_labels(items, obstacles, theme, scene.background)
+        labels, lost = weight_labels(items, obstacles, theme, scene.background, printed(spec))
         missing += lost
         obstacles += [p.bbox() for p in labels if isinstance(p, Rect)]
         scene.groups.append(Group(f"weights-{a.index}-{b.index}", "weights", list(labels)))

@@ -18,15 +18,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..errors import SpecError
-from ..geometry import BBox, Point, text_box, text_width
+from ..geometry import BBox, Point, text_box, text_width, union_all
 from ..layout import legend, skips
 from ..layout.decorate import Captioned, Placement, decorate
-from ..layout.labels import Near, alternate, captions_above
+from ..layout.labels import Near, alternate, captions_above, key_lines
 from ..layout.skips import Plan
 from ..scene import Dots, Group, LineTo, MoveTo, Path, Polygon, Rect, Scene, Segments, Text
-from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, Step, steps
+from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, Step, caption, steps
 from ..theme import Theme
-from .lenet_sizes import DENSE_DEPTH, MAX_SHARE, PAGE_WIDTH, Factors, Stack, drawn_slots, extents, fitted, widths
+from .lenet_sizes import DENSE_DEPTH, Factors, Stack, budget_notes, drawn_slots, extents, fitted
 
 MAX_DRAWN_MAPS = 100_000  # refuse drawings with more map rectangles than this
 MIN_WINDOW = 4.0  # px: the smallest filter window side (a 2x2 pooling window on a log-scaled map)
@@ -81,15 +81,15 @@ def map_group(layer: MapLayer, stack: Stack, index: int, x: float, theme: Theme)
 
 
 def dense_group(layer: DenseLayer, length: float, index: int, x: float,
-                theme: Theme) -> tuple[Group, Placed]:
+                theme: Theme, depth: float = DENSE_DEPTH) -> tuple[Group, Placed]:
     top = -length / 2
-    corners = ((x, top), (x + DENSE_DEPTH, top), (x + DENSE_DEPTH + length, top + length),
+    corners = ((x, top), (x + depth, top), (x + depth + length, top + length),
                (x + length, top + length))
     style = theme.dense
     group = Group(f"layer-{index}", "layer")
     group.add(Polygon(corners, layer.fill or style.fill, style.stroke, style.stroke_width,
                       style.opacity, "dense"))
-    right = x + DENSE_DEPTH + length
+    right = x + depth + length
     return group, Placed(index, x, right, BBox(x, top, right, top + length), corners=corners)
 
 
@@ -154,6 +154,9 @@ def render(spec: LenetSpec, theme: Theme) -> Scene:
         lines = links.segments + links.dense + straight
         ops = op_labels(spec, theme, placed, all_steps, lines) if spec.labels else []
         scene.groups.extend(ops)
+        key = key_of(spec, theme, [*groups, *ops])
+        if key is not None:
+            scene.groups.append(key)
         gaps = [(i, t.box) for g in ops for i, t in zip(
             [k for k, s in enumerate(all_steps) if s.op], g.children) if isinstance(t, Text)]
         return Captioned(tuple(g.bbox() for g in groups), tuple(gaps))
@@ -178,7 +181,7 @@ def place(spec: LenetSpec, theme: Theme, factors: Factors, all_steps: list[Step]
             group, where = map_group(layer, extent, i, x, theme)
         else:
             assert isinstance(extent, float)
-            group, where = dense_group(layer, extent, i, x, theme)
+            group, where = dense_group(layer, extent, i, x, theme, factors.depth)
         groups.append(group)
         placed.append(where)
         if i < len(gaps):
@@ -280,7 +283,7 @@ class Room:
     def __init__(self, spec: LenetSpec, theme: Theme, all_steps: list[Step]) -> None:
         self.size, self.family = theme.text.size, theme.text.family
         self.on = spec.labels and spec.label_room
-        self.captions = [caption(layer) for layer in spec.layers]
+        self.captions = captions_of(spec)
         self.ops = {i: text_width(s.op, self.size, self.family) for i, s in enumerate(all_steps) if s.op}
         self.previous: dict[int, int] = {}  # an op's gap -> the gap of the op two labels back
         chosen = sorted(self.ops)
@@ -313,8 +316,9 @@ def port(p: Placed) -> skips.Port:
         def slope(at: float) -> float:
             return top + max(0.0, at - xr)
 
-        return skips.Port(x + 1, xr + (p.right - xr) * 0.4, slope, p.left, (top, top + DENSE_DEPTH),
-                          p.right, (p.box.y1 - DENSE_DEPTH, p.box.y1))
+        depth = xr - x
+        return skips.Port(x + 1, xr + (p.right - xr) * 0.4, slope, p.left, (top, top + depth),
+                          p.right, (p.box.y1 - depth, p.box.y1))
     maps = p.maps
 
     def staircase(at: float) -> float:
@@ -325,12 +329,24 @@ def port(p: Placed) -> skips.Port:
                       p.right, (front.y0, front.y1))
 
 
-def caption(layer: MapLayer | DenseLayer) -> str:
-    if layer.label is not None:
-        return layer.label
-    if isinstance(layer, MapLayer):
-        return f"{layer.maps}@{layer.height}x{layer.width}"
-    return f"1x{layer.size}"
+def captions_of(spec: LenetSpec) -> list[str]:
+    """The captions drawn over the layers: each one's (``caption``), or with ``captions: key``
+    its number (the key under the drawing says what it is: ``key_of``)."""
+    if spec.captions == "key":
+        return [str(i + 1) for i in range(len(spec.layers))]
+    return [caption(layer, spec.captions == "short") for layer in spec.layers]
+
+
+def key_of(spec: LenetSpec, theme: Theme, groups: Sequence[Group]) -> Group | None:
+    """With ``captions: key``, the key under everything drawn so far: "1 3@224²", "2 64@224²", …
+    in lines as wide as the drawing."""
+    if spec.captions != "key" or not spec.labels:
+        return None
+    box = union_all([b for b in (g.bbox() for g in groups) if b is not None])
+    assert box is not None
+    entries = [f"{i + 1}: {caption(layer, True)}" for i, layer in enumerate(spec.layers)]
+    return Group("key", "key", list(key_lines(entries, box.x0, box.y1 + theme.text.size * 0.8, box.width, theme)))
+
 
 
 def add_captions(spec: LenetSpec, theme: Theme, groups: list[Group], placed: list[Placed],
@@ -339,14 +355,15 @@ def add_captions(spec: LenetSpec, theme: Theme, groups: list[Group], placed: lis
     into dense layers. Where a line rises from the layer's top-right (the link from a small
     stack into a taller dense layer), the caption may instead end at the back map's (or the
     parallelogram's top edge's) right end, or sit centred on it: whichever keeps it closest."""
-    texts = [caption(layer) for layer in spec.layers]
+    texts = captions_of(spec)
     above = max(theme.map.stroke_width, theme.dense.stroke_width) / 2 + 0.5  # clear of the outline
     anchors = [(p.left, p.box.y0 - above) for p in placed]
     size, family = theme.text.size, theme.text.family
     boxes, lines = [], list(segments)
     alternatives: list[tuple[float, ...]] = []
     for text, p in zip(texts, placed):
-        top_edge = p.front.width if p.front is not None else DENSE_DEPTH
+        top_edge = p.front.width if p.front is not None else \
+            p.corners[1][0] - p.corners[0][0] if p.corners is not None else DENSE_DEPTH
         end = p.left + top_edge - size * 0.3  # a line may rise from the top edge's right end
         width = text_width(text, size, family)
         alternatives.append((end - width, p.left + (top_edge - width) / 2))
@@ -455,28 +472,3 @@ def op_labels(spec: LenetSpec, theme: Theme, placed: list[Placed], all_steps: li
         texts[k] = text
         near.add(text)
     return [Group("ops", "ops", [texts[k] for k in range(len(chosen))])]
-
-
-def budget_notes(spec: LenetSpec, factors: Factors, scene: Scene) -> list[str]:
-    """What is still over budget after fit, with the option that shrinks it: a layer that
-    dominates (returned) and a figure wider than a page (added to the scene's page notes)."""
-    each, total = widths(spec, factors)
-    notes = []
-    if len(each) >= 3:
-        k = max(range(len(each)), key=lambda i: each[i])
-        share = each[k] / total
-        if share > MAX_SHARE:
-            layer = spec.layers[k]
-            if isinstance(layer, DenseLayer):
-                fix = "--dense-size auto" if spec.dense_size != "auto" else "a smaller --dense-scale"
-            else:
-                fix = "--map-size auto" if spec.map_size != "auto" else "a smaller --map-scale or --max-maps"
-            notes.append(f"layer {k + 1} ({caption(layer)}) takes {share:.0%} of the figure's width; "
-                         f"{fix} shrinks it")
-    if total > PAGE_WIDTH * 1.05:
-        fixes = [f for f, on in (("--fit", not spec.fit), ("--map-size auto", spec.map_size != "auto"),
-                                 ("--dense-size auto", spec.dense_size != "auto")) if on]
-        fixes = fixes or ["a smaller --max-maps, --map-offset or --gaps"]
-        scene.page_notes.append(f"the figure is {total:,.0f} px wide (a page holds about {PAGE_WIDTH:,.0f}); "
-                     f"{' or '.join(fixes)} shrinks it")
-    return notes

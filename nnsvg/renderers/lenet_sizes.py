@@ -11,7 +11,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..spec.lenet import DenseLayer, LenetSpec, MapLayer
+from ..scene import Scene
+from ..spec.lenet import DenseLayer, LenetSpec, MapLayer, caption
 from ..theme import Theme
 
 DENSE_DEPTH = 10.0  # NN-SVG's thickness of a dense parallelogram
@@ -59,6 +60,9 @@ STEP_STROKES = 4.0  # and its diagonal steps at least this many map outlines lon
 GROWN_STEP_SHARE = 0.6  # (up to this share of the grown side)
 
 
+DEPTH_TEXT = 0.3  # at a printed size a dense slab is at least this many text sizes thick (2 pt at 9 pt)
+
+
 def compressed(units: float, largest: float, knee: float, strength: float) -> float:
     """``units`` itself while ``largest`` is at most ``knee``; else a power law that draws
     ``largest`` at ``knee`` and keeps the order of every size. The exponent falls with how far
@@ -78,6 +82,8 @@ class Factors:
     size: float = 1.0
     maps: float = 1.0  # map sides only: grown next to big text at a printed width (``grown``)
     min_step: float = 0.0  # and then a diagonal step of at least a few outline widths
+    depth: float = DENSE_DEPTH  # a dense slab's thickness: thicker next to text at a printed size
+    shortest: float = MIN_DENSE  # and its least length (a short slab is as visible as a thin one)
 
 
 def side(units: int, largest: int, spec: LenetSpec, factors: Factors = Factors()) -> float:
@@ -99,7 +105,7 @@ def dense_length(size: int, longest: int, spec: LenetSpec, factors: Factors = Fa
         px = size * spec.dense_scale / 100
     else:
         px = compressed(size, longest, AUTO_DENSE, 0.5) * spec.dense_scale / 100
-    return max(MIN_DENSE, px * factors.size)
+    return max(factors.shortest, px * factors.size)
 
 
 def drawn_slots(maps: int, max_maps: int) -> tuple[int, int]:
@@ -160,7 +166,7 @@ def extents(spec: LenetSpec, factors: Factors) -> list[Stack | float]:
 
 def widths(spec: LenetSpec, factors: Factors) -> tuple[list[float], float]:
     """Each layer's width and the figure's (layers and gaps, captions aside)."""
-    each = [e.w + e.run if isinstance(e, Stack) else e + DENSE_DEPTH for e in extents(spec, factors)]
+    each = [e.w + e.run if isinstance(e, Stack) else e + factors.depth for e in extents(spec, factors)]
     gaps = [*spec.gap_list(), 0.0]
     lo = hi = x = 0.0
     for width, gap in zip(each, gaps):
@@ -197,13 +203,26 @@ def grown(spec: LenetSpec, theme: Theme | None) -> float:
     return min(MAX_GROW, max(1.0, MAP_TEXT * theme.text.size / largest))
 
 
+def dense_depth(spec: LenetSpec, theme: Theme | None) -> float:
+    """A dense slab's thickness: NN-SVG's, or at a printed width (``--width``, ``--height``) at
+    least ``DEPTH_TEXT`` text sizes, so that a drawing shrunk next to its text keeps its dense
+    layers visible (a slab of a long network would else print under half a point)."""
+    if theme is None or (spec.width is None and spec.height is None):
+        return DENSE_DEPTH
+    return max(DENSE_DEPTH, DEPTH_TEXT * theme.text.size)
+
+
 def fitted(spec: LenetSpec, theme: Theme | None = None) -> Factors:
     """The factors that keep the figure within PAGE_WIDTH: first a shorter diagonal step (the
     run of a deep stack is the most elastic part), then smaller layers; and map sides grown
     next to big text (``grown``)."""
+    depth = dense_depth(spec, theme)
     maps = grown(spec, theme)
     if maps != 1.0 and theme is not None:
-        return dataclasses.replace(fitted(spec), maps=maps, min_step=STEP_STROKES * theme.map.stroke_width)
+        return dataclasses.replace(fitted(spec), maps=maps, min_step=STEP_STROKES * theme.map.stroke_width,
+                                   depth=depth, shortest=max(MIN_DENSE, depth))
+    if depth != DENSE_DEPTH:
+        return dataclasses.replace(fitted(spec), depth=depth, shortest=max(MIN_DENSE, depth))
     if not spec.fit or widths(spec, Factors())[1] <= PAGE_WIDTH:
         return Factors()
     step = _largest_within(FIT_STEP, 1.0, lambda f: widths(spec, Factors(f, 1.0))[1])
@@ -213,3 +232,26 @@ def fitted(spec: LenetSpec, theme: Theme | None = None) -> Factors:
     return Factors(step, size)
 
 
+def budget_notes(spec: LenetSpec, factors: Factors, scene: Scene) -> list[str]:
+    """What is still over budget after fit, with the option that shrinks it: a layer that
+    dominates (returned) and a figure wider than a page (added to the scene's page notes)."""
+    each, total = widths(spec, factors)
+    notes = []
+    if len(each) >= 3:
+        k = max(range(len(each)), key=lambda i: each[i])
+        share = each[k] / total
+        if share > MAX_SHARE:
+            layer = spec.layers[k]
+            if isinstance(layer, DenseLayer):
+                fix = "--dense-size auto" if spec.dense_size != "auto" else "a smaller --dense-scale"
+            else:
+                fix = "--map-size auto" if spec.map_size != "auto" else "a smaller --map-scale or --max-maps"
+            notes.append(f"layer {k + 1} ({caption(layer)}) takes {share:.0%} of the figure's width; "
+                         f"{fix} shrinks it")
+    if total > PAGE_WIDTH * 1.05:
+        fixes = [f for f, on in (("--fit", not spec.fit), ("--map-size auto", spec.map_size != "auto"),
+                                 ("--dense-size auto", spec.dense_size != "auto")) if on]
+        fixes = fixes or ["a smaller --max-maps, --map-offset or --gaps"]
+        scene.page_notes.append(f"the figure is {total:,.0f} px wide (a page holds about {PAGE_WIDTH:,.0f}); "
+                     f"{' or '.join(fixes)} shrinks it")
+    return notes

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from .. import colors
 from ..errors import NnsvgError, SpecError
 from ..text import check_text, nearest, quote
-from .base import BaseSpec
+from .base import BaseSpec, Compact
 from .choices import ACTIVATION_STYLES, ACTIVATIONS, ARROWHEADS, DIRECTIONS, EDGE_MODES
 from .fields import option
 from .tokens import check_layer_list
@@ -120,6 +120,9 @@ class FcnnSpec(BaseSpec):
     direction: str = option("right", "choice", "direction of the layer sequence",
                             choices=DIRECTIONS)
     bias: bool = option(False, "bool", "add a +1 bias unit to every layer but the output")
+    bias_label: bool = option(True, "bool", "write +1 in each bias unit; at a printed size (--width) only "
+                              "where it prints as large as the captions, else the units are left plain (a note "
+                              "says so; --legend names them)")
     arrowheads: str = option("none", "choice", "arrowheads at edge targets",
                              choices=ARROWHEADS)
     bezier: bool = option(False, "bool", "draw edges as Bézier curves")
@@ -177,6 +180,17 @@ class FcnnSpec(BaseSpec):
                     raise SpecError(f"activations: unknown activation {quote(name)}; known: {', '.join(ACTIVATIONS)}")
         if isinstance(self.dropout, list) and len(self.dropout) not in (1, n):
             raise SpecError(f"dropout: expected one value or {n} (one per layer), got {len(self.dropout)}")
+
+    def compact_forms(self) -> tuple[Compact, ...]:
+        """For a narrow page: the formulas without the layer captions above them (a row of text
+        less under the drawing; the formulas name the layers), then activations by name rather
+        than a curve in each node."""
+        forms = []
+        if self.formulas and self.labels:
+            forms.append(Compact("the formulas without the layer captions", {"labels": False}))
+        if self.activations is not None and self.activation_style != "name":
+            forms.append(Compact("activations named above their layers", {"activation_style": "name"}))
+        return tuple(forms)
 
     def layer_activations(self) -> list[str | None]:
         """The activation of every layer (None: none), the input's included."""

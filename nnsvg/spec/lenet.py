@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from ..errors import SpecError
 from ..text import clip, quote
 from . import tokens
-from .base import BaseSpec
+from .base import BaseSpec, Compact
 from .choices import DENSE_SIZES, FILTERS, LENET_MAP_SIZES, PLACEMENTS
 from .fcnn import parse_size
 from .fields import option
@@ -20,6 +20,9 @@ from .wiring import Ref
 MAX_SIDE = 100_000
 MAX_MAPS = 1_000_000
 MAX_INFERRED_KERNEL = 11  # the largest kernel of common CNNs (AlexNet's first layer)
+OP_LABELS = ("full", "short", "off")
+CAPTIONS = ("full", "short", "key")
+SHORT_OPS = {"Convolution": "Conv", "Max-Pool": "Pool", "Dense": "FC"}
 _MAP = re.compile(r"(?P<n>[^@:]+)@(?P<h>[^x@:]+)x(?P<w>[^x@:]+)(?::(?P<fh>[^x@:]+)x(?P<fw>[^x@:]+))?")
 
 
@@ -47,6 +50,17 @@ class MapLayer:
 
 DenseLayer = Dense  # the LeNet style's name for it
 LenetLayer = MapLayer | Dense
+
+
+def caption(layer: MapLayer | DenseLayer, short: bool = False) -> str:
+    """A layer's caption: its label, else its size (``short``: 6@28², 120)."""
+    if layer.label is not None:
+        return layer.label
+    if isinstance(layer, MapLayer):
+        if short and layer.height == layer.width:
+            return f"{layer.maps}@{layer.height}²"
+        return f"{layer.maps}@{layer.height}x{layer.width}"
+    return f"{layer.size}" if short else f"1x{layer.size}"
 
 
 def parse_token(token: object, where: str) -> LenetLayer:
@@ -91,6 +105,12 @@ class LenetSpec(BaseSpec):
         metadata={"kind": "layers", "help": "N@HxW[:FHxFW] and dense widths"})
     ops: list[str] | None = option(None, "texts", "op label of each gap between layers, e.g. "
                                    "'Conv 5x5,Max-pool 2x2,Dense' (missing ones are inferred; '' for none)")
+    op_labels: str = option("full", "choice", "the inferred op labels: full (Convolution, Max-Pool, Dense), "
+                            "short (Conv, Pool, FC) or off (none); op labels given with ops are kept unless off",
+                            choices=OP_LABELS)
+    captions: str = option("full", "choice", "layer captions: full (6@28x28, 1x120), short (6@28², 120: a "
+                           "square map's side squared, a dense layer's width alone) or key (each layer numbered, "
+                           "the short captions in a key under the drawing)", choices=CAPTIONS)
     gaps: float | list[float] = option(40.0, "numbers", "space between layers: one value or one per "
                                        "gap; negative overlaps", low=-10_000, high=10_000)
     map_offset: float = option(8.0, "number", "diagonal step between stacked maps", low=0, high=1000)
@@ -128,6 +148,24 @@ class LenetSpec(BaseSpec):
         if self.ops is not None and len(self.ops) > gaps:
             raise SpecError(f"ops: {len(self.ops)} op labels for {gaps} gaps between layers "
                             f"({', '.join(repr(o) for o in self.ops)})")
+
+    def compact_forms(self) -> tuple[Compact, ...]:
+        """Shorter labels for a narrow page, least change first: the inferred op labels
+        abbreviated, then short captions, then no op labels (the captions, the layers' sizes, tell
+        what each step did), then the layers numbered with their captions in a key."""
+        if not self.labels:
+            return ()
+        forms = []
+        inferred = any(step.op in SHORT_OPS for step in steps(self))
+        if self.op_labels == "full" and inferred:
+            forms.append(Compact("op labels abbreviated (Conv, Pool, FC)", {"op_labels": "short"}))
+        if self.captions == "full":
+            forms.append(Compact("short captions (6@28², 120)", {"captions": "short"}))
+        if self.op_labels != "off" and any(step.op for step in steps(self)):
+            forms.append(Compact("without op labels", {"op_labels": "off"}))
+        if self.captions != "key":
+            forms.append(Compact("the layers numbered, their captions in a key", {"captions": "key"}))
+        return tuple(forms)
 
     def gap_list(self) -> list[float]:
         gaps = self.gaps if isinstance(self.gaps, list) else [self.gaps]
@@ -176,7 +214,11 @@ def steps(spec: LenetSpec) -> list[Step]:
             window = a.filter if isinstance(a, MapLayer) else None
         if spec.filters == "none":
             window = None
+        if spec.op_labels == "short":
+            op = SHORT_OPS.get(op, op)
         if spec.ops is not None and i < len(spec.ops):
             op = spec.ops[i]
+        if spec.op_labels == "off":
+            op = ""
         out.append(Step(op, window))
     return out

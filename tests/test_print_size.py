@@ -47,11 +47,6 @@ NOT_YET: dict[tuple[str, str], str] = {
     ("lenet-5-volumes", "3.5in"): "text-on-shape: 4 dimension labels strung along one row of leader lines; "
         "tiny: a filter box 0.48 pt, 3 dense boxes 0.43 pt",
     ("lenet-5-volumes", "229.5pt"): "refused: needs 380 pt (its labels over 230 pt at 9 pt)",
-    ("unet-flat", "3.5in"): "refused: needs 6.25 in (its labels over 5.09 in at 9 pt)",
-    ("unet-flat", "229.5pt"): "refused: needs 440 pt (its labels over 368 pt at 9 pt)",
-    ("unet-u", "3.5in"): "refused: needs 6.25 in (its labels over 5.09 in at 9 pt)",
-    ("unet-u", "229.5pt"): "refused: needs 440 pt (its labels over 368 pt at 9 pt)",
-    ("fcn-8s", "229.5pt"): "tiny: 4 volume boxes print 0.57 pt across (< 0.6 pt)",
     ("dcgan-generator", "3.5in"): "text-on-shape: 5 dimension labels strung along one row of leader lines; "
         "tiny: the 1x1x100 volume 0.41 pt",
     ("dcgan-generator", "229.5pt"): "refused: needs 423 pt (its labels over 243 pt at 9 pt)",

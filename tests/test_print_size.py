@@ -42,16 +42,22 @@ NOT_YET: dict[tuple[str, str], str] = {
     ("vgg-16-maps", "3.5in"): "tiny: the 3 dense layers print 0.54 pt across (< 0.6 pt)",
     ("vgg-16-maps", "229.5pt"): "tiny: the 3 dense layers print 0.45 pt across (< 0.6 pt)",
     ("zfnet-maps", "229.5pt"): "tiny: the 3 dense layers print 0.51 pt across (< 0.6 pt)",
-    ("alexnet", "3.5in"): "refused: needs 6.75 in (its labels over 4.74 in at 9 pt)",
-    ("alexnet", "229.5pt"): "refused: needs 500 pt (its labels over 343 pt at 9 pt)",
-    ("lenet-5-volumes", "3.5in"): "text-on-shape: 4 dimension labels strung along one row of leader lines; "
-        "tiny: a filter box 0.48 pt, 3 dense boxes 0.43 pt",
-    ("lenet-5-volumes", "229.5pt"): "refused: needs 380 pt (its labels over 230 pt at 9 pt)",
-    ("dcgan-generator", "3.5in"): "text-on-shape: 5 dimension labels strung along one row of leader lines; "
-        "tiny: the 1x1x100 volume 0.41 pt",
-    ("dcgan-generator", "229.5pt"): "refused: needs 423 pt (its labels over 243 pt at 9 pt)",
-    ("vgg-16-dims", "3.5in"): "refused: needs 7.5 in (its labels over 5.54 in at 9 pt)",
-    ("vgg-16-dims", "229.5pt"): "refused: needs 580 pt (its labels over 400 pt at 9 pt)",
+    ("alexnet", "3.5in"): "refused: needs 6.75 in (its labels over 4.74 in at 9 pt)"
+        "; passes in its spec's compact form, dims_form: short",
+    ("alexnet", "229.5pt"): "refused: needs 500 pt (its labels over 343 pt at 9 pt)"
+        "; passes in its spec's compact form, dims_form: short",
+    ("lenet-5-volumes", "3.5in"): "text-on-shape: 4 dimension labels strung along one row of leader lines "
+        "(passes in its spec's compact form, dims_form: short)",
+    ("lenet-5-volumes", "229.5pt"): "text-on-shape: 4 dimension labels strung along one row of leader lines "
+        "(passes in its spec's compact form, dims_form: short)",
+    ("dcgan-generator", "3.5in"): "text-on-shape: 5 dimension labels strung along one row of leader lines "
+        "(passes in its spec's compact form, dims_form: short)",
+    ("dcgan-generator", "229.5pt"): "refused: needs 423 pt (its labels over 243 pt at 9 pt)"
+        "; passes in its spec's compact form, dims_form: short",
+    ("vgg-16-dims", "3.5in"): "refused: needs 7.5 in (its labels over 5.54 in at 9 pt)"
+        "; passes in its spec's compact form, dims_form: short",
+    ("vgg-16-dims", "229.5pt"): "refused: needs 580 pt (its labels over 400 pt at 9 pt)"
+        "; passes in its spec's compact form, dims_form: short",
     ("imdb-lstm-classifier", "3.5in"): "refused: needs 4 in (its labels over 3.8 in at 8.25 pt)",
     ("imdb-lstm-classifier", "229.5pt"): "refused: needs 280 pt (its labels over 275 pt at 8.25 pt)",
     ("graves-3-layer-lstm", "3.5in"): "refused: needs 3.75 in (its labels over 3.51 in at 9 pt)",

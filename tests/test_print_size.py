@@ -54,10 +54,6 @@ NOT_YET: dict[tuple[str, str], str] = {
         "(passes in its spec's compact form, dims_form: short)",
     ("dcgan-generator", "229.5pt"): "refused: needs 423 pt (its labels over 243 pt at 9 pt)"
         "; passes in its spec's compact form, dims_form: short",
-    ("conv-autoencoder", "3.5in"): "refused: needs 9 in (the labels do not fit at 9 pt)"
-        "; passes in its spec's compact form, dims_form: short",
-    ("conv-autoencoder", "229.5pt"): "refused: needs 660 pt (the labels do not fit at 9 pt)"
-        "; passes in its spec's compact form, dims_form: short",
     ("vgg-16-dims", "3.5in"): "refused: needs 7.5 in (its labels over 5.54 in at 9 pt)"
         "; passes in its spec's compact form, dims_form: short",
     ("vgg-16-dims", "229.5pt"): "refused: needs 580 pt (its labels over 400 pt at 9 pt)"

@@ -102,7 +102,6 @@ class Labeller:
     obstacles: Obstacles
     crowded: dict[int, float] = field(default_factory=dict)
     leaders: dict[int, list[Path]] = field(default_factory=dict)
-    boxes: list[BBox] = field(default_factory=list)  # the labels placed so far
     near_steps: int = 2
     far_steps: int = 24
 
@@ -119,13 +118,6 @@ class Labeller:
 
     def clear(self, box: BBox) -> bool:
         return not self.obstacles.hit(box, self.size * 0.2)
-
-    def leader_clear(self, box: BBox, target: Point) -> bool:
-        """Whether a leader from ``box`` to ``target`` would cross no label placed before."""
-        near = (min(max(target[0], box.x0), box.x1), min(max(target[1], box.y0), box.y1))
-        segment = thick_segment(near, target, self.size * 0.1)
-        extent = BBox.around(segment)
-        return not any(other.overlaps(extent) and convex_overlap(rect(other), segment) for other in self.boxes)
 
     def place(self, layer: int, text: str, spots: list[Spot], cls: str, leader_to: Point | None = None) -> Text:
         width = text_width(text, self.size, self.family)
@@ -146,7 +138,7 @@ class Labeller:
             for step in range(self.near_steps, self.far_steps):
                 for spot in spots:
                     box, x, baseline = self._candidate(text, spot, step, width, height)
-                    if self.clear(box) and self.leader_clear(box, leader_to or spot.point):
+                    if self.clear(box):
                         found = (box, x, baseline, spot)
                         leader_to = leader_to or spot.point
                         break
@@ -161,7 +153,6 @@ class Labeller:
             step += 1 + step // 4  # growing steps: a huge figure is left in a few dozen
         box, x, baseline, _ = found
         self.obstacles.add(rect(box))
-        self.boxes.append(box)
         if leader_to is not None:
             self._leader(layer, box, leader_to)
         return Text(x, baseline, text, self.size, self.family, self.theme.text.color, "middle", box, cls)

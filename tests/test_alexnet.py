@@ -525,3 +525,101 @@ def test_a_filter_window_on_the_end_face_is_wide_enough_to_see() -> None:
     assert [str(p) for p in quality.check(diagram.scene)] == []
     window = next(p for p in diagram.scene.walk() if getattr(p, "cls", "") == "filter window")
     assert quality.min_width(window.points) >= quality.tiny_limit(diagram.scene)  # type: ignore[union-attr]
+
+
+# --- compact forms for a narrow page (issue 25) ------------------------------------------------
+
+DIMS_NETWORKS = [(name, layers, options) for name, style, layers, options in corpus.CORPUS
+                 if style == "alexnet" and options.get("dims")]
+
+
+def dim_texts(diagram: nnsvg.Diagram, cls: str) -> list[str]:
+    return [t.text for t in diagram.scene.walk() if getattr(t, "cls", "") == cls]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("token", "text"), [
+    ("224x224x3", "224²×3"), ("360x480x3", "360×480×3"), ("1x1x100", "1²×100"), ("13x13x384:3x3", "13²×384"),
+    (4096, "4096"),
+])
+def test_a_short_dimension_label_squares_a_square_map(token: object, text: str) -> None:
+    diagram = nnsvg.alexnet([token, 10], dims=True, dims_form="short")
+    assert dim_texts(diagram, "dim short")[0] == text
+
+
+def test_short_dims_write_one_label_a_layer_and_no_edge_labels() -> None:
+    diagram = nnsvg.alexnet(ALEXNET, dims=True, dims_form="short")
+    assert dim_texts(diagram, "dim short") == ["224²×3", "55²×96", "27²×256", "13²×384", "13²×384", "13²×256",
+                                               "4096", "4096", "1000"]
+    assert not [t for t in diagram.scene.walk() if getattr(t, "cls", "").startswith("dim ")
+                and getattr(t, "cls", "") != "dim short"]
+
+
+@pytest.mark.parametrize(("layers", "expected"), [
+    (ALEXNET, ["224²×3", "55²×96", "27²×256", "13²×384", "13²×256", "4096", "1000"]),
+    (["8x8x4", "8x8x4", "8x8x4", 10], ["8²×4", "10"]),
+    (["8x8x4", "4x4x4", "8x8x4", 10, 10], ["8²×4", "4²×4", "8²×4", "10"]),  # a size that comes back is written
+    (["8x8x4:3x3", "8x8x4"], ["8²×4"]),  # the filter window is not the size
+])
+def test_changes_writes_a_size_once_for_its_run(layers: list[object], expected: list[str]) -> None:
+    diagram = nnsvg.alexnet(layers, dims=True, dims_form="changes")
+    assert dim_texts(diagram, "dim short") == expected
+
+
+def test_a_run_label_is_centred_under_its_run() -> None:
+    diagram = nnsvg.alexnet(["8x8x4", "8x8x4", 10], dims=True, dims_form="changes")
+    label = next(t for t in diagram.scene.walk() if getattr(t, "cls", "") == "dim short")
+    groups = {group.id: group.bbox() for group in diagram.scene.groups}
+    first, second = groups["layer-0"], groups["layer-1"]
+    assert first is not None and second is not None
+    middle = (first.x0 + second.x1) / 2
+    assert label.box.x0 < middle < label.box.x1  # type: ignore[attr-defined]
+    assert abs((label.box.x0 + label.box.x1) / 2 - middle) < 1  # type: ignore[attr-defined]
+
+
+def test_dims_form_without_dims_draws_no_sizes() -> None:
+    assert not dim_texts(nnsvg.alexnet(ALEXNET, dims_form="short"), "dim short")
+
+
+def test_bad_dims_form() -> None:
+    with pytest.raises(nnsvg.SpecError, match="dims_form"):
+        nnsvg.alexnet(ALEXNET, dims=True, dims_form="brief")
+
+
+@pytest.mark.parametrize(("options", "forms"), [
+    ({}, []),
+    ({"dims": True}, [{"dims_form": "short"}, {"dims_form": "changes"}]),
+    ({"dims": True, "dims_form": "short"}, [{"dims_form": "changes"}]),
+    ({"dims": True, "dims_form": "changes", "filter_dims": True}, [{"filter_dims": False}]),
+    ({"filter_dims": True}, [{"filter_dims": False}]),
+])
+def test_compact_forms_least_change_first(options: dict[str, object], forms: list[dict[str, object]]) -> None:
+    spec = nnsvg.alexnet(ALEXNET, **options).spec
+    assert [dict(form.changes) for form in spec.compact_forms()] == forms
+    assert all(form.note for form in spec.compact_forms())
+
+
+@pytest.mark.parametrize("width", ["3.5in", "229.5pt"])
+@pytest.mark.parametrize(("name", "layers", "options"), DIMS_NETWORKS, ids=[n for n, _, _ in DIMS_NETWORKS])
+def test_the_most_compact_form_prints_at_a_column(name: str, layers: list[object], options: dict[str, object],
+                                                  width: str) -> None:
+    """Every corpus network with dimension labels, in its spec's most compact form, passes the
+    reader's check at a paper's column with its text at the theme's 9 pt (the search in
+    nnsvg.physical needs no smaller text for these)."""
+    from .test_print_size import WIDTHS, defects_of
+
+    spec = nnsvg.alexnet(layers, **options).spec
+    changes: dict[str, object] = {}
+    for form in spec.compact_forms():
+        changes.update(form.changes)
+    assert defects_of(lambda: nnsvg.alexnet(layers, width=width, **{**options, **changes}), WIDTHS[width]) == []
+
+
+@pytest.mark.parametrize("width", ["3.5in", "229.5pt"])
+def test_no_box_prints_under_the_visible_floor(width: str) -> None:
+    """A 1x1x100 volume and dense boxes: each side is at least 2.5 volume strokes of the page
+    however small the drawing, so nothing prints under the quality check's 0.6 pt."""
+    from nnsvg import quality
+
+    diagram = nnsvg.alexnet(["1x1x100:1x1", "4x4x1024", "32x32x3", 10, 10, 10, 10, 10, 10, 10, 10], width=width,
+                            dims=True, dims_form="changes")
+    assert [p for p in quality.check(diagram.scene) if p.kind == "tiny"] == []

@@ -49,6 +49,7 @@ from nnsvg import styles
 from nnsvg.geometry import BBox, text_width
 from nnsvg.graph import CONNECTION_KINDS
 from nnsvg.renderers import fcnn_layout
+from nnsvg.renderers.alexnet_labels import dim_runs
 from nnsvg.scene import Rect
 from nnsvg.spec import fields
 from nnsvg.spec.fcnn import MAX_LAYER_SIZE
@@ -627,13 +628,15 @@ def test_alexnet_valid_input_renders_with_its_structure(example: Example) -> Non
     assert bool(of_class(root, "polygon", "pyramid")) == (filters > 0)
     labels = Counter(t.get("class") for t in find(root, "text"))
     volumes = sum(isinstance(layer, specs.Volume) for layer in spec.layers)
-    dims = 1 if spec.dims else 0
+    edges = spec.dims and spec.dims_form == "edges"  # else one line a layer, or a run of one size
+    dims = 1 if edges else 0
     assert labels["dim height"] == labels["dim depth"] == labels["dim width"] == dims * volumes
     assert labels["dim size"] == dims * (n - volumes)
+    assert labels["dim short"] == (len(dim_runs(spec)) if spec.dims and not edges else 0)
     assert labels["dim filter"] == (filters if spec.filter_dims else 0)
     assert labels["caption"] == (sum(layer.label is not None for layer in spec.layers) if spec.labels else 0)
     for i, layer in enumerate(spec.layers):  # the numbers are the true sizes
-        if spec.dims and isinstance(layer, specs.Volume):
+        if edges and isinstance(layer, specs.Volume):
             group = next(g for g in find(root, "g") if g.get("id") == f"labels-{i}")
             shown = {t.get("class"): text_of(t) for t in find(group, "text")}
             assert (shown["dim height"], shown["dim width"], shown["dim depth"]) == \

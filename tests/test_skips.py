@@ -379,3 +379,28 @@ def test_unet_gallery_figure_is_a_u() -> None:
     assert len(lines) == 4 and all(len({a[1] for a, _ in segs} | {b[1] for _, b in segs}) == 1
                                    for segs in lines.values())
     assert sum(1 for c in scene.walk() if isinstance(c, Circle) and c.cls == "merge concat") == 4
+
+
+@pytest.mark.parametrize("name", ["unet-flat", "unet-u", "fcn-8s", "hed"])
+@pytest.mark.parametrize("width", ["column", "article-column"])
+def test_skip_arcs_keep_their_printed_sizes_at_a_column(name: str, width: str) -> None:
+    """Issue 25: a flat U-Net at a column was a 252 x 13,138 pt page (the arcs kept their size while
+    the drawing shrank) and then refused. Now the arcs' tracks, legs and merge marks are printed
+    lengths like the text: the page is at most 9 in high and a merge mark prints at the theme's
+    radius (3.78 pt), whatever the scale."""
+    from nnsvg.layout.skips import symbol_radius
+    from nnsvg.theme import load_theme
+
+    from .corpus import CORPUS
+
+    _, style, layers, options = next(network for network in CORPUS if network[0] == name)
+    diagram = nnsvg.draw(style, layers, width=width, **options)
+    printed = diagram.scene.printed
+    assert printed is not None
+    assert printed.height * 0.75 <= 9 * 72  # CSS px to bp
+    radius = symbol_radius(load_theme("nnsvg")) * 0.75  # pt of the page
+    marks = [c for c in diagram.scene.walk() if isinstance(c, Circle) and "merge" in c.cls]
+    assert marks
+    for mark in marks:
+        assert mark.r * printed.scale * 0.75 == pytest.approx(radius, rel=0.01)
+    assert quality.check(diagram.scene) == []

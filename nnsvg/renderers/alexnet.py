@@ -68,6 +68,8 @@ LAYOUT_ROUNDS = 4
 MIN_FILTER_SHARE = 0.0045  # a filter window's least side, of the figure's larger side
 MIN_FILTER = 3.0  # page units: and at least this
 MIN_ARROW = 6.0  # page units: the shortest arrow between two layers  # re-layouts that widen crowded gaps
+LEAST_STROKES = 2.5  # a box's or filter window's least side, in volume strokes (least_side)
+ARROW_HEADS = 1.6  # the shortest arrow between two layers, in arrowhead lengths
 
 
 def _size(units: int, mode: str, scale: float) -> float:
@@ -80,8 +82,16 @@ def filter_side(units: int, spec: AlexnetSpec) -> float:
     return units * spec.filter_scale
 
 
-def _extents(spec: AlexnetSpec, i: int) -> tuple[float, float, float]:
-    """A layer's box sides: (along the row, height, across) in world units."""
+def least_side(theme: Theme) -> float:
+    """The least side of a box or filter window: in the theme's lengths, so that at a printed
+    size it prints at least 2.5 volume strokes (1.1 pt with the default theme) however small
+    the drawing, over the quality check's 0.6 pt."""
+    return max(theme.volume.stroke_width * LEAST_STROKES, theme.text.size / 8)
+
+
+def _extents(spec: AlexnetSpec, i: int, least: float = 0.0) -> tuple[float, float, float]:
+    """A layer's box sides: (along the row, height, across) in world units, each at least
+    ``least``."""
     layer = spec.layers[i]
     if isinstance(layer, Volume):
         side_w = _size(layer.width, spec.side_size, spec.side_scale)
@@ -94,7 +104,7 @@ def _extents(spec: AlexnetSpec, i: int) -> tuple[float, float, float]:
     if max(along, h, across) > MAX_EXTENT:
         raise SpecError(f"layer {i + 1}: '{layer.token}' would be {max(along, h, across):,.0f} units "
                         "long; use log sizes or a smaller scale")
-    return along, h, across
+    return max(along, least), max(h, least), max(across, least)
 
 
 def label_room(spec: AlexnetSpec, theme: Theme) -> list[float]:
@@ -117,25 +127,26 @@ def label_room(spec: AlexnetSpec, theme: Theme) -> list[float]:
     return room
 
 
-def layout(spec: AlexnetSpec, room: list[float] | None = None, extra: list[float] | None = None) -> list[Placed]:
+def layout(spec: AlexnetSpec, room: list[float] | None = None, extra: list[float] | None = None,
+           least: float = 0.0) -> list[Placed]:
     """The cubes look: boxes along x, fronts at z = 0, centred on y = 0."""
     room = room or [0.0] * len(spec.layers)
     x = 0.0
     out = []
     for i in range(len(spec.layers)):
-        w, h, d = _extents(spec, i)
+        w, h, d = _extents(spec, i, least)
         out.append(Placed(i, Box3(x, -h / 2, -d, x + w, h / 2, 0.0)))
         widen = extra[i] if extra is not None and i < len(extra) else 0.0
         x += w + max(spec.spacing, room[i] if i < len(room) else 0.0) + widen
     return out
 
 
-def layout_row(spec: AlexnetSpec, camera: Camera, extra: list[float]) -> list[Placed]:
+def layout_row(spec: AlexnetSpec, camera: Camera, extra: list[float], least: float = 0.0) -> list[Placed]:
     """The row look: boxes along x, centred on z = 0, each lifted so its centre projects onto
     the page's y = 0; ``spacing`` is the gap between neighbouring outlines on the page."""
     az, el = math.radians(camera.azimuth), math.radians(camera.elevation)
     lift = math.sin(az) * math.tan(el)  # world y per unit of x that keeps the centres level
-    sides = [_extents(spec, i) for i in range(len(spec.layers))]
+    sides = [_extents(spec, i, least) for i in range(len(spec.layers))]
     x = 0.0
     out = []
     for i, (along, h, across) in enumerate(sides):
@@ -239,14 +250,14 @@ def place(spec: AlexnetSpec, theme: Theme, camera: Camera, extra: list[float]) -
     """The layers' boxes in the world (with ``extra`` room in the gaps), moved to their levels,
     with their filters."""
     if spec.look == "row":
-        placed = layout_row(spec, camera, extra)
+        placed = layout_row(spec, camera, extra, least_side(theme))
     else:
-        placed = layout(spec, label_room(spec, theme), extra)
+        placed = layout(spec, label_room(spec, theme), extra, least_side(theme))
     if spec.levels is not None:
         placed = leveled(spec, placed, camera, theme)
     hulls = [outline(p.box, camera) for p in placed]
     extent = BBox.around([q for hull in hulls for q in hull])
-    least = max(MIN_FILTER, MIN_FILTER_SHARE * max(extent.width, extent.height))
+    least = max(MIN_FILTER, MIN_FILTER_SHARE * max(extent.width, extent.height), least_side(theme))
     place_filters(spec, placed, random.Random(spec.seed), least)
     return placed
 
@@ -285,10 +296,13 @@ def links_between(spec: AlexnetSpec, theme: Theme, camera: Camera, placed: list[
             obstacles.extend(list(poly.points) for poly in inner + middle + beyond)
             continue
         start, end, length = link_ends(hulls[i], hulls[i + 1])  # on the two outlines
-        shortest = max(theme.arrow.length * 2.5, MIN_ARROW)
+        # a head and as much shaft again: in the theme's lengths, so at a printed size an arrow
+        # prints at least this long however small the drawing (a 20-layer U-Net's 19 arrows
+        # fit a column); widened by what it lacks
+        shortest = max(theme.arrow.length * ARROW_HEADS, MIN_ARROW)
         gap = min(q[0] for q in hulls[i + 1]) - max(q[0] for q in hulls[i])  # the outlines' gap on the page
         if min(gap, length) < shortest:  # too short for its head, or the outlines overlap
-            parts.crowded[i] = shortest + theme.arrow.length - min(gap, length, 0.0)
+            parts.crowded[i] = shortest - min(gap, length)
         if gap <= 0 or length < 1e-9:
             continue
         paths = straight_arrow(start, end, theme.link.color, shaft, theme, "arrow")

@@ -19,6 +19,7 @@ from ..geometry import (
 )
 from ..scene import Group, Path, Primitive, Text, polyline
 from ..spec.alexnet import AlexnetSpec, Volume
+from ..spec.tokens import Dense
 from ..theme import Theme
 from .alexnet_shapes import (
     Placed,
@@ -192,11 +193,44 @@ def volume_spots(spec: AlexnetSpec, box: Box3, camera: Camera, i: int, count: in
     return {"height": left, "width": [bottom, top_back], "depth": low_right + top_left}
 
 
+def short_text(layer: Volume | Dense) -> str:
+    """A layer's sizes on one line: 224²×3 (a square map), 360×480×3, or a dense width."""
+    if not isinstance(layer, Volume):
+        return str(layer.size)
+    side = f"{layer.height}²" if layer.height == layer.width else f"{layer.height}×{layer.width}"
+    return f"{side}×{layer.depth}"
+
+
+def dim_runs(spec: AlexnetSpec) -> dict[int, int]:
+    """The layers that carry a one-line dimension label, each with the last layer its label
+    stands for: itself, or with ``dims_form: changes`` the end of its run of one size."""
+    texts = [short_text(layer) for layer in spec.layers]
+    runs: dict[int, int] = {}
+    start = 0
+    for i in range(1, len(texts) + 1):
+        if i == len(texts) or spec.dims_form != "changes" or texts[i] != texts[start]:
+            runs[start] = i - 1
+            start = i
+    return runs
+
+
+def short_dims(spec: AlexnetSpec, placed: list[Placed], camera: Camera, labeller: Labeller, first: int,
+               last: int) -> Text:
+    """The one-line label of layers ``first``..``last`` (one size): centred under them, or over
+    them where that is taken."""
+    corners = [q for p in placed[first:last + 1] for q in outline(p.box, camera)]
+    cx = (min(q[0] for q in corners) + max(q[0] for q in corners)) / 2
+    top, bottom = min(q[1] for q in corners), max(q[1] for q in corners)
+    spots = [Spot((cx, bottom), (0.0, 1.0)), Spot((cx, top), (0.0, -1.0))]
+    return labeller.place(first, short_text(spec.layers[first]), spots, "dim short")
+
+
 def label_groups(spec: AlexnetSpec, theme: Theme, placed: list[Placed], camera: Camera,
                  labeller: Labeller, walls: list[tuple[float, float, float]] | None = None) -> list[Group]:
     """Dimension labels (with ``dims``), filter sizes (with ``filter_dims``) and captions."""
     out = []
     count = len(placed)
+    runs = dim_runs(spec)
     for i, (layer, here) in enumerate(zip(spec.layers, placed)):
         texts: list[Text] = []
         box = here.box
@@ -226,7 +260,10 @@ def label_groups(spec: AlexnetSpec, theme: Theme, placed: list[Placed], camera: 
             # the leader runs from the label to the window's nearer side
             labeller._leader(i, label.box, target_top if label.box.y1 <= wtop else target_bottom)
             texts.append(label)
-        if spec.dims:
+        if spec.dims and spec.dims_form != "edges":
+            if i in runs:
+                texts.append(short_dims(spec, placed, camera, labeller, i, runs[i]))
+        elif spec.dims:
             if isinstance(layer, Volume):
                 spots = volume_spots(spec, box, camera, i, count)
                 for name in ("height", "width", "depth"):

@@ -11,7 +11,7 @@ from ..errors import SpecError
 from ..images import EmbeddedImage, read_image
 from ..text import clip, quote
 from . import tokens
-from .base import BaseSpec
+from .base import BaseSpec, Compact
 from .choices import MAP_SIZES, PLACEMENTS, SCALINGS, VOLUME_LOOKS
 from .fcnn import parse_size
 from .fields import option
@@ -19,6 +19,7 @@ from .tokens import Dense, layer_data, whole
 from .wiring import Ref
 
 MAX_SIDE = 1_000_000
+DIM_FORMS = ("edges", "short", "changes")
 _VOLUME = re.compile(r"(?P<h>[^x:]+)x(?P<w>[^x:]+)x(?P<d>[^x:]+)(?::(?P<fh>[^x:]+)x(?P<fw>[^x:]+))?")
 
 
@@ -94,6 +95,10 @@ class AlexnetSpec(BaseSpec):
     spacing: float = option(40.0, "number", "space between layers (NN-SVG: 20; wider leaves the pyramids room)",
                             low=0, high=10_000)
     dims: bool = option(False, "bool", "dimension labels on volumes and sizes under dense layers")
+    dims_form: str = option(
+        "edges", "choice", "how dims writes the sizes: edges: each of a volume's three beside the edge it names; "
+        "short: one line a layer under it (over it where a neighbour's is in the way), 224²×3 for a square map; "
+        "changes: short, once for a run of layers of one size", choices=DIM_FORMS)
     filter_dims: bool = option(False, "bool", "size labels on the filter boxes")
     font_scale: float = option(1.0, "number", "scale of the dimension labels", low=0.2, high=5)
     depth_size: str = option("log", "choice", "depth (channels) drawn as scale x ln(1+d), or linear",
@@ -141,6 +146,19 @@ class AlexnetSpec(BaseSpec):
             if not isinstance(self.layers[0], Volume):
                 raise SpecError("input_image: the first layer must be a volume to carry the image")
             object.__setattr__(self, "image", read_image(self.input_image))
+
+    def compact_forms(self) -> tuple[Compact, ...]:
+        """For a narrow page: the dimension labels as one line a layer, then once for a run of
+        one size, then no labels on the filter boxes (each reader still gets every size that
+        changes along the network)."""
+        forms = []
+        if self.dims and self.dims_form == "edges":
+            forms.append(Compact("dimension labels as one line a layer (224²×3)", {"dims_form": "short"}))
+        if self.dims and self.dims_form != "changes":
+            forms.append(Compact("dimension labels once for a run of layers of one size", {"dims_form": "changes"}))
+        if self.filter_dims:
+            forms.append(Compact("no size labels on the filter boxes", {"filter_dims": False}))
+        return tuple(forms)
 
     def input_files(self) -> list[tuple[str, str]]:
         return [] if self.input_image is None else [("the input image", self.input_image)]

@@ -415,11 +415,13 @@ def finish(fits: Trial, target: Target, theme: Theme, natural: Trial) -> tuple[S
     assert binding is not None
     side_px = units_exact(binding.px, target.unit)
     x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
+    # the side in drawing units: the target's, or the drawing's own where rounding the side down
+    # to what the SVG writes (units.exact) left it a hair narrower than the drawing
     if fits.side == "width":
-        half = side_px * k / 2
+        half = max(side_px * k, x1 - x0) / 2
         x0, x1 = (x0 + x1) / 2 - half, (x0 + x1) / 2 + half
     else:
-        half = side_px * k / 2
+        half = max(side_px * k, y1 - y0) / 2
         y0, y1 = (y0 + y1) / 2 - half, (y0 + y1) / 2 + half
     frame = BBox(math.floor(x0 * 100) / 100, math.floor(y0 * 100) / 100,
                  math.ceil(x1 * 100) / 100, math.ceil(y1 * 100) / 100)

@@ -107,6 +107,7 @@ def test_the_page_is_never_wider_than_asked(seed: int) -> None:
     value = round(inches * 96 / units.PX_PER[unit], 3)
     text = f"{value:g}{unit}"
     diagram = nnsvg.fcnn([3, 5, 2], width=text)
+    assert diagram.scene.page().contains(diagram.scene.bbox())  # the side rounded down still holds it
     asked_bp = units.parse(text).px * 0.75
     width, _, _, _ = pdf_page(diagram.to_bytes("pdf"))
     assert asked_bp - 0.01 <= width <= asked_bp + 1e-6

@@ -116,7 +116,6 @@ def _track(arc: Arc, ports: Sequence[Port], obstacles: Obstacles, routed: list[t
     for x0, x1, high in routed:
         if x0 <= hi and lo <= x1:
             y = min(y, high - gap)
-    arc.track = y
     return y
 
 

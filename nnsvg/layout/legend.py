@@ -73,7 +73,6 @@ class Spec(Protocol):
     def height(self) -> str | None: ...
 
 
-PLACEMENTS = ("off", "right", "below", "auto")
 # The default label of each key a renderer records (a key not here needs its label given).
 NAMES: dict[str, str] = {
     "node": "Neuron",

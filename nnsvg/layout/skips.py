@@ -146,7 +146,6 @@ class Arc:
     xs: float = 0.0
     xt: float = 0.0
     straight: float | None = None
-    track: float = 0.0
     lift: float = 0.0  # the merge symbol this much higher on its leg (legs too close for side by side)
 
 
